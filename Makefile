@@ -1,0 +1,32 @@
+# upr-lab: `make demo` and `make test` set everything up themselves (a .venv beside this file).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DEMO_COUNTRIES ?= NOR,BRA,KEN,IND,POL
+
+.PHONY: setup demo test lab bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "upr-lab needs Python 3.11 or newer"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	$(PY) -m ipykernel install --sys-prefix --name upr-lab --display-name "upr-lab (Python 3)" >/dev/null
+	touch $(STAMP)
+
+demo: setup
+	$(VENV)/bin/upr-lab batch --countries $(DEMO_COUNTRIES) --data demo --out outputs
+
+test: setup
+	$(PY) -m pytest
+
+lab: setup
+	$(VENV)/bin/upr-lab lab
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf outputs/*/ outputs/index.html outputs/batch.json

@@ -1,0 +1,36 @@
+"""The UPR calendar: Working Group sessions, their cycles and years."""
+
+# Year in which each Working Group session was held (sessions 53-54 as scheduled).
+SESSION_YEARS = {
+    1: 2008, 2: 2008, 3: 2008, 4: 2009, 5: 2009, 6: 2009, 7: 2010, 8: 2010, 9: 2010,
+    10: 2011, 11: 2011, 12: 2011, 13: 2012, 14: 2012, 15: 2013, 16: 2013, 17: 2013,
+    18: 2014, 19: 2014, 20: 2014, 21: 2015, 22: 2015, 23: 2015, 24: 2016, 25: 2016, 26: 2016,
+    27: 2017, 28: 2017, 29: 2018, 30: 2018, 31: 2018, 32: 2019, 33: 2019, 34: 2019,
+    35: 2020, 36: 2020, 37: 2021, 38: 2021, 39: 2021, 40: 2022, 41: 2022, 42: 2023, 43: 2023,
+    44: 2023, 45: 2024, 46: 2024, 47: 2024, 48: 2025, 49: 2025, 50: 2025, 51: 2026, 52: 2026,
+    53: 2026, 54: 2027,
+}
+CYCLE_FIRST_SESSIONS = {1: 1, 2: 13, 3: 27, 4: 41}
+SESSIONS_PER_CYCLE = 14  # cycle 1 had 12 sessions, later cycles 14
+
+
+def cycle_of(session):
+    """UPR cycle of a Working Group session (1: 1-12, 2: 13-26, 3: 27-40, 4: 41-54)."""
+    session = int(session)
+    if session not in SESSION_YEARS:
+        raise ValueError(f"session {session} is outside 1-54")
+    return max(c for c, first in CYCLE_FIRST_SESSIONS.items() if session >= first)
+
+
+def year_of(session):
+    """Year in which a Working Group session was held."""
+    if int(session) not in SESSION_YEARS:
+        raise ValueError(f"session {session} is outside 1-54")
+    return SESSION_YEARS[int(session)]
+
+
+def sessions_of(cycle):
+    """The sessions of a cycle, in order."""
+    first = CYCLE_FIRST_SESSIONS[cycle]
+    last = CYCLE_FIRST_SESSIONS.get(cycle + 1, max(SESSION_YEARS) + 1) - 1
+    return list(range(first, last + 1))

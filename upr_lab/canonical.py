@@ -1,0 +1,72 @@
+"""The canonical recommendations table on disk: Parquet (exact) or CSV (issues joined by '|')."""
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import schema
+from .exceptions import DataError
+
+ISSUE_SEPARATOR = "|"
+
+
+def is_canonical(header):
+    """True if a table's header is the canonical column list."""
+    return [str(h).strip() for h in header] == schema.RECOMMENDATION_COLUMNS
+
+
+def write(recs, path):
+    """Write the canonical table to ``path`` (.parquet or .csv) after validating it."""
+    path = Path(path)
+    schema.validate(recs, schema.RECOMMENDATIONS, path)
+    if path.suffix.lower() == ".parquet":
+        recs.assign(issues=recs["issues"].map(list)).to_parquet(path, index=False)
+    else:
+        out = recs.assign(issues=recs["issues"].map(ISSUE_SEPARATOR.join))
+        out.to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+def read_parquet(path):
+    """Read a canonical Parquet file; validated."""
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        raise DataError(f"not a readable Parquet file ({type(exc).__name__})", path=path) from None
+    if list(frame.columns) != schema.RECOMMENDATION_COLUMNS:
+        raise DataError(f"columns are not the canonical ones; expected: {', '.join(schema.RECOMMENDATION_COLUMNS)}",
+                        path=path)
+    frame["issues"] = frame["issues"].map(lambda v: tuple(v) if v is not None else ())
+    return _typed(frame, path)
+
+
+def from_table(table):
+    """Canonical CSV rows (a ``tables.RawTable`` with the canonical header) as a validated frame."""
+    frame = table.rows.copy()
+    frame.columns = schema.RECOMMENDATION_COLUMNS
+    frame["issues"] = frame["issues"].map(lambda s: tuple(t for t in s.split(ISSUE_SEPARATOR) if t))
+    for column in ("cycle", "session", "year", "action_category"):
+        frame[column] = _integers(frame[column], table, column)
+    return _typed(frame, table.path)
+
+
+def _integers(values, table, column):
+    numbers = pd.to_numeric(values.replace("", None), errors="coerce")
+    bad = (values != "") & (numbers.isna() | (numbers % 1 != 0))
+    if bad.any():
+        i = int(bad.to_numpy().nonzero()[0][0])
+        raise DataError(f"found {values.iloc[i]!r}; expected a whole number", path=table.path,
+                        row=table.row_numbers[i], column=column)
+    return numbers.astype("Int64")
+
+
+def _typed(frame, path):
+    for column in ("cycle", "session", "year"):
+        if frame[column].isna().any():
+            raise DataError(f"column {column!r} has empty values; expected a whole number in every row", path=path)
+        frame[column] = frame[column].astype("int64")
+    frame["action_category"] = frame["action_category"].astype("Int64")
+    for column in schema.RECOMMENDATION_COLUMNS:
+        if column not in ("cycle", "session", "year", "action_category", "issues"):
+            frame[column] = frame[column].fillna("").astype("str")
+    return schema.validate(frame, schema.RECOMMENDATIONS, path)

@@ -1,0 +1,125 @@
+"""States: UN member States and observers, their ISO 3166 alpha-3 codes and UN regional groups.
+
+Names are resolved by exact match (after normalising case, accents, '&' and punctuation) against the
+UN names and known aliases in ``data/un_member_states.csv``, the names pycountry knows for the same
+codes, and a user's own aliases (``params/country_aliases.yaml``). Nothing is guessed: "Republic of
+Korea" can never become the Democratic People's Republic of Korea. Close names are only *suggested*
+in error messages.
+"""
+
+import csv
+import difflib
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pycountry
+import yaml
+
+from .exceptions import ParameterError, UnknownCountryError
+
+UNKNOWN_NAMES = {"(unknown)", "&#40;unknown&#41;", "unknown"}
+ISO3_PATTERN = re.compile(r"^[A-Z]{3}$")
+
+
+@dataclass(frozen=True)
+class State:
+    iso3: str
+    name: str
+    group: str  # UN regional group, or "Observer" for non-member observer States
+
+    @property
+    def is_member(self):
+        return self.group != "Observer"
+
+
+def normalise(name):
+    """Fold a country name to a comparison key: no accents, case, punctuation or 'the'."""
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    text = text.lower().replace("&", " and ").replace("st.", "saint").replace("st ", "saint ")
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(w for w in text.split() if w != "the")
+
+
+@functools.cache
+def states():
+    """Every State known to upr-lab, keyed by ISO3, in the order of the reference table."""
+    with resources.files("upr_lab").joinpath("data/un_member_states.csv").open(encoding="utf-8") as f:
+        return {row["iso3"]: State(row["iso3"], row["name"], row["group"]) for row in csv.DictReader(f)}
+
+
+def member_states():
+    """The 193 UN member States, sorted by ISO3."""
+    return sorted((s for s in states().values() if s.is_member), key=lambda s: s.iso3)
+
+
+@functools.cache
+def _builtin_aliases():
+    index = {}
+    with resources.files("upr_lab").joinpath("data/un_member_states.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            names = [row["name"], row["iso3"], *filter(None, row["aliases"].split("|"))]
+            entry = pycountry.countries.get(alpha_3=row["iso3"])
+            if entry is not None:
+                names += [getattr(entry, k, None) for k in ("name", "official_name", "common_name")]
+            for name in filter(None, names):
+                index.setdefault(normalise(name), row["iso3"])
+    return index
+
+
+def load_aliases(path):
+    """Read a user's alias file: a YAML mapping of name -> ISO3."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ParameterError(f"{path}: cannot read country aliases: {exc}") from None
+    if not isinstance(data, dict):
+        raise ParameterError(f"{path}: expected a mapping of country name to ISO3 code")
+    for name, code in data.items():
+        if str(code) not in states():
+            raise ParameterError(f"{path}: alias {name!r} points to {code!r}, which is no known ISO3 code")
+    return {normalise(k): str(v) for k, v in data.items()}
+
+
+class CountryResolver:
+    """Resolves names as found in sources to ``State`` objects, with optional user aliases."""
+
+    def __init__(self, aliases_file=None):
+        self.index = dict(_builtin_aliases())
+        if aliases_file and Path(aliases_file).exists():
+            self.index.update(load_aliases(aliases_file))
+
+    def lookup(self, name):
+        """The ``State`` for ``name``, or None if it matches none exactly."""
+        code = self.index.get(normalise(name))
+        return states()[code] if code else None
+
+    def resolve(self, name):
+        """The ``State`` for ``name``; raises ``UnknownCountryError`` with suggestions."""
+        state = self.lookup(name)
+        if state is None:
+            raise UnknownCountryError(f"{name!r} matches no State{suggest(name)}")
+        return state
+
+
+def suggest(name, candidates=None):
+    """A ', did you mean ...?' phrase with close names or codes, or an empty string."""
+    pool = candidates or [s.name for s in states().values()] + list(states())
+    close = difflib.get_close_matches(str(name), pool, n=3, cutoff=0.6)
+    if not close:
+        lowered = {c.lower(): c for c in pool}
+        close = difflib.get_close_matches(str(name).lower(), list(lowered), n=3, cutoff=0.6)
+        close = [lowered[c] for c in close]
+    return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+def check_iso3(code):
+    """Return ``code`` upper-cased if it looks like an ISO3 code; refuse anything else before use."""
+    text = str(code).strip().upper()
+    if not ISO3_PATTERN.match(text):
+        raise UnknownCountryError(f"{code!r} is not an ISO 3166 alpha-3 code (three letters, e.g. NOR)")
+    return text

@@ -1,0 +1,154 @@
+"""Loading a source into one validated data set: ``load("demo")``, ``load("path/to/exports")``.
+
+A source is ``demo`` (the embedded synthetic data set), one file, or a folder whose files are all
+read and merged: UPR Info exports (CSV, .xls, .xlsx, either header spelling) or the canonical table
+(CSV or Parquet). Every load records which files were read, how, and their SHA-256.
+"""
+
+import hashlib
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import canonical, participation as participation_io, schema, tables, uprinfo
+from .countries import CountryResolver
+from .exceptions import DataError
+
+READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xls", ".xlsx", ".parquet"}
+DEFAULT_ALIASES = Path("params/country_aliases.yaml")
+
+
+@dataclass
+class UprData:
+    """Recommendations, voluntary pledges and (where known) participation, with provenance."""
+
+    recommendations: pd.DataFrame
+    pledges: pd.DataFrame
+    participation: pd.DataFrame | None
+    source: dict = field(default_factory=dict)
+
+    @property
+    def synthetic(self):
+        return bool(self.source.get("synthetic"))
+
+    @property
+    def has_implementation(self):
+        return bool((self.recommendations["implementation"] != "").any())
+
+    def for_country(self, iso3):
+        """Recommendations made to one State under review."""
+        return self.recommendations[self.recommendations["sur_iso3"] == iso3]
+
+
+def sha256(path):
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def source_files(src):
+    """The files a source path stands for, in a stable order; errors if there are none."""
+    path = Path(src)
+    if not path.exists():
+        raise DataError("no such file or folder", path=path)
+    if path.is_file():
+        return [path]
+    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES)
+    if not files:
+        raise DataError(f"the folder holds no readable table ({', '.join(sorted(READABLE_SUFFIXES))})", path=path)
+    return files
+
+
+def load(src="demo", participation=None, assessments=None, aliases=None):
+    """Load a source (``"demo"``, a file or a folder) into a validated ``UprData``."""
+    if str(src) == "demo":
+        data = _load_demo()
+    else:
+        data = _load_files(source_files(src), aliases)
+    if participation is not None:
+        data.participation = participation_io.read_participation(participation)
+        data.source["files"].append(_file_record(Path(participation), role="participation"))
+    if assessments is not None:
+        data.recommendations = participation_io.apply_assessments(data.recommendations, assessments)
+        data.source["files"].append(_file_record(Path(assessments), role="assessments"))
+    return data
+
+
+def _load_demo():
+    from . import demo
+
+    generated = demo.generate()
+    source = {"kind": "demo", "synthetic": True, "seed": demo.DEFAULT_SEED,
+              "label": "SYNTHETIC demo data (generated, not real UPR data)", "files": [],
+              "duplicates": 0}
+    pledges = uprinfo.empty_recommendations()
+    return UprData(generated.recommendations, pledges, generated.participation, source)
+
+
+def _load_files(files, aliases):
+    resolver = CountryResolver(aliases or (DEFAULT_ALIASES if DEFAULT_ALIASES.exists() else None))
+    recs, pledges, records = [], [], []
+    for path in files:
+        file_recs, file_pledges, detected = _read_one(path, resolver)
+        recs.append(file_recs)
+        pledges.append(file_pledges)
+        records.append(_file_record(path, detected=detected, rows=len(file_recs), pledges=len(file_pledges)))
+    kind = _kind(records)
+    merged = _merge(recs, files, new_ids=kind == "upr-info")
+    source = {"kind": kind, "synthetic": False, "label": _label(kind, files), "files": records,
+              "duplicates": _report_duplicates(merged)}
+    return UprData(merged, _merge(pledges, files, new_ids=True), None, source)
+
+
+def _read_one(path, resolver):
+    if path.suffix.lower() == ".parquet":
+        return canonical.read_parquet(path), uprinfo.empty_recommendations(), {"format": "parquet"}
+    table = tables.read_table(path)
+    if canonical.is_canonical(table.header):
+        return canonical.from_table(table), uprinfo.empty_recommendations(), table.detected
+    if not uprinfo.is_upr_info(table.header):
+        keys = {k for k in uprinfo._column_keys(table.header).values()}
+        raise DataError(uprinfo._header_message(table.header, [k for k in uprinfo.REQUIRED if k not in keys])
+                        + " | or the canonical table's columns", path=path)
+    recs, pledges = uprinfo.parse(table, resolver)
+    return recs, pledges, {**table.detected, "format": f"upr-info-{table.detected['format']}"}
+
+
+def _merge(frames, files, new_ids):
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return uprinfo.empty_recommendations()
+    merged = pd.concat(frames, ignore_index=True)
+    if new_ids:  # exact repeats across files get distinct ids only once all files are merged
+        merged["rec_id"] = uprinfo.make_ids(merged)
+    merged = merged.sort_values(["cycle", "session", "sur_iso3", "rec_id"], kind="stable", ignore_index=True)
+    return schema.validate(merged, schema.RECOMMENDATIONS, ", ".join(p.name for p in files))
+
+
+def _report_duplicates(recs):
+    """Count exact repeats (same content, ids suffixed '-2' ...); they are kept and reported."""
+    count = int(recs["rec_id"].str.contains("-", regex=False).sum())
+    if count:
+        warnings.warn(f"{count} recommendation rows repeat another row exactly; kept, and counted in the "
+                      "data source's 'duplicates'", stacklevel=3)
+    return count
+
+
+def _file_record(path, role="recommendations", **details):
+    return {"name": path.name, "role": role, "sha256": sha256(path), **details}
+
+
+def _kind(records):
+    upr_info = any(r["detected"]["format"].startswith("upr-info") for r in records)
+    return "upr-info" if upr_info else "canonical"
+
+
+def _label(kind, files):
+    title = {"upr-info": "UPR Info database export", "canonical": "upr-lab canonical table"}[kind]
+    names = ", ".join(p.name for p in files)
+    return f"{title} ({names if len(names) < 120 else f'{len(files)} files'})"

@@ -1,0 +1,223 @@
+"""The embedded demo data set: SYNTHETIC UPR recommendations with known planted effects.
+
+Nothing here is real UPR data. For each of the 193 UN member States (real names, real regional
+groups) and each of four cycles, one review is simulated: civil society participation, then the
+recommendations, their responses and (cycles 1-3) their implementation. The outcomes follow
+fixed-effects logistic models, so a plain binomial GLM with the same covariates is correctly
+specified and its estimates should recover ``TRUE_EFFECTS`` (95% CIs covering them ~95% of the time).
+
+Acceptance, for each recommendation with response supported or noted (``other`` responses, ~1%, are
+assigned completely at random and carry no information)::
+
+    logit P(supported) = a[sur_group] + c[action_category] + 0.15 * cycle
+                         + 0.10 * log1p(stakeholder_submissions)
+    a = Africa 0.70, Asia-Pacific 0.40, EEG 1.00, GRULAC 1.20, WEOG 1.50
+    c = 1: +0.60, 2: +0.40, 3: +0.20, 4: 0 (reference), 5: -0.80
+
+Implementation, for each supported recommendation of cycles 1-3 (cycle 4 is not assessed yet)::
+
+    logit P(implemented fully or partially) = -1.20 + 0.25 * cycle
+        + 0.30 * log1p(stakeholder_submissions) + 0.40 * nhri_submitted
+        + 0.20 * national_consultation - 0.30 * [action_category == 5]
+
+Implemented recommendations are ``fully`` with probability 0.4, else ``partially``. The covariates
+come from the participation table of the State under review in that cycle. See ``data/DEMO.md``.
+"""
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import schema
+from .calendar import sessions_of, year_of
+from .countries import member_states
+
+DEFAULT_SEED = 20080407  # first UPR Working Group session: 7 April 2008
+CYCLES = (1, 2, 3, 4)
+ASSESSED_CYCLES = (1, 2, 3)
+
+TRUE_EFFECTS = {
+    "acceptance": {
+        "intercept": {"Africa": 0.70, "Asia-Pacific": 0.40, "EEG": 1.00, "GRULAC": 1.20, "WEOG": 1.50},
+        "action_category": {1: 0.60, 2: 0.40, 3: 0.20, 4: 0.00, 5: -0.80},
+        "cycle": 0.15,
+        "log1p_stakeholder_submissions": 0.10,
+    },
+    "implementation": {
+        "intercept": -1.20,
+        "cycle": 0.25,
+        "log1p_stakeholder_submissions": 0.30,
+        "nhri_submitted": 0.40,
+        "national_consultation": 0.20,
+        "category_5": -0.30,
+    },
+}
+
+CATEGORY_SHARES = (0.02, 0.17, 0.08, 0.40, 0.33)
+RECOMMENDATIONS_PER_REVIEW = {1: (25, 60), 2: (50, 130), 3: (80, 190), 4: (120, 250)}
+RECOMMENDER_WEIGHT = {"WEOG": 3.0, "EEG": 1.5, "GRULAC": 1.2, "Asia-Pacific": 1.0, "Africa": 0.8}
+SUBMISSIONS_MEAN = {"WEOG": 16.0, "EEG": 11.0, "GRULAC": 13.0, "Asia-Pacific": 8.0, "Africa": 7.0}
+SUBMISSIONS_GROWTH = {1: 1.0, 2: 1.5, 3: 1.9, 4: 2.1}
+SUBMISSIONS_DISPERSION, SUBMISSIONS_MAX = 2.5, 80
+SHARE_OTHER, SHARE_FULLY = 0.01, 0.40
+ISSUES = (
+    "Civil society", "Human rights defenders", "Women's rights", "Rights of the Child",
+    "Torture and other CID treatment", "International instruments", "Justice",
+    "Freedom of opinion and expression", "Death penalty", "Migrants", "Racial discrimination",
+    "Right to education", "Right to health", "Rights of persons with disabilities",
+    "Trafficking", "Indigenous peoples", "Labour", "NHRI", "Impunity", "Freedom of association",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class DemoData:
+    """The synthetic data set: recommendations and participation tables, and the planted effects."""
+
+    recommendations: pd.DataFrame
+    participation: pd.DataFrame
+    true_effects: dict
+
+
+def generate(seed=DEFAULT_SEED):
+    """Generate the synthetic demo data set; the same ``seed`` gives byte-identical tables."""
+    rng = np.random.default_rng(seed)
+    states = _states_frame()
+    participation = _participation(states, rng)
+    reviews = _reviews(states, participation)
+    recommendations = _recommendations(reviews, states, rng)
+    return DemoData(
+        recommendations=schema.validate(recommendations, schema.RECOMMENDATIONS, "demo"),
+        participation=schema.validate(participation, schema.PARTICIPATION, "demo"),
+        true_effects=copy.deepcopy(TRUE_EFFECTS),
+    )
+
+
+def _expit(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _states_frame():
+    states = member_states()
+    return pd.DataFrame({"iso3": [s.iso3 for s in states], "name": [s.name for s in states],
+                         "group": [s.group for s in states]}, dtype="str")
+
+
+def _participation(states, rng):
+    """One row per State x cycle: submissions grow by cycle and differ by group."""
+    frame = pd.DataFrame({"sur_iso3": np.tile(states["iso3"].to_numpy(), len(CYCLES)),
+                          "cycle": np.repeat(np.array(CYCLES, dtype="int64"), len(states))})
+    group = np.tile(states["group"].to_numpy(), len(CYCLES))
+    mean = frame["cycle"].map(SUBMISSIONS_GROWTH).to_numpy() * pd.Series(group).map(SUBMISSIONS_MEAN).to_numpy()
+    drawn = rng.negative_binomial(SUBMISSIONS_DISPERSION, SUBMISSIONS_DISPERSION / (SUBMISSIONS_DISPERSION + mean))
+    frame["stakeholder_submissions"] = np.minimum(drawn, SUBMISSIONS_MAX).astype("int64")
+    frame["joint_submissions"] = rng.binomial(frame["stakeholder_submissions"], 0.3).astype("int64")
+    frame["nhri_submitted"] = rng.random(len(frame)) < _expit(-1.5 + 0.5 * frame["cycle"].to_numpy())
+    frame["national_consultation"] = rng.random(len(frame)) < _expit(-0.6 + 0.4 * frame["cycle"].to_numpy())
+    return frame.sort_values(["cycle", "sur_iso3"], ignore_index=True)
+
+
+def _session_slots(n_states, cycle):
+    """Spread States over the sessions of a cycle: a fixed stride interleaves groups across sessions."""
+    sessions = np.array(sessions_of(cycle), dtype="int64")
+    position = (np.arange(n_states) * 7) % n_states  # 7 is coprime with 193: a permutation
+    return sessions[position * len(sessions) // n_states]
+
+
+def _reviews(states, participation):
+    """One row per review (State x cycle) with session, year and the participation covariates."""
+    sessions = np.concatenate([_session_slots(len(states), c) for c in CYCLES])
+    reviews = participation.assign(session=sessions, year=[year_of(s) for s in sessions])
+    return reviews.merge(states.rename(columns=lambda c: f"sur_{c}"), on="sur_iso3", validate="m:1")
+
+
+def _recommendations(reviews, states, rng):
+    """Expand each review into its recommendations and draw every column from the planted models."""
+    low, high = np.array([RECOMMENDATIONS_PER_REVIEW[c] for c in reviews["cycle"]]).T
+    counts = rng.integers(low, high + 1)
+    rows = reviews.loc[np.repeat(reviews.index.to_numpy(), counts)].reset_index(drop=True)
+    rows["number"] = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts) + 1
+    recommender = _recommenders(rows["sur_iso3"].to_numpy(), states, rng)
+    rows["action_category"] = rng.choice(np.arange(1, 6), size=len(rows), p=CATEGORY_SHARES)
+    rows["response"] = _responses(rows, rng)
+    rows["implementation"] = _implementation(rows, rng)
+    rows["issues"] = _issues(len(rows), rng)
+    return _canonical(rows, states.iloc[recommender].reset_index(drop=True))
+
+
+def _recommenders(sur_iso3, states, rng):
+    """Index (into ``states``) of a recommending State other than the State under review."""
+    weight = states["group"].map(RECOMMENDER_WEIGHT).to_numpy()
+    chosen = rng.choice(len(states), size=len(sur_iso3), p=weight / weight.sum())
+    clash = states["iso3"].to_numpy()[chosen] == sur_iso3
+    while clash.any():
+        chosen[clash] = rng.choice(len(states), size=int(clash.sum()), p=weight / weight.sum())
+        clash = states["iso3"].to_numpy()[chosen] == sur_iso3
+    return chosen
+
+
+def acceptance_log_odds(frame):
+    """Planted linear predictor of acceptance for rows with sur_group, action_category, cycle, submissions."""
+    effects = TRUE_EFFECTS["acceptance"]
+    return (frame["sur_group"].map(effects["intercept"]).to_numpy(dtype=float)
+            + frame["action_category"].astype(int).map(effects["action_category"]).to_numpy(dtype=float)
+            + effects["cycle"] * frame["cycle"].to_numpy(dtype=float)
+            + effects["log1p_stakeholder_submissions"] * np.log1p(frame["stakeholder_submissions"].to_numpy(dtype=float)))
+
+
+def implementation_log_odds(frame):
+    """Planted linear predictor of implementation (fully or partially vs not) for the same rows."""
+    effects = TRUE_EFFECTS["implementation"]
+    return (effects["intercept"] + effects["cycle"] * frame["cycle"].to_numpy(dtype=float)
+            + effects["log1p_stakeholder_submissions"] * np.log1p(frame["stakeholder_submissions"].to_numpy(dtype=float))
+            + effects["nhri_submitted"] * frame["nhri_submitted"].to_numpy(dtype=float)
+            + effects["national_consultation"] * frame["national_consultation"].to_numpy(dtype=float)
+            + effects["category_5"] * (frame["action_category"].astype(int).to_numpy() == 5))
+
+
+def _responses(rows, rng):
+    supported = rng.random(len(rows)) < _expit(acceptance_log_odds(rows))
+    other = rng.random(len(rows)) < SHARE_OTHER
+    return np.where(other, "other", np.where(supported, "supported", "noted"))
+
+
+def _implementation(rows, rng):
+    implemented = rng.random(len(rows)) < _expit(implementation_log_odds(rows))
+    fully = rng.random(len(rows)) < SHARE_FULLY
+    assessed = (rows["response"].to_numpy() == "supported") & rows["cycle"].isin(ASSESSED_CYCLES).to_numpy()
+    status = np.where(implemented, np.where(fully, "fully", "partially"), "not")
+    return np.where(assessed, status, "")
+
+
+def _issues(n, rng):
+    """1-2 issue tags per recommendation, as tuples, looked up in a table of all tag combinations."""
+    k = len(ISSUES)
+    first = rng.integers(0, k, size=n)
+    second = (first + rng.integers(1, k, size=n)) % k
+    second = np.where(rng.random(n) < 0.4, second, first)
+    combinations = np.empty(k * k, dtype=object)
+    combinations[:] = [tuple(sorted({ISSUES[i], ISSUES[j]}, key=ISSUES.index)) for i in range(k) for j in range(k)]
+    return combinations[first * k + second]
+
+
+def _canonical(rows, recommender):
+    """Assemble the recommendations table in the canonical column order, dtypes and row order."""
+    frame = pd.DataFrame({
+        "rec_id": "DEMO-c" + rows["cycle"].astype(str) + "-" + rows["sur_iso3"] + "-" + rows["number"].astype(str).str.zfill(5),
+        "cycle": rows["cycle"].astype("int64"), "session": rows["session"].astype("int64"),
+        "year": rows["year"].astype("int64"), "sur_iso3": rows["sur_iso3"], "sur_name": rows["sur_name"],
+        "sur_group": rows["sur_group"], "recommender_iso3": recommender["iso3"],
+        "recommender_name": recommender["name"], "recommender_group": recommender["group"],
+        "text": _texts(rows, recommender), "response": pd.array(rows["response"], dtype="str"),
+        "action_category": pd.array(rows["action_category"], dtype="Int64"), "issues": rows["issues"],
+        "implementation": pd.array(rows["implementation"], dtype="str"),
+    })
+    return frame.sort_values(["cycle", "session", "sur_iso3", "rec_id"], ignore_index=True)
+
+
+def _texts(rows, recommender):
+    first_issue = rows["issues"].str[0]
+    return ("[synthetic] Recommendation " + rows["number"].astype(str) + " by " + recommender["name"]
+            + " to " + rows["sur_name"] + " on " + first_issue.astype("str")
+            + " (category " + rows["action_category"].astype(str) + ")")

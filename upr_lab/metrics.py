@@ -1,0 +1,221 @@
+"""Descriptive metrics on the canonical recommendations table.
+
+Every function takes the canonical RECOMMENDATIONS frame (see ``upr_lab.schema``) and returns a plain
+dict or a tidy DataFrame with a stable row order. Rates are shares with Wilson score intervals:
+
+* acceptance rate: share ``supported`` among ``supported`` + ``noted`` recommendations; ``other``
+  (pending, general or mixed responses) counts as a recommendation but not in the denominator;
+* implementation rate: share fully or partially implemented among the recommendations that have an
+  assessment (``implementation`` not empty); the fully implemented rate is reported beside it.
+
+Where a denominator is zero the rate and its interval are ``None`` in dicts and NaN in frames, so that a
+caller can say so instead of failing. Floats in dicts keep full precision; round only for display.
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+
+from .countries import check_iso3
+
+ACTION_LABELS = {
+    1: "Minimal action",
+    2: "Continuing action",
+    3: "Considering action",
+    4: "General action",
+    5: "Specific action",
+}
+DECIDED = ("supported", "noted")
+ASSESSED = ("fully", "partially", "not")
+
+
+def _clean(value):
+    """A JSON-safe scalar: Python int/float, or None for NaN/NA."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (np.integer, int)) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        return None if math.isnan(value) else float(value)
+    return value
+
+
+def _wilson(k, n, alpha):
+    """Vectorised rate and Wilson interval; NaN where ``n`` is zero."""
+    k, n = np.atleast_1d(np.asarray(k, float)), np.atleast_1d(np.asarray(n, float))
+    rate, low, high = (np.full(k.shape, np.nan) for _ in range(3))
+    ok = n > 0
+    if ok.any():
+        rate[ok] = k[ok] / n[ok]
+        low[ok], high[ok] = proportion_confint(k[ok], n[ok], alpha=alpha, method="wilson")
+    return rate, low, high
+
+
+def rate_with_ci(successes, total, alpha=0.05):
+    """A share with its Wilson score interval.
+
+    Returns ``{"n", "k", "rate", "ci_low", "ci_high"}``; ``rate`` and the bounds are ``None`` when
+    ``total`` is zero.
+    """
+    rate, low, high = _wilson(successes, total, alpha)
+    return {"n": int(total), "k": int(successes), "rate": _clean(rate[0]),
+            "ci_low": _clean(low[0]), "ci_high": _clean(high[0])}
+
+
+def _as_list(by):
+    return [by] if isinstance(by, str) else list(by)
+
+
+def _indicators(recs):
+    """Per-row counting columns used by the grouped metrics."""
+    response = recs["response"].astype(str)
+    impl = recs["implementation"].fillna("").astype(str)
+    return pd.DataFrame({
+        "n_recommendations": 1,
+        "n_supported": response.eq("supported").astype(int),
+        "n_noted": response.eq("noted").astype(int),
+        "n_assessed": impl.isin(ASSESSED).astype(int),
+        "n_fully": impl.eq("fully").astype(int),
+        "n_partially": impl.eq("partially").astype(int),
+        "n_not": impl.eq("not").astype(int),
+    }, index=recs.index)
+
+
+def _counts(recs, by):
+    """Counting columns summed per group (one row when ``by`` is None)."""
+    counts = _indicators(recs)
+    if by is None:
+        return counts.sum().to_frame().T.astype(int)
+    keys = _as_list(by)
+    frame = pd.concat([recs[keys], counts], axis=1)
+    return frame.groupby(keys, sort=True, dropna=False).sum().reset_index()
+
+
+def _add_rate(frame, k, n, name, prefix, alpha):
+    rate, low, high = _wilson(frame[k], frame[n], alpha)
+    return frame.assign(**{name: rate, f"{prefix}ci_low": low, f"{prefix}ci_high": high})
+
+
+def _single(frame):
+    """The one row of an ungrouped metric frame as a JSON-safe dict."""
+    return {column: _clean(frame[column].iloc[0]) for column in frame.columns}
+
+
+def acceptance(recs, by=None, alpha=0.05):
+    """Acceptance rate (supported among supported + noted) with a Wilson interval.
+
+    ``by=None`` returns a dict; ``by`` a column name or list returns a tidy DataFrame sorted by the keys.
+    Columns/keys: ``[by...], n_recommendations`` (all rows, ``other`` included), ``n_supported``,
+    ``n_noted``, ``acceptance_rate``, ``ci_low``, ``ci_high``.
+    """
+    counts = _counts(recs, by)
+    counts = counts.assign(n_decided=counts["n_supported"] + counts["n_noted"])
+    frame = _add_rate(counts, "n_supported", "n_decided", "acceptance_rate", "", alpha)
+    keys = [] if by is None else _as_list(by)
+    frame = frame[keys + ["n_recommendations", "n_supported", "n_noted",
+                          "acceptance_rate", "ci_low", "ci_high"]]
+    return _single(frame) if by is None else frame
+
+
+def implementation(recs, by=None, alpha=0.05):
+    """Implementation rates among assessed recommendations, with Wilson intervals.
+
+    ``implementation_rate`` is the share fully or partially implemented, ``fully_rate`` the share fully
+    implemented, both among rows with an assessment (``n_assessed``). Same shapes as ``acceptance``;
+    rates are None/NaN where nothing is assessed.
+    """
+    counts = _counts(recs, by)
+    counts = counts.assign(n_implemented=counts["n_fully"] + counts["n_partially"])
+    frame = _add_rate(counts, "n_implemented", "n_assessed", "implementation_rate", "", alpha)
+    frame = _add_rate(frame, "n_fully", "n_assessed", "fully_rate", "fully_", alpha)
+    keys = [] if by is None else _as_list(by)
+    frame = frame[keys + ["n_recommendations", "n_assessed", "n_fully", "n_partially", "n_not",
+                          "implementation_rate", "ci_low", "ci_high",
+                          "fully_rate", "fully_ci_low", "fully_ci_high"]]
+    return _single(frame) if by is None else frame
+
+
+def by_cycle(recs):
+    """``{"1": {"n": int, "acceptance_rate": float or None}, ...}`` keyed by cycle, in cycle order.
+
+    ``n`` counts every recommendation of the cycle, ``other`` responses included. This is the
+    ``by_cycle`` object of ``metrics.json``.
+    """
+    frame = acceptance(recs, by="cycle")
+    return {str(int(row.cycle)): {"n": int(row.n_recommendations),
+                                  "acceptance_rate": _clean(row.acceptance_rate)}
+            for row in frame.sort_values("cycle").itertuples(index=False)}
+
+
+def specificity(recs):
+    """Mix of UPR Info action categories, with acceptance per category.
+
+    One row per category 1-5 (all five, even when empty) plus ``"unknown"`` if any category is missing:
+    ``category, label, n, share`` (of all recommendations), ``n_supported, n_noted, acceptance_rate``.
+    """
+    category = recs["action_category"].astype("Int64")
+    keyed = category.astype(object).where(category.notna(), "unknown")
+    counts = pd.concat([keyed.rename("category"), _indicators(recs)], axis=1)
+    counts = counts.groupby("category", sort=False).sum()
+    order = list(ACTION_LABELS) + (["unknown"] if "unknown" in counts.index else [])
+    counts = counts.reindex(order, fill_value=0).rename_axis("category").reset_index()
+    counts = counts.assign(n_decided=counts["n_supported"] + counts["n_noted"])
+    rate, _, _ = _wilson(counts["n_supported"], counts["n_decided"], 0.05)
+    total = len(recs)
+    return pd.DataFrame({
+        "category": pd.Series(order, dtype=object),
+        "label": [ACTION_LABELS.get(c, "Unknown") for c in order],
+        "n": counts["n_recommendations"].astype(int),
+        "share": counts["n_recommendations"] / total if total else np.nan,
+        "n_supported": counts["n_supported"].astype(int),
+        "n_noted": counts["n_noted"].astype(int),
+        "acceptance_rate": rate,
+    })
+
+
+def _tags(value):
+    if isinstance(value, str):
+        return (value,) if value else ()
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ()
+    return tuple(value)
+
+
+def thematic_profile(recs, top=None):
+    """Recommendations per issue tag: ``issue, n, share`` (of all recommendations), ``acceptance_rate``.
+
+    A recommendation counts once for each of its tags. Sorted by ``n`` descending, then tag; ``top``
+    keeps the first rows only.
+    """
+    tags = recs["issues"].map(_tags).rename("issue")
+    frame = pd.concat([tags, _indicators(recs)], axis=1).explode("issue").dropna(subset=["issue"])
+    columns = ["issue", "n", "share", "acceptance_rate"]
+    if frame.empty:
+        return pd.DataFrame({c: pd.Series(dtype=float) for c in columns}).astype({"issue": "str"})
+    counts = frame.groupby("issue", sort=True).sum().reset_index()
+    rate, _, _ = _wilson(counts["n_supported"], counts["n_supported"] + counts["n_noted"], 0.05)
+    out = pd.DataFrame({"issue": counts["issue"].astype("str"),
+                        "n": counts["n_recommendations"].astype(int),
+                        "share": counts["n_recommendations"] / len(recs),
+                        "acceptance_rate": rate})
+    out = out.sort_values(["n", "issue"], ascending=[False, True], kind="mergesort")
+    out = out.reset_index(drop=True)
+    return out if top is None else out.head(top)
+
+
+def headline(recs, country, alpha=0.05):
+    """The common core of ``metrics.json`` for the State under review ``country`` (ISO3).
+
+    ``{"n_recommendations", "acceptance_rate", "acceptance_ci": [low, high], "by_cycle"}``; a State
+    without recommendations gets ``n_recommendations`` 0 and ``None`` rates.
+    """
+    own = recs[recs["sur_iso3"] == check_iso3(country)]
+    overall = acceptance(own, alpha=alpha)
+    return {
+        "n_recommendations": int(len(own)),
+        "acceptance_rate": overall["acceptance_rate"],
+        "acceptance_ci": [overall["ci_low"], overall["ci_high"]],
+        "by_cycle": by_cycle(own),
+    }
