@@ -1,0 +1,108 @@
+"""The ``upr-lab`` command: parses arguments and calls one function of the package."""
+
+import argparse
+import json
+import sys
+import warnings
+
+from . import __version__
+from .exceptions import UprLabError
+from .params import ANALYSES
+
+
+def main(argv=None):
+    """Entry point of the ``upr-lab`` console script; exit status 2 on a user error."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except UprLabError as exc:
+        if args.debug:
+            raise
+        print(f"upr-lab: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="upr-lab", description="UPR research workbench")
+    parser.add_argument("--version", action="version", version=f"upr-lab {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    info = sub.add_parser("data", help="inspect a data source").add_subparsers(dest="action", required=True)
+    p = info.add_parser("info", help="what a source holds: rows, cycles, countries, hashes")
+    _data_options(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_data_info)
+    p = sub.add_parser("run", help="run one analysis for one State under review")
+    p.add_argument("analysis", choices=ANALYSES, help="the analysis notebook to run")
+    p.add_argument("--country", required=True, help="ISO3 code of the State under review")
+    _data_options(p)
+    _run_options(p)
+    p.set_defaults(func=_run)
+    p = sub.add_parser("batch", help="run analyses for many States under review")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--countries", help="comma-separated ISO3 codes")
+    which.add_argument("--all", action="store_true", help="every State under review in the data")
+    p.add_argument("--analyses", default=",".join(ANALYSES), help="comma-separated analyses")
+    p.add_argument("--workers", type=int, default=1, help="notebooks run at once")
+    _data_options(p)
+    _run_options(p)
+    p.set_defaults(func=_batch)
+    p = sub.add_parser("lab", help="JupyterLab on the notebooks with the project's kernel")
+    p.add_argument("lab_args", nargs=argparse.REMAINDER, help="passed to jupyter lab (e.g. --no-browser)")
+    p.set_defaults(func=_lab)
+    for p in [*sub.choices.values(), *info.choices.values()]:
+        p.add_argument("--debug", action="store_true", help="show Python tracebacks on errors")
+    return parser
+
+
+def _data_options(p):
+    p.add_argument("--data", default="demo", help="'demo', an export file or a folder of exports")
+    p.add_argument("--participation", default=None, help="participation table (CSV, Excel, Parquet)")
+
+
+def _run_options(p):
+    p.add_argument("--params", default=None, help="YAML parameter file")
+    p.add_argument("--out", default="outputs", help="output folder (default: outputs)")
+
+
+def _data_info(args):
+    from .dataset import load
+    from .info import describe, render
+
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        summary = describe(load(args.data, participation=args.participation))
+    print(json.dumps(summary, indent=2) if args.json else render(summary))
+
+
+def _run(args):
+    from .batch import check_countries, countries_in
+    from .countries import check_iso3
+    from .runner import run
+
+    check_countries([check_iso3(args.country)], countries_in(args.data))
+    result = run(args.analysis, args.country, args.data, args.participation, args.params, args.out)
+    print(f"{result.status}: {result.path}" + (f" ({result.error})" if result.error else ""))
+    return 0 if result.status == "ok" else 1
+
+
+def _batch(args):
+    from .batch import run_batch
+
+    countries = None if args.all else [c.strip() for c in args.countries.split(",") if c.strip()]
+    analyses = [a.strip() for a in args.analyses.split(",") if a.strip()]
+    results = run_batch(countries, analyses, args.data, args.participation, args.params, args.out, args.workers)
+    failed = [r for r in results if r.status != "ok"]
+    print(f"{len(results) - len(failed)} ok, {len(failed)} failed; index: {args.out}/index.html")
+    for r in failed:
+        print(f"  failed: {r.country} {r.analysis}: {r.error}")
+    return 1 if failed else 0
+
+
+def _lab(args):
+    from .lab import launch
+
+    return launch(args.lab_args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

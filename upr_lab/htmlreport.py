@@ -1,0 +1,45 @@
+"""Self-contained HTML pages: a report per run (code hidden, figures embedded) and a batch index."""
+
+import html
+
+import nbformat
+from nbconvert import HTMLExporter
+
+
+def export(notebook_path, html_path):
+    """Render an executed notebook as a self-contained page without code cells' inputs."""
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    notebook = nbformat.read(notebook_path, as_version=4)
+    body, _ = exporter.from_notebook_node(notebook)
+    html_path.write_text(body, encoding="utf-8")
+    return html_path
+
+
+def index_page(runs, title="upr-lab reports"):
+    """The batch index: one row per run with its status and links, text escaped."""
+    rows = "\n".join(_row(r) for r in runs)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}.failed{{color:#b00;font-weight:bold}}
+.ok{{color:#070}}</style></head>
+<body><h1>{html.escape(title)}</h1>
+<table><thead><tr><th>State under review</th><th>Analysis</th><th>Status</th><th>Report</th>
+<th>Notebook</th><th>Metrics</th><th>Manifest</th></tr></thead>
+<tbody>
+{rows}
+</tbody></table></body></html>
+"""
+
+
+def _row(run):
+    base = f"{html.escape(run['country'])}/{html.escape(run['analysis'])}"
+    status = html.escape(run["status"])
+    report = f'<a href="{base}/report.html">report</a>' if run["status"] == "ok" else "(none: run failed)"
+    detail = f"<br><small>{html.escape(run.get('error') or '')}</small>" if run.get("error") else ""
+    return (f"<tr><td>{html.escape(run['country'])}</td><td>{html.escape(run['analysis'])}</td>"
+            f'<td class="{status}">{status}{detail}</td><td>{report}</td>'
+            f'<td><a href="{base}/report.ipynb">notebook</a></td>'
+            f'<td><a href="{base}/metrics.json">metrics</a></td>'
+            f'<td><a href="{base}/manifest.json">manifest</a></td></tr>')

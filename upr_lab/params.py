@@ -1,0 +1,74 @@
+"""Parameters of analysis runs: defaults, per-country overrides and user files (YAML), checked by name."""
+
+from pathlib import Path
+
+import papermill
+import yaml
+
+from .exceptions import ParameterError
+
+ANALYSES = ("compliance_trends", "civil_society", "regional_comparison")
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+PARAMS_DIR = Path("params")
+
+
+def notebook_path(analysis):
+    """The template notebook of an analysis."""
+    if analysis not in ANALYSES:
+        raise ParameterError(f"unknown analysis {analysis!r}; expected one of: {', '.join(ANALYSES)}")
+    return NOTEBOOK_DIR / f"{analysis}.ipynb"
+
+
+def declared(analysis):
+    """The parameters a notebook declares in its ``parameters`` cell, with their defaults."""
+    found = papermill.inspect_notebook(str(notebook_path(analysis)))
+    return {name: spec["default"] for name, spec in found.items()}
+
+
+def read_yaml(path):
+    """A YAML mapping from ``path``; a clear error if it is missing, malformed or not a mapping."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParameterError(f"{path}: no such parameter file") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ParameterError(f"{path}: malformed YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParameterError(f"{path}: expected a mapping of parameter names to values")
+    return data
+
+
+def resolve(analysis, country, given=None, params_file=None, params_dir=PARAMS_DIR):
+    """Merge defaults.yaml, countries/<ISO3>.yaml, a user file and explicit values; check every name."""
+    layers = [params_dir / "defaults.yaml", params_dir / "countries" / f"{country}.yaml"]
+    merged = {}
+    for path in layers:
+        if path.exists():
+            merged.update(_for_analysis(read_yaml(path), analysis, path))
+    if params_file:
+        merged.update(_for_analysis(read_yaml(params_file), analysis, params_file))
+    merged.update(given or {})
+    _check_names(analysis, merged)
+    return merged
+
+
+def _for_analysis(data, analysis, path):
+    """Top-level keys apply to every analysis; a key named after an analysis holds its own values."""
+    common = {k: v for k, v in data.items() if k not in ANALYSES}
+    own = data.get(analysis) or {}
+    if not isinstance(own, dict):
+        raise ParameterError(f"{path}: {analysis!r} must hold a mapping of parameters")
+    return {**common, **own}
+
+
+def _check_names(analysis, values):
+    known = declared(analysis)
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise ParameterError(f"unknown parameter(s) {', '.join(unknown)} for {analysis}; "
+                             f"expected: {', '.join(sorted(known))}")
