@@ -19,6 +19,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from .countries import check_iso3
+from .exceptions import DataError
 
 ACTION_LABELS = {
     1: "Minimal action",
@@ -219,3 +220,101 @@ def headline(recs, country, alpha=0.05):
         "acceptance_ci": [overall["ci_low"], overall["ci_high"]],
         "by_cycle": by_cycle(own),
     }
+
+
+def state_acceptance(recs):
+    """Acceptance per State under review, indexed by ``sur_iso3`` (sorted).
+
+    Columns ``sur_name, sur_group, n_decided`` (supported + noted), ``n_supported, acceptance_rate``
+    (NaN for a State without supported/noted recommendations).
+    """
+    response = recs["response"].astype(str)
+    frame = recs[["sur_iso3", "sur_name", "sur_group"]].assign(
+        n_decided=response.isin(DECIDED).astype(int),
+        n_supported=response.eq("supported").astype(int))
+    out = frame.groupby("sur_iso3", sort=True).agg(
+        sur_name=("sur_name", "first"), sur_group=("sur_group", "first"),
+        n_decided=("n_decided", "sum"), n_supported=("n_supported", "sum"))
+    rate = out["n_supported"] / out["n_decided"].where(out["n_decided"] > 0)
+    return out.assign(acceptance_rate=rate)
+
+
+def _own(states, country):
+    country = check_iso3(country)
+    if country not in states.index:
+        raise DataError(f"no recommendations for State under review {country} in these data")
+    return country, states.loc[country]
+
+
+def group_ranking(recs, country):
+    """Acceptance rate of every State in ``country``'s regional group, ranked.
+
+    Columns ``rank`` (1 = highest; ties share the lowest rank, ``method="min"``; <NA> for a State
+    without supported/noted recommendations), ``sur_iso3, sur_name, n_decided, n_supported,
+    acceptance_rate, is_country``; sorted by rank, then ISO3.
+    """
+    states = state_acceptance(recs)
+    country, own = _own(states, country)
+    group = states[states["sur_group"] == own["sur_group"]].reset_index()
+    rank = group["acceptance_rate"].rank(method="min", ascending=False).astype("Int64")
+    group = group.assign(rank=rank, is_country=group["sur_iso3"] == country)
+    group = group.sort_values(["rank", "sur_iso3"], na_position="last", kind="mergesort")
+    columns = ["rank", "sur_iso3", "sur_name", "n_decided", "n_supported", "acceptance_rate",
+               "is_country"]
+    return group[columns].reset_index(drop=True)
+
+
+def group_summary(recs, country):
+    """``{"group", "group_acceptance_rate", "rank_in_group", "n_in_group"}`` for ``metrics.json``.
+
+    ``group_acceptance_rate`` pools the recommendations of the *other* States of the group (the
+    country excluded, as in ``regional_comparison``); ``rank_in_group`` is the country's rank from
+    ``group_ranking`` (None without supported/noted recommendations); ``n_in_group`` counts the States
+    of the group in these data, the country included.
+    """
+    states = state_acceptance(recs)
+    country, own = _own(states, country)
+    ranking = group_ranking(recs, country)
+    rank = ranking.loc[ranking["is_country"], "rank"].iloc[0]
+    peers = states[(states["sur_group"] == own["sur_group"]) & (states.index != country)]
+    decided = int(peers["n_decided"].sum())
+    return {"group": str(own["sur_group"]),
+            "group_acceptance_rate": int(peers["n_supported"].sum()) / decided if decided else None,
+            "rank_in_group": None if pd.isna(rank) else int(rank),
+            "n_in_group": int(len(ranking))}
+
+
+CIVIL_SOCIETY_TAGS = ("Civil society", "Human rights defenders")
+
+
+def civil_society_recommendations(recs, alpha=0.05, tags=CIVIL_SOCIETY_TAGS):
+    """Acceptance of recommendations tagged with civil society issues against all the others.
+
+    One row per topic: each tag of ``tags``, any of them, and "all other recommendations"; columns
+    ``topic, n_recommendations, n_supported, n_noted, acceptance_rate, ci_low, ci_high``.
+    """
+    tagged = recs["issues"].map(_tags)
+    masks = {tag: tagged.map(lambda t, tag=tag: tag in t) for tag in tags}
+    masks["any of these"] = tagged.map(lambda t: any(tag in t for tag in tags))
+    masks["all other recommendations"] = ~masks["any of these"]
+    rows = [{"topic": topic, **acceptance(recs[mask], alpha=alpha)} for topic, mask in masks.items()]
+    return pd.DataFrame(rows)
+
+
+def acceptance_vs_group(recs, country, alpha=0.05):
+    """Per cycle: the State's acceptance rate (with interval) and its group's, the State excluded."""
+    country = check_iso3(country)
+    own = recs[recs["sur_iso3"] == country]
+    if own.empty:
+        raise DataError(f"no recommendations for State under review {country} in these data")
+    group = own["sur_group"].iloc[0]
+    peers = recs[(recs["sur_group"] == group) & (recs["sur_iso3"] != country)]
+    mine = acceptance(own, by="cycle", alpha=alpha)
+    theirs = acceptance(peers, by="cycle", alpha=alpha)[["cycle", "acceptance_rate"]]
+    theirs = theirs.rename(columns={"acceptance_rate": "group_acceptance_rate"})
+    return mine.merge(theirs, on="cycle", how="left")
+
+
+def records(frame):
+    """A table as a list of JSON-safe row dicts (for ``metrics.json``)."""
+    return [{str(k): _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]

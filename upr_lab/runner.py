@@ -47,7 +47,9 @@ def run(analysis, country, data="demo", participation=None, params_file=None, ou
     status = "failed" if error else "ok"
     if not error:
         htmlreport.export(scratch / "report.ipynb", scratch / "report.html")
-    manifest = _manifest(analysis, country, notebook, values, data, participation, status, error, started)
+    effective = {**params_mod.declared(analysis), **values}
+    effective.pop("out_dir", None)  # the scratch folder: not a parameter of the result
+    manifest = _manifest(analysis, country, notebook, effective, data, participation, status, error, started)
     provenance.dump_json(manifest, scratch / "manifest.json")
     _move_into_place(scratch, destination)
     return RunResult(analysis, country, destination, status, error, manifest["timing"]["duration_s"])

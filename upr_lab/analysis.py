@@ -1,0 +1,121 @@
+"""What a notebook needs around its analysis: loading, labelling, showing and recording results.
+
+``open_analysis`` is the first call of every notebook. The returned ``Analysis`` shows tables and
+figures in the notebook, writes figures to ``out_dir/figures`` and headline figures to
+``out_dir/metrics.json``, and labels everything from synthetic data as synthetic.
+"""
+
+import html
+import warnings
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML, Image, display
+
+from . import __version__, metrics, plots, provenance
+from .countries import check_iso3, states, suggest
+from .dataset import load
+from .exceptions import UnknownCountryError
+
+
+def open_analysis(analysis, country, data="demo", out_dir=".", participation=None):
+    """Load the data for one State under review and prepare the output folder."""
+    country = check_iso3(country)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        loaded = load(data, participation=participation)
+    present = sorted(loaded.recommendations["sur_iso3"].unique())
+    if country not in present:
+        raise UnknownCountryError(f"{country} is not a State under review in this data{suggest(country, present)}")
+    return Analysis(analysis, country, loaded, Path(out_dir), [str(w.message) for w in caught])
+
+
+class Analysis:
+    """One analysis of one State under review: its data, its outputs, its labels."""
+
+    def __init__(self, name, country, data, out_dir, load_warnings=()):
+        self.name, self.country, self.data, self.out_dir = name, country, data, out_dir
+        self.state = states()[country]
+        self.recs = data.for_country(country)
+        self.load_warnings = list(load_warnings)
+        (out_dir / "figures").mkdir(parents=True, exist_ok=True)
+
+    @property
+    def synthetic(self):
+        return self.data.synthetic
+
+    def banner(self):
+        """Show what is analysed, from which source, and a warning when the data are synthetic."""
+        source = self.data.source
+        warning = ("<p style='color:#b00;font-weight:bold'>SYNTHETIC DATA: these are generated demo data "
+                   "with planted effects, not real UPR recommendations. Do not cite them as findings.</p>"
+                   if self.synthetic else "")
+        notes = "".join(f"<li>{html.escape(w)}</li>" for w in self.load_warnings)
+        display(HTML(f"{warning}<p><b>State under review:</b> {html.escape(self.state.name)} "
+                     f"({self.country}, {html.escape(self.state.group)})<br><b>Data:</b> "
+                     f"{html.escape(source.get('label', ''))}<br><b>Recommendations to this State:</b> "
+                     f"{len(self.recs):,} of {len(self.data.recommendations):,}</p>"
+                     + (f"<ul>{notes}</ul>" if notes else "")))
+
+    def note(self, text):
+        """Show a plain-language note (e.g. why a figure cannot be drawn)."""
+        display(HTML(f"<p style='border-left:4px solid #c90;padding-left:8px'>{html.escape(text)}</p>"))
+
+    def table(self, frame, percent=(), digits=3):
+        """Show a tidy table: rates as percentages, other floats rounded, no index clutter."""
+        shown = frame.copy()
+        for column in shown.columns:
+            if column in percent:
+                shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
+            elif pd.api.types.is_float_dtype(shown[column]):
+                shown[column] = shown[column].round(digits)
+        display(HTML(shown.to_html(index=False, escape=True, na_rep="")))
+
+    def figure(self, figure, name, missing):
+        """Save and show a figure, or say ``missing`` when it could not be drawn (figure is None)."""
+        if figure is None:
+            self.note(f"No figure '{name}': {missing}")
+            return None
+        png = plots.render_png(figure)
+        path = self.out_dir / "figures" / f"{name}.png"
+        path.write_bytes(png)
+        display(Image(data=png, format="png"))
+        return path
+
+    def write_metrics(self, extra=None):
+        """Write ``metrics.json``: the common headline keys, then the analysis' own."""
+        core = metrics.headline(self.data.recommendations, self.country)
+        result = {"country": self.country, "analysis": self.name, "data_source": self.source_record(),
+                  "n_recommendations": core["n_recommendations"], "acceptance_rate": core["acceptance_rate"],
+                  "acceptance_ci": core["acceptance_ci"], "by_cycle": core["by_cycle"], **(extra or {})}
+        provenance.dump_json(_json_safe(result), self.out_dir / "metrics.json")
+        return result
+
+    def source_record(self):
+        """The data source as recorded in metrics: kind, label, synthetic, files and their hashes."""
+        source = self.data.source
+        return {"kind": source.get("kind"), "label": source.get("label"), "synthetic": self.synthetic,
+                "files": [{"name": f["name"], "sha256": f["sha256"]} for f in source.get("files", [])],
+                "duplicates": source.get("duplicates", 0)}
+
+    def footer(self):
+        """A short provenance footer a reader can cite."""
+        source = self.source_record()
+        hashes = "; ".join(f"{f['name']} sha256:{f['sha256'][:16]}…" for f in source["files"]) or \
+            f"generated in memory (seed {self.data.source.get('seed')})"
+        kind = "SYNTHETIC (generated demo data)" if self.synthetic else "real"
+        display(HTML(f"<hr><p style='font-size:85%'>Provenance: upr-lab {__version__}, analysis "
+                     f"<code>{self.name}</code> for {self.country}. Data: {html.escape(source['label'] or '')} "
+                     f"— {kind}. Inputs: {html.escape(hashes)}.</p>"))
+
+
+def _json_safe(value):
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, float) and value != value:
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return _json_safe(value.item())
+    return value

@@ -1,0 +1,171 @@
+"""Figures of the three analyses. Each returns a ``matplotlib.figure.Figure``, or None when the data
+cannot support the figure (the caller then says so instead of showing an empty plot).
+
+Figures are built without pyplot, so nothing is displayed twice and no global state leaks between
+runs; ``render_png`` writes them without varying metadata, so the same data give the same bytes.
+"""
+
+import io
+
+import numpy as np
+from matplotlib.figure import Figure
+
+SYNTHETIC_MARK = "SYNTHETIC demo data"
+COLOURS = {"country": "#1f5f8b", "group": "#9aa5b1", "highlight": "#d1495b"}
+
+
+def render_png(figure, dpi=110):
+    """PNG bytes of a figure, without timestamps or software versions in its metadata."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _figure(title, synthetic, size=(7, 4)):
+    figure = Figure(figsize=size)
+    axes = figure.add_subplot()
+    axes.set_title(title, fontsize=11)
+    if synthetic:
+        figure.text(0.99, 0.01, SYNTHETIC_MARK, ha="right", va="bottom", fontsize=8, color="#b00")
+    axes.spines[["top", "right"]].set_visible(False)
+    return figure, axes
+
+
+def rate_by_cycle(table, rate, title, ylabel, synthetic, reference=None):
+    """Rate per cycle with its confidence interval; ``reference`` (optional) a pooled rate per cycle."""
+    table = table.dropna(subset=[rate])
+    if table.empty:
+        return None
+    figure, axes = _figure(title, synthetic)
+    x = table["cycle"].astype(int).to_numpy()
+    y = table[rate].to_numpy(float)
+    errors = np.vstack([y - table["ci_low"].to_numpy(float), table["ci_high"].to_numpy(float) - y])
+    axes.errorbar(x, y, yerr=errors, fmt="o-", capsize=4, color=COLOURS["country"], label="this State")
+    if reference is not None and not reference.dropna(subset=[rate]).empty:
+        ref = reference.dropna(subset=[rate])
+        axes.plot(ref["cycle"].astype(int), ref[rate], "s--", color=COLOURS["group"], label="all States")
+    axes.set_xticks(sorted(set(x) | set([] if reference is None else reference["cycle"].astype(int))))
+    axes.set_xlabel("UPR cycle")
+    axes.set_ylabel(ylabel)
+    axes.set_ylim(0, 1.05)
+    axes.legend(frameon=False, loc="lower right")
+    return figure
+
+
+def category_mix(spec, title, synthetic):
+    """Share of recommendations per action category (bars) and the share supported (points)."""
+    spec = spec[spec["n"] > 0]
+    if spec.empty:
+        return None
+    figure, axes = _figure(title, synthetic)
+    labels = [f"{c}\n{label}" for c, label in zip(spec["category"], spec["label"])]
+    positions = np.arange(len(spec))
+    axes.bar(positions, spec["share"], color=COLOURS["group"], label="share of recommendations")
+    axes.plot(positions, spec["acceptance_rate"], "o", color=COLOURS["country"], label="share supported")
+    axes.set_xticks(positions, labels, fontsize=8)
+    axes.set_xlabel("UPR Info action category (1 = minimal ... 5 = specific action)")
+    axes.set_ylabel("share")
+    axes.set_ylim(0, 1.05)
+    axes.legend(frameon=False, loc="upper left")
+    return figure
+
+
+def top_issues(profile, title, synthetic, top=12):
+    """Horizontal bars: the most frequent issue tags and how often each was supported."""
+    profile = profile.head(top)
+    if profile.empty:
+        return None
+    figure, axes = _figure(title, synthetic, size=(7, 0.35 * len(profile) + 1.5))
+    positions = np.arange(len(profile))[::-1]
+    axes.barh(positions, profile["n"], color=COLOURS["group"])
+    axes.set_yticks(positions, profile["issue"], fontsize=8)
+    for pos, n, rate in zip(positions, profile["n"], profile["acceptance_rate"]):
+        text = "" if np.isnan(rate) else f"  {rate:.0%} supported"
+        axes.text(n, pos, text, va="center", fontsize=7)
+    axes.set_xlabel("number of recommendations (a recommendation counts once per tag)")
+    return figure
+
+
+def odds_ratio_forest(table, title, synthetic, xlabel="odds ratio (log scale), 95% CI"):
+    """Forest plot of odds ratios with intervals; ``table`` has odds_ratio, ci_low, ci_high by term."""
+    table = table.dropna(subset=["odds_ratio", "ci_low", "ci_high"])
+    if table.empty:
+        return None
+    figure, axes = _figure(title, synthetic, size=(7, 0.45 * len(table) + 1.5))
+    positions = np.arange(len(table))[::-1]
+    ratios = table["odds_ratio"].to_numpy(float)
+    errors = np.vstack([ratios - table["ci_low"].to_numpy(float), table["ci_high"].to_numpy(float) - ratios])
+    axes.errorbar(ratios, positions, xerr=errors, fmt="o", capsize=3, color=COLOURS["country"])
+    axes.axvline(1.0, color="#555", lw=0.8, ls=":")
+    axes.set_xscale("log")
+    axes.set_yticks(positions, list(table.index), fontsize=8)
+    axes.set_xlabel(xlabel)
+    return figure
+
+
+def group_differences(comparison, country_name, title, synthetic):
+    """Difference between the State's acceptance rate and each regional group's, with 95% intervals."""
+    comparison = comparison.dropna(subset=["difference"])
+    if comparison.empty:
+        return None
+    figure, axes = _figure(title, synthetic, size=(7, 0.5 * len(comparison) + 1.5))
+    positions = np.arange(len(comparison))[::-1]
+    diff = comparison["difference"].to_numpy(float)
+    errors = np.vstack([diff - comparison["ci_low"].to_numpy(float), comparison["ci_high"].to_numpy(float) - diff])
+    axes.errorbar(diff, positions, xerr=errors, fmt="o", capsize=3, color=COLOURS["country"])
+    axes.axvline(0.0, color="#555", lw=0.8, ls=":")
+    axes.set_yticks(positions, [f"{g} ({r})" for g, r in zip(comparison["group"], comparison["relation"])],
+                    fontsize=8)
+    axes.set_xlabel(f"acceptance rate of {country_name} minus the group's (percentage points / 100)")
+    return figure
+
+
+def group_ranking(ranking, title, synthetic):
+    """Acceptance rate of every State of the group, the State under review highlighted."""
+    ranking = ranking.dropna(subset=["acceptance_rate"])
+    if ranking.empty:
+        return None
+    figure, axes = _figure(title, synthetic, size=(7, 0.18 * len(ranking) + 1.5))
+    positions = np.arange(len(ranking))[::-1]
+    colours = [COLOURS["highlight"] if own else COLOURS["group"] for own in ranking["is_country"]]
+    axes.barh(positions, ranking["acceptance_rate"], color=colours)
+    axes.set_yticks(positions, ranking["sur_iso3"], fontsize=6)
+    axes.set_xlim(0, 1)
+    axes.set_xlabel("share of recommendations supported (of supported + noted)")
+    return figure
+
+
+def civil_society_reception(table, title, synthetic):
+    """Share supported of recommendations on civil society / defenders against all the others."""
+    table = table.dropna(subset=["acceptance_rate"])
+    if table.empty:
+        return None
+    figure, axes = _figure(title, synthetic)
+    positions = np.arange(len(table))
+    rate = table["acceptance_rate"].to_numpy(float)
+    errors = np.vstack([rate - table["ci_low"].to_numpy(float), table["ci_high"].to_numpy(float) - rate])
+    axes.bar(positions, rate, yerr=errors, capsize=4, color=COLOURS["group"])
+    axes.set_xticks(positions, [f"{t}\n(n={n})" for t, n in zip(table["topic"], table["n_recommendations"])],
+                    fontsize=8)
+    axes.set_ylim(0, 1.05)
+    axes.set_ylabel("share supported (of supported + noted)")
+    return figure
+
+
+def rate_vs_group_by_cycle(table, title, synthetic):
+    """The State's acceptance rate per cycle (with interval) and its group's, side by side."""
+    table = table.dropna(subset=["acceptance_rate"])
+    if table.empty:
+        return None
+    figure, axes = _figure(title, synthetic)
+    x = table["cycle"].astype(int).to_numpy()
+    rate = table["acceptance_rate"].to_numpy(float)
+    errors = np.vstack([rate - table["ci_low"].to_numpy(float), table["ci_high"].to_numpy(float) - rate])
+    axes.errorbar(x, rate, yerr=errors, fmt="o-", capsize=4, color=COLOURS["country"], label="this State")
+    axes.plot(x, table["group_acceptance_rate"], "s--", color=COLOURS["group"], label="rest of its group")
+    axes.set_xticks(x)
+    axes.set_xlabel("UPR cycle")
+    axes.set_ylabel("share supported (of supported + noted)")
+    axes.set_ylim(0, 1.05)
+    axes.legend(frameon=False, loc="lower right")
+    return figure
