@@ -20,8 +20,11 @@ Implementation, for each supported recommendation of cycles 1-3 (cycle 4 is not 
         + 0.30 * log1p(stakeholder_submissions) + 0.40 * nhri_submitted
         + 0.20 * national_consultation - 0.30 * [action_category == 5]
 
-Implemented recommendations are ``fully`` with probability 0.4, else ``partially``. The covariates
-come from the participation table of the State under review in that cycle. See ``data/DEMO.md``.
+Implemented recommendations are ``fully`` with probability 0.4, else ``partially``. ``cycle`` enters
+as the number 1-4 (intercepts are log-odds at the extrapolated "cycle 0"); the covariates come from
+the participation table of the State under review in that cycle, joined on (sur_iso3, cycle).
+Recommending State, issues and text are drawn independently of both outcomes (no planted effect).
+Odds ratios, sampling details and what each analysis should recover: ``data/DEMO.md``.
 """
 
 import copy
@@ -34,7 +37,7 @@ from . import schema
 from .calendar import sessions_of, year_of
 from .countries import member_states
 
-DEFAULT_SEED = 20080407  # first UPR Working Group session: 7 April 2008
+DEFAULT_SEED = 2008  # the year of the first UPR session; see data/DEMO.md on how it was chosen
 CYCLES = (1, 2, 3, 4)
 ASSESSED_CYCLES = (1, 2, 3)
 
@@ -108,13 +111,15 @@ def _participation(states, rng):
     """One row per State x cycle: submissions grow by cycle and differ by group."""
     frame = pd.DataFrame({"sur_iso3": np.tile(states["iso3"].to_numpy(), len(CYCLES)),
                           "cycle": np.repeat(np.array(CYCLES, dtype="int64"), len(states))})
-    group = np.tile(states["group"].to_numpy(), len(CYCLES))
-    mean = frame["cycle"].map(SUBMISSIONS_GROWTH).to_numpy() * pd.Series(group).map(SUBMISSIONS_MEAN).to_numpy()
-    drawn = rng.negative_binomial(SUBMISSIONS_DISPERSION, SUBMISSIONS_DISPERSION / (SUBMISSIONS_DISPERSION + mean))
-    frame["stakeholder_submissions"] = np.minimum(drawn, SUBMISSIONS_MAX).astype("int64")
-    frame["joint_submissions"] = rng.binomial(frame["stakeholder_submissions"], 0.3).astype("int64")
-    frame["nhri_submitted"] = rng.random(len(frame)) < _expit(-1.5 + 0.5 * frame["cycle"].to_numpy())
-    frame["national_consultation"] = rng.random(len(frame)) < _expit(-0.6 + 0.4 * frame["cycle"].to_numpy())
+    group = pd.Series(np.tile(states["group"].to_numpy(), len(CYCLES)))
+    mean = frame["cycle"].map(SUBMISSIONS_GROWTH).to_numpy() * group.map(SUBMISSIONS_MEAN).to_numpy()
+    k = SUBMISSIONS_DISPERSION
+    submissions = np.minimum(rng.negative_binomial(k, k / (k + mean)), SUBMISSIONS_MAX)
+    frame["stakeholder_submissions"] = submissions.astype("int64")
+    frame["joint_submissions"] = rng.binomial(submissions, 0.3).astype("int64")
+    cycle = frame["cycle"].to_numpy()
+    frame["nhri_submitted"] = rng.random(len(frame)) < _expit(-1.5 + 0.5 * cycle)
+    frame["national_consultation"] = rng.random(len(frame)) < _expit(-0.6 + 0.4 * cycle)
     return frame.sort_values(["cycle", "sur_iso3"], ignore_index=True)
 
 
@@ -157,23 +162,33 @@ def _recommenders(sur_iso3, states, rng):
     return chosen
 
 
+def _numbers(frame, column):
+    return frame[column].astype(float).to_numpy()
+
+
+def _log1p_submissions(frame):
+    return np.log1p(_numbers(frame, "stakeholder_submissions"))
+
+
 def acceptance_log_odds(frame):
-    """Planted linear predictor of acceptance for rows with sur_group, action_category, cycle, submissions."""
+    """True log-odds of 'supported' (vs 'noted') for rows with sur_group, action_category, cycle
+    and stakeholder_submissions (recommendations joined to participation)."""
     effects = TRUE_EFFECTS["acceptance"]
     return (frame["sur_group"].map(effects["intercept"]).to_numpy(dtype=float)
             + frame["action_category"].astype(int).map(effects["action_category"]).to_numpy(dtype=float)
-            + effects["cycle"] * frame["cycle"].to_numpy(dtype=float)
-            + effects["log1p_stakeholder_submissions"] * np.log1p(frame["stakeholder_submissions"].to_numpy(dtype=float)))
+            + effects["cycle"] * _numbers(frame, "cycle")
+            + effects["log1p_stakeholder_submissions"] * _log1p_submissions(frame))
 
 
 def implementation_log_odds(frame):
-    """Planted linear predictor of implementation (fully or partially vs not) for the same rows."""
+    """True log-odds of implementation (fully or partially vs not) for rows with cycle,
+    stakeholder_submissions, nhri_submitted, national_consultation and action_category."""
     effects = TRUE_EFFECTS["implementation"]
-    return (effects["intercept"] + effects["cycle"] * frame["cycle"].to_numpy(dtype=float)
-            + effects["log1p_stakeholder_submissions"] * np.log1p(frame["stakeholder_submissions"].to_numpy(dtype=float))
-            + effects["nhri_submitted"] * frame["nhri_submitted"].to_numpy(dtype=float)
-            + effects["national_consultation"] * frame["national_consultation"].to_numpy(dtype=float)
-            + effects["category_5"] * (frame["action_category"].astype(int).to_numpy() == 5))
+    return (effects["intercept"] + effects["cycle"] * _numbers(frame, "cycle")
+            + effects["log1p_stakeholder_submissions"] * _log1p_submissions(frame)
+            + effects["nhri_submitted"] * _numbers(frame, "nhri_submitted")
+            + effects["national_consultation"] * _numbers(frame, "national_consultation")
+            + effects["category_5"] * (_numbers(frame, "action_category") == 5))
 
 
 def _responses(rows, rng):
@@ -185,7 +200,8 @@ def _responses(rows, rng):
 def _implementation(rows, rng):
     implemented = rng.random(len(rows)) < _expit(implementation_log_odds(rows))
     fully = rng.random(len(rows)) < SHARE_FULLY
-    assessed = (rows["response"].to_numpy() == "supported") & rows["cycle"].isin(ASSESSED_CYCLES).to_numpy()
+    supported = (rows["response"] == "supported").to_numpy()
+    assessed = supported & rows["cycle"].isin(ASSESSED_CYCLES).to_numpy()
     status = np.where(implemented, np.where(fully, "fully", "partially"), "not")
     return np.where(assessed, status, "")
 
@@ -197,14 +213,16 @@ def _issues(n, rng):
     second = (first + rng.integers(1, k, size=n)) % k
     second = np.where(rng.random(n) < 0.4, second, first)
     combinations = np.empty(k * k, dtype=object)
-    combinations[:] = [tuple(sorted({ISSUES[i], ISSUES[j]}, key=ISSUES.index)) for i in range(k) for j in range(k)]
+    combinations[:] = [tuple(dict.fromkeys((ISSUES[min(i, j)], ISSUES[max(i, j)])))
+                       for i in range(k) for j in range(k)]
     return combinations[first * k + second]
 
 
 def _canonical(rows, recommender):
     """Assemble the recommendations table in the canonical column order, dtypes and row order."""
+    number = rows["number"].astype(str).str.zfill(5)
     frame = pd.DataFrame({
-        "rec_id": "DEMO-c" + rows["cycle"].astype(str) + "-" + rows["sur_iso3"] + "-" + rows["number"].astype(str).str.zfill(5),
+        "rec_id": "DEMO-c" + rows["cycle"].astype(str) + "-" + rows["sur_iso3"] + "-" + number,
         "cycle": rows["cycle"].astype("int64"), "session": rows["session"].astype("int64"),
         "year": rows["year"].astype("int64"), "sur_iso3": rows["sur_iso3"], "sur_name": rows["sur_name"],
         "sur_group": rows["sur_group"], "recommender_iso3": recommender["iso3"],

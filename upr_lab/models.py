@@ -6,8 +6,9 @@ observations, no variation, a single cycle, perfect separation, missing particip
 ``notes`` on the result, with NaN estimates, never exceptions. Design matrices are built here, so
 term names are stable: ``cycle`` (per cycle, 0 = cycle 1), ``sur_group[EEG]``, ``action_category[5]``.
 
-``regional_comparison``, ``group_ranking`` and ``group_summary`` compare a State's acceptance rate with
-regional groups (two-proportion tests with Holm correction).
+``regional_comparison`` compares a State's acceptance rate with regional groups (two-proportion tests
+with Holm correction); ``group_ranking`` and ``group_summary`` (descriptive, defined in ``metrics``)
+are re-exported here.
 """
 
 import html
@@ -24,7 +25,8 @@ from statsmodels.tools.sm_exceptions import (ConvergenceWarning, PerfectSeparati
                                              PerfectSeparationWarning)
 
 from .countries import check_iso3
-from .exceptions import DataError, ParameterError
+from .exceptions import ParameterError
+from .metrics import _own, group_ranking, group_summary, state_acceptance  # noqa: F401
 
 MIN_OBS = 10
 FEW_CLUSTERS = 20
@@ -35,6 +37,14 @@ OUTCOMES = {"supported": (("supported", "noted"), ("supported",), "response"),
 def _json(value):
     value = float(value)
     return None if math.isnan(value) else value
+
+
+def _fmt(value):
+    return "-" if pd.isna(value) else ("<0.001" if value < 0.001 else f"{value:.3f}")
+
+
+def _cells(tag, values):
+    return "".join(f"<{tag}>{html.escape(str(v))}</{tag}>" for v in values)
 
 
 class EffectsResult:
@@ -89,25 +99,29 @@ class EffectsResult:
                 "headline_term": self.headline_term, "terms": terms, "notes": list(self.notes)}
 
     def _describe(self):
-        clusters = "" if self.n_clusters is None else f", {self.n_clusters} clusters"
+        n = self.n_clusters
+        clusters = "" if n is None else f", {n} cluster{'' if n == 1 else 's'}"
         return f"outcome: {self.outcome}; {self.nobs} observations{clusters}; SE: {self.cov_type}"
 
+    def _display(self):
+        """Odds ratios formatted for reading: 3 decimals, p < 0.001 shown as such."""
+        table = self.odds_ratios().rename(columns={"odds_ratio": "odds ratio", "ci_low": "CI low",
+                                                   "ci_high": "CI high", "p_value": "p-value"})
+        return table.apply(lambda column: column.map(_fmt)) if len(table) else table
+
     def __repr__(self):
-        table = self.summary()[["odds_ratio", "or_ci_low", "or_ci_high", "p_value"]]
         notes = "".join(f"\nNote: {n}" for n in self.notes)
-        return f"{self.title}\n{self._describe()}\n{table.round(3).to_string()}{notes}"
+        return f"{self.title}\n{self._describe()}\n{self._display().to_string()}{notes}"
 
     def _repr_html_(self):
-        table = self.summary()[["odds_ratio", "or_ci_low", "or_ci_high", "p_value"]]
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in ["term", "odds ratio", "CI low",
-                                                                "CI high", "p-value"])
-        body = "".join("<tr><th>" + html.escape(str(term)) + "</th>" + "".join(
-            f"<td>{'&ndash;' if pd.isna(v) else f'{v:.3f}'}</td>" for v in row) + "</tr>"
-            for term, row in table.iterrows())
+        table = self._display()
+        rows = "".join(f"<tr>{_cells('th', [t])}{_cells('td', r)}</tr>" for t, r in table.iterrows())
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-        return (f"<div class='upr-lab-result'><h4>{html.escape(self.title)}</h4>"
-                f"<p>{html.escape(self._describe())}</p><table><thead><tr>{head}</tr></thead>"
-                f"<tbody>{body}</tbody></table>" + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
+        parts = [f"<h4>{html.escape(self.title)}</h4>", f"<p>{html.escape(self._describe())}</p>",
+                 f"<table><thead><tr>{_cells('th', ['term', *table.columns])}</tr></thead>"
+                 f"<tbody>{rows}</tbody></table>" if len(table) else "",
+                 f"<ul>{notes}</ul>" if notes else ""]
+        return f"<div class='upr-lab-result'>{''.join(parts)}</div>"
 
 
 def _outcome(recs, outcome):
@@ -131,8 +145,8 @@ def _dummies(values, name, reference=None):
 
 def _empty(title, terms, outcome, notes, alpha, headline, nobs=0, n_clusters=None):
     nan = pd.Series(np.nan, index=list(terms), dtype=float)
-    return EffectsResult(title, nan, nan, nan, nobs, n_clusters, "none", outcome, notes, alpha,
-                         headline)
+    return EffectsResult(title, nan, nan, nan, nobs, n_clusters, "not estimated", outcome, notes,
+                         alpha, headline)
 
 
 def _drop_constant(X, notes):
@@ -140,6 +154,18 @@ def _drop_constant(X, notes):
     for column in constant:
         notes.append(f"{column} does not vary in these data and was left out of the model.")
     return X.drop(columns=constant)
+
+
+def _drop_collinear(X, notes):
+    """Keep columns in order while each adds to the rank; note the ones left out."""
+    kept = []
+    for column in X.columns:
+        if np.linalg.matrix_rank(X[kept + [column]].to_numpy()) > len(kept):
+            kept.append(column)
+        else:
+            notes.append(f"{column} is collinear with the other predictors in these data and was "
+                         "left out of the model.")
+    return X[kept]
 
 
 def _fit(title, y, X, outcome, alpha, headline, groups=None, notes=()):
@@ -155,8 +181,7 @@ def _fit(title, y, X, outcome, alpha, headline, groups=None, notes=()):
                      f"({outcome}), so no effect can be estimated.")
         return _empty(*args)
     X = _drop_constant(X, notes)
-    if np.linalg.matrix_rank(X.to_numpy()) < X.shape[1]:
-        notes.append("The predictors are collinear: some effects are not separately identified.")
+    X = _drop_collinear(X, notes)
     cov = {}
     if n_clusters is not None and n_clusters >= 2:
         cov = {"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(groups, sort=True)[0]}}
@@ -193,7 +218,8 @@ def compliance_trend(recs, country=None, outcome="supported", alpha=0.05, cluste
     (``cluster=False`` gives naive SEs). Headline: the odds ratio per cycle (term ``cycle``).
     """
     if country is not None:
-        recs = recs[recs["sur_iso3"] == check_iso3(country)]
+        country = check_iso3(country)
+        recs = recs[recs["sur_iso3"] == country]
     frame, y = _outcome(recs, outcome)
     who = f" for {country}" if country else " (all States under review)"
     title = f"Trend in {outcome} recommendations per cycle{who}"
@@ -212,9 +238,10 @@ def civil_society_effects(recs, participation, outcome="implemented", alpha=0.05
 
     Joins ``recs`` to ``participation`` on (sur_iso3, cycle) and fits a logit of the outcome on
     ``log1p_stakeholder_submissions``, ``nhri_submitted`` and ``national_consultation``, controlling
-    for ``specific_action`` (action category 5; unknown counts as not specific), ``cycle`` (0 = cycle
-    1) and ``sur_group`` dummies (reference: first group alphabetically). Standard errors clustered by
-    State under review. Without participation data, returns a result with a note and no estimates.
+    for action category dummies (reference 4, so ``action_category[5]`` is the specific-action effect;
+    a missing category is its own level ``unknown``), ``cycle`` (0 = cycle 1) and ``sur_group`` dummies
+    (reference: Africa, the first alphabetically). Standard errors clustered by State under review.
+    Without participation data, returns a result with a note and no estimates.
     """
     title = f"Civil society participation and {outcome} recommendations"
     headline = "log1p_stakeholder_submissions"
@@ -229,15 +256,16 @@ def civil_society_effects(recs, participation, outcome="implemented", alpha=0.05
         notes.append(f"{len(recs) - len(joined)} recommendations have no participation record for "
                      "their review and were left out.")
     frame, y = _outcome(joined, outcome)
-    category = frame["action_category"].astype("Int64")
+    category = frame["action_category"].astype("Int64").astype(object)
+    category = category.where(category.notna(), "unknown").astype(str)
     X = pd.concat([pd.DataFrame({
         "Intercept": 1.0,
         headline: np.log1p(frame["stakeholder_submissions"].astype(float)),
         "nhri_submitted": frame["nhri_submitted"].astype(float),
         "national_consultation": frame["national_consultation"].astype(float),
-        "specific_action": category.eq(5).fillna(False).astype(float),
         "cycle": frame["cycle"].astype(float) - 1,
-    }, index=frame.index), _dummies(frame["sur_group"].astype(str), "sur_group")], axis=1)
+    }, index=frame.index), _dummies(category, "action_category", "4"),
+        _dummies(frame["sur_group"].astype(str), "sur_group")], axis=1)
     groups = frame["sur_iso3"] if cluster else None
     return _fit(title, y, X, outcome, alpha, headline, groups, notes)
 
@@ -260,26 +288,6 @@ def acceptance_by_category_model(recs, alpha=0.05, reference=4, cluster=True):
     title = "Acceptance by action category"
     groups = frame["sur_iso3"] if cluster else None
     return _fit(title, y, X, "supported", alpha, "action_category[5]", groups, notes)
-
-
-def _states(recs):
-    """Per State under review: name, group, decided (supported + noted) and supported counts."""
-    response = recs["response"].astype(str)
-    frame = recs[["sur_iso3", "sur_name", "sur_group"]].assign(
-        n_decided=response.isin(("supported", "noted")).astype(int),
-        n_supported=response.eq("supported").astype(int))
-    out = frame.groupby("sur_iso3", sort=True).agg(
-        sur_name=("sur_name", "first"), sur_group=("sur_group", "first"),
-        n_decided=("n_decided", "sum"), n_supported=("n_supported", "sum"))
-    rate = out["n_supported"] / out["n_decided"].where(out["n_decided"] > 0)
-    return out.assign(acceptance_rate=rate)
-
-
-def _own(states, country):
-    country = check_iso3(country)
-    if country not in states.index:
-        raise DataError(f"no recommendations for State under review {country} in these data")
-    return country, states.loc[country]
 
 
 def _compare(own, group, peers, alpha):
@@ -309,7 +317,7 @@ def regional_comparison(recs, country, alpha=0.05):
     with a Newcombe hybrid score interval (``ci_low``, ``ci_high``), a two-proportion z-test
     (``z``, ``p_value``) and Holm-adjusted p-values across the comparisons (``p_holm``).
     """
-    states = _states(recs)
+    states = state_acceptance(recs)
     country, own = _own(states, country)
     others = states.drop(index=country)
     groups = [own["sur_group"]] + sorted(set(others["sur_group"]) - {own["sur_group"]})
@@ -319,40 +327,3 @@ def regional_comparison(recs, country, alpha=0.05):
     if valid.any():
         frame.loc[valid, "p_holm"] = multipletests(frame.loc[valid, "p_value"], method="holm")[1]
     return frame
-
-
-def group_ranking(recs, country):
-    """Acceptance rate of every State in ``country``'s regional group, ranked.
-
-    Columns ``rank`` (1 = highest; ties share the lowest rank, ``method="min"``; <NA> for a State
-    without supported/noted recommendations), ``sur_iso3, sur_name, n_decided, n_supported,
-    acceptance_rate, is_country``; sorted by rank, then ISO3.
-    """
-    states = _states(recs)
-    country, own = _own(states, country)
-    group = states[states["sur_group"] == own["sur_group"]].reset_index()
-    rank = group["acceptance_rate"].rank(method="min", ascending=False).astype("Int64")
-    group = group.assign(rank=rank, is_country=group["sur_iso3"] == country)
-    group = group.sort_values(["rank", "sur_iso3"], na_position="last", kind="mergesort")
-    columns = ["rank", "sur_iso3", "sur_name", "n_decided", "n_supported", "acceptance_rate",
-               "is_country"]
-    return group[columns].reset_index(drop=True)
-
-
-def group_summary(recs, country):
-    """``{"group", "group_acceptance_rate", "rank_in_group", "n_in_group"}`` for ``metrics.json``.
-
-    ``group_acceptance_rate`` pools the recommendations of the *other* States of the group (the
-    country excluded, as in ``regional_comparison``); ``rank_in_group`` is the country's rank from
-    ``group_ranking`` (None without supported/noted recommendations); ``n_in_group`` counts the States
-    of the group in these data, the country included.
-    """
-    ranking = group_ranking(recs, country)
-    own = ranking[ranking["is_country"]].iloc[0]
-    peers = ranking[~ranking["is_country"]]
-    decided = int(peers["n_decided"].sum())
-    rank = own["rank"]
-    return {"group": str(_states(recs).loc[own["sur_iso3"], "sur_group"]),
-            "group_acceptance_rate": int(peers["n_supported"].sum()) / decided if decided else None,
-            "rank_in_group": None if pd.isna(rank) else int(rank),
-            "n_in_group": int(len(ranking))}

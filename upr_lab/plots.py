@@ -9,8 +9,9 @@ import io
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter, PercentFormatter
 
-SYNTHETIC_MARK = "SYNTHETIC demo data"
+SYNTHETIC_MARK = "SYNTHETIC demo data, not real UPR data"
 COLOURS = {"country": "#1f5f8b", "group": "#9aa5b1", "highlight": "#d1495b"}
 
 
@@ -24,11 +25,14 @@ def render_png(figure, dpi=110):
 def _figure(title, synthetic, size=(7, 4)):
     figure = Figure(figsize=size)
     axes = figure.add_subplot()
-    axes.set_title(title, fontsize=11)
-    if synthetic:
-        figure.text(0.99, 0.01, SYNTHETIC_MARK, ha="right", va="bottom", fontsize=8, color="#b00")
+    axes.set_title(f"{title}\n{SYNTHETIC_MARK}" if synthetic else title, fontsize=11)
     axes.spines[["top", "right"]].set_visible(False)
     return figure, axes
+
+
+def _percent_axis(axis, set_limits):
+    set_limits(0, 1.05)
+    axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
 
 
 def rate_by_cycle(table, rate, title, ylabel, synthetic, reference=None):
@@ -47,7 +51,7 @@ def rate_by_cycle(table, rate, title, ylabel, synthetic, reference=None):
     axes.set_xticks(sorted(set(x) | set([] if reference is None else reference["cycle"].astype(int))))
     axes.set_xlabel("UPR cycle")
     axes.set_ylabel(ylabel)
-    axes.set_ylim(0, 1.05)
+    _percent_axis(axes.yaxis, axes.set_ylim)
     axes.legend(frameon=False, loc="lower right")
     return figure
 
@@ -65,7 +69,7 @@ def category_mix(spec, title, synthetic):
     axes.set_xticks(positions, labels, fontsize=8)
     axes.set_xlabel("UPR Info action category (1 = minimal ... 5 = specific action)")
     axes.set_ylabel("share")
-    axes.set_ylim(0, 1.05)
+    _percent_axis(axes.yaxis, axes.set_ylim)
     axes.legend(frameon=False, loc="upper left")
     return figure
 
@@ -98,6 +102,9 @@ def odds_ratio_forest(table, title, synthetic, xlabel="odds ratio (log scale), 9
     axes.errorbar(ratios, positions, xerr=errors, fmt="o", capsize=3, color=COLOURS["country"])
     axes.axvline(1.0, color="#555", lw=0.8, ls=":")
     axes.set_xscale("log")
+    axes.xaxis.set_major_locator(MaxNLocator(6))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    axes.xaxis.set_minor_formatter(NullFormatter())
     axes.set_yticks(positions, list(table.index), fontsize=8)
     axes.set_xlabel(xlabel)
     return figure
@@ -116,7 +123,8 @@ def group_differences(comparison, country_name, title, synthetic):
     axes.axvline(0.0, color="#555", lw=0.8, ls=":")
     axes.set_yticks(positions, [f"{g} ({r})" for g, r in zip(comparison["group"], comparison["relation"])],
                     fontsize=8)
-    axes.set_xlabel(f"acceptance rate of {country_name} minus the group's (percentage points / 100)")
+    axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0, symbol=" pp"))
+    axes.set_xlabel(f"acceptance rate of {country_name} minus the group's (percentage points), 95% CI")
     return figure
 
 
@@ -130,7 +138,7 @@ def group_ranking(ranking, title, synthetic):
     colours = [COLOURS["highlight"] if own else COLOURS["group"] for own in ranking["is_country"]]
     axes.barh(positions, ranking["acceptance_rate"], color=colours)
     axes.set_yticks(positions, ranking["sur_iso3"], fontsize=6)
-    axes.set_xlim(0, 1)
+    _percent_axis(axes.xaxis, axes.set_xlim)
     axes.set_xlabel("share of recommendations supported (of supported + noted)")
     return figure
 
@@ -147,7 +155,7 @@ def civil_society_reception(table, title, synthetic):
     axes.bar(positions, rate, yerr=errors, capsize=4, color=COLOURS["group"])
     axes.set_xticks(positions, [f"{t}\n(n={n})" for t, n in zip(table["topic"], table["n_recommendations"])],
                     fontsize=8)
-    axes.set_ylim(0, 1.05)
+    _percent_axis(axes.yaxis, axes.set_ylim)
     axes.set_ylabel("share supported (of supported + noted)")
     return figure
 
@@ -166,6 +174,6 @@ def rate_vs_group_by_cycle(table, title, synthetic):
     axes.set_xticks(x)
     axes.set_xlabel("UPR cycle")
     axes.set_ylabel("share supported (of supported + noted)")
-    axes.set_ylim(0, 1.05)
+    _percent_axis(axes.yaxis, axes.set_ylim)
     axes.legend(frameon=False, loc="lower right")
     return figure
