@@ -36,17 +36,18 @@ def read_table(path):
     if not raw.strip():
         raise DataError("the file is empty; expected a table with a header row", path=path)
     if raw.startswith(_OLE2):
-        return _from_frame(path, _excel(path, "xlrd"), {"format": "xls"})
+        return _from_frame(path, _excel(path), {"format": "xls"})
     if raw.startswith(_ZIP):
-        return _from_frame(path, _excel(path, "openpyxl"), {"format": "xlsx"})
+        return _from_frame(path, _excel(path), {"format": "xlsx"})
     if path.suffix.lower() in EXCEL_SUFFIXES and raw.lstrip()[:1] == b"<":
         return _html(path, raw)
     return _text(path, raw)
 
 
-def _excel(path, engine):
+def _excel(path):
+    """First sheet of a workbook (calamine reads both legacy .xls and .xlsx)."""
     try:
-        return pd.read_excel(path, engine=engine, header=None, dtype=str, keep_default_na=False)
+        return pd.read_excel(path, engine="calamine", header=None, dtype=str, keep_default_na=False)
     except Exception as exc:  # xlrd/openpyxl raise many types for damaged workbooks
         raise DataError(f"not a readable Excel workbook ({type(exc).__name__}: {exc})", path=path) from None
 
@@ -55,10 +56,11 @@ def _html(path, raw):
     """Web exports saved as .xls are often an HTML table in disguise."""
     text, encoding = decode(raw)
     try:
-        frames = pd.read_html(io.StringIO(text), header=None, keep_default_na=False)
+        table = pd.read_html(io.StringIO(text), keep_default_na=False)[0]
     except (ValueError, ImportError) as exc:
         raise DataError(f"an .xls file holding HTML, but no table could be read ({exc})", path=path) from None
-    return _from_frame(path, frames[0].astype(str), {"format": "html-xls", "encoding": encoding})
+    cells = [list(map(str, table.columns)), *table.astype(str).values.tolist()]
+    return _from_frame(path, pd.DataFrame(cells), {"format": "html-xls", "encoding": encoding})
 
 
 def _text(path, raw):

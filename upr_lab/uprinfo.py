@@ -92,7 +92,7 @@ def _canonical(raw, path, resolver):
         "year": sessions.map(calendar.year_of).astype("int64"),
         "sur_iso3": sur["iso3"], "sur_name": sur["name"], "sur_group": sur["group"],
         "recommender_iso3": rs["iso3"], "recommender_name": rs["name"], "recommender_group": rs["group"],
-        "text": raw["text"].to_numpy(),
+        "text": raw["text"].str.replace(r"\s+", " ", regex=True).to_numpy(),  # as HTML exports show it
         "response": _responses(raw, path),
         "action_category": _categories(raw, path),
         "issues": [tuple(t.strip() for t in s.split(",") if t.strip()) for s in raw["issues"]],
