@@ -6,6 +6,7 @@ figures in the notebook, writes figures to ``out_dir/figures`` and headline figu
 """
 
 import html
+import math
 import warnings
 from pathlib import Path
 
@@ -114,8 +115,8 @@ def _json_safe(value):
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_json_safe(v) for v in value]
-    if isinstance(value, float) and value != value:
-        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # NaN or an infinite odds ratio: not estimable, shown as null
     if hasattr(value, "item"):  # numpy scalars
         return _json_safe(value.item())
     return value

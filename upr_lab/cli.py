@@ -12,7 +12,11 @@ from .params import ANALYSES
 
 def main(argv=None):
     """Entry point of the ``upr-lab`` console script; exit status 2 on a user error."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.lab_args = extra  # `upr-lab lab` passes unknown options on to JupyterLab
     try:
         return args.func(args) or 0
     except UprLabError as exc:
@@ -46,8 +50,8 @@ def _parser():
     _data_options(p)
     _run_options(p)
     p.set_defaults(func=_batch)
-    p = sub.add_parser("lab", help="JupyterLab on the notebooks with the project's kernel")
-    p.add_argument("lab_args", nargs=argparse.REMAINDER, help="passed to jupyter lab (e.g. --no-browser)")
+    p = sub.add_parser("lab", help="JupyterLab on the notebooks with the project's kernel; other options "
+                                   "(e.g. --no-browser --port 8890) are passed to JupyterLab")
     p.set_defaults(func=_lab)
     for p in [*sub.choices.values(), *info.choices.values()]:
         p.add_argument("--debug", action="store_true", help="show Python tracebacks on errors")

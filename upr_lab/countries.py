@@ -107,13 +107,15 @@ class CountryResolver:
 
 
 def suggest(name, candidates=None):
-    """A ', did you mean ...?' phrase with close names or codes, or an empty string."""
-    pool = candidates or [s.name for s in states().values()] + list(states())
-    close = difflib.get_close_matches(str(name), pool, n=3, cutoff=0.6)
-    if not close:
-        lowered = {c.lower(): c for c in pool}
-        close = difflib.get_close_matches(str(name).lower(), list(lowered), n=3, cutoff=0.6)
-        close = [lowered[c] for c in close]
+    """A '; did you mean ...?' phrase with close names (or close codes from ``candidates``), or ''."""
+    if candidates is not None:
+        close = difflib.get_close_matches(str(name).upper(), list(candidates), n=3, cutoff=0.5)
+    else:
+        index = _builtin_aliases()
+        keys = difflib.get_close_matches(normalise(name), list(index), n=8, cutoff=0.6)
+        keys += [k for k in index if normalise(name) and set(normalise(name).split()) & set(k.split())]
+        codes = list(dict.fromkeys(index[k] for k in keys))[:3]
+        close = [f"{states()[c].name} ({c})" for c in codes]
     return f"; did you mean {', '.join(close)}?" if close else ""
 
 

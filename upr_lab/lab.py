@@ -1,6 +1,6 @@
 """``upr-lab lab``: JupyterLab on the notebooks folder with the project's kernel registered."""
 
-import subprocess
+import os
 import sys
 
 from . import kernel
@@ -8,11 +8,8 @@ from .params import NOTEBOOK_DIR
 
 
 def launch(extra_args=()):
-    """Start JupyterLab (blocking) with the notebooks as its root; returns its exit status."""
+    """Replace this process by JupyterLab, with the notebooks as its root and the project's kernel."""
     kernel.ensure()
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={NOTEBOOK_DIR}",
                f"--MappingKernelManager.default_kernel_name={kernel.KERNEL_NAME}", *extra_args]
-    try:
-        return subprocess.call(command)
-    except KeyboardInterrupt:
-        return 0
+    os.execv(sys.executable, command)  # signals (Ctrl-C, SIGTERM) then reach JupyterLab itself

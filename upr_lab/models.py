@@ -30,13 +30,14 @@ from .metrics import _own, group_ranking, group_summary, state_acceptance  # noq
 
 MIN_OBS = 10
 FEW_CLUSTERS = 20
+SEPARATION_SE = 50.0  # a log-odds SE this large only arises from a diverging fit
 OUTCOMES = {"supported": (("supported", "noted"), ("supported",), "response"),
             "implemented": (("fully", "partially", "not"), ("fully", "partially"), "implementation")}
 
 
 def _json(value):
     value = float(value)
-    return None if math.isnan(value) else value
+    return value if math.isfinite(value) else None
 
 
 def _fmt(value):
@@ -202,11 +203,21 @@ def _fit(title, y, X, outcome, alpha, headline, groups=None, notes=()):
         notes.append("Perfect separation: some predictor values predict the outcome exactly, "
                      "so the estimates are not identified and are not reported.")
         return _empty(*args)
+    if _separated(res):
+        notes.append("Quasi-complete separation: within some predictor value every outcome is the same "
+                     "(e.g. all recommendations of one cycle supported), so the estimates diverge and "
+                     "are not reported.")
+        return _empty(*args)
     if any(issubclass(k, ConvergenceWarning) for k in kinds):
         notes.append("The model did not converge; treat the estimates with caution.")
     cov_type = cov.get("cov_type", "nonrobust")
     return EffectsResult(title, res.params, res.bse, res.pvalues, res.nobs, n_clusters, cov_type,
                          outcome, notes, alpha, headline)
+
+
+def _separated(res, limit=SEPARATION_SE):
+    """Diverging fits: statsmodels does not always warn, but the standard errors explode."""
+    return bool((~np.isfinite(res.bse)).any() or (res.bse > limit).any())
 
 
 def compliance_trend(recs, country=None, outcome="supported", alpha=0.05, cluster=True):

@@ -1,0 +1,133 @@
+"""The ``upr-lab`` command end to end, on the demo data and on the real UPR Info exports."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+try:
+    from .independent import count_exports
+except ImportError:
+    from independent import count_exports
+
+ROOT = Path(__file__).resolve().parents[1]
+UPR_LAB = str(Path(sys.executable).parent / "upr-lab")
+pytestmark = pytest.mark.slow
+
+
+def upr_lab(*args, check=True):
+    result = subprocess.run([UPR_LAB, *map(str, args)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    if check and result.returncode != 0:
+        raise AssertionError(f"upr-lab {' '.join(map(str, args))} exited {result.returncode}:\n{result.stderr}")
+    return result
+
+
+def read_json(path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def assert_complete_run(folder, analysis, country):
+    for name in ("report.ipynb", "report.html", "metrics.json", "manifest.json"):
+        assert (folder / name).stat().st_size > 0, name
+    figures = sorted((folder / "figures").glob("*.png"))
+    assert figures and all(f.read_bytes().startswith(b"\x89PNG") for f in figures)
+    manifest = read_json(folder / "manifest.json")
+    assert manifest["status"] == "ok" and manifest["analysis"] == analysis and manifest["country"] == country
+    assert {"parameters", "notebook", "inputs", "versions", "timing", "run_key"} <= set(manifest)
+    assert manifest["parameters"]["country"] == country and "alpha" in manifest["parameters"]
+    metrics = read_json(folder / "metrics.json")
+    assert list(metrics)[:3] == ["country", "analysis", "data_source"]
+    assert {"n_recommendations", "acceptance_rate", "by_cycle"} <= set(metrics)
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert "open_analysis(" not in page, "code should be hidden in the HTML report"
+    assert "data:image/png;base64" in page, "figures should be embedded in the HTML report"
+    return metrics, manifest, page
+
+
+def test_data_info_describes_the_demo_and_real_sources(upr_info_dir):
+    demo = json.loads(upr_lab("data", "info", "--json").stdout)
+    assert demo["synthetic"] is True and demo["states_under_review"] == 193 and set(demo["cycles"]) == {"1", "2", "3", "4"}
+    real = upr_lab("data", "info", "--data", upr_info_dir).stdout
+    assert "recommendations:      41,066" in real and "voluntary pledges:    947" in real and "sha256=" in real
+
+
+def test_run_on_demo_writes_every_file_labelled_synthetic(tmp_path):
+    upr_lab("run", "compliance_trends", "--country", "NOR", "--out", tmp_path)
+    metrics, manifest, page = assert_complete_run(tmp_path / "NOR" / "compliance_trends", "compliance_trends", "NOR")
+    assert metrics["data_source"]["synthetic"] is True
+    assert "SYNTHETIC" in page
+    assert set(metrics["by_cycle"]) == {"1", "2", "3", "4"}
+    assert metrics["trend_implemented"]["odds_ratio"] is not None  # the demo data hold assessments
+
+
+@pytest.mark.parametrize("country", ["NOR", "PRK", "COD"])
+def test_run_on_real_exports_matches_an_independent_count(tmp_path, upr_info_dir, country):
+    names = {"NOR": "Norway", "PRK": "DPR Korea", "COD": "Democratic Republic of Congo"}
+    upr_lab("run", "compliance_trends", "--country", country, "--data", upr_info_dir, "--out", tmp_path)
+    metrics, manifest, page = assert_complete_run(tmp_path / country / "compliance_trends", "compliance_trends", country)
+    assert_matches_count(metrics, count_exports(upr_info_dir)[names[country]])
+    assert metrics["data_source"]["synthetic"] is False and "SYNTHETIC" not in page
+    assert len(manifest["inputs"]) == 6 and all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+    assert "no implementation assessments" in page
+
+
+def assert_matches_count(metrics, counts):
+    assert metrics["n_recommendations"] == counts["n"]
+    assert metrics["acceptance_rate"] == pytest.approx(counts["accepted"] / (counts["accepted"] + counts["noted"]))
+    assert set(metrics["by_cycle"]) == {str(c) for c in counts["by_cycle"]}
+    for cycle, (n, accepted, noted) in counts["by_cycle"].items():
+        assert metrics["by_cycle"][str(cycle)] == {"n": n, "acceptance_rate": pytest.approx(accepted / (accepted + noted))}
+
+
+def test_run_on_excel_exports_gives_the_same_figures(tmp_path, upr_info_dir):
+    excel = tmp_path / "excel"
+    excel.mkdir()
+    for path in sorted(upr_info_dir.glob("*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="mac_roman")
+        frame.to_excel(excel / f"{path.stem}.xlsx", index=False)
+    upr_lab("run", "compliance_trends", "--country", "NOR", "--data", excel, "--out", tmp_path / "out")
+    metrics = read_json(tmp_path / "out" / "NOR" / "compliance_trends" / "metrics.json")
+    assert_matches_count(metrics, count_exports(upr_info_dir)["Norway"])
+
+
+def test_all_three_analyses_on_real_exports(tmp_path, upr_info_dir):
+    upr_lab("batch", "--countries", "KOR", "--data", upr_info_dir, "--out", tmp_path)
+    regional, _, _ = assert_complete_run(tmp_path / "KOR" / "regional_comparison", "regional_comparison", "KOR")
+    assert regional["group"] == "Asia-Pacific" and 1 <= regional["rank_in_group"] <= regional["n_in_group"]
+    assert 0 < regional["group_acceptance_rate"] < 1
+    civil, _, page = assert_complete_run(tmp_path / "KOR" / "civil_society", "civil_society", "KOR")
+    assert civil["participation_available"] is False and civil["effect_on_implemented"]["odds_ratio"] is None
+    assert "no participation table" in page
+
+
+def test_batch_on_demo_writes_index_and_summary(tmp_path):
+    upr_lab("batch", "--countries", "KEN,BRA", "--out", tmp_path)
+    summary = read_json(tmp_path / "batch.json")
+    assert summary["n_ok"] == 6 and summary["n_failed"] == 0
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    for country in ("KEN", "BRA"):
+        for analysis in ("compliance_trends", "civil_society", "regional_comparison"):
+            assert f'href="{country}/{analysis}/report.html"' in index
+            assert_complete_run(tmp_path / country / analysis, analysis, country)
+    regional = read_json(tmp_path / "KEN" / "regional_comparison" / "metrics.json")
+    assert regional["group"] == "Africa" and regional["rank_in_group"] >= 1
+
+
+@pytest.mark.parametrize("country,message", [
+    ("XYZ", "XYZ is not a State under review"),
+    ("../../etc", "is not an ISO 3166 alpha-3 code"),
+    ("NOR;rm", "is not an ISO 3166 alpha-3 code"),
+])
+def test_bad_country_is_refused_with_a_clear_message(tmp_path, country, message):
+    result = upr_lab("run", "compliance_trends", "--country", country, "--out", tmp_path, check=False)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_missing_data_is_refused_with_a_clear_message(tmp_path):
+    result = upr_lab("data", "info", "--data", tmp_path / "nowhere", check=False)
+    assert result.returncode == 2 and "nowhere: no such file or folder" in result.stderr

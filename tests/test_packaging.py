@@ -1,0 +1,35 @@
+"""Packaging: environment.yml and pyproject.toml list the same pinned dependencies."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _normalise(requirement):
+    name, _, version = requirement.partition("==")
+    return re.sub(r"[-_.]+", "-", name.strip().lower()), version.strip()
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
+    assert sorted(map(_normalise, project["dependencies"])) == sorted(map(_normalise, pip_section))
+    assert all(version for _, version in map(_normalise, project["dependencies"])), "pin every dependency"
+    assert any(str(d).startswith("python=3.11") for d in environment["dependencies"])
+
+
+def test_notebooks_are_stored_without_outputs():
+    import nbformat
+
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        code = [c for c in notebook.cells if c.cell_type == "code"]
+        assert all(not c.outputs and c.execution_count is None for c in code), path.name
+        tags = [c.metadata.get("tags", []) for c in code]
+        assert sum("parameters" in t for t in tags) == 1, path.name
+        assert notebook.metadata["kernelspec"]["name"] == "upr-lab"
