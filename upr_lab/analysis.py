@@ -76,12 +76,11 @@ class Analysis:
         """Save and show a figure, or say ``missing`` when it could not be drawn (figure is None)."""
         if figure is None:
             self.note(f"No figure '{name}': {missing}")
-            return None
+            return
         png = plots.render_png(figure)
         path = self.out_dir / "figures" / f"{name}.png"
         path.write_bytes(png)
         display(Image(data=png, format="png"))
-        return path
 
     def write_metrics(self, extra=None):
         """Write ``metrics.json``: the common headline keys, then the analysis' own."""

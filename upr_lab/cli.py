@@ -17,6 +17,7 @@ def main(argv=None):
     if extra and args.command != "lab":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.lab_args = extra  # `upr-lab lab` passes unknown options on to JupyterLab
+    warnings.formatwarning = lambda message, *_args, **_kwargs: f"upr-lab: warning: {message}\n"
     try:
         return args.func(args) or 0
     except UprLabError as exc:
@@ -72,9 +73,7 @@ def _data_info(args):
     from .dataset import load
     from .info import describe, render
 
-    with warnings.catch_warnings(record=True):
-        warnings.simplefilter("always")
-        summary = describe(load(args.data, participation=args.participation))
+    summary = describe(load(args.data, participation=args.participation))
     print(json.dumps(summary, indent=2) if args.json else render(summary))
 
 

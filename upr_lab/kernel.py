@@ -1,21 +1,27 @@
 """The project's Jupyter kernel ("upr-lab"): this environment's Python, registered in its prefix."""
 
+import json
 import sys
+from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
 KERNEL_NAME = "upr-lab"
+# Quiet kernels: ipykernel's start-up warning about TCP transport says nothing about the analysis.
+ARGV = [sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{connection_file}",
+        "--IPKernelApp.log_level=ERROR"]
 
 
 def ensure():
-    """Register the upr-lab kernel in this environment if it is missing; return its name."""
+    """Register the upr-lab kernel in this environment if it is missing or stale; return its name."""
     try:
-        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-        if spec.argv and spec.argv[0] == sys.executable:
+        if KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv == ARGV:
             return KERNEL_NAME
     except NoSuchKernel:
         pass
     from ipykernel.kernelspec import install
 
-    install(kernel_name=KERNEL_NAME, display_name="upr-lab (Python 3)", prefix=sys.prefix)
+    folder = Path(install(kernel_name=KERNEL_NAME, display_name="upr-lab (Python 3)", prefix=sys.prefix))
+    spec = json.loads((folder / "kernel.json").read_text())
+    (folder / "kernel.json").write_text(json.dumps({**spec, "argv": ARGV}, indent=1))
     return KERNEL_NAME
