@@ -11,7 +11,6 @@ SESSION_YEARS = {
     53: 2026, 54: 2027,
 }
 CYCLE_FIRST_SESSIONS = {1: 1, 2: 13, 3: 27, 4: 41}
-SESSIONS_PER_CYCLE = 14  # cycle 1 had 12 sessions, later cycles 14
 
 
 def cycle_of(session):

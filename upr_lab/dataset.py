@@ -112,9 +112,10 @@ def _read_one(path, resolver):
     if canonical.is_canonical(table.header):
         return canonical.from_table(table), uprinfo.empty_recommendations(), table.detected
     if not uprinfo.is_upr_info(table.header):
-        keys = {k for k in uprinfo._column_keys(table.header).values()}
-        raise DataError(uprinfo._header_message(table.header, [k for k in uprinfo.REQUIRED if k not in keys])
-                        + " | or the canonical table's columns", path=path)
+        keys = set(uprinfo.column_keys(table.header).values())
+        missing = [k for k in uprinfo.REQUIRED if k not in keys]
+        raise DataError(uprinfo.header_message(table.header, missing) + " | or the canonical table's columns",
+                        path=path)
     recs, pledges = uprinfo.parse(table, resolver)
     return recs, pledges, {**table.detected, "format": f"upr-info-{table.detected['format']}"}
 

@@ -30,6 +30,11 @@ def _figure(title, synthetic, size=(7, 4)):
     return figure, axes
 
 
+def _error_bars(table, values):
+    """Distances from each value to its interval's ends (``ci_low``, ``ci_high``), as matplotlib wants."""
+    return np.vstack([values - table["ci_low"].to_numpy(float), table["ci_high"].to_numpy(float) - values])
+
+
 def _percent_axis(axis, set_limits):
     set_limits(0, 1.05)
     axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
@@ -43,7 +48,7 @@ def rate_by_cycle(table, rate, title, ylabel, synthetic, reference=None):
     figure, axes = _figure(title, synthetic)
     x = table["cycle"].astype(int).to_numpy()
     y = table[rate].to_numpy(float)
-    errors = np.vstack([y - table["ci_low"].to_numpy(float), table["ci_high"].to_numpy(float) - y])
+    errors = _error_bars(table, y)
     axes.errorbar(x, y, yerr=errors, fmt="o-", capsize=4, color=COLOURS["country"], label="this State")
     if reference is not None and not reference.dropna(subset=[rate]).empty:
         ref = reference.dropna(subset=[rate])
@@ -98,7 +103,7 @@ def odds_ratio_forest(table, title, synthetic, xlabel="odds ratio (log scale), 9
     figure, axes = _figure(title, synthetic, size=(7, 0.45 * len(table) + 1.5))
     positions = np.arange(len(table))[::-1]
     ratios = table["odds_ratio"].to_numpy(float)
-    errors = np.vstack([ratios - table["ci_low"].to_numpy(float), table["ci_high"].to_numpy(float) - ratios])
+    errors = _error_bars(table, ratios)
     axes.errorbar(ratios, positions, xerr=errors, fmt="o", capsize=3, color=COLOURS["country"])
     axes.axvline(1.0, color="#555", lw=0.8, ls=":")
     axes.set_xscale("log")
@@ -118,7 +123,7 @@ def group_differences(comparison, country_name, title, synthetic):
     figure, axes = _figure(title, synthetic, size=(7, 0.5 * len(comparison) + 1.5))
     positions = np.arange(len(comparison))[::-1]
     diff = comparison["difference"].to_numpy(float)
-    errors = np.vstack([diff - comparison["ci_low"].to_numpy(float), comparison["ci_high"].to_numpy(float) - diff])
+    errors = _error_bars(comparison, diff)
     axes.errorbar(diff, positions, xerr=errors, fmt="o", capsize=3, color=COLOURS["country"])
     axes.axvline(0.0, color="#555", lw=0.8, ls=":")
     axes.set_yticks(positions, [f"{g} ({r})" for g, r in zip(comparison["group"], comparison["relation"])],
@@ -151,7 +156,7 @@ def civil_society_reception(table, title, synthetic):
     figure, axes = _figure(title, synthetic)
     positions = np.arange(len(table))
     rate = table["acceptance_rate"].to_numpy(float)
-    errors = np.vstack([rate - table["ci_low"].to_numpy(float), table["ci_high"].to_numpy(float) - rate])
+    errors = _error_bars(table, rate)
     axes.bar(positions, rate, yerr=errors, capsize=4, color=COLOURS["group"])
     axes.set_xticks(positions, [f"{t}\n(n={n})" for t, n in zip(table["topic"], table["n_recommendations"])],
                     fontsize=8)
@@ -168,7 +173,7 @@ def rate_vs_group_by_cycle(table, title, synthetic):
     figure, axes = _figure(title, synthetic)
     x = table["cycle"].astype(int).to_numpy()
     rate = table["acceptance_rate"].to_numpy(float)
-    errors = np.vstack([rate - table["ci_low"].to_numpy(float), table["ci_high"].to_numpy(float) - rate])
+    errors = _error_bars(table, rate)
     axes.errorbar(x, rate, yerr=errors, fmt="o-", capsize=4, color=COLOURS["country"], label="this State")
     axes.plot(x, table["group_acceptance_rate"], "s--", color=COLOURS["group"], label="rest of its group")
     axes.set_xticks(x)

@@ -16,9 +16,7 @@ import papermill
 from . import __version__, htmlreport, kernel, params as params_mod, provenance
 from .countries import check_iso3
 from .dataset import sha256, source_files
-from .exceptions import RunError
 
-ENGINE_LOGGER = "papermill"
 
 
 @dataclass
@@ -109,10 +107,3 @@ def _move_into_place(scratch, destination):
     scratch.rename(destination)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def raise_for(result):
-    """Raise ``RunError`` if a run failed (for callers that want an exception)."""
-    if result.status != "ok":
-        raise RunError(f"{result.analysis} for {result.country} failed: {result.error}; "
-                       f"the executed notebook is kept at {result.path / 'report.ipynb'}")

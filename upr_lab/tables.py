@@ -16,7 +16,6 @@ from .exceptions import DataError
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (BIFF) container
 _ZIP = b"PK\x03\x04"  # .xlsx
-TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
 EXCEL_SUFFIXES = {".xls", ".xlsx"}
 
 

@@ -41,11 +41,11 @@ PLEDGE = "voluntary pledge"
 
 def is_upr_info(header):
     """True if ``header`` spells a UPR Info export (either spelling)."""
-    keys = set(_column_keys(header).values())
+    keys = set(column_keys(header).values())
     return all(k in keys for k in REQUIRED)
 
 
-def _column_keys(header):
+def column_keys(header):
     """Map column position -> canonical raw key; bare Rgrp/Org follow the last State column."""
     keys, last = {}, "sur"
     for i, name in enumerate(header):
@@ -60,10 +60,10 @@ def _column_keys(header):
 
 def parse(table, resolver=None):
     """Turn a UPR Info ``RawTable`` into (recommendations, pledges), both canonical-shaped."""
-    keys = _column_keys(table.header)
+    keys = column_keys(table.header)
     missing = [k for k in REQUIRED if k not in keys.values()]
     if missing:
-        raise DataError(_header_message(table.header, missing), path=table.path)
+        raise DataError(header_message(table.header, missing), path=table.path)
     raw = table.rows[list(keys)].rename(columns=keys).apply(lambda c: c.str.strip())
     raw["row"] = table.row_numbers
     pledge = raw["response"].str.lower() == PLEDGE
@@ -73,7 +73,7 @@ def parse(table, resolver=None):
     return recs, pledges
 
 
-def _header_message(header, missing):
+def header_message(header, missing):
     return (f"headers match no known UPR Info export format (missing {', '.join(missing)}); "
             f"found: {', '.join(map(str, header))}; expected one of: "
             + " | ".join(EXPECTED_HEADERS))
