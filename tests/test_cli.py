@@ -108,6 +108,7 @@ def test_batch_on_demo_writes_index_and_summary(tmp_path):
     summary = read_json(tmp_path / "batch.json")
     assert summary["n_ok"] == 6 and summary["n_failed"] == 0
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "SYNTHETIC demo data" in index
     for country in ("KEN", "BRA"):
         for analysis in ("compliance_trends", "civil_society", "regional_comparison"):
             assert f'href="{country}/{analysis}/report.html"' in index

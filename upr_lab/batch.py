@@ -61,5 +61,5 @@ def write_index(results, out, data):
     summary = {"data": str(data), "n_runs": len(runs), "n_ok": sum(r["status"] == "ok" for r in runs),
                "n_failed": sum(r["status"] != "ok" for r in runs), "runs": runs}
     provenance.dump_json(summary, out / "batch.json")
-    (out / "index.html").write_text(htmlreport.index_page(runs), encoding="utf-8")
+    (out / "index.html").write_text(htmlreport.index_page(runs, data), encoding="utf-8")
     return summary

@@ -16,15 +16,18 @@ def export(notebook_path, html_path):
     return html_path
 
 
-def index_page(runs, title="upr-lab reports"):
-    """The batch index: one row per run with its status and links, text escaped."""
+def index_page(runs, data, title="upr-lab reports"):
+    """The batch index: the data source, then one row per run with its status and links, text escaped."""
     rows = "\n".join(_row(r) for r in runs)
+    source = ("<p class='failed'>SYNTHETIC demo data: generated with planted effects, not real UPR data.</p>"
+              if str(data) == "demo" else f"<p>Data: {html.escape(str(data))}</p>")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}.failed{{color:#b00;font-weight:bold}}
 .ok{{color:#070}}</style></head>
 <body><h1>{html.escape(title)}</h1>
+{source}
 <table><thead><tr><th>State under review</th><th>Analysis</th><th>Status</th><th>Report</th>
 <th>Notebook</th><th>Metrics</th><th>Manifest</th></tr></thead>
 <tbody>
