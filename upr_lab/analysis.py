@@ -14,9 +14,8 @@ import pandas as pd
 from IPython.display import HTML, Image, display
 
 from . import __version__, metrics, plots, provenance
-from .countries import check_iso3, states, suggest
+from .countries import check_iso3, check_present, states
 from .dataset import load
-from .exceptions import UnknownCountryError
 
 
 def open_analysis(analysis, country, data="demo", out_dir=".", participation=None):
@@ -25,9 +24,7 @@ def open_analysis(analysis, country, data="demo", out_dir=".", participation=Non
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         loaded = load(data, participation=participation)
-    present = sorted(loaded.recommendations["sur_iso3"].unique())
-    if country not in present:
-        raise UnknownCountryError(f"{country} is not a State under review in this data{suggest(country, present)}")
+    check_present(country, sorted(loaded.recommendations["sur_iso3"].unique()))
     return Analysis(analysis, country, loaded, Path(out_dir), [str(w.message) for w in caught])
 
 

@@ -6,9 +6,8 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from . import dataset, htmlreport, provenance, runner
-from .countries import check_iso3, suggest
-from .exceptions import UnknownCountryError
-from .params import ANALYSES
+from .countries import check_iso3, check_present
+from .params import ANALYSES, notebook_path
 
 
 def countries_in(data):
@@ -19,8 +18,7 @@ def countries_in(data):
 def check_countries(requested, available):
     """Refuse codes that are malformed or absent from the data, suggesting close ones."""
     for code in requested:
-        if code not in available:
-            raise UnknownCountryError(f"{code} is not a State under review in the data{suggest(code, available)}")
+        check_present(code, available)
 
 
 def plan(countries, analyses, data):
@@ -29,8 +27,7 @@ def plan(countries, analyses, data):
     chosen = available if countries is None else [check_iso3(c) for c in countries]
     check_countries(chosen, available)
     for analysis in analyses:
-        if analysis not in ANALYSES:
-            raise UnknownCountryError(f"unknown analysis {analysis!r}; expected: {', '.join(ANALYSES)}")
+        notebook_path(analysis)  # refuses an unknown analysis name
     return [(c, a) for c in chosen for a in analyses]
 
 

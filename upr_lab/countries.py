@@ -125,3 +125,9 @@ def check_iso3(code):
     if not ISO3_PATTERN.match(text):
         raise UnknownCountryError(f"{code!r} is not an ISO 3166 alpha-3 code (three letters, e.g. NOR)")
     return text
+
+
+def check_present(code, available):
+    """Refuse a code absent from the States under review of the data, suggesting close ones."""
+    if code not in available:
+        raise UnknownCountryError(f"{code} is not a State under review in the data{suggest(code, available)}")

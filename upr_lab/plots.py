@@ -40,8 +40,8 @@ def _percent_axis(axis, set_limits):
     axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
 
 
-def rate_by_cycle(table, rate, title, ylabel, synthetic, reference=None):
-    """Rate per cycle with its confidence interval; ``reference`` (optional) a pooled rate per cycle."""
+def rate_by_cycle(table, rate, title, ylabel, synthetic, reference=None, reference_label="all States"):
+    """Rate per cycle with its confidence interval; ``reference`` (optional) a comparison rate per cycle."""
     table = table.dropna(subset=[rate])
     if table.empty:
         return None
@@ -52,7 +52,7 @@ def rate_by_cycle(table, rate, title, ylabel, synthetic, reference=None):
     axes.errorbar(x, y, yerr=errors, fmt="o-", capsize=4, color=COLOURS["country"], label="this State")
     if reference is not None and not reference.dropna(subset=[rate]).empty:
         ref = reference.dropna(subset=[rate])
-        axes.plot(ref["cycle"].astype(int), ref[rate], "s--", color=COLOURS["group"], label="all States")
+        axes.plot(ref["cycle"].astype(int), ref[rate], "s--", color=COLOURS["group"], label=reference_label)
     axes.set_xticks(sorted(set(x) | set([] if reference is None else reference["cycle"].astype(int))))
     axes.set_xlabel("UPR cycle")
     axes.set_ylabel(ylabel)
@@ -166,19 +166,7 @@ def civil_society_reception(table, title, synthetic):
 
 
 def rate_vs_group_by_cycle(table, title, synthetic):
-    """The State's acceptance rate per cycle (with interval) and its group's, side by side."""
-    table = table.dropna(subset=["acceptance_rate"])
-    if table.empty:
-        return None
-    figure, axes = _figure(title, synthetic)
-    x = table["cycle"].astype(int).to_numpy()
-    rate = table["acceptance_rate"].to_numpy(float)
-    errors = _error_bars(table, rate)
-    axes.errorbar(x, rate, yerr=errors, fmt="o-", capsize=4, color=COLOURS["country"], label="this State")
-    axes.plot(x, table["group_acceptance_rate"], "s--", color=COLOURS["group"], label="rest of its group")
-    axes.set_xticks(x)
-    axes.set_xlabel("UPR cycle")
-    axes.set_ylabel("share supported (of supported + noted)")
-    _percent_axis(axes.yaxis, axes.set_ylim)
-    axes.legend(frameon=False, loc="lower right")
-    return figure
+    """The State's acceptance rate per cycle (with interval) and its group's (the State excluded)."""
+    group = table[["cycle", "group_acceptance_rate"]].rename(columns={"group_acceptance_rate": "acceptance_rate"})
+    return rate_by_cycle(table, "acceptance_rate", title, "share supported (of supported + noted)", synthetic,
+                         reference=group, reference_label="rest of its group")
