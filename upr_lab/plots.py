@@ -6,6 +6,7 @@ runs; ``render_png`` writes them without varying metadata, so the same data give
 """
 
 import io
+import textwrap
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -170,3 +171,31 @@ def rate_vs_group_by_cycle(table, title, synthetic):
     group = table[["cycle", "group_acceptance_rate"]].rename(columns={"group_acceptance_rate": "acceptance_rate"})
     return rate_by_cycle(table, "acceptance_rate", title, "share supported (of supported + noted)", synthetic,
                          reference=group, reference_label="rest of its group")
+
+
+def acceptance_by_category(table, title, synthetic, overall=None, source=None):
+    """Share supported per action category (bars, 95% intervals); ``overall`` a dotted reference line.
+
+    ``table`` has ``category, label, n_recommendations, acceptance_rate, ci_low, ci_high`` (as
+    ``published.acceptance_by_category``); ``source`` is printed under the figure.
+    """
+    table = table.dropna(subset=["acceptance_rate"])
+    if table.empty:
+        return None
+    figure, axes = _figure(title, synthetic)
+    positions = np.arange(len(table))
+    rate = table["acceptance_rate"].to_numpy(float)
+    axes.bar(positions, rate, yerr=_error_bars(table, rate), capsize=4, color=COLOURS["group"])
+    if overall is not None:
+        axes.axhline(overall, color=COLOURS["country"], lw=1, ls=":", label=f"all categories ({overall:.1%})")
+        axes.legend(frameon=False, loc="upper right")
+    labels = [f"{c}\n{label}\n(n={n:,})" for c, label, n in
+              zip(table["category"], table["label"], table["n_recommendations"])]
+    axes.set_xticks(positions, labels, fontsize=8)
+    axes.set_xlabel("UPR Info action category (1 = minimal ... 5 = specific action)")
+    axes.set_ylabel("share supported (of supported + noted)")
+    _percent_axis(axes.yaxis, axes.set_ylim)
+    if source:
+        text = textwrap.fill(source, 110, break_on_hyphens=False)
+        figure.text(0.01, -0.1, text, fontsize=7, color="#555", ha="left", va="top")
+    return figure

@@ -1,0 +1,214 @@
+"""Published figures about UPR Info data, and the tables that set the workbench's own beside them.
+
+The reference figures are data, each with the source it comes from, so that a validation notebook
+(``validation/published_figures.ipynb``) and the tests compare against one definition:
+
+* ``CATEGORY_COUNTS``: recommendations of Working Group sessions 1-20 per UPR Info action category;
+* ``SHARE_SUPPORTED``: the share of recommendations supported, about 75% through the first cycles;
+* ``SPECIFIC_ACTION``: the qualitative finding that specific-action recommendations (category 5) are
+  accepted less often than the others (McMahon's analyses of the UPR Info database).
+
+The ``check_*`` functions raise ``PublishedFigureMismatch`` (an ``AssertionError``) when the
+workbench's figure disagrees with the published one, so that a notebook run by nbval fails on them.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import metrics
+
+
+class PublishedFigureMismatch(AssertionError):
+    """The workbench's figure differs from a published one beyond what the comparison allows."""
+
+
+@dataclass(frozen=True)
+class PublishedFigure:
+    """A published figure: what it measures, its value (None when qualitative) and its source."""
+
+    name: str
+    value: object
+    source: str
+    note: str = ""
+
+
+SESSIONS = (1, 20)
+
+CATEGORY_COUNTS = PublishedFigure(
+    name="recommendations by UPR Info action category, Working Group sessions 1-20",
+    value={1: 603, 2: 6981, 3: 3449, 4: 16261, 5: 13772},
+    source="UPR Info database statistics for sessions 1-20 (figures as quoted in upr-lab issue 3)",
+    note="exact counts: the workbench must reproduce them exactly",
+)
+
+SHARE_SUPPORTED = PublishedFigure(
+    name="share of recommendations supported, first cycles",
+    value=0.75,
+    source="UPR Info's reports on the first cycle of the UPR ('about 75%' supported; "
+           "figure as quoted in upr-lab issue 3)",
+    note="an approximate figure: compared within a tolerance, not exactly",
+)
+
+SHARE_TOLERANCE = 0.025  # "about 75%": within 2.5 percentage points
+
+SPECIFIC_ACTION = PublishedFigure(
+    name="lower acceptance of specific-action (category 5) recommendations",
+    value=None,
+    source="Edward R. McMahon, 'The Universal Periodic Review: A Work in Progress. An Evaluation of "
+           "the First Cycle of the New UPR Mechanism of the United Nations Human Rights Council', "
+           "Friedrich-Ebert-Stiftung, 2012",
+    note="qualitative: analyses of the UPR Info database by action category find that the more "
+         "specific recommendations (category 5) are accepted less often; no number is compared",
+)
+
+
+def in_sessions(recs, sessions=SESSIONS):
+    """Recommendations of Working Group sessions ``sessions[0]`` to ``sessions[1]`` (inclusive)."""
+    first, last = sessions
+    return recs[recs["session"].between(first, last)]
+
+
+def category_counts_vs_published(recs, published=CATEGORY_COUNTS):
+    """Recommendations per action category, sessions 1-20, beside the published counts.
+
+    One row per category 1-5, then ``"unknown"`` if some recommendations have no category:
+    ``category, label, published, workbench, difference`` (workbench - published; <NA> where nothing
+    was published). Counts come from ``metrics.specificity``.
+    """
+    spec = metrics.specificity(in_sessions(recs))
+    expected = pd.Series(published.value, dtype="Int64")
+    table = pd.DataFrame({
+        "category": spec["category"],
+        "label": spec["label"],
+        "published": spec["category"].map(lambda c: expected.get(c, pd.NA)).astype("Int64"),
+        "workbench": spec["n"].astype("Int64"),
+    })
+    return table.assign(difference=table["workbench"] - table["published"])
+
+
+def check_category_counts(table):
+    """Raise ``PublishedFigureMismatch`` unless every category's count equals the published one.
+
+    ``table`` is the result of ``category_counts_vs_published``; recommendations of unknown category
+    are a mismatch too (the published counts leave none out).
+    """
+    differing = table[table["difference"].fillna(1) != 0]
+    if not differing.empty:
+        rows = "; ".join(f"category {r.category}: published {r.published}, workbench {r.workbench}"
+                         for r in differing.itertuples())
+        raise PublishedFigureMismatch(f"category counts differ from the published ones: {rows}")
+
+
+def share_supported(recs, by=None, alpha=0.05):
+    """The share supported under two definitions, with Wilson intervals.
+
+    ``share_of_decided`` = supported / (supported + noted), as ``metrics.acceptance``;
+    ``share_of_all`` = supported / all recommendations (``other`` responses in the denominator).
+    One row (``by=None``) or one row per group, sorted by the keys: ``[by...], n_recommendations,
+    n_supported, n_noted, n_other, share_of_decided, decided_ci_low, decided_ci_high,
+    share_of_all, all_ci_low, all_ci_high``.
+    """
+    decided = metrics.acceptance(recs, by=by, alpha=alpha)
+    frame = pd.DataFrame([decided]) if by is None else decided.reset_index(drop=True)
+    frame = frame.rename(columns={"acceptance_rate": "share_of_decided", "ci_low": "decided_ci_low",
+                                  "ci_high": "decided_ci_high"})
+    frame.insert(frame.columns.get_loc("n_noted") + 1, "n_other",
+                 frame["n_recommendations"] - frame["n_supported"] - frame["n_noted"])
+    of_all = [metrics.rate_with_ci(k, n, alpha) for k, n in
+              zip(frame["n_supported"], frame["n_recommendations"])]
+    for column, key in (("share_of_all", "rate"), ("all_ci_low", "ci_low"), ("all_ci_high", "ci_high")):
+        frame[column] = np.array([np.nan if r[key] is None else r[key] for r in of_all], dtype=float)
+    return frame
+
+
+DEFINITIONS = {"share_of_decided": "supported / (supported + noted)",
+               "share_of_all": "supported / all recommendations"}
+
+
+def share_vs_published(shares, published=SHARE_SUPPORTED, tolerance=SHARE_TOLERANCE):
+    """The overall shares (one row of ``share_supported``) beside the published share.
+
+    One row per definition: ``definition, share, ci_low, ci_high, published, difference``
+    (share - published, as a proportion), ``within_tolerance``.
+    """
+    row = shares.iloc[0]
+    bounds = {"share_of_decided": ("decided_ci_low", "decided_ci_high"),
+              "share_of_all": ("all_ci_low", "all_ci_high")}
+    table = pd.DataFrame([{"definition": DEFINITIONS[column], "share": row[column],
+                           "ci_low": row[low], "ci_high": row[high]}
+                          for column, (low, high) in bounds.items()])
+    difference = table["share"] - published.value
+    return table.assign(published=published.value, difference=difference,
+                        within_tolerance=difference.abs() <= tolerance)
+
+
+def check_share(table, definition="share_of_decided", tolerance=SHARE_TOLERANCE):
+    """Raise ``PublishedFigureMismatch`` unless the share under ``definition`` is within ``tolerance``.
+
+    ``table`` is the result of ``share_vs_published``; ``definition`` a key of ``DEFINITIONS``.
+    """
+    row = table[table["definition"] == DEFINITIONS[definition]].iloc[0]
+    if not abs(row["difference"]) <= tolerance:
+        raise PublishedFigureMismatch(
+            f"share supported ({row['definition']}) is {row['share']:.1%}, more than "
+            f"{tolerance:.1%} away from the published {row['published']:.0%}")
+
+
+def acceptance_by_category(recs, alpha=0.05):
+    """Acceptance (supported among supported + noted) per known action category, Wilson intervals.
+
+    ``category, label, n_recommendations, n_supported, n_noted, acceptance_rate, ci_low, ci_high``,
+    one row per category present, in category order (recommendations of unknown category left out).
+    """
+    known = recs[recs["action_category"].notna()]
+    known = known.assign(category=known["action_category"].astype(int))
+    table = metrics.acceptance(known, by="category", alpha=alpha)
+    table.insert(1, "label", table["category"].map(metrics.ACTION_LABELS))
+    return table.reset_index(drop=True)
+
+
+def check_specific_action_lowest(table, odds_ratios, term="action_category[5]"):
+    """Raise ``PublishedFigureMismatch`` unless category 5 is accepted least often and significantly.
+
+    ``table`` is the result of ``acceptance_by_category``: category 5's acceptance must be below every
+    other category's. ``odds_ratios`` is a model's odds-ratio table (``ci_high`` by term, e.g.
+    ``EffectsResult.odds_ratios()`` with reference category 4): the upper end of the interval of
+    ``term`` must be below 1.
+    """
+    rates = table.set_index("category")["acceptance_rate"]
+    if 5 not in rates.index or rates.drop(5).empty:
+        raise PublishedFigureMismatch("category 5 and at least one other category are needed")
+    higher = rates.drop(5)
+    not_higher = higher[~(higher > rates[5])]
+    if not not_higher.empty:
+        raise PublishedFigureMismatch(
+            f"category 5 acceptance ({rates[5]:.1%}) is not below that of categories "
+            f"{', '.join(str(c) for c in not_higher.index)}")
+    upper = odds_ratios["ci_high"].get(term, np.nan)
+    if not upper < 1:
+        raise PublishedFigureMismatch(f"the odds ratio of {term} has an interval reaching {upper:.3f}, "
+                                      "not below 1")
+
+
+def html_table(frame, percent=(), digits=3):
+    """A table for a notebook (IPython ``HTML``): ``percent`` columns as percentages, floats rounded.
+
+    Missing values are shown empty; the index is not shown.
+    """
+    from IPython.display import HTML
+
+    shown = frame.copy()
+    for column in shown.columns:
+        if column in percent:
+            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
+        elif pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].round(digits)
+    return HTML(shown.to_html(index=False, escape=True, na_rep=""))
+
+
+def provenance_line(source, version):
+    """One line naming the data files read (names, not paths) and their SHA-256, and the version."""
+    files = "; ".join(f"{f['name']} (sha256 {f['sha256']})" for f in source.get("files", []))
+    return f"upr-lab {version}. Data: {source.get('label', '')}. Files: {files or 'none'}."
