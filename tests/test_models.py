@@ -10,6 +10,7 @@ import pytest
 import statsmodels.api as sm
 
 from upr_lab import models
+from upr_lab.countries import states
 from upr_lab.exceptions import DataError, ParameterError
 
 try:
@@ -176,20 +177,65 @@ def test_civil_society_effects_without_participation_data(trend_recs, participat
     json.dumps(result.to_dict(), allow_nan=False)
 
 
-def test_acceptance_by_category_specific_action_effect():
-    rng = np.random.default_rng(5)
-    effect = {1: 0.6, 2: 0.4, 3: 0.2, 4: 0.0, 5: -0.8}
+def simulate_composition(seed=7, per_review=60):
+    """Acceptance with conditional effects cycle +0.2, category 5 vs 4 -0.8 and WEOG +0.5, while
+    the share of specific (category 5) recommendations grows from 20% in cycle 1 to 65% in cycle 4,
+    so that the unadjusted trend understates the conditional one. Five rows have no category."""
+    rng = np.random.default_rng(seed)
+    groups = {iso3: states()[iso3].group for iso3 in STATES}
     rows = []
     for iso3 in STATES:
-        for category in rng.integers(1, 6, size=100):
-            hit = rng.random() < expit(1.0 + effect[int(category)])
-            rows.append({"sur_iso3": iso3, "action_category": int(category),
-                         "response": "supported" if hit else "noted"})
-    rows += repeat(5, sur_iso3="NOR", action_category=None)
-    result = models.acceptance_by_category_model(make_recs(rows))
-    assert result.headline_term == "action_category[5]"
-    assert covers(result, "action_category[5]", -0.8)
-    assert any("unknown action category" in note for note in result.notes)
+        for cycle in (1, 2, 3, 4):
+            for specific in rng.random(per_review) < 0.05 + 0.15 * cycle:
+                eta = 0.5 + 0.2 * (cycle - 1) - 0.8 * specific + 0.5 * (groups[iso3] == "WEOG")
+                hit = rng.random() < expit(eta)
+                rows.append({"sur_iso3": iso3, "cycle": cycle, "action_category": 5 if specific else 4,
+                             "response": "supported" if hit else "noted"})
+    rows += repeat(5, sur_iso3="NOR", cycle=2, action_category=None)
+    return make_recs(rows)
+
+
+def test_outcome_model_recovers_conditional_effects_the_unadjusted_trend_misses():
+    recs = simulate_composition()
+    result = models.outcome_model(recs)
+    assert result.headline_term == "cycle" and result.n_clusters == len(STATES)
+    assert result.cov_type == "cluster" and result.nobs == len(recs)
+    for term, value in {"cycle": 0.2, "action_category[5]": -0.8, "sur_group[WEOG]": 0.5,
+                        "sur_group[EEG]": 0.0}.items():
+        assert covers(result, term, value), term
+    assert "action_category[unknown]" in result.params and "sur_group[Africa]" not in result.params
+    assert any("not adjusted for stakeholder submissions" in note for note in result.notes)
+    unadjusted = models.compliance_trend(recs)
+    assert unadjusted.conf_int().loc["cycle", "upper"] < 0.2  # composition drags the raw trend down
+
+
+def test_outcome_model_with_participation_is_the_civil_society_model():
+    recs, participation, truth = simulate_participation()
+    adjusted = models.outcome_model(recs, participation, outcome="implemented")
+    civil = models.civil_society_effects(recs, participation, outcome="implemented")
+    pd.testing.assert_series_equal(adjusted.params, civil.params)
+    pd.testing.assert_series_equal(adjusted.bse, civil.bse)
+    assert covers(adjusted, "cycle", 0.1) and covers(adjusted, "nhri_submitted", truth["nhri_submitted"])
+    assert adjusted.headline_term == "cycle" and civil.headline_term == "log1p_stakeholder_submissions"
+    assert adjusted.notes == [] and models.outcome_model(recs, participation[:0]).notes
+
+
+def test_group_differences_take_the_states_own_group_as_reference():
+    recs = simulate_composition()
+    against_africa = models.outcome_model(recs).params
+    against_weog = models.group_differences(recs, None, "NOR")
+    assert "sur_group[WEOG]" not in against_weog.params
+    assert against_weog.headline_term == "sur_group[Africa]"
+    assert against_weog.params["sur_group[Africa]"] == pytest.approx(-against_africa["sur_group[WEOG]"],
+                                                                     abs=1e-6)
+    assert against_weog.params["sur_group[GRULAC]"] == pytest.approx(
+        against_africa["sur_group[GRULAC]"] - against_africa["sur_group[WEOG]"], abs=1e-6)
+    table = models.group_terms(against_weog)
+    assert table.index.tolist() == ["Africa", "Asia-Pacific", "EEG", "GRULAC"]
+    assert table.loc["Africa", "odds_ratio"] == pytest.approx(math.exp(-against_africa["sur_group[WEOG]"]),
+                                                              rel=1e-5)
+    with pytest.raises(DataError):
+        models.group_differences(recs, None, "FIN")
 
 
 def test_results_object_api():
@@ -289,7 +335,7 @@ def test_group_summary_for_metrics_json():
 def test_civil_society_effects_for_a_single_state_drops_what_it_cannot_estimate():
     recs, participation, _ = simulate_participation()
     result = models.civil_society_effects(recs[recs["sur_iso3"] == "NOR"], participation)
-    assert any("left out of the model" in note for note in result.notes)
+    assert any("collinear" in note and "left out of the model" in note for note in result.notes)
     assert any("single State" in note for note in result.notes)
     assert result.cov_type == "nonrobust" and result.n_clusters == 1
     assert np.isfinite(result.params).all()

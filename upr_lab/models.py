@@ -1,4 +1,4 @@
-"""Statistical models of UPR outcomes (statsmodels), reported as small results objects.
+"""Statistical models of UPR outcomes (statsmodels), reported as ``EffectsResult`` objects.
 
 Each model is a binomial GLM with logit link; coefficients are log-odds, shown as odds ratios.
 Pooled models cluster standard errors by State under review. Problems of the data (too few
@@ -6,123 +6,26 @@ observations, no variation, a single cycle, perfect separation, missing particip
 ``notes`` on the result, with NaN estimates, never exceptions. Design matrices are built here, so
 term names are stable: ``cycle`` (per cycle, 0 = cycle 1), ``sur_group[EEG]``, ``action_category[5]``.
 
+``outcome_model`` is the adjusted pooled model behind every pooled effect a report shows (trend,
+specific-action effect, regional group differences); ``civil_society_effects`` is the same model led
+by the participation terms; ``compliance_trend`` is the unadjusted trend, descriptive for one State.
 ``regional_comparison`` compares a State's acceptance rate with regional groups (two-proportion tests
 with Holm correction); ``group_ranking`` and ``group_summary`` (descriptive, defined in ``metrics``)
 are re-exported here.
 """
 
-import html
-import math
-import warnings
-
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
-from statsmodels.tools.sm_exceptions import (ConvergenceWarning, PerfectSeparationError,
-                                             PerfectSeparationWarning)
 
 from .countries import check_iso3
+from .effects import EffectsResult, fit_logit, not_estimated  # noqa: F401
 from .exceptions import ParameterError
 from .metrics import _own, group_ranking, group_summary, state_acceptance  # noqa: F401
 
-MIN_OBS = 10
-FEW_CLUSTERS = 20
-SEPARATION_SE = 50.0  # a log-odds SE this large only arises from a diverging fit
 OUTCOMES = {"supported": (("supported", "noted"), ("supported",), "response"),
             "implemented": (("fully", "partially", "not"), ("fully", "partially"), "implementation")}
-
-
-def _json(value):
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-def _fmt(value):
-    return "-" if pd.isna(value) else ("<0.001" if value < 0.001 else f"{value:.3f}")
-
-
-def _cells(tag, values):
-    return "".join(f"<{tag}>{html.escape(str(v))}</{tag}>" for v in values)
-
-
-class EffectsResult:
-    """Estimates of a logit model: ``params`` (log-odds) and ``bse`` as Series, plus caveats.
-
-    ``headline_term`` names the effect a report leads with; ``notes`` lists plain-language caveats.
-    Intervals are Wald intervals on the normal scale (as statsmodels for GLM).
-    """
-
-    def __init__(self, title, params, bse, pvalues, nobs=0, n_clusters=None, cov_type="nonrobust",
-                 outcome="", notes=(), alpha=0.05, headline_term=None):
-        self.title, self.outcome, self.alpha = title, outcome, alpha
-        self.params = pd.Series(params, dtype=float)
-        self.bse = pd.Series(bse, dtype=float).reindex(self.params.index)
-        self.pvalues = pd.Series(pvalues, dtype=float).reindex(self.params.index)
-        self.nobs, self.n_clusters, self.cov_type = int(nobs), n_clusters, cov_type
-        self.notes, self.headline_term = list(notes), headline_term
-
-    def conf_int(self, alpha=None):
-        """Wald interval of the log-odds: DataFrame with ``lower`` and ``upper``."""
-        z = stats.norm.ppf(1 - (self.alpha if alpha is None else alpha) / 2)
-        return pd.DataFrame({"lower": self.params - z * self.bse, "upper": self.params + z * self.bse})
-
-    def odds_ratios(self, alpha=None):
-        """DataFrame ``odds_ratio, ci_low, ci_high, p_value`` per term."""
-        ci = np.exp(self.conf_int(alpha))
-        return pd.DataFrame({"odds_ratio": np.exp(self.params), "ci_low": ci["lower"],
-                             "ci_high": ci["upper"], "p_value": self.pvalues})
-
-    def summary(self, alpha=None):
-        """Tidy DataFrame per term: log-odds, SE, z, p-value, its CI and the odds ratio with CI."""
-        ci, ors = self.conf_int(alpha), self.odds_ratios(alpha)
-        frame = pd.DataFrame({"coef": self.params, "std_err": self.bse, "z": self.params / self.bse,
-                              "p_value": self.pvalues, "ci_low": ci["lower"], "ci_high": ci["upper"],
-                              "odds_ratio": ors["odds_ratio"], "or_ci_low": ors["ci_low"],
-                              "or_ci_high": ors["ci_high"]})
-        return frame.rename_axis("term")
-
-    def effect(self, term=None, alpha=None):
-        """One term as a JSON-safe dict (default: the headline term); values None if not estimated."""
-        term = term or self.headline_term
-        row = self.summary(alpha).reindex([term]).iloc[0]
-        keys = ("coef", "std_err", "odds_ratio", "or_ci_low", "or_ci_high", "p_value")
-        return {"term": term, **{k: _json(row[k]) for k in keys}}
-
-    def to_dict(self):
-        """JSON-serialisable dict (NaN as None), stable key order, full precision."""
-        terms = {term: {k: _json(v) for k, v in row.items()}
-                 for term, row in self.summary().iterrows()}
-        return {"model": self.title, "outcome": self.outcome, "nobs": self.nobs,
-                "n_clusters": self.n_clusters, "cov_type": self.cov_type, "alpha": self.alpha,
-                "headline_term": self.headline_term, "terms": terms, "notes": list(self.notes)}
-
-    def _describe(self):
-        n = self.n_clusters
-        clusters = "" if n is None else f", {n} cluster{'' if n == 1 else 's'}"
-        return f"outcome: {self.outcome}; {self.nobs} observations{clusters}; SE: {self.cov_type}"
-
-    def _display(self):
-        """Odds ratios formatted for reading: 3 decimals, p < 0.001 shown as such."""
-        table = self.odds_ratios().rename(columns={"odds_ratio": "odds ratio", "ci_low": "CI low",
-                                                   "ci_high": "CI high", "p_value": "p-value"})
-        return table.apply(lambda column: column.map(_fmt)) if len(table) else table
-
-    def __repr__(self):
-        notes = "".join(f"\nNote: {n}" for n in self.notes)
-        return f"{self.title}\n{self._describe()}\n{self._display().to_string()}{notes}"
-
-    def _repr_html_(self):
-        table = self._display()
-        rows = "".join(f"<tr>{_cells('th', [t])}{_cells('td', r)}</tr>" for t, r in table.iterrows())
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-        parts = [f"<h4>{html.escape(self.title)}</h4>", f"<p>{html.escape(self._describe())}</p>",
-                 f"<table><thead><tr>{_cells('th', ['term', *table.columns])}</tr></thead>"
-                 f"<tbody>{rows}</tbody></table>" if len(table) else "",
-                 f"<ul>{notes}</ul>" if notes else ""]
-        return f"<div class='upr-lab-result'>{''.join(parts)}</div>"
 
 
 def _outcome(recs, outcome):
@@ -144,89 +47,18 @@ def _dummies(values, name, reference=None):
                          for lv in levels if lv != reference}, index=values.index)
 
 
-def _empty(title, terms, outcome, notes, alpha, headline, nobs=0, n_clusters=None):
-    nan = pd.Series(np.nan, index=list(terms), dtype=float)
-    return EffectsResult(title, nan, nan, nan, nobs, n_clusters, "not estimated", outcome, notes,
-                         alpha, headline)
-
-
-def _drop_constant(X, notes):
-    constant = [c for c in X.columns if c != "Intercept" and X[c].nunique() < 2]
-    for column in constant:
-        notes.append(f"{column} does not vary in these data and was left out of the model.")
-    return X.drop(columns=constant)
-
-
-def _drop_collinear(X, notes):
-    """Keep columns in order while each adds to the rank; note the ones left out."""
-    kept = []
-    for column in X.columns:
-        if np.linalg.matrix_rank(X[kept + [column]].to_numpy()) > len(kept):
-            kept.append(column)
-        else:
-            notes.append(f"{column} is collinear with the other predictors in these data and was "
-                         "left out of the model.")
-    return X[kept]
-
-
-def _fit(title, y, X, outcome, alpha, headline, groups=None, notes=()):
-    """Fit a logit GLM, turning data problems into notes; cluster SE when ``groups`` is given."""
-    notes, terms = list(notes), list(X.columns)
-    n_clusters = None if groups is None else int(pd.Series(groups).nunique())
-    args = (title, terms, outcome, notes, alpha, headline, len(y), n_clusters)
-    if len(y) < MIN_OBS:
-        notes.append(f"Only {len(y)} observations with an outcome: too few to fit a model.")
-        return _empty(*args)
-    if y.nunique() < 2:
-        notes.append(f"No variation in the outcome: every observation is {int(y.iloc[0])} "
-                     f"({outcome}), so no effect can be estimated.")
-        return _empty(*args)
-    X = _drop_constant(X, notes)
-    X = _drop_collinear(X, notes)
-    cov = {}
-    if n_clusters is not None and n_clusters >= 2:
-        cov = {"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(groups, sort=True)[0]}}
-        if n_clusters < FEW_CLUSTERS:
-            notes.append(f"Only {n_clusters} States under review: cluster-robust standard errors "
-                         "are unreliable with so few clusters.")
-    elif n_clusters is not None:
-        notes.append("A single State under review: standard errors are not clustered.")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            res = sm.GLM(y, X, family=sm.families.Binomial()).fit(**cov)
-        except (PerfectSeparationError, np.linalg.LinAlgError, ValueError) as exc:
-            notes.append(f"The model could not be fitted: {exc}")
-            return _empty(*args)
-    kinds = {w.category for w in caught}
-    if any(issubclass(k, PerfectSeparationWarning) for k in kinds):
-        notes.append("Perfect separation: some predictor values predict the outcome exactly, "
-                     "so the estimates are not identified and are not reported.")
-        return _empty(*args)
-    if _separated(res):
-        notes.append("Quasi-complete separation: within some predictor value every outcome is the same "
-                     "(e.g. all recommendations of one cycle supported), so the estimates diverge and "
-                     "are not reported.")
-        return _empty(*args)
-    if any(issubclass(k, ConvergenceWarning) for k in kinds):
-        notes.append("The model did not converge; treat the estimates with caution.")
-    cov_type = cov.get("cov_type", "nonrobust")
-    return EffectsResult(title, res.params, res.bse, res.pvalues, res.nobs, n_clusters, cov_type,
-                         outcome, notes, alpha, headline)
-
-
-def _separated(res, limit=SEPARATION_SE):
-    """Diverging fits: statsmodels does not always warn, but the standard errors explode."""
-    return bool((~np.isfinite(res.bse)).any() or (res.bse > limit).any())
-
-
 def compliance_trend(recs, country=None, outcome="supported", alpha=0.05, cluster=True):
-    """Trend of an outcome over UPR cycles: logit of the outcome on ``cycle`` (0 = cycle 1).
+    """Unadjusted trend of an outcome over UPR cycles: logit of the outcome on ``cycle`` only.
 
     ``outcome="supported"``: supported 1, noted 0, other dropped; ``"implemented"``: fully or
-    partially 1, not 0, unassessed dropped. With ``country`` (ISO3) the model is for that State under
-    review; without, it pools all States with standard errors clustered by State under review
-    (``cluster=False`` gives naive SEs). Headline: the odds ratio per cycle (term ``cycle``).
+    partially 1, not 0, unassessed dropped; ``cycle`` counts from 0 = cycle 1. With ``country`` (ISO3)
+    the model is for that State under review; without, it pools all States with standard errors
+    clustered by State under review (``cluster=False`` gives naive SEs). Headline: ``cycle``.
+
+    This is a descriptive trend: it includes every change in what the State (or the pool) received
+    and in who took part, e.g. more specific recommendations or more stakeholder submissions in later
+    cycles, so it estimates no model parameter (no planted value in the demo data). For the trend
+    with those held fixed, use ``outcome_model``.
     """
     if country is not None:
         country = check_iso3(country)
@@ -239,66 +71,116 @@ def compliance_trend(recs, country=None, outcome="supported", alpha=0.05, cluste
     if len(cycles) < 2:
         which = f"only cycle {cycles[0]}" if cycles else "no cycle"
         note = f"Outcome data cover {which}{who}: a trend needs at least two cycles."
-        return _empty(title, X.columns, outcome, [note], alpha, "cycle", len(y))
+        return not_estimated(title, X.columns, outcome, [note], alpha, "cycle", len(y))
     groups = frame["sur_iso3"] if country is None and cluster else None
-    return _fit(title, y, X, outcome, alpha, "cycle", groups)
+    return fit_logit(title, y, X, outcome, alpha, "cycle", groups)
+
+
+PARTICIPATION_TERMS = ("log1p_stakeholder_submissions", "nhri_submitted", "national_consultation")
+NO_PARTICIPATION = ("This data source has no civil society participation data, so participation "
+                    "effects cannot be estimated.")
+
+
+def _with_participation(recs, participation, notes):
+    """Recommendations joined to the participation in their review, on (sur_iso3, cycle)."""
+    joined = recs.merge(participation, on=["sur_iso3", "cycle"], how="inner", validate="many_to_one")
+    if len(joined) < len(recs):
+        notes.append(f"{len(recs) - len(joined)} recommendations have no participation record for "
+                     "their review and were left out.")
+    return joined
+
+
+def _design(frame, participation, group_reference=None):
+    """Design of the pooled models: intercept, ``cycle`` (0 = cycle 1), the participation terms when
+    ``participation``, action category dummies (reference 4; a missing category is its own level
+    ``unknown``) and ``sur_group`` dummies (reference ``group_reference``, default the first)."""
+    columns = {"Intercept": 1.0, "cycle": frame["cycle"].astype(float) - 1}
+    if participation:
+        columns.update({
+            "log1p_stakeholder_submissions": np.log1p(frame["stakeholder_submissions"].astype(float)),
+            "nhri_submitted": frame["nhri_submitted"].astype(float),
+            "national_consultation": frame["national_consultation"].astype(float)})
+    category = frame["action_category"].astype("Int64").astype(object)
+    category = category.where(category.notna(), "unknown").astype(str)
+    return pd.concat([pd.DataFrame(columns, index=frame.index),
+                      _dummies(category, "action_category", "4"),
+                      _dummies(frame["sur_group"].astype(str), "sur_group", group_reference)], axis=1)
+
+
+def _pooled(title, recs, participation, outcome, alpha, cluster, headline, group_reference=None):
+    notes = []
+    if participation is not None:
+        recs = _with_participation(recs, participation, notes)
+    frame, y = _outcome(recs, outcome)
+    X = _design(frame, participation is not None, group_reference)
+    groups = frame["sur_iso3"] if cluster else None
+    return fit_logit(title, y, X, outcome, alpha, headline, groups, notes)
+
+
+def _missing(participation):
+    return participation is None or len(participation) == 0
+
+
+def outcome_model(recs, participation=None, outcome="supported", alpha=0.05, cluster=True,
+                  headline="cycle", group_reference=None):
+    """The adjusted pooled model of an outcome over all States under review in ``recs``.
+
+    Logit of the outcome (``"supported"`` vs noted, or ``"implemented"`` fully or partially vs not)
+    on ``cycle`` (0 = cycle 1), action category dummies (reference 4, so ``action_category[5]`` is the
+    specific-action effect) and regional group dummies ``sur_group[...]`` (reference
+    ``group_reference``, default Africa, the first alphabetically); with a ``participation`` table,
+    also on ``log1p_stakeholder_submissions``, ``nhri_submitted`` and ``national_consultation`` of the
+    review (joined on sur_iso3, cycle). Each term is an effect with the others held fixed: ``cycle``
+    is the trend within category, group and participation, unlike the unadjusted
+    ``compliance_trend``. Standard errors clustered by State under review (``cluster=False``: naive).
+    ``headline`` names the term a report leads with.
+    """
+    who = "" if group_reference is None else f", groups against {group_reference}"
+    title = f"Adjusted model of {outcome} recommendations (all States under review{who})"
+    if _missing(participation):
+        result = _pooled(title, recs, None, outcome, alpha, cluster, headline, group_reference)
+        result.notes.insert(0, "No civil society participation data: the model is not adjusted for "
+                               "stakeholder submissions, NHRI submissions or national consultations.")
+        return result
+    return _pooled(title, recs, participation, outcome, alpha, cluster, headline, group_reference)
 
 
 def civil_society_effects(recs, participation, outcome="implemented", alpha=0.05, cluster=True):
     """Association of civil society participation in a review with its outcome.
 
-    Joins ``recs`` to ``participation`` on (sur_iso3, cycle) and fits a logit of the outcome on
-    ``log1p_stakeholder_submissions``, ``nhri_submitted`` and ``national_consultation``, controlling
-    for action category dummies (reference 4, so ``action_category[5]`` is the specific-action effect;
-    a missing category is its own level ``unknown``), ``cycle`` (0 = cycle 1) and ``sur_group`` dummies
-    (reference: Africa, the first alphabetically). Standard errors clustered by State under review.
-    Without participation data, returns a result with a note and no estimates.
+    The ``outcome_model`` with participation, led by ``log1p_stakeholder_submissions``: a logit of the
+    outcome on the participation terms controlling for action category (reference 4), ``cycle`` and
+    ``sur_group`` (reference Africa), standard errors clustered by State under review. Without
+    participation data, returns a result with a note and no estimates.
     """
     title = f"Civil society participation and {outcome} recommendations"
     headline = "log1p_stakeholder_submissions"
-    if participation is None or len(participation) == 0:
-        note = ("This data source has no civil society participation data, so participation "
-                "effects cannot be estimated.")
-        return _empty(title, [], outcome, [note], alpha, headline)
-    keys = ["sur_iso3", "cycle"]
-    joined = recs.merge(participation, on=keys, how="inner", validate="many_to_one")
-    notes = []
-    if len(joined) < len(recs):
-        notes.append(f"{len(recs) - len(joined)} recommendations have no participation record for "
-                     "their review and were left out.")
-    frame, y = _outcome(joined, outcome)
-    category = frame["action_category"].astype("Int64").astype(object)
-    category = category.where(category.notna(), "unknown").astype(str)
-    X = pd.concat([pd.DataFrame({
-        "Intercept": 1.0,
-        headline: np.log1p(frame["stakeholder_submissions"].astype(float)),
-        "nhri_submitted": frame["nhri_submitted"].astype(float),
-        "national_consultation": frame["national_consultation"].astype(float),
-        "cycle": frame["cycle"].astype(float) - 1,
-    }, index=frame.index), _dummies(category, "action_category", "4"),
-        _dummies(frame["sur_group"].astype(str), "sur_group")], axis=1)
-    groups = frame["sur_iso3"] if cluster else None
-    return _fit(title, y, X, outcome, alpha, headline, groups, notes)
+    if _missing(participation):
+        return not_estimated(title, [], outcome, [NO_PARTICIPATION], alpha, headline)
+    return _pooled(title, recs, participation, outcome, alpha, cluster, headline)
 
 
-def acceptance_by_category_model(recs, alpha=0.05, reference=4, cluster=True):
-    """Logit of supported (vs noted) on action category dummies ``action_category[k]``.
+def group_differences(recs, participation, country, alpha=0.05):
+    """Adjusted acceptance differences between regional groups, against ``country``'s own group.
 
-    The reference category is 4 (general action) when present, so ``action_category[5]`` is the
-    specific-action effect (5 vs 4). Rows with an unknown category are left out (noted); standard
-    errors clustered by State under review.
+    The ``outcome_model`` of supported recommendations (all States, ``country`` included) with the
+    State's group as reference: ``sur_group[G]`` is the log-odds ratio of support in group G against
+    the own group for recommendations of the same category, cycle and (if known) participation.
+    Headline: the first other group's term.
     """
-    frame, y = _outcome(recs, "supported")
-    known = frame["action_category"].notna().to_numpy()
-    notes = [] if known.all() else [f"{int((~known).sum())} recommendations with an unknown action "
-                                    "category were left out."]
-    frame, y = frame[known].reset_index(drop=True), y[known].reset_index(drop=True)
-    levels = frame["action_category"].astype(int)
-    X = pd.concat([pd.Series(1.0, index=frame.index, name="Intercept"),
-                   _dummies(levels, "action_category", reference)], axis=1)
-    title = "Acceptance by action category"
-    groups = frame["sur_iso3"] if cluster else None
-    return _fit(title, y, X, "supported", alpha, "action_category[5]", groups, notes)
+    states = state_acceptance(recs)
+    country, own = _own(states, country)
+    group = str(own["sur_group"])
+    others = sorted(set(states["sur_group"]) - {group})
+    headline = f"sur_group[{others[0]}]" if others else None
+    return outcome_model(recs, participation, "supported", alpha, True, headline, group)
+
+
+def group_terms(result):
+    """The ``sur_group[...]`` rows of a model's ``odds_ratios()``, indexed by group name."""
+    table = result.odds_ratios()
+    table = table[table.index.str.startswith("sur_group[")]
+    return table.rename(index=lambda term: term[len("sur_group["):-1])
 
 
 def _compare(own, group, peers, alpha):
