@@ -51,6 +51,9 @@ def _parser():
     _data_options(p)
     _run_options(p)
     p.set_defaults(func=_batch)
+    p = sub.add_parser("verify", help="re-execute recorded runs and compare their outputs")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="run folders, manifest.json files or output folders")
+    p.set_defaults(func=_verify)
     p = sub.add_parser("lab", help="JupyterLab on the notebooks with the project's kernel; other options "
                                    "(e.g. --no-browser --port 8890) are passed to JupyterLab")
     p.set_defaults(func=_lab)
@@ -99,6 +102,14 @@ def _batch(args):
     for r in failed:
         print(f"  failed: {r.country} {r.analysis}: {r.error}")
     return 1 if failed else 0
+
+
+def _verify(args):
+    from .verify import render, verify
+
+    results = verify(args.paths)
+    print(render(results))
+    return 0 if all(r.ok for r in results) else 1
 
 
 def _lab(args):

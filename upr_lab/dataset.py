@@ -51,6 +51,16 @@ def sha256(path):
     return digest.hexdigest()
 
 
+def listing_digest(files):
+    """SHA-256 of a ``sha256sum``-style listing of ``files`` (records with ``name`` and ``sha256``).
+
+    One hash that stands for a whole source; a reader can recompute it with
+    ``sha256sum FILE... | sha256sum`` over the same files in the same order.
+    """
+    listing = "".join(f"{f['sha256']}  {f['name']}\n" for f in files)
+    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
+
+
 def source_files(src):
     """The files a source path stands for, in a stable order; errors if there are none."""
     path = Path(src)

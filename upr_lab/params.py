@@ -1,5 +1,6 @@
 """Parameters of analysis runs: defaults, per-country overrides and user files (YAML), checked by name."""
 
+import ast
 from pathlib import Path
 
 import papermill
@@ -8,6 +9,7 @@ import yaml
 from .exceptions import ParameterError
 
 ANALYSES = ("compliance_trends", "civil_society", "regional_comparison")
+PATH_PARAMETERS = ("data", "participation")  # parameters naming input files
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 PARAMS_DIR = Path("params")
 
@@ -20,9 +22,9 @@ def notebook_path(analysis):
 
 
 def declared(analysis):
-    """The parameters a notebook declares in its ``parameters`` cell, with their defaults."""
+    """The parameters a notebook declares in its ``parameters`` cell, with their default values."""
     found = papermill.inspect_notebook(str(notebook_path(analysis)))
-    return {name: spec["default"] for name, spec in found.items()}
+    return {name: ast.literal_eval(spec["default"]) for name, spec in found.items()}
 
 
 def read_yaml(path):

@@ -1,0 +1,74 @@
+"""Executing an analysis notebook in a run folder so that the same inputs give the same bytes.
+
+The kernel runs in the run folder itself: the notebook writes ``metrics.json`` and ``figures/`` to
+``out_dir = "."`` and reads its inputs through paths relative to the folder. The executed notebook
+keeps no timing and no random cell id (papermill and nbclient record both); timing belongs to
+``manifest.json``. ``upr-lab verify`` re-executes through this same function.
+"""
+
+import os
+from pathlib import Path
+
+import nbformat
+import papermill
+
+from . import htmlreport, kernel, params
+from .params import PATH_PARAMETERS
+
+TIMING_KEYS = ("start_time", "end_time", "duration")  # papermill's timing, in notebook and cell metadata
+INJECTED_CELL_ID = "injected-parameters"  # papermill gives this cell a random id on every run
+
+
+def execute(analysis, parameters, folder):
+    """Run the notebook of ``analysis`` in ``folder`` with ``parameters`` (paths relative to it).
+
+    Writes ``report.ipynb`` (always), ``metrics.json`` and ``figures/`` (from the notebook) and
+    ``report.html`` (when no cell failed). Returns None, or the error of the failing cell.
+    """
+    folder = Path(folder)
+    report = folder / "report.ipynb"
+    try:
+        papermill.execute_notebook(
+            str(params.notebook_path(analysis)), str(report), parameters={**dict(sorted(parameters.items())), "out_dir": "."},
+            kernel_name=kernel.ensure(), progress_bar=False, record_timing=False,
+            resources={"metadata": {"path": str(folder)}})  # kernel cwd; papermill's own cwd= is a process-wide chdir
+        error = None
+    except papermill.PapermillExecutionError as exc:
+        error = f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"
+    strip_volatile(report, analysis)
+    if error is None:
+        htmlreport.export(report, folder / "report.html")
+    return error
+
+
+def located(parameters, folder):
+    """``parameters`` with input paths made relative to ``folder`` (the kernel's working folder)."""
+    found = dict(parameters)
+    for name in PATH_PARAMETERS:
+        value = found.get(name)
+        if value is not None and not (name == "data" and str(value) == "demo"):
+            found[name] = _relative(Path(value).resolve(), Path(folder).resolve())
+    return found
+
+
+def _relative(path, start):
+    try:
+        return Path(os.path.relpath(path, start)).as_posix()
+    except ValueError:  # another drive (Windows): only an absolute path can name it
+        return str(path)
+
+
+def strip_volatile(report, analysis):
+    """Remove what differs between identical runs: timing, scratch paths, papermill's random cell id."""
+    notebook = nbformat.read(report, as_version=4)
+    run_meta = notebook.metadata.get("papermill", {})
+    for key in TIMING_KEYS:
+        run_meta.pop(key, None)
+    run_meta.update(input_path=f"notebooks/{analysis}.ipynb", output_path="report.ipynb")
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+        for key in TIMING_KEYS:
+            cell.metadata.get("papermill", {}).pop(key, None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = INJECTED_CELL_ID
+    nbformat.write(notebook, report)
