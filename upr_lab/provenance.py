@@ -21,15 +21,17 @@ def versions():
     return found
 
 
-def run_key(notebook_sha256, parameters, inputs):
+def run_key(notebook_sha256, parameters, inputs, package_version=None):
     """A digest of everything a run's results depend on: notebook, parameters, input bytes, upr-lab.
 
     Input files count by content, not by where they are: the spelling of path parameters is left out
-    (except ``data = "demo"``, which names the generator, whose version is upr-lab's).
+    (except ``data = "demo"``, which names the generator, whose version is upr-lab's). The package
+    version defaults to the running upr-lab's.
     """
     values = {k: v for k, v in parameters.items() if k not in PATH_PARAMETERS or v in (None, "demo")}
     contents = sorted((i["role"], i["sha256"]) for i in inputs)
-    payload = json.dumps([notebook_sha256, values, contents, versions()["upr-lab"]], sort_keys=True, default=str)
+    package_version = package_version or versions()["upr-lab"]
+    payload = json.dumps([notebook_sha256, values, contents, package_version], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
