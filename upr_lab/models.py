@@ -65,7 +65,7 @@ def compliance_trend(recs, country=None, outcome="supported", alpha=0.05, cluste
         recs = recs[recs["sur_iso3"] == country]
     frame, y = _outcome(recs, outcome)
     who = f" for {country}" if country else " (all States under review)"
-    title = f"Trend in {outcome} recommendations per cycle{who}"
+    title = f"Unadjusted trend in {outcome} recommendations per cycle{who}"
     X = pd.DataFrame({"Intercept": 1.0, "cycle": frame["cycle"].astype(float) - 1}, index=frame.index)
     cycles = sorted(frame["cycle"].unique())
     if len(cycles) < 2:
