@@ -4,8 +4,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DEMO_COUNTRIES ?= NOR,BRA,KEN,IND,POL
+SEEDS   ?= 200
+WORKERS ?= 2
 
-.PHONY: setup demo test lab bench clean
+.PHONY: setup demo test validate lab bench clean
 
 setup: $(STAMP)
 
@@ -21,6 +23,9 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest
+
+validate: setup
+	$(PY) validation/coverage.py --seeds $(SEEDS) --workers $(WORKERS)
 
 lab: setup
 	$(VENV)/bin/upr-lab lab
