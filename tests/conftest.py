@@ -1,5 +1,7 @@
 """Shared fixtures: the real UPR Info exports beside the checkout, loaded once per session."""
 
+import os
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -7,6 +9,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 UPR_INFO = ROOT.parent / "shared" / "data" / "upr-info"
+
+
+def pytest_configure(config):
+    """A fresh parse cache per test session (inherited by the CLI and kernels the tests start)."""
+    os.environ["UPR_LAB_CACHE"] = tempfile.mkdtemp(prefix="upr-lab-cache-")
 
 
 @pytest.fixture(scope="session")

@@ -27,8 +27,8 @@ def write(recs, path):
     return path
 
 
-def read_parquet(path):
-    """Read a canonical Parquet file; validated."""
+def read_parquet(path, validate=True):
+    """Read a canonical Parquet file; validated unless it is one upr-lab wrote (``validate=False``)."""
     try:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several types for damaged files
@@ -37,7 +37,7 @@ def read_parquet(path):
         raise DataError(f"columns are not the canonical ones; expected: {', '.join(schema.RECOMMENDATION_COLUMNS)}",
                         path=path)
     frame["issues"] = frame["issues"].map(lambda v: tuple(v) if v is not None else ())
-    return _typed(frame, path)
+    return _typed(frame, path, validate)
 
 
 def from_table(table):
@@ -60,7 +60,7 @@ def _integers(values, table, column):
     return numbers.astype("Int64")
 
 
-def _typed(frame, path):
+def _typed(frame, path, validate=True):
     for column in ("cycle", "session", "year"):
         if frame[column].isna().any():
             raise DataError(f"column {column!r} has empty values; expected a whole number in every row", path=path)
@@ -69,4 +69,4 @@ def _typed(frame, path):
     for column in schema.RECOMMENDATION_COLUMNS:
         if column not in ("cycle", "session", "year", "action_category", "issues"):
             frame[column] = frame[column].fillna("").astype("str")
-    return schema.validate(frame, schema.RECOMMENDATIONS, path)
+    return schema.validate(frame, schema.RECOMMENDATIONS, path) if validate else frame

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import canonical, participation as participation_io, schema, tables, uprinfo
+from . import cache, canonical, participation as participation_io, schema, tables, uprinfo
 from .countries import CountryResolver
 from .exceptions import DataError
 
@@ -101,17 +101,34 @@ def _load_demo():
 
 
 def _load_files(files, aliases):
-    resolver = CountryResolver(aliases or (DEFAULT_ALIASES if DEFAULT_ALIASES.exists() else None))
-    recs, pledges, records = [], [], []
+    """Parse ``files`` into one data set, or read the parse back from the cache when they are unchanged."""
+    aliases = aliases or (DEFAULT_ALIASES if DEFAULT_ALIASES.exists() else None)
+    hashes = {path: sha256(path) for path in files}
+    entry = cache.key([{"name": p.name, "sha256": h} for p, h in hashes.items()],
+                      sha256(aliases) if aliases else None)
+    cached = cache.read(entry)
+    if cached is not None:
+        tables, source = cached
+        _report_duplicates(source["duplicates"])
+        return UprData(tables["recommendations"], tables["pledges"], None, source)
+    data = _parse_files(hashes, CountryResolver(aliases))
+    cache.write(entry, {"recommendations": data.recommendations, "pledges": data.pledges}, data.source)
+    return data
+
+
+def _parse_files(hashes, resolver):
+    files, recs, pledges, records = list(hashes), [], [], []
     for path in files:
         file_recs, file_pledges, detected = _read_one(path, resolver)
         recs.append(file_recs)
         pledges.append(file_pledges)
-        records.append(_file_record(path, detected=detected, rows=len(file_recs), pledges=len(file_pledges)))
+        records.append({"name": path.name, "role": "recommendations", "sha256": hashes[path], "detected": detected,
+                        "rows": len(file_recs), "pledges": len(file_pledges)})
     kind = _kind(records)
     merged = _merge(recs, files, new_ids=kind == "upr-info")
+    duplicates = _report_duplicates(_count_duplicates(merged))
     source = {"kind": kind, "synthetic": False, "label": _label(kind, files), "files": records,
-              "duplicates": _report_duplicates(merged)}
+              "duplicates": duplicates}
     return UprData(merged, _merge(pledges, files, new_ids=True), None, source)
 
 
@@ -141,12 +158,16 @@ def _merge(frames, files, new_ids):
     return schema.validate(merged, schema.RECOMMENDATIONS, ", ".join(p.name for p in files))
 
 
-def _report_duplicates(recs):
-    """Count exact repeats (same content, ids suffixed '-2' ...); they are kept and reported."""
-    count = int(recs["rec_id"].str.contains("-", regex=False).sum())
+def _count_duplicates(recs):
+    """Exact repeats: rows with the same content as an earlier one (their ids are suffixed '-2' ...)."""
+    return int(recs["rec_id"].str.contains("-", regex=False).sum())
+
+
+def _report_duplicates(count):
+    """Warn about exact repeats, which are kept and counted in the source's 'duplicates'."""
     if count:
         warnings.warn(f"{count} recommendation rows repeat another row exactly; kept, and counted in the "
-                      "data source's 'duplicates'", stacklevel=3)
+                      "data source's 'duplicates'", stacklevel=4)
     return count
 
 

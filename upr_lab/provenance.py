@@ -1,37 +1,54 @@
 """Provenance of a run: versions, input hashes, the run key that says whether a rerun is needed."""
 
+import functools
 import hashlib
 import json
 import platform
 from importlib import metadata
+from pathlib import Path
 
 from .params import PATH_PARAMETERS
 
 KEY_PACKAGES = ("upr-lab", "pandas", "numpy", "statsmodels", "matplotlib", "papermill", "pyarrow", "pandera")
 
 
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
 def versions():
-    """Python and key package versions, in a stable order."""
+    """Python and key package versions, in a stable order, and the digest of upr-lab's own files."""
     found = {"python": platform.python_version()}
     for name in KEY_PACKAGES:
         try:
             found[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             found[name] = None
+    found["upr-lab-source"] = source_digest()
     return found
 
 
-def run_key(notebook_sha256, parameters, inputs, package_version=None):
+@functools.cache
+def source_digest():
+    """SHA-256 over upr-lab's modules and data files: changes with the code even when the version does not."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in (".py", ".csv", ".cfg")
+                       and "__pycache__" not in p.parts):
+        digest.update(f"{path.relative_to(PACKAGE_DIR).as_posix()}\0".encode() + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def run_key(notebook_sha256, parameters, inputs, package=None):
     """A digest of everything a run's results depend on: notebook, parameters, input bytes, upr-lab.
 
     Input files count by content, not by where they are: the spelling of path parameters is left out
-    (except ``data = "demo"``, which names the generator, whose version is upr-lab's). The package
-    version defaults to the running upr-lab's.
+    (except ``data = "demo"``, which names the generator, part of upr-lab). ``package`` is a
+    ``versions()`` mapping (default: the running upr-lab's); its version and source digest count.
     """
+    package = package or versions()
     values = {k: v for k, v in parameters.items() if k not in PATH_PARAMETERS or v in (None, "demo")}
     contents = sorted((i["role"], i["sha256"]) for i in inputs)
-    package_version = package_version or versions()["upr-lab"]
-    payload = json.dumps([notebook_sha256, values, contents, package_version], sort_keys=True, default=str)
+    upr_lab = [package.get("upr-lab"), package.get("upr-lab-source")]
+    payload = json.dumps([notebook_sha256, values, contents, upr_lab], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

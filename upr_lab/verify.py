@@ -97,8 +97,7 @@ def _check_recorded(manifest, run):
                      f"{manifest['notebook']['sha256'][:16]}…, now {notebook_now[:16]}…)")
     found += _check_inputs(manifest["inputs"], run)
     if not found:
-        key = provenance.run_key(notebook_now, manifest["parameters"], manifest["inputs"],
-                                 manifest["versions"].get("upr-lab"))
+        key = provenance.run_key(notebook_now, manifest["parameters"], manifest["inputs"], manifest["versions"])
         if key != manifest["run_key"]:
             found.append("manifest.json: run_key does not match the recorded notebook, parameters and "
                          "inputs: the manifest was edited")

@@ -1,0 +1,74 @@
+"""The Parquet cache of parsed sources: same result as parsing, invalidated by any change of content."""
+
+import shutil
+import warnings
+
+import pandas as pd
+import pytest
+
+from upr_lab import cache, dataset
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("UPR_LAB_CACHE", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def load_quietly(src):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = dataset.load(src)
+    return data, [str(w.message) for w in caught]
+
+
+def entries(cache_dir):
+    return sorted(p.name for p in (cache_dir / "sources").iterdir()) if (cache_dir / "sources").exists() else []
+
+
+def test_a_cached_load_equals_the_parse_of_the_real_exports(cache_dir, upr_info_dir):
+    parsed, parse_warnings = load_quietly(upr_info_dir)
+    assert len(entries(cache_dir)) == 1
+    cached, cache_warnings = load_quietly(upr_info_dir)
+    pd.testing.assert_frame_equal(cached.recommendations, parsed.recommendations)
+    pd.testing.assert_frame_equal(cached.pledges, parsed.pledges)
+    assert cached.source == parsed.source and cached.source["duplicates"] == 3
+    assert cache_warnings == parse_warnings and "3 recommendation rows repeat" in cache_warnings[0]
+
+
+def test_a_changed_file_is_parsed_again_and_its_change_is_seen(cache_dir, upr_info_dir, tmp_path):
+    exports = tmp_path / "exports"
+    shutil.copytree(upr_info_dir, exports)
+    before, _ = load_quietly(exports)
+    target = exports / "1-5.csv"
+    target.chmod(0o644)
+    text = target.read_bytes()
+    target.write_bytes(text.replace(b"Noted", b"Accepted", 1))
+    after, _ = load_quietly(exports)
+    assert len(entries(cache_dir)) == 2, "a changed file must get a new cache entry"
+    supported = lambda d: int((d.recommendations["response"] == "supported").sum())  # noqa: E731
+    assert supported(after) == supported(before) + 1
+    target.write_bytes(text)
+    again, _ = load_quietly(exports)
+    pd.testing.assert_frame_equal(again.recommendations, before.recommendations)
+    assert len(entries(cache_dir)) == 2, "the original content's entry is reused"
+
+
+def test_the_key_depends_on_names_hashes_and_aliases():
+    files = [{"name": "a.csv", "sha256": "1" * 64}, {"name": "b.csv", "sha256": "2" * 64}]
+    base = cache.key(files)
+    assert cache.key(files) == base
+    assert cache.key([files[0], {**files[1], "sha256": "3" * 64}]) != base
+    assert cache.key([files[0], {**files[1], "name": "c.csv"}]) != base
+    assert cache.key(files, aliases_sha256="4" * 64) != base
+
+
+def test_caching_off_or_unwritable_still_loads(monkeypatch, tmp_path, upr_info_dir):
+    monkeypatch.setenv("UPR_LAB_CACHE", "off")
+    assert cache.location() is None
+    off, _ = load_quietly(upr_info_dir)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("UPR_LAB_CACHE", str(blocker))
+    unwritable, _ = load_quietly(upr_info_dir)
+    pd.testing.assert_frame_equal(off.recommendations, unwritable.recommendations)
