@@ -1,7 +1,7 @@
 """The cache of parsed sources: source files are parsed once, then read back from Parquet.
 
 An entry is keyed on the content of what a parse depends on: each file's name and SHA-256, the
-country aliases in force and upr-lab's version. A changed file gives a new key, so a stale entry is
+country aliases in force and upr-lab's version and source digest. A changed file gives a new key, so a stale entry is
 never read; it only waits for ``prune``. Entries are written in a scratch folder and renamed into
 place, so a reader sees a whole entry or none. The cache is where ``UPR_LAB_CACHE`` says, by default
 ``~/.cache/upr-lab`` (``$XDG_CACHE_HOME/upr-lab``); ``UPR_LAB_CACHE=off`` disables it.
@@ -14,7 +14,7 @@ import secrets
 import shutil
 from pathlib import Path
 
-from . import __version__, canonical
+from . import __version__, canonical, provenance
 
 TABLES = ("recommendations", "pledges")
 
@@ -30,9 +30,10 @@ def location():
 
 
 def key(file_records, aliases_sha256=None):
-    """The cache key of a parse: file names and hashes, aliases, upr-lab version."""
+    """The cache key of a parse: file names and hashes, aliases, upr-lab's version and source digest."""
     content = [[f["name"], f["sha256"]] for f in file_records]
-    payload = json.dumps({"files": content, "aliases": aliases_sha256, "upr-lab": __version__})
+    payload = json.dumps({"files": content, "aliases": aliases_sha256,
+                          "upr-lab": [__version__, provenance.source_digest()]})
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
