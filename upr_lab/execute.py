@@ -14,24 +14,29 @@ import papermill
 
 from . import htmlreport, kernel, params
 from .params import PATH_PARAMETERS
+from .warm import ENGINE
 
 TIMING_KEYS = ("start_time", "end_time", "duration")  # papermill's timing, in notebook and cell metadata
 INJECTED_CELL_ID = "injected-parameters"  # papermill gives this cell a random id on every run
 
 
-def execute(analysis, parameters, folder):
+def execute(analysis, parameters, folder, warm=None):
     """Run the notebook of ``analysis`` in ``folder`` with ``parameters`` (paths relative to it).
 
     Writes ``report.ipynb`` (always), ``metrics.json`` and ``figures/`` (from the notebook) and
-    ``report.html`` (when no cell failed). Returns None, or the error of the failing cell.
+    ``report.html`` (when no cell failed). Returns None, or the error of the failing cell. With
+    ``warm`` (a ``warm.WarmKernel``) the notebook runs on that kernel, reset; else on a new kernel.
     """
     folder = Path(folder)
     report = folder / "report.ipynb"
+    # the kernel's working folder is set through nbclient or the reset: papermill's cwd= is a process-wide chdir
+    engine = {"resources": {"metadata": {"path": str(folder)}}} if warm is None else \
+        {"engine_name": ENGINE, "km": warm.ready_for(folder.resolve())}
     try:
         papermill.execute_notebook(
-            str(params.notebook_path(analysis)), str(report), parameters={**dict(sorted(parameters.items())), "out_dir": "."},
-            kernel_name=kernel.ensure(), progress_bar=False, record_timing=False,
-            resources={"metadata": {"path": str(folder)}})  # kernel cwd; papermill's own cwd= is a process-wide chdir
+            str(params.notebook_path(analysis)), str(report),
+            parameters={**dict(sorted(parameters.items())), "out_dir": "."},
+            kernel_name=kernel.ensure(), progress_bar=False, record_timing=False, **engine)
         error = None
     except papermill.PapermillExecutionError as exc:
         error = f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"

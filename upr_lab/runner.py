@@ -47,10 +47,10 @@ def run(analysis, country, data="demo", participation=None, params_file=None, ou
                      manifest["timing"]["duration_s"])
 
 
-def execute_recorded(analysis, parameters, folder):
-    """Execute in ``folder`` and write its ``manifest.json``; returns the manifest."""
+def execute_recorded(analysis, parameters, folder, warm=None):
+    """Execute in ``folder`` (on ``warm``, a ``WarmKernel``, if given) and write ``manifest.json``; returns it."""
     started = time.time()
-    error = execute(analysis, parameters, folder)
+    error = execute(analysis, parameters, folder, warm)
     manifest = _manifest(analysis, parameters, folder, error, started)
     provenance.dump_json(manifest, Path(folder) / "manifest.json")
     return manifest

@@ -1,0 +1,99 @@
+"""Warm kernels: a started kernel with the heavy imports done, reused notebook after notebook.
+
+Starting a kernel and importing pandas, statsmodels and matplotlib costs seconds per notebook; a
+batch pays it once per kernel instead. Between notebooks the kernel is reset to the state of a fresh
+one: user namespace and history cleared, execution counter back to 1, working folder set to the run
+folder, warning filters and their "already shown" registries restored, matplotlib defaults back.
+What cannot be reset (modules already imported, their caches) holds no analysis state; ``upr-lab
+verify``, which always uses a fresh kernel, checks that outputs are the same either way. A kernel
+is replaced after ``max_runs`` notebooks, or when it died.
+"""
+
+import nbformat
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+
+from . import kernel
+
+ENGINE = "upr-lab-warm"
+MAX_RUNS = 40
+HEAVY_IMPORTS = """\
+import warnings, matplotlib
+import pandas, numpy, scipy.stats, statsmodels.api, nbformat
+import upr_lab.analysis, upr_lab.models, upr_lab.metrics, upr_lab.plots, upr_lab.warm
+upr_lab.warm._fresh_warning_filters = list(warnings.filters)
+"""
+RESET = """\
+import os, warnings, matplotlib, upr_lab.warm
+os.chdir({folder!r})
+warnings.filters[:] = upr_lab.warm._fresh_warning_filters
+warnings._filters_mutated()
+matplotlib.rcdefaults()
+get_ipython().reset(new_session=True)
+get_ipython().execution_count = 1
+"""
+_fresh_warning_filters = []  # set inside a kernel by HEAVY_IMPORTS
+
+
+class WarmKernel:
+    """One kernel kept started for a sequence of notebooks (not shared between threads)."""
+
+    def __init__(self, max_runs=MAX_RUNS):
+        self.max_runs, self.runs, self.km = max_runs, 0, None
+
+    def ready_for(self, folder):
+        """The kernel manager, reset for a notebook that runs in ``folder``."""
+        if self.km is None or self.runs >= self.max_runs or not _alive(self.km):
+            self.shutdown()
+            self.km = AsyncKernelManager(kernel_name=kernel.ensure())
+            self._run(HEAVY_IMPORTS)
+        self._run(RESET.format(folder=str(folder)))
+        self.runs += 1
+        return self.km
+
+    def shutdown(self):
+        if self.km is not None:
+            NotebookClient(nbformat.v4.new_notebook(), km=self.km)._cleanup_kernel()
+        self.km, self.runs = None, 0
+
+    def _run(self, code):
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+        client = NotebookClient(notebook, km=self.km, timeout=300, startup_timeout=120,
+                                extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        try:
+            client.execute()
+        finally:
+            _close_channels(client)
+
+
+def _alive(km):
+    from jupyter_core.utils import run_sync
+
+    return km.has_kernel and run_sync(km.is_alive)()
+
+
+def _close_channels(client):
+    if client.kc is not None:
+        client.kc.stop_channels()
+        client.kc = None
+
+
+class WarmEngine(NBClientEngine):
+    """papermill's nbclient engine on a kernel that outlives the notebook (``km=`` a started manager)."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                 stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+        client = PapermillNotebookClient(nb_man, kernel_name=kernel_name, log_output=log_output,
+                                         stdout_file=stdout_file, stderr_file=stderr_file,
+                                         startup_timeout=start_timeout, timeout=execution_timeout,
+                                         **{k: v for k, v in kwargs.items() if k not in ("input_path", "timeout")})
+        try:
+            return client.execute()
+        finally:
+            _close_channels(client)
+
+
+papermill_engines.register(ENGINE, WarmEngine)
