@@ -152,7 +152,10 @@ def summarise(rows):
 
 
 def _number(value, digits=3):
-    return "-" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
+    if value is None or not math.isfinite(value):
+        return "-"
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text  # no "-0.000"
 
 
 def _table(summary, coverage=True):
