@@ -187,3 +187,11 @@ def test_state_acceptance_per_state():
     assert frame.index.tolist() == ["KEN", "SWE"]
     assert frame.loc["SWE", "acceptance_rate"] == 0.75 and frame.loc["SWE", "sur_group"] == "WEOG"
     assert math.isnan(frame.loc["KEN", "acceptance_rate"])
+
+
+def test_wilson_intervals_always_hold_their_rate():
+    """At 0% and 100% the computed interval ends can miss the rate by a rounding error; they must not."""
+    for n in range(1, 400):
+        for k in (0, n):
+            found = metrics.rate_with_ci(k, n)
+            assert found["ci_low"] <= found["rate"] <= found["ci_high"], (k, n, found)

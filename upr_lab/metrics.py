@@ -51,6 +51,8 @@ def _wilson(k, n, alpha):
     if ok.any():
         rate[ok] = k[ok] / n[ok]
         low[ok], high[ok] = proportion_confint(k[ok], n[ok], alpha=alpha, method="wilson")
+        # at a rate of 0 or 1 the interval's end can miss the rate by a rounding error
+        low[ok], high[ok] = np.minimum(low[ok], rate[ok]), np.maximum(high[ok], rate[ok])
     return rate, low, high
 
 

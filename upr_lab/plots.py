@@ -32,8 +32,13 @@ def _figure(title, synthetic, size=(7, 4)):
 
 
 def _error_bars(table, values):
-    """Distances from each value to its interval's ends (``ci_low``, ``ci_high``), as matplotlib wants."""
-    return np.vstack([values - table["ci_low"].to_numpy(float), table["ci_high"].to_numpy(float) - values])
+    """Distances from each value to its interval's ends (``ci_low``, ``ci_high``), as matplotlib wants.
+
+    A rate of exactly 0 or 1 can lie a rounding error outside its Wilson interval; that distance is 0.
+    """
+    below = values - table["ci_low"].to_numpy(float)
+    above = table["ci_high"].to_numpy(float) - values
+    return np.clip(np.vstack([below, above]), 0, None)
 
 
 def _percent_axis(axis, set_limits):
