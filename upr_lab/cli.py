@@ -47,7 +47,10 @@ def _parser():
     which.add_argument("--countries", help="comma-separated ISO3 codes")
     which.add_argument("--all", action="store_true", help="every State under review in the data")
     p.add_argument("--analyses", default=",".join(ANALYSES), help="comma-separated analyses")
-    p.add_argument("--workers", type=int, default=1, help="notebooks run at once")
+    p.add_argument("--workers", type=int, default=None, help="notebooks run at once (default: the machine's cores)")
+    p.add_argument("--force", action="store_true", help="rerun every run, even those up to date")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run on a Dask distributed cluster (e.g. tcp://127.0.0.1:8786) instead of locally")
     _data_options(p)
     _run_options(p)
     p.set_defaults(func=_batch)
@@ -92,16 +95,14 @@ def _run(args):
 
 
 def _batch(args):
-    from .batch import run_batch
+    from .batch import run_batch, summary_lines
 
     countries = None if args.all else [c.strip() for c in args.countries.split(",") if c.strip()]
     analyses = [a.strip() for a in args.analyses.split(",") if a.strip()]
-    results = run_batch(countries, analyses, args.data, args.participation, args.params, args.out, args.workers)
-    failed = [r for r in results if r.status != "ok"]
-    print(f"{len(results) - len(failed)} ok, {len(failed)} failed; index: {args.out}/index.html")
-    for r in failed:
-        print(f"  failed: {r.country} {r.analysis}: {r.error}")
-    return 1 if failed else 0
+    results = run_batch(countries, analyses, args.data, args.participation, args.params, args.out, args.workers,
+                        args.force, args.scheduler)
+    print("\n".join(summary_lines(results, args.out)))
+    return 1 if any(r.status != "ok" for r in results) else 0
 
 
 def _verify(args):

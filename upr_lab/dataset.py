@@ -5,7 +5,9 @@ read and merged: UPR Info exports (CSV, .xls, .xlsx, either header spelling) or 
 (CSV or Parquet). Every load records which files were read, how, and their SHA-256.
 """
 
+import functools
 import hashlib
+import os
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +45,13 @@ class UprData:
 
 
 def sha256(path):
-    """Hex SHA-256 of a file's bytes."""
+    """Hex SHA-256 of a file's bytes (remembered in this process while its size and mtime stay the same)."""
+    stat = os.stat(path)
+    return _sha256(str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sha256(path, size, mtime_ns, inode):
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):

@@ -2,6 +2,7 @@
 
 import json
 import sys
+import threading
 from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
@@ -12,8 +13,16 @@ ARGV = [sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f"
         "--IPKernelApp.log_level=ERROR"]
 
 
+_lock = threading.Lock()
+
+
 def ensure():
     """Register the upr-lab kernel in this environment if it is missing or stale; return its name."""
+    with _lock:  # batch threads ask at once; installing removes and rewrites the spec folder
+        return _ensure()
+
+
+def _ensure():
     try:
         if KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv == ARGV:
             return KERNEL_NAME

@@ -1,6 +1,7 @@
 """Parameters of analysis runs: defaults, per-country overrides and user files (YAML), checked by name."""
 
 import ast
+import functools
 from pathlib import Path
 
 import papermill
@@ -23,8 +24,14 @@ def notebook_path(analysis):
 
 def declared(analysis):
     """The parameters a notebook declares in its ``parameters`` cell, with their default values."""
-    found = papermill.inspect_notebook(str(notebook_path(analysis)))
-    return {name: ast.literal_eval(spec["default"]) for name, spec in found.items()}
+    path = notebook_path(analysis)
+    return dict(_declared(path, path.stat().st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=32)
+def _declared(path, mtime_ns):  # a batch asks once per run: read each notebook once
+    found = papermill.inspect_notebook(str(path))
+    return tuple((name, ast.literal_eval(spec["default"])) for name, spec in found.items())
 
 
 def read_yaml(path):

@@ -45,11 +45,20 @@ def run_key(notebook_sha256, parameters, inputs, package=None):
     ``versions()`` mapping (default: the running upr-lab's); its version and source digest count.
     """
     package = package or versions()
-    values = {k: v for k, v in parameters.items() if k not in PATH_PARAMETERS or v in (None, "demo")}
-    contents = sorted((i["role"], i["sha256"]) for i in inputs)
+    values, contents = result_parameters(parameters), input_contents(inputs)
     upr_lab = [package.get("upr-lab"), package.get("upr-lab-source")]
     payload = json.dumps([notebook_sha256, values, contents, upr_lab], sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def result_parameters(parameters):
+    """The parameters as they count for a result: the spelling of input paths left out."""
+    return {k: v for k, v in parameters.items() if k not in PATH_PARAMETERS or v in (None, "demo")}
+
+
+def input_contents(inputs):
+    """Input files as they count for a result: role and SHA-256, in a stable order."""
+    return sorted((i.get("role"), i.get("sha256")) for i in inputs)
 
 
 def dump_json(data, path):

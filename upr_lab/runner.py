@@ -1,13 +1,14 @@
 """Running one analysis for one State under review: papermill into OUT/<ISO3>/<ANALYSIS>/.
 
-A run executes in a scratch folder beside its destination and is moved into place whole, so a
-destination folder is always either a complete run or a failed run marked ``failed``. The scratch
-folder sits at the same depth as the destination, so input paths relative to it stay valid.
+A run is prepared (``prepare``: parameters resolved, input paths made relative to the run folder),
+then executed (``execute_job``) in a scratch folder beside its destination and moved into place
+whole, so a destination folder is always either a complete run or a failed run marked ``failed``.
+The scratch folder sits at the same depth as the destination, so relative input paths stay valid.
 """
 
 import os
-import shutil
 import secrets
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,23 +28,52 @@ class RunResult:
     status: str  # "ok" or "failed"
     error: str | None = None
     duration_s: float = 0.0
+    skipped: bool = False
+    reason: str = ""  # why it ran again, or why it was skipped
 
 
-def run(analysis, country, data="demo", participation=None, params_file=None, out="outputs", parameters=None):
-    """Execute one analysis notebook for one State under review and write its report folder."""
+@dataclass
+class Job:
+    """One prepared run: the analysis, the State under review, where it goes, its exact parameters."""
+
+    analysis: str
+    country: str
+    destination: Path
+    parameters: dict  # as injected; input paths relative to the run folder
+
+    def inputs(self):
+        return input_files(self.parameters, self.destination)
+
+    def run_key(self):
+        notebook_sha = sha256(params_mod.notebook_path(self.analysis))
+        return provenance.run_key(notebook_sha, self.parameters, self.inputs())
+
+
+def prepare(analysis, country, data="demo", participation=None, params_file=None, out="outputs", parameters=None):
+    """Resolve the parameters of one run (defaults, YAML layers, explicit values) into a ``Job``."""
     country = check_iso3(country)
     given = {**(parameters or {}), "country": country, "data": str(data)}
     if participation is not None:
         given["participation"] = str(participation)
     values = params_mod.resolve(analysis, country, given, params_file)
     destination = Path(out) / country / analysis
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    scratch = scratch_folder(destination.parent, analysis)
-    effective = located({**params_mod.declared(analysis), **values}, scratch)
+    effective = located({**params_mod.declared(analysis), **values}, destination)
     effective.pop("out_dir", None)  # always "." (the run folder): not a parameter of the result
-    manifest = execute_recorded(analysis, effective, scratch)
-    _move_into_place(scratch, destination)
-    return RunResult(analysis, country, destination, manifest["status"], manifest["error"],
+    return Job(analysis, country, destination, dict(sorted(effective.items())))
+
+
+def run(analysis, country, data="demo", participation=None, params_file=None, out="outputs", parameters=None):
+    """Execute one analysis notebook for one State under review, on a new kernel, and write its folder."""
+    return execute_job(prepare(analysis, country, data, participation, params_file, out, parameters))
+
+
+def execute_job(job, warm=None):
+    """Execute a prepared run in a scratch folder and move it into place; a ``RunResult``."""
+    job.destination.parent.mkdir(parents=True, exist_ok=True)
+    scratch = scratch_folder(job.destination.parent, job.analysis)
+    manifest = execute_recorded(job.analysis, job.parameters, scratch, warm)
+    _move_into_place(scratch, job.destination)
+    return RunResult(job.analysis, job.country, job.destination, manifest["status"], manifest["error"],
                      manifest["timing"]["duration_s"])
 
 
@@ -106,7 +136,7 @@ def _move_into_place(scratch, destination):
     """Replace ``destination`` by ``scratch`` with renames only, so no half-written folder is ever seen."""
     old = None
     if destination.exists():
-        old = destination.with_name(f".{destination.name}.old-{os.getpid()}")
+        old = destination.with_name(f".{destination.name}.old-{os.getpid()}-{secrets.token_hex(3)}")
         destination.rename(old)
     scratch.rename(destination)
     if old is not None:

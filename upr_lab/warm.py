@@ -9,6 +9,8 @@ verify``, which always uses a fresh kernel, checks that outputs are the same eit
 is replaced after ``max_runs`` notebooks, or when it died.
 """
 
+import threading
+
 import nbformat
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
@@ -35,6 +37,33 @@ get_ipython().reset(new_session=True)
 get_ipython().execution_count = 1
 """
 _fresh_warning_filters = []  # set inside a kernel by HEAVY_IMPORTS
+
+
+class KernelPool:
+    """Warm kernels, one per thread that asks for one, all shut down when the pool is closed."""
+
+    def __init__(self):
+        self._local, self._all, self._lock = threading.local(), [], threading.Lock()
+
+    def for_this_thread(self):
+        kernel = getattr(self._local, "kernel", None)
+        if kernel is None:
+            kernel = self._local.kernel = WarmKernel()
+            with self._lock:
+                self._all.append(kernel)
+        return kernel
+
+    def close(self):
+        with self._lock:
+            kernels, self._all = self._all, []
+        for kernel in kernels:
+            kernel.shutdown()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 class WarmKernel:
