@@ -76,7 +76,6 @@ def compliance_trend(recs, country=None, outcome="supported", alpha=0.05, cluste
     return fit_logit(title, y, X, outcome, alpha, "cycle", groups)
 
 
-PARTICIPATION_TERMS = ("log1p_stakeholder_submissions", "nhri_submitted", "national_consultation")
 NO_PARTICIPATION = ("This data source has no civil society participation data, so participation "
                     "effects cannot be estimated.")
 
