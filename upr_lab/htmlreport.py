@@ -28,7 +28,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}.failed{{color:#b0
 .ok{{color:#070}}</style></head>
 <body><h1>{html.escape(title)}</h1>
 {source}
-<table><thead><tr><th>State under review</th><th>Analysis</th><th>Status</th><th>Report</th>
+<table><thead><tr><th>State under review</th><th>Analysis</th><th>Status</th><th>This batch</th><th>Report</th>
 <th>Notebook</th><th>Metrics</th><th>Manifest</th></tr></thead>
 <tbody>
 {rows}
@@ -42,7 +42,13 @@ def _row(run):
     report = f'<a href="{base}/report.html">report</a>' if run["status"] == "ok" else "(none: run failed)"
     detail = f"<br><small>{html.escape(run.get('error') or '')}</small>" if run.get("error") else ""
     return (f"<tr><td>{html.escape(run['country'])}</td><td>{html.escape(run['analysis'])}</td>"
-            f'<td class="{status}">{status}{detail}</td><td>{report}</td>'
+            f'<td class="{status}">{status}{detail}</td><td>{_this_batch(run)}</td><td>{report}</td>'
             f'<td><a href="{base}/report.ipynb">notebook</a></td>'
             f'<td><a href="{base}/metrics.json">metrics</a></td>'
             f'<td><a href="{base}/manifest.json">manifest</a></td></tr>')
+
+
+def _this_batch(run):
+    if run.get("skipped"):
+        return "skipped: unchanged since its last successful run"
+    return html.escape(f"ran: {run['reason']}") if run.get("reason") else "ran"

@@ -11,6 +11,9 @@ KERNEL_NAME = "upr-lab"
 # Quiet kernels: ipykernel's start-up warning about TCP transport says nothing about the analysis.
 ARGV = [sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{connection_file}",
         "--IPKernelApp.log_level=ERROR"]
+# One BLAS/OpenMP thread: the summation order of linear algebra, and so the last digits of every fitted
+# model, must not depend on how many threads a machine (or a Dask worker, which sets 1) gives the kernel.
+ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 _lock = threading.Lock()
@@ -24,7 +27,8 @@ def ensure():
 
 def _ensure():
     try:
-        if KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv == ARGV:
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+        if spec.argv == ARGV and spec.env == ENV:
             return KERNEL_NAME
     except NoSuchKernel:
         pass
@@ -32,5 +36,5 @@ def _ensure():
 
     folder = Path(install(kernel_name=KERNEL_NAME, display_name="upr-lab (Python 3)", prefix=sys.prefix))
     spec = json.loads((folder / "kernel.json").read_text())
-    (folder / "kernel.json").write_text(json.dumps({**spec, "argv": ARGV}, indent=1))
+    (folder / "kernel.json").write_text(json.dumps({**spec, "argv": ARGV, "env": ENV}, indent=1))
     return KERNEL_NAME
