@@ -137,6 +137,13 @@ def test_too_few_observations_gives_a_note():
     assert any("too few" in note for note in result.notes)
 
 
+def test_adjusted_model_without_any_assessment_gives_a_note_not_an_error():
+    recs = make_recs(repeat(10, cycle=1) + repeat(10, cycle=2, response="noted"))  # no implementation column values
+    result = models.outcome_model(recs, outcome="implemented")
+    assert any("Only 0 observations" in note for note in result.notes)
+    assert result.effect()["odds_ratio"] is None
+
+
 def test_perfect_separation_gives_a_note():
     recs = make_recs(repeat(10, cycle=1, response="noted") + repeat(10, cycle=2))
     result = models.compliance_trend(recs, country="NOR")

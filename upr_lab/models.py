@@ -42,6 +42,8 @@ def _outcome(recs, outcome):
 def _dummies(values, name, reference=None):
     """Treatment dummies ``name[level]`` for sorted levels, dropping ``reference`` (default first)."""
     levels = sorted(pd.unique(values))
+    if not levels:  # no rows with this outcome: no dummies (the fit then says there are too few rows)
+        return pd.DataFrame(index=values.index)
     reference = levels[0] if reference not in levels else reference
     return pd.DataFrame({f"{name}[{lv}]": (values == lv).astype(float)
                          for lv in levels if lv != reference}, index=values.index)
