@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Image, display
 
-from . import __version__, metrics, plots, provenance
+from . import __version__, metrics, plots, provenance, shared
 from .countries import check_iso3, check_present, states
 from .dataset import listing_digest, load
 
@@ -41,6 +41,13 @@ class Analysis:
     @property
     def synthetic(self):
         return self.data.synthetic
+
+    def pooled(self, function, *args, **kwargs):
+        """``function(*args, **kwargs)`` over all States, computed once per data set and shared between runs.
+
+        Arguments may be ``self.data.recommendations``, ``self.data.participation`` and plain values.
+        """
+        return shared.pooled(self.data, function, *args, **kwargs)
 
     def banner(self):
         """Show what is analysed, from which source, and a warning when the data are synthetic."""

@@ -100,12 +100,19 @@ def load(src="demo", participation=None, assessments=None, aliases=None):
 def _load_demo():
     from . import demo
 
-    generated = demo.generate()
+    generated = _generated_demo()
     source = {"kind": "demo", "synthetic": True, "seed": demo.DEFAULT_SEED,
               "label": "SYNTHETIC demo data (generated, not real UPR data)", "files": [],
               "duplicates": 0}
     pledges = uprinfo.empty_recommendations()
-    return UprData(generated.recommendations, pledges, generated.participation, source)
+    return UprData(generated.recommendations.copy(), pledges, generated.participation.copy(), source)
+
+
+@functools.lru_cache(maxsize=1)
+def _generated_demo():  # generated once per process (a warm kernel runs many notebooks); callers get copies
+    from . import demo
+
+    return demo.generate()
 
 
 def _load_files(files, aliases):

@@ -7,6 +7,7 @@ cell outputs. Different package versions are reported as notes: they may, but ne
 """
 
 import json
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +51,12 @@ def find_runs(paths):
 
 
 def verify(paths):
-    """Verify every run under ``paths``; a list of ``Verification``."""
+    """Verify every run under ``paths``; a list of ``Verification``.
+
+    Caching is turned off (in this process and the kernels it starts): every source is parsed and
+    every shared result computed again, so a verified run does not rest on anything cached.
+    """
+    os.environ["UPR_LAB_CACHE"] = "off"
     return [verify_run(run) for run in find_runs(paths)]
 
 

@@ -1,0 +1,58 @@
+"""Shared pooled results: computed once per data content and arguments, never a different answer."""
+
+import pandas as pd
+import pytest
+
+from upr_lab import load, metrics, models, shared
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("UPR_LAB_CACHE", str(tmp_path / "cache"))
+    shared._memory.clear()
+    yield tmp_path / "cache"
+    shared._memory.clear()
+
+
+def counting(function):
+    calls = []
+
+    def wrapped(*args, **kwargs):
+        calls.append(1)
+        return function(*args, **kwargs)
+    wrapped.__module__, wrapped.__qualname__ = function.__module__, function.__qualname__
+    return wrapped, calls
+
+
+def test_a_pooled_result_is_computed_once_and_equals_a_fresh_computation(cache_dir):
+    data = load("demo")
+    acceptance, calls = counting(metrics.acceptance)
+    first = shared.pooled(data, acceptance, data.recommendations, by="cycle", alpha=0.05)
+    again = shared.pooled(data, acceptance, data.recommendations, by="cycle", alpha=0.05)
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(first, metrics.acceptance(data.recommendations, by="cycle", alpha=0.05))
+    pd.testing.assert_frame_equal(again, first)
+    again["acceptance_rate"] = 0.0  # a notebook changing its copy does not change the next one's
+    pd.testing.assert_frame_equal(shared.pooled(data, acceptance, data.recommendations, by="cycle", alpha=0.05),
+                                  first)
+    shared.pooled(data, acceptance, data.recommendations, by="cycle", alpha=0.1)
+    assert len(calls) == 2, "other arguments are another result"
+
+
+def test_other_kernels_read_the_result_from_the_cache_folder(cache_dir):
+    data = load("demo")
+    fit, calls = counting(models.outcome_model)
+    first = shared.pooled(data, fit, data.recommendations, data.participation, outcome="supported")
+    shared._memory.clear()  # as in another kernel
+    second = shared.pooled(data, fit, data.recommendations, data.participation, outcome="supported")
+    assert len(calls) == 1 and list((cache_dir / "shared").glob("*.pickle"))
+    pd.testing.assert_series_equal(second.params, first.params)
+    pd.testing.assert_series_equal(second.bse, first.bse)
+
+
+def test_the_key_follows_the_data_content_and_refuses_other_objects(cache_dir, upr_info_dir):
+    demo, real = load("demo"), load(upr_info_dir)
+    assert shared.data_digest(demo) != shared.data_digest(real)
+    assert shared.data_digest(load(upr_info_dir)) == shared.data_digest(real)
+    with pytest.raises(TypeError, match="pooled\\(\\) takes the data set's tables and plain values"):
+        shared.pooled(demo, metrics.acceptance, demo.recommendations.head(10))

@@ -1,0 +1,78 @@
+"""Work shared by the runs of a batch: results over all States, computed once per data set.
+
+A pooled model or group statistic is the same for every State under review of a batch. ``pooled``
+computes it once and keeps it in memory (for the next notebook on the same warm kernel) and in the
+cache folder (for the other kernels and Dask workers on this machine). The key is the data set's
+content, the function, its arguments and upr-lab's source, so a kept result is exactly what the
+function would return now. ``upr-lab verify`` turns the cache off and recomputes everything.
+"""
+
+import copy
+import hashlib
+import json
+import pickle
+import secrets
+from collections import OrderedDict
+
+from . import cache, provenance
+
+_memory = OrderedDict()
+MEMORY_ENTRIES = 32
+
+
+def pooled(data, function, *args, **kwargs):
+    """``function(*args, **kwargs)``, where args may be ``data``'s own tables, computed once per content."""
+    key = _key(data, function, args, kwargs)
+    if key in _memory:  # a copy: a notebook that changes its result must not change the next notebook's
+        _memory.move_to_end(key)
+        return copy.deepcopy(_memory[key])
+    path = None if cache.location() is None else cache.location() / "shared" / f"{key}.pickle"
+    result = _read(path)
+    if result is None:
+        result = function(*args, **kwargs)
+        _write(path, result)
+    _memory[key] = result
+    while len(_memory) > MEMORY_ENTRIES:
+        _memory.popitem(last=False)
+    return copy.deepcopy(result)
+
+
+def _key(data, function, args, kwargs):
+    tables = {id(data.recommendations): "<recommendations>", id(data.participation): "<participation>"}
+    def token(value):
+        if id(value) in tables:
+            return tables[id(value)]
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return value
+        raise TypeError(f"pooled() takes the data set's tables and plain values, not {type(value).__name__}")
+    payload = json.dumps([data_digest(data), f"{function.__module__}.{function.__qualname__}",
+                          [token(a) for a in args], {k: token(v) for k, v in sorted(kwargs.items())},
+                          provenance.source_digest()])
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def data_digest(data):
+    """The identity of a loaded data set's content: its files' hashes, or the demo generator's seed."""
+    source = data.source
+    files = [[f["name"], f["role"], f["sha256"]] for f in source.get("files", [])]
+    return hashlib.sha256(json.dumps([source.get("kind"), source.get("seed"), files]).encode()).hexdigest()
+
+
+def _read(path):
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except (TypeError, OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
+
+
+def _write(path, result):
+    if path is None:
+        return
+    scratch = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        scratch.replace(path)
+    except OSError:
+        scratch.unlink(missing_ok=True)
