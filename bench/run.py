@@ -1,0 +1,137 @@
+"""Batch benchmarks on the real UPR Info exports, measured side by side in one invocation.
+
+    .venv/bin/python bench/run.py [--data ../shared/data/upr-info] [--skip-full]
+
+1. the naive loop (the papermill CLI once per notebook, one after another, no cache) against
+   ``upr-lab batch --workers 2`` for the same 6 States x 3 analyses, cold (new cache, new outputs);
+2. a full batch of every State under review, cold, and a no-op rerun of it;
+3. loading the exports from the Parquet cache against parsing them;
+4. peak resident memory of each kernel (the workers) during the full batch (or the 6-State one).
+
+Wall-clock times on a shared machine are noisy: compare the ratios, which are measured together.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+COUNTRIES = ("NOR", "KEN", "BRA", "IND", "POL", "USA")
+ANALYSES = ("compliance_trends", "civil_society", "regional_comparison")
+
+
+def timed(command, env):
+    started = time.perf_counter()
+    subprocess.run(command, check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def naive_loop(data, out, env):
+    """The papermill CLI, once per notebook, one after another."""
+    started = time.perf_counter()
+    for country in COUNTRIES:
+        for analysis in ANALYSES:
+            folder = out / country / analysis
+            folder.mkdir(parents=True)
+            subprocess.run([BIN / "papermill", ROOT / "notebooks" / f"{analysis}.ipynb", folder / "report.ipynb",
+                            "-p", "country", country, "-p", "data", str(data), "-p", "out_dir", str(folder),
+                            "-k", "upr-lab", "--no-progress-bar"],
+                           check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def batch(data, out, env, countries=None, force=False):
+    which = ["--all"] if countries is None else ["--countries", ",".join(countries)]
+    command = [BIN / "upr-lab", "batch", *which, "--data", str(data), "--out", str(out), "--workers", "2"]
+    return timed(command + (["--force"] if force else []), env)
+
+
+class KernelMemory:
+    """Samples the resident memory of every kernel process on this machine while a batch runs."""
+
+    def __init__(self):
+        self.peaks, self._stop = {}, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self):
+        while not self._stop.wait(0.25):
+            for process in psutil.process_iter(["pid", "cmdline"]):
+                try:
+                    if "ipykernel_launcher" in " ".join(process.info["cmdline"] or []):
+                        rss = process.memory_info().rss
+                        self.peaks[process.pid] = max(self.peaks.get(process.pid, 0), rss)
+                except psutil.Error:
+                    continue
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def load_times(data, repeats=3):
+    """Median seconds to load the exports by parsing them, and from the cache."""
+    code = ("import time, warnings; warnings.simplefilter('ignore'); from upr_lab import load; "
+            "t = time.perf_counter(); load({data!r}); print(time.perf_counter() - t)")
+    measured = {}
+    with tempfile.TemporaryDirectory() as cache:
+        for label, setting in (("parse", "off"), ("cache", cache)):
+            env = {**os.environ, "UPR_LAB_CACHE": setting}
+            if label == "cache":  # fill the cache once
+                subprocess.run([sys.executable, "-c", code.format(data=str(data))], env=env, check=True,
+                               capture_output=True)
+            runs = [float(subprocess.run([sys.executable, "-c", code.format(data=str(data))], env=env, check=True,
+                                         capture_output=True, text=True).stdout) for _ in range(repeats)]
+            measured[label] = statistics.median(runs)
+    return measured
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "upr-info"))
+    parser.add_argument("--skip-full", action="store_true", help="leave out the full batch of every State")
+    args = parser.parse_args()
+    data = Path(args.data).resolve()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="upr-lab-bench-") as scratch:
+        scratch = Path(scratch)
+        env = {**os.environ, "UPR_LAB_CACHE": str(scratch / "cache")}
+        naive = naive_loop(data, scratch / "naive", {**os.environ, "UPR_LAB_CACHE": "off"})
+        with KernelMemory() as memory:
+            six = batch(data, scratch / "six", env, COUNTRIES)
+        rows += [(f"naive papermill loop (no cache), {len(COUNTRIES)} States x 3 analyses", f"{naive:.1f} s", ""),
+                 ("upr-lab batch --workers 2, same runs, cold", f"{six:.1f} s",
+                  f"{six / naive:.2f} x naive (target <= 0.25)")]
+        if not args.skip_full:
+            env = {**os.environ, "UPR_LAB_CACHE": str(scratch / "cache-full")}
+            with KernelMemory() as memory:
+                full = batch(data, scratch / "full", env)
+            noop = batch(data, scratch / "full", env)
+            runs = len(list((scratch / "full").glob("*/*/manifest.json")))
+            rows += [(f"full batch, {runs} runs, cold", f"{full / 60:.1f} min", f"{full / runs:.2f} s per run (target < 10 min)"),
+                     ("no-op rerun of the full batch", f"{noop:.1f} s", "target < 5 s")]
+    loads = load_times(data)
+    rows.append(("load the exports: parse / from cache", f"{loads['parse']:.2f} s / {loads['cache']:.2f} s",
+                 f"{loads['cache'] / loads['parse']:.2f} x"))
+    peak = max(memory.peaks.values()) / 2**20 if memory.peaks else float("nan")
+    rows.append((f"peak resident memory per worker kernel ({len(memory.peaks)} kernels)", f"{peak:.0f} MB",
+                 "target <= 500 MB"))
+    print("| measure | value | ratio / target |\n|---|---:|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
