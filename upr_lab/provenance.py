@@ -17,6 +17,11 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 def versions():
     """Python and key package versions, in a stable order, and the digest of upr-lab's own files."""
+    return dict(_versions())
+
+
+@functools.cache
+def _versions():  # asked once per run of a batch: the installed packages do not change meanwhile
     found = {"python": platform.python_version()}
     for name in KEY_PACKAGES:
         try:
