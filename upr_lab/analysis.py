@@ -68,13 +68,7 @@ class Analysis:
 
     def table(self, frame, percent=(), digits=3):
         """Show a tidy table: rates as percentages, other floats rounded, no index clutter."""
-        shown = frame.copy()
-        for column in shown.columns:
-            if column in percent:
-                shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
-            elif pd.api.types.is_float_dtype(shown[column]):
-                shown[column] = shown[column].round(digits)
-        display(HTML(shown.to_html(index=False, escape=True, na_rep="")))
+        display(html_table(frame, percent, digits))
 
     def figure(self, figure, name, missing):
         """Save and show a figure, or say ``missing`` when it could not be drawn (figure is None)."""
@@ -115,6 +109,18 @@ class Analysis:
                      f"<code>{self.name}</code>, State under review {self.country}. Data: {html.escape(data)}. "
                      "Every file's hash is in <code>metrics.json</code> and <code>manifest.json</code>; "
                      "re-execute and compare with <code>upr-lab verify</code> on this report's folder.</p>"))
+
+
+def html_table(frame, percent=(), digits=3):
+    """A table for a notebook (IPython ``HTML``): ``percent`` columns as percentages, other floats
+    rounded, missing values empty, no index, text escaped."""
+    shown = frame.copy()
+    for column in shown.columns:
+        if column in percent:
+            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
+        elif pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].round(digits)
+    return HTML(shown.to_html(index=False, escape=True, na_rep=""))
 
 
 def _json_safe(value):

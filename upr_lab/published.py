@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
+from .analysis import html_table  # noqa: F401  (the validation notebook shows its tables with it)
 
 
 class PublishedFigureMismatch(AssertionError):
@@ -190,22 +191,6 @@ def check_specific_action_lowest(table, odds_ratios, term="action_category[5]"):
     if not upper < 1:
         raise PublishedFigureMismatch(f"the odds ratio of {term} has an interval reaching {upper:.3f}, "
                                       "not below 1")
-
-
-def html_table(frame, percent=(), digits=3):
-    """A table for a notebook (IPython ``HTML``): ``percent`` columns as percentages, floats rounded.
-
-    Missing values are shown empty; the index is not shown.
-    """
-    from IPython.display import HTML
-
-    shown = frame.copy()
-    for column in shown.columns:
-        if column in percent:
-            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
-        elif pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].round(digits)
-    return HTML(shown.to_html(index=False, escape=True, na_rep=""))
 
 
 def provenance_line(source, version):
