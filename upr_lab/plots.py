@@ -101,22 +101,27 @@ def top_issues(profile, title, synthetic, top=12):
     return figure
 
 
+def _interval_rows(table, column, labels, reference, title, synthetic, row_height):
+    """One row per estimate, top to bottom: a dot with its 95% interval, a dotted line at ``reference``."""
+    figure, axes = _figure(title, synthetic, size=(7, row_height * len(table) + 1.5))
+    positions = np.arange(len(table))[::-1]
+    values = table[column].to_numpy(float)
+    axes.errorbar(values, positions, xerr=_error_bars(table, values), fmt="o", capsize=3, color=COLOURS["country"])
+    axes.axvline(reference, color="#555", lw=0.8, ls=":")
+    axes.set_yticks(positions, labels, fontsize=8)
+    return figure, axes
+
+
 def odds_ratio_forest(table, title, synthetic, xlabel="odds ratio (log scale), 95% CI"):
     """Forest plot of odds ratios with intervals; ``table`` has odds_ratio, ci_low, ci_high by term."""
     table = table.dropna(subset=["odds_ratio", "ci_low", "ci_high"])
     if table.empty:
         return None
-    figure, axes = _figure(title, synthetic, size=(7, 0.45 * len(table) + 1.5))
-    positions = np.arange(len(table))[::-1]
-    ratios = table["odds_ratio"].to_numpy(float)
-    errors = _error_bars(table, ratios)
-    axes.errorbar(ratios, positions, xerr=errors, fmt="o", capsize=3, color=COLOURS["country"])
-    axes.axvline(1.0, color="#555", lw=0.8, ls=":")
+    figure, axes = _interval_rows(table, "odds_ratio", list(table.index), 1.0, title, synthetic, 0.45)
     axes.set_xscale("log")
     axes.xaxis.set_major_locator(MaxNLocator(6))
     axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     axes.xaxis.set_minor_formatter(NullFormatter())
-    axes.set_yticks(positions, list(table.index), fontsize=8)
     axes.set_xlabel(xlabel)
     return figure
 
@@ -126,14 +131,8 @@ def group_differences(comparison, country_name, title, synthetic):
     comparison = comparison.dropna(subset=["difference"])
     if comparison.empty:
         return None
-    figure, axes = _figure(title, synthetic, size=(7, 0.5 * len(comparison) + 1.5))
-    positions = np.arange(len(comparison))[::-1]
-    diff = comparison["difference"].to_numpy(float)
-    errors = _error_bars(comparison, diff)
-    axes.errorbar(diff, positions, xerr=errors, fmt="o", capsize=3, color=COLOURS["country"])
-    axes.axvline(0.0, color="#555", lw=0.8, ls=":")
-    axes.set_yticks(positions, [f"{g} ({r})" for g, r in zip(comparison["group"], comparison["relation"])],
-                    fontsize=8)
+    labels = [f"{g} ({r})" for g, r in zip(comparison["group"], comparison["relation"])]
+    figure, axes = _interval_rows(comparison, "difference", labels, 0.0, title, synthetic, 0.5)
     axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0, symbol=" pp"))
     axes.set_xlabel(f"acceptance rate of {country_name} minus the group's (percentage points), 95% CI")
     return figure
