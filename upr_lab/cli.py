@@ -6,7 +6,7 @@ import sys
 import warnings
 
 from . import __version__
-from .exceptions import UprLabError
+from .exceptions import RunInterrupted, UprLabError
 from .params import ANALYSES
 
 
@@ -20,6 +20,12 @@ def main(argv=None):
     warnings.formatwarning = lambda message, *_args, **_kwargs: f"upr-lab: warning: {message}\n"
     try:
         return args.func(args) or 0
+    except RunInterrupted as exc:
+        print(f"upr-lab: interrupted: {exc}", file=sys.stderr)
+        return exc.exit_status
+    except KeyboardInterrupt:
+        print("upr-lab: interrupted (nothing was being written)", file=sys.stderr)
+        return 130
     except UprLabError as exc:
         if args.debug:
             raise

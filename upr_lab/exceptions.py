@@ -31,3 +31,14 @@ class ParameterError(UprLabError):
 
 class RunError(UprLabError):
     """An analysis run failed; its executed notebook is kept to show where."""
+
+
+class RunInterrupted(UprLabError):
+    """A run or batch was stopped (Ctrl-C, SIGTERM) before it finished; nothing partial was kept.
+
+    ``exit_status`` is 128 + the number of the signal that stopped it (130 for Ctrl-C).
+    """
+
+    def __init__(self, message, exit_status=130):
+        super().__init__(message)
+        self.exit_status = exit_status
