@@ -11,8 +11,9 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from . import dataset, htmlreport, provenance, runner
+from . import dataset, htmlreport, interrupt, provenance, runner
 from .countries import check_iso3, check_present
+from .exceptions import RunInterrupted
 from .incremental import reason_to_run
 from .params import ANALYSES, notebook_path
 from .warm import KernelPool
@@ -46,7 +47,11 @@ def default_workers():
 
 def run_batch(countries=None, analyses=ANALYSES, data="demo", participation=None, params_file=None,
               out="outputs", workers=None, force=False, scheduler=None):
-    """Run a batch (``countries=None``: every State under review), skipping up-to-date runs; write its index."""
+    """Run a batch (``countries=None``: every State under review), skipping up-to-date runs; write its index.
+
+    Ctrl-C or SIGTERM stops it cleanly: kernels are killed, unfinished runs leave nothing behind, the
+    index lists them as interrupted, and ``RunInterrupted`` is raised. Rerunning completes the rest.
+    """
     out = Path(out)
     jobs = [runner.prepare(a, c, data, participation, params_file, out) for c, a in plan(countries, analyses, data)]
     reasons = {id(job): "forced" if force else reason_to_run(job) for job in jobs}
@@ -54,15 +59,35 @@ def run_batch(countries=None, analyses=ANALYSES, data="demo", participation=None
     done = {id(job): runner.RunResult(job.analysis, job.country, job.destination, "ok", skipped=True,
                                       reason="unchanged since its last successful run")
             for job in jobs if not reasons[id(job)]}
-    with _progress(len(jobs), len(jobs) - len(todo)) as progress:
+    with _progress(len(jobs), len(jobs) - len(todo)) as progress, interrupt.on_signals() as stopping:
         execute = _on_cluster(scheduler) if scheduler else _on_warm_kernels(workers or default_workers())
-        for job, result in execute(todo):
-            result.reason = reasons[id(job)]
-            done[id(job)] = result
-            progress(result)
+        try:
+            for job, result in execute(todo):
+                result.reason = result.reason or reasons[id(job)]
+                done[id(job)] = result
+                progress(result)
+        except BaseException:
+            if not stopping.requested:
+                raise
+            with interrupt.deferred():
+                results = [done.get(id(job)) or _interrupted(job) for job in jobs]
+                write_index(results, out, data)
+            raise _stopped(results, out, stopping) from None
     results = [done[id(job)] for job in jobs]
     write_index(results, out, data)
     return results
+
+
+def _interrupted(job):
+    return runner.RunResult(job.analysis, job.country, job.destination, "interrupted",
+                            reason="the batch was stopped before this run finished")
+
+
+def _stopped(results, out, stopping):
+    left = sum(r.status == "interrupted" for r in results)
+    return RunInterrupted(f"{stopping.name}: batch stopped; {len(results) - left} of {len(results)} runs complete, "
+                          f"{left} not run (nothing partial kept; see {Path(out) / 'index.html'}). "
+                          "Run the same command again to complete them.", stopping.exit_status)
 
 
 class _progress:
@@ -77,7 +102,7 @@ class _progress:
         return self
 
     def __call__(self, result):
-        self.counts["done" if result.status == "ok" else "failed"] += 1
+        self.counts["skipped" if result.skipped else "done" if result.status == "ok" else "failed"] += 1
         self.bar.set_postfix(self.counts)
         self.bar.update(1)
 
@@ -86,14 +111,27 @@ class _progress:
 
 
 def _on_warm_kernels(workers):
-    """Run jobs on ``workers`` threads, each with its own warm kernel; yields (job, result) as they finish."""
+    """Run jobs on ``workers`` threads, each with its own warm kernel; yields (job, result) as they finish.
+
+    On an interruption the kernels are killed first, so the runs under way end at once (and leave
+    nothing behind), then the pool is emptied; no kernel process outlives the batch.
+    """
     def execute(jobs):
         with KernelPool() as kernels, ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = {pool.submit(lambda j: runner.execute_job(j, kernels.for_this_thread()), job): job
-                       for job in jobs}
-            for future in as_completed(futures):
-                yield futures[future], future.result()
+            futures = {pool.submit(_execute_warm, job, kernels): job for job in jobs}
+            try:
+                for future in as_completed(futures):
+                    yield futures[future], future.result()
+            except BaseException:
+                with interrupt.deferred():
+                    kernels.stop()
+                    pool.shutdown(wait=True, cancel_futures=True)
+                raise
     return execute
+
+
+def _execute_warm(job, kernels):
+    return runner.execute_job(job, kernels.for_this_thread(), on_wait=tqdm.write)
 
 
 def _on_cluster(scheduler):
@@ -107,22 +145,26 @@ def summary_lines(results, out):
     skipped = [r for r in results if r.skipped]
     ran = [r for r in results if not r.skipped]
     failed = [r for r in results if r.status != "ok"]
-    why = {}
-    for r in ran:
-        why[r.reason] = why.get(r.reason, 0) + 1
-    lines = [f"{len(results)} runs: {len(skipped)} skipped (unchanged since their last successful run), "
-             f"{len(ran)} run" + (f" ({', '.join(f'{n} {reason}' for reason, n in sorted(why.items()))})" if ran else ""),
+    lines = [f"{len(results)} runs: {len(skipped)} skipped{_reasons(skipped)}, {len(ran)} run{_reasons(ran)}",
              f"{len(results) - len(failed)} ok, {len(failed)} failed; index: {Path(out) / 'index.html'}"]
     return lines + [f"  failed: {r.country} {r.analysis}: {r.error}" for r in failed]
 
 
+def _reasons(results):
+    counts = {}
+    for r in results:
+        counts[r.reason] = counts.get(r.reason, 0) + 1
+    return f" ({', '.join(f'{n} {reason}' for reason, n in sorted(counts.items()))})" if counts else ""
+
+
 def write_index(results, out, data):
-    """Write ``index.html`` and ``batch.json`` for the runs of a batch."""
+    """Write ``index.html`` and ``batch.json`` for the runs of a batch (each replaced whole, never half-written)."""
     runs = [{"country": r.country, "analysis": r.analysis, "status": r.status, "skipped": r.skipped,
              "reason": r.reason, "error": r.error, "path": f"{r.country}/{r.analysis}"} for r in results]
-    summary = {"data": str(data), "n_runs": len(runs), "n_ok": sum(r["status"] == "ok" for r in runs),
-               "n_failed": sum(r["status"] != "ok" for r in runs), "n_skipped": sum(r["skipped"] for r in runs),
-               "runs": runs}
-    provenance.dump_json(summary, out / "batch.json")
-    (out / "index.html").write_text(htmlreport.index_page(runs, data), encoding="utf-8")
+    count = lambda status: sum(r["status"] == status for r in runs)  # noqa: E731
+    summary = {"data": str(data), "n_runs": len(runs), "n_ok": count("ok"), "n_failed": count("failed"),
+               "n_interrupted": count("interrupted"), "n_skipped": sum(r["skipped"] for r in runs), "runs": runs}
+    out.mkdir(parents=True, exist_ok=True)
+    provenance.write_atomic(out / "batch.json", provenance.json_text(summary))
+    provenance.write_atomic(out / "index.html", htmlreport.index_page(runs, data))
     return summary

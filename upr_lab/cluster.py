@@ -9,6 +9,7 @@ installed. When the batch ends, the workers' kernels are shut down.
 import dataclasses
 import threading
 
+from . import interrupt
 from .exceptions import RunError
 
 _kernels = None  # the KernelPool of this worker process
@@ -32,8 +33,14 @@ def run_on_cluster(jobs, scheduler):
                 result = future.result()
                 result.path = futures[future].destination
                 yield futures[future], result
+        except BaseException:  # interrupted: runs under way end at once and leave nothing behind
+            with interrupt.deferred():
+                client.cancel(list(futures))
+                client.run(_stop_kernels)
+            raise
         finally:
-            client.run(_shut_down_kernels)
+            with interrupt.deferred():
+                client.run(_shut_down_kernels)
 
 
 def _task_key(job):
@@ -48,6 +55,12 @@ def _execute_on_worker(job):
         if _kernels is None:
             _kernels = warm.KernelPool()
     return runner.execute_job(job, _kernels.for_this_thread())
+
+
+def _stop_kernels():
+    with _kernels_lock:
+        if _kernels is not None:
+            _kernels.stop()
 
 
 def _shut_down_kernels():

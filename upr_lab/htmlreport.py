@@ -25,7 +25,7 @@ def index_page(runs, data, title="upr-lab reports"):
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}.failed{{color:#b00;font-weight:bold}}
-.ok{{color:#070}}</style></head>
+.ok{{color:#070}}.interrupted{{color:#b60;font-weight:bold}}</style></head>
 <body><h1>{html.escape(title)}</h1>
 {source}
 <table><thead><tr><th>State under review</th><th>Analysis</th><th>Status</th><th>This batch</th><th>Report</th>
@@ -39,7 +39,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}.failed{{color:#b0
 def _row(run):
     base = f"{html.escape(run['country'])}/{html.escape(run['analysis'])}"
     status = html.escape(run["status"])
-    report = f'<a href="{base}/report.html">report</a>' if run["status"] == "ok" else "(none: run failed)"
+    report = f'<a href="{base}/report.html">report</a>' if run["status"] == "ok" else f"(none: run {status})"
     detail = f"<br><small>{html.escape(run.get('error') or '')}</small>" if run.get("error") else ""
     return (f"<tr><td>{html.escape(run['country'])}</td><td>{html.escape(run['analysis'])}</td>"
             f'<td class="{status}">{status}{detail}</td><td>{_this_batch(run)}</td><td>{report}</td>'
@@ -50,5 +50,7 @@ def _row(run):
 
 def _this_batch(run):
     if run.get("skipped"):
-        return "skipped: unchanged since its last successful run"
+        return html.escape(f"skipped: {run.get('reason') or 'unchanged since its last successful run'}")
+    if run["status"] == "interrupted":
+        return html.escape(run["reason"])
     return html.escape(f"ran: {run['reason']}") if run.get("reason") else "ran"

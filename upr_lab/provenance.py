@@ -3,7 +3,9 @@
 import functools
 import hashlib
 import json
+import os
 import platform
+import threading
 from importlib import metadata
 from pathlib import Path
 
@@ -68,6 +70,19 @@ def input_contents(inputs):
 
 def dump_json(data, path):
     """Write JSON with a stable layout (keys in the order given, UTF-8, trailing newline)."""
-    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(json_text(data), encoding="utf-8")
+    return path
+
+
+def json_text(data):
+    """JSON text with a stable layout: keys in the order given, UTF-8, indented, a trailing newline."""
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_atomic(path, text):
+    """Replace ``path`` by ``text`` in one rename: a reader (or a concurrent batch) sees the old or the new file."""
+    path = Path(path)
+    scratch = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    scratch.write_text(text, encoding="utf-8")
+    os.replace(scratch, path)
     return path

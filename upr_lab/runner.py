@@ -6,18 +6,24 @@ whole, so a destination folder is always either a complete run or a failed run m
 The scratch folder sits at the same depth as the destination, so relative input paths stay valid.
 """
 
+import json
 import os
 import secrets
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import params as params_mod, provenance
+from . import interrupt, params as params_mod, provenance
 from .countries import check_iso3
 from .dataset import sha256, source_files
+from .exceptions import RunInterrupted
 from .execute import execute, located
+from .incremental import reason_to_run
+from .locks import run_lock
 from .params import PATH_PARAMETERS
+from .warm import KernelPool
 
 
 @dataclass
@@ -63,18 +69,61 @@ def prepare(analysis, country, data="demo", participation=None, params_file=None
 
 
 def run(analysis, country, data="demo", participation=None, params_file=None, out="outputs", parameters=None):
-    """Execute one analysis notebook for one State under review, on a new kernel, and write its folder."""
-    return execute_job(prepare(analysis, country, data, participation, params_file, out, parameters))
+    """Execute one analysis notebook for one State under review, on its own kernel, and write its folder.
+
+    Ctrl-C or SIGTERM stops it with ``RunInterrupted``, its kernel shut down and its folder as it was.
+    """
+    job = prepare(analysis, country, data, participation, params_file, out, parameters)
+    # the run goes on in a worker thread, as in a batch: in the main thread nbclient would take over
+    # SIGINT and SIGTERM (and leave SIGTERM at its default afterwards)
+    with KernelPool() as kernels, interrupt.on_signals(kernels.stop) as stopping, ThreadPoolExecutor(1) as pool:
+        running = pool.submit(lambda: execute_job(job, kernels.for_this_thread()))
+        try:
+            return running.result()
+        except BaseException:
+            if not stopping.requested:
+                raise
+            with interrupt.deferred():
+                wait([running])  # ends at once (its kernel is dead) and removes its scratch folder
+            raise RunInterrupted(f"{stopping.name}: run stopped; nothing partial kept ({job.destination} is as "
+                                 "it was)", stopping.exit_status) from None
 
 
-def execute_job(job, warm=None):
-    """Execute a prepared run in a scratch folder and move it into place; a ``RunResult``."""
-    job.destination.parent.mkdir(parents=True, exist_ok=True)
+def execute_job(job, warm=None, on_wait=None):
+    """Execute a prepared run in a scratch folder and move it into place; a ``RunResult``.
+
+    The run's lock is held throughout: if another upr-lab process holds it, ``on_wait`` is told and
+    the run waits, then is skipped if that process left it up to date. Whatever stops the run
+    (an error, Ctrl-C, a stopped warm kernel) removes its scratch folder and leaves the
+    destination as it was.
+    """
+    with run_lock(job.destination, on_wait) as waited:
+        if waited and reason_to_run(job) is None:
+            return RunResult(job.analysis, job.country, job.destination, "ok", skipped=True,
+                             reason="completed meanwhile by another upr-lab process")
+        _remove_stale_scratch(job)
+        return _execute_in_scratch(job, warm)
+
+
+def _execute_in_scratch(job, warm):
     scratch = scratch_folder(job.destination.parent, job.analysis)
-    manifest = execute_recorded(job.analysis, job.parameters, scratch, warm)
+    try:
+        manifest = execute_recorded(job.analysis, job.parameters, scratch, warm)
+        if warm is not None and warm.stopped:
+            raise RunInterrupted(f"{job.country} {job.analysis}: interrupted before it finished")
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
     _move_into_place(scratch, job.destination)
     return RunResult(job.analysis, job.country, job.destination, manifest["status"], manifest["error"],
                      manifest["timing"]["duration_s"])
+
+
+def _remove_stale_scratch(job):
+    """Scratch folders of this run left by a process that was killed (the caller holds the run's lock)."""
+    for stale in job.destination.parent.glob(f".{job.analysis}.*"):
+        if stale.is_dir() and not stale.name.endswith(".lock"):
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def execute_recorded(analysis, parameters, folder, warm=None):
@@ -121,11 +170,21 @@ def _manifest(analysis, parameters, folder, error, started):
         "synthetic": parameters.get("data") == "demo",
         "notebook": {"path": f"notebooks/{notebook.name}", "sha256": notebook_sha},
         "inputs": inputs,
+        "data_checks": _data_checks(folder),
         "versions": provenance.versions(),
         "run_key": provenance.run_key(notebook_sha, parameters, inputs),
         "timing": {"started": _utc(started), "finished": _utc(finished),
                    "duration_s": round(finished - started, 3)},
     }
+
+
+def _data_checks(folder):
+    """What loading the data found, as the notebook recorded it in ``metrics.json`` (empty if it did not)."""
+    try:
+        source = json.loads((Path(folder) / "metrics.json").read_text(encoding="utf-8"))["data_source"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {"exact_duplicate_rows_dropped": source.get("duplicates", 0)}
 
 
 def _utc(seconds):

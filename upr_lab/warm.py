@@ -18,6 +18,7 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
 from . import kernel
+from .exceptions import RunInterrupted
 
 ENGINE = "upr-lab-warm"
 MAX_RUNS = 40
@@ -44,14 +45,25 @@ class KernelPool:
 
     def __init__(self):
         self._local, self._all, self._lock = threading.local(), [], threading.Lock()
+        self.stopped = False
 
     def for_this_thread(self):
         kernel = getattr(self._local, "kernel", None)
         if kernel is None:
             kernel = self._local.kernel = WarmKernel()
             with self._lock:
+                kernel.stopped = self.stopped
                 self._all.append(kernel)
         return kernel
+
+    def stop(self):
+        """Interrupt: kill every kernel at once (safe from any thread or a signal handler); start no new one.
+
+        The notebooks running on them fail at once and their runs are abandoned (see ``stopped``).
+        """
+        self.stopped = True  # no lock: this may run in a signal handler, which must not wait
+        for kernel in list(self._all):
+            kernel.stop()
 
     def close(self):
         with self._lock:
@@ -71,16 +83,29 @@ class WarmKernel:
 
     def __init__(self, max_runs=MAX_RUNS):
         self.max_runs, self.runs, self.km = max_runs, 0, None
+        self.stopped = False  # set when its batch is interrupted
 
     def ready_for(self, folder):
         """The kernel manager, reset for a notebook that runs in ``folder``."""
+        if self.stopped:
+            raise RunInterrupted("the batch was interrupted: no new notebook starts")
         if self.km is None or self.runs >= self.max_runs or not _alive(self.km):
             self.shutdown()
             self.km = AsyncKernelManager(kernel_name=kernel.ensure())
             self._run(HEAVY_IMPORTS)
+            if self.stopped:  # stopped while this kernel was starting
+                self.shutdown()
+                raise RunInterrupted("the batch was interrupted: no new notebook starts")
         self._run(RESET.format(folder=str(folder)))
         self.runs += 1
         return self.km
+
+    def stop(self):
+        """Mark this kernel stopped and kill its process (no cleanup here: the owning thread does that)."""
+        self.stopped = True
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
 
     def shutdown(self):
         if self.km is not None:
