@@ -6,6 +6,7 @@ from pathlib import Path
 
 import papermill
 import yaml
+from papermill.translators import PythonTranslator
 
 from .exceptions import ParameterError
 
@@ -13,6 +14,7 @@ ANALYSES = ("compliance_trends", "civil_society", "regional_comparison")
 PATH_PARAMETERS = ("data", "participation")  # parameters naming input files
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 PARAMS_DIR = Path("params")
+RANGES = {"alpha": (0, 1)}  # open intervals of numeric parameters
 
 
 def notebook_path(analysis):
@@ -53,17 +55,54 @@ def read_yaml(path):
 
 
 def resolve(analysis, country, given=None, params_file=None, params_dir=PARAMS_DIR):
-    """Merge defaults.yaml, countries/<ISO3>.yaml, a user file and explicit values; check every name."""
+    """Merge defaults.yaml, countries/<ISO3>.yaml, a user file and explicit values; check every name and value."""
     layers = [params_dir / "defaults.yaml", params_dir / "countries" / f"{country}.yaml"]
-    merged = {}
+    layers = [path for path in layers if path.exists()] + ([Path(params_file)] if params_file else [])
+    merged, origin = {}, {}
     for path in layers:
-        if path.exists():
-            merged.update(_for_analysis(read_yaml(path), analysis, path))
-    if params_file:
-        merged.update(_for_analysis(read_yaml(params_file), analysis, params_file))
+        values = _for_analysis(read_yaml(path), analysis, path)
+        merged.update(values)
+        origin.update(dict.fromkeys(values, str(path)))
     merged.update(given or {})
+    origin.update(dict.fromkeys(given or {}, "the command line"))
     _check_names(analysis, merged)
+    for name, value in merged.items():
+        check_value(analysis, name, value, origin[name])
     return merged
+
+
+def check_value(analysis, name, value, origin="the parameters"):
+    """Refuse a value of the wrong kind for ``name``, or one that would not reach the notebook as itself."""
+    default = declared(analysis)[name]
+    expected = _expected_kind(name, default, value)
+    if expected:
+        raise ParameterError(f"{origin}: parameter {name} = {value!r}: expected {expected}")
+    if not _injected_as_value(name, value):
+        raise ParameterError(f"{origin}: parameter {name} = {value!r}: cannot be passed to the notebook "
+                             "as a plain value")
+
+
+def _expected_kind(name, default, value):
+    """What ``value`` should have been, or None when it is fine."""
+    if name in RANGES:
+        low, high = RANGES[name]
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and low < value < high
+        return None if ok else f"a number between {low} and {high} (e.g. {default})"
+    if isinstance(default, str) or default is None:
+        return None if isinstance(value, str) or (default is None and value is None) else "a text value"
+    return None if type(value) is type(default) else f"a value like {default!r}"
+
+
+def _injected_as_value(name, value):
+    """True when papermill's parameter cell for ``value`` parses back to exactly ``value``, and nothing else."""
+    tree = ast.parse(PythonTranslator.codify({name: value}))
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign):
+        return False
+    try:
+        injected = ast.literal_eval(tree.body[0].value)
+    except ValueError:
+        return False
+    return type(injected) is type(value) and injected == value
 
 
 def _for_analysis(data, analysis, path):
@@ -79,5 +118,5 @@ def _check_names(analysis, values):
     known = declared(analysis)
     unknown = sorted(set(values) - set(known))
     if unknown:
-        raise ParameterError(f"unknown parameter(s) {', '.join(unknown)} for {analysis}; "
+        raise ParameterError(f"unknown parameter(s) {', '.join(map(str, unknown))} for {analysis}; "
                              f"expected: {', '.join(sorted(known))}")

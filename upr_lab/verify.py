@@ -12,7 +12,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import compare, provenance
+from . import compare, params, provenance
+from .countries import check_iso3
 from .dataset import sha256
 from .exceptions import UprLabError
 from .params import ANALYSES, notebook_path
@@ -90,6 +91,13 @@ def _read_manifest(result):
     if absent or manifest["analysis"] not in ANALYSES:
         result.differences.append(f"manifest.json: not an upr-lab run manifest (missing: {', '.join(absent)})"
                                   if absent else f"manifest.json: unknown analysis {manifest['analysis']!r}")
+        return None
+    try:  # what is re-executed comes from this file: the same checks as for a new run
+        check_iso3(manifest["parameters"].get("country"))
+        for name, value in manifest["parameters"].items():
+            params.check_value(manifest["analysis"], name, value, "manifest.json")
+    except (UprLabError, KeyError) as exc:
+        result.differences.append(f"manifest.json: refused ({exc})")
         return None
     return manifest
 
