@@ -303,6 +303,20 @@ def civil_society_recommendations(recs, alpha=0.05, tags=CIVIL_SOCIETY_TAGS):
     return pd.DataFrame(rows)
 
 
+def civil_society_texts(recs, tags=CIVIL_SOCIETY_TAGS):
+    """The recommendations tagged with civil society issues at the State's latest review, to read in full.
+
+    Columns ``session, recommending State, action category, response, recommendation``, in a stable
+    order (recommending State, then id). Empty when no recommendation carries one of ``tags``.
+    """
+    tagged = recs[recs["issues"].map(lambda t: any(tag in _tags(t) for tag in tags))]
+    latest = tagged[tagged["session"] == tagged["session"].max()] if len(tagged) else tagged
+    latest = latest.sort_values(["recommender_name", "rec_id"], kind="stable")
+    return pd.DataFrame({"session": latest["session"], "recommending State": latest["recommender_name"],
+                         "action category": latest["action_category"], "response": latest["response"],
+                         "recommendation": latest["text"]}).reset_index(drop=True)
+
+
 def acceptance_vs_group(recs, country, alpha=0.05):
     """Per cycle: the State's acceptance rate (with interval) and its group's, the State excluded."""
     country = check_iso3(country)
