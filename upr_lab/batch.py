@@ -16,7 +16,6 @@ from .countries import check_iso3, check_present
 from .exceptions import RunInterrupted
 from .incremental import reason_to_run
 from .params import ANALYSES, notebook_path
-from .warm import KernelPool
 
 
 def countries_in(data):
@@ -116,6 +115,8 @@ def _on_warm_kernels(workers):
     On an interruption the kernels are killed first, so the runs under way end at once (and leave
     nothing behind), then the pool is emptied; no kernel process outlives the batch.
     """
+    from .warm import KernelPool
+
     def execute(jobs):
         with KernelPool() as kernels, ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             futures = {pool.submit(_execute_warm, job, kernels): job for job in jobs}

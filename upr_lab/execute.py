@@ -6,14 +6,12 @@ keeps no timing and no random cell id (papermill and nbclient record both); timi
 ``manifest.json``. ``upr-lab verify`` re-executes through this same function.
 """
 
-import os
 from pathlib import Path
 
 import nbformat
 import papermill
 
 from . import htmlreport, kernel, params
-from .params import PATH_PARAMETERS
 from .warm import ENGINE
 
 TIMING_KEYS = ("start_time", "end_time", "duration")  # papermill's timing, in notebook and cell metadata
@@ -29,6 +27,7 @@ def execute(analysis, parameters, folder, warm=None):
     """
     folder = Path(folder)
     report = folder / "report.ipynb"
+    params.check_injection(parameters)
     # the kernel's working folder is set through nbclient or the reset: papermill's cwd= is a process-wide chdir
     engine = {"resources": {"metadata": {"path": str(folder)}}} if warm is None else \
         {"engine_name": ENGINE, "km": warm.ready_for(folder.resolve())}
@@ -44,23 +43,6 @@ def execute(analysis, parameters, folder, warm=None):
     if error is None:
         htmlreport.export(report, folder / "report.html")
     return error
-
-
-def located(parameters, folder):
-    """``parameters`` with input paths made relative to ``folder`` (the kernel's working folder)."""
-    found = dict(parameters)
-    for name in PATH_PARAMETERS:
-        value = found.get(name)
-        if value is not None and not (name == "data" and str(value) == "demo"):
-            found[name] = _relative(Path(value).resolve(), Path(folder).resolve())
-    return found
-
-
-def _relative(path, start):
-    try:
-        return Path(os.path.relpath(path, start)).as_posix()
-    except ValueError:  # another drive (Windows): only an absolute path can name it
-        return str(path)
 
 
 def strip_volatile(report, analysis):

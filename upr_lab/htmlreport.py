@@ -2,12 +2,12 @@
 
 import html
 
-import nbformat
-from nbconvert import HTMLExporter
-
 
 def export(notebook_path, html_path):
     """Render an executed notebook as a self-contained page without code cells' inputs."""
+    import nbformat
+    from nbconvert import HTMLExporter  # slow to import: not needed by a batch with nothing to run
+
     exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True)
     notebook = nbformat.read(notebook_path, as_version=4)

@@ -2,11 +2,10 @@
 
 import ast
 import functools
+import json
 from pathlib import Path
 
-import papermill
 import yaml
-from papermill.translators import PythonTranslator
 
 from .exceptions import ParameterError
 
@@ -32,8 +31,13 @@ def declared(analysis):
 
 @functools.lru_cache(maxsize=32)
 def _declared(path, mtime_ns):  # a batch asks once per run: read each notebook once
-    found = papermill.inspect_notebook(str(path))
-    return tuple((name, ast.literal_eval(spec["default"])) for name, spec in found.items())
+    """The assignments of the cell tagged ``parameters`` (as papermill finds it), read without papermill,
+    which a no-op batch would otherwise import for this alone."""
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    cell = next(c for c in cells if "parameters" in c.get("metadata", {}).get("tags", []))
+    source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    return tuple((node.targets[0].id, ast.literal_eval(node.value)) for node in ast.parse(source).body
+                 if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name))
 
 
 def read_yaml(path):
@@ -72,14 +76,17 @@ def resolve(analysis, country, given=None, params_file=None, params_dir=PARAMS_D
 
 
 def check_value(analysis, name, value, origin="the parameters"):
-    """Refuse a value of the wrong kind for ``name``, or one that would not reach the notebook as itself."""
-    default = declared(analysis)[name]
-    expected = _expected_kind(name, default, value)
+    """Refuse a value of the wrong kind for ``name`` (parameters are text, numbers or None)."""
+    expected = _expected_kind(name, declared(analysis)[name], value)
     if expected:
         raise ParameterError(f"{origin}: parameter {name} = {value!r}: expected {expected}")
-    if not _injected_as_value(name, value):
-        raise ParameterError(f"{origin}: parameter {name} = {value!r}: cannot be passed to the notebook "
-                             "as a plain value")
+
+
+def check_injection(parameters):
+    """Refuse any value that papermill would not write into the notebook as that same literal value."""
+    for name, value in parameters.items():
+        if not _injected_as_value(name, value):
+            raise ParameterError(f"parameter {name} = {value!r}: cannot be passed to the notebook as a plain value")
 
 
 def _expected_kind(name, default, value):
@@ -95,6 +102,8 @@ def _expected_kind(name, default, value):
 
 def _injected_as_value(name, value):
     """True when papermill's parameter cell for ``value`` parses back to exactly ``value``, and nothing else."""
+    from papermill.translators import PythonTranslator
+
     tree = ast.parse(PythonTranslator.codify({name: value}))
     if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Assign):
         return False

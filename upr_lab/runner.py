@@ -19,11 +19,9 @@ from . import interrupt, params as params_mod, provenance
 from .countries import check_iso3
 from .dataset import sha256, source_files
 from .exceptions import RunInterrupted
-from .execute import execute, located
 from .incremental import reason_to_run
 from .locks import run_lock
 from .params import PATH_PARAMETERS
-from .warm import KernelPool
 
 
 @dataclass
@@ -73,6 +71,8 @@ def run(analysis, country, data="demo", participation=None, params_file=None, ou
 
     Ctrl-C or SIGTERM stops it with ``RunInterrupted``, its kernel shut down and its folder as it was.
     """
+    from .warm import KernelPool
+
     job = prepare(analysis, country, data, participation, params_file, out, parameters)
     # the run goes on in a worker thread, as in a batch: in the main thread nbclient would take over
     # SIGINT and SIGTERM (and leave SIGTERM at its default afterwards)
@@ -128,6 +128,8 @@ def _remove_stale_scratch(job):
 
 def execute_recorded(analysis, parameters, folder, warm=None):
     """Execute in ``folder`` (on ``warm``, a ``WarmKernel``, if given) and write ``manifest.json``; returns it."""
+    from .execute import execute  # papermill and nbclient: imported only when a notebook runs
+
     started = time.time()
     error = execute(analysis, parameters, folder, warm)
     manifest = _manifest(analysis, parameters, folder, error, started)
@@ -140,6 +142,23 @@ def scratch_folder(parent, label):
     folder = Path(parent) / f".{label}.{secrets.token_hex(6)}"
     folder.mkdir()
     return folder
+
+
+def located(parameters, folder):
+    """``parameters`` with input paths made relative to ``folder`` (the kernel's working folder)."""
+    found = dict(parameters)
+    for name in PATH_PARAMETERS:
+        value = found.get(name)
+        if value is not None and not (name == "data" and str(value) == "demo"):
+            found[name] = _relative(Path(value).resolve(), Path(folder).resolve())
+    return found
+
+
+def _relative(path, start):
+    try:
+        return Path(os.path.relpath(path, start)).as_posix()
+    except ValueError:  # another drive (Windows): only an absolute path can name it
+        return str(path)
 
 
 def input_files(parameters, folder):
