@@ -118,7 +118,7 @@ def test_batch_on_demo_writes_index_and_summary(tmp_path):
 
 
 @pytest.mark.parametrize("country,message", [
-    ("XYZ", "XYZ is not a State under review"),
+    ("XYZ", "XYZ (no State's ISO3 code) is not a State under review in SYNTHETIC demo data"),
     ("../../etc", "is not an ISO 3166 alpha-3 code"),
     ("NOR;rm", "is not an ISO 3166 alpha-3 code"),
 ])
@@ -150,4 +150,4 @@ def test_unknown_parameter_names_are_refused(tmp_path):
     params = tmp_path / "params.yaml"
     params.write_text("alpah: 0.1\n", encoding="utf-8")
     result = upr_lab("run", "compliance_trends", "--country", "NOR", "--params", params, "--out", tmp_path, check=False)
-    assert result.returncode == 2 and "unknown parameter(s) alpah" in result.stderr
+    assert result.returncode == 2 and "params.yaml: found the unknown parameter alpah" in result.stderr

@@ -168,9 +168,9 @@ GOOD = "Norway,WEOG,,Ratify the convention,France,WEOG,EU,Accepted,5,Internation
 
 
 @pytest.mark.parametrize("row,fragment", [
-    ("Norway,WEOG,,Text,France,WEOG,EU,Maybe,5,Justice,2", "row 3, column 'response': found 'Maybe'"),
-    ("Norway,WEOG,,Text,France,WEOG,EU,Accepted,7,Justice,2", "row 3, column 'action': found '7'"),
-    ("Norway,WEOG,,Text,France,WEOG,EU,Accepted,5,Justice,99", "row 3, column 'session': found '99'"),
+    ("Norway,WEOG,,Text,France,WEOG,EU,Maybe,5,Justice,2", "row 3, column 'Response': found 'Maybe'"),
+    ("Norway,WEOG,,Text,France,WEOG,EU,Accepted,7,Justice,2", "row 3, column 'Action': found '7'"),
+    ("Norway,WEOG,,Text,France,WEOG,EU,Accepted,5,Justice,99", "row 3, column 'Session': found '99'"),
     ("Norvay,WEOG,,Text,France,WEOG,EU,Accepted,5,Justice,2", "did you mean Norway"),
 ])
 def test_bad_values_name_file_row_and_column(tmp_path, row, fragment):
@@ -191,7 +191,7 @@ def test_empty_binary_and_missing_sources_are_refused(tmp_path):
     (tmp_path / "binary.xlsx").write_bytes(b"PK\x03\x04" + bytes(range(256)))
     with pytest.raises(DataError, match="empty.csv.*empty"):
         load(tmp_path / "empty.csv")
-    with pytest.raises(DataError, match="binary.xlsx.*not a readable Excel"):
+    with pytest.raises(DataError, match="binary.xlsx: found a damaged or truncated workbook"):
         load(tmp_path / "binary.xlsx")
     with pytest.raises(DataError, match="no such file"):
         load(tmp_path / "missing")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schema
+from . import schema, tables
 from .exceptions import DataError
 
 ISSUE_SEPARATOR = "|"
@@ -29,21 +29,31 @@ def write(recs, path):
 
 def read_parquet(path, validate=True):
     """Read a canonical Parquet file; validated unless it is one upr-lab wrote (``validate=False``)."""
-    try:
-        frame = pd.read_parquet(path)
-    except Exception as exc:  # pyarrow raises several types for damaged files
-        raise DataError(f"not a readable Parquet file ({type(exc).__name__})", path=path) from None
+    frame = read_parquet_frame(path)
     if list(frame.columns) != schema.RECOMMENDATION_COLUMNS:
-        raise DataError(f"columns are not the canonical ones; expected: {', '.join(schema.RECOMMENDATION_COLUMNS)}",
-                        path=path)
+        raise DataError(f"found the columns {', '.join(map(str, frame.columns))}; expected the canonical ones: "
+                        f"{', '.join(schema.RECOMMENDATION_COLUMNS)}", path=path)
+    if validate:  # row numbers in messages (and of exact repeats) count records from 1
+        frame.index = range(1, len(frame) + 1)
     frame["issues"] = frame["issues"].map(lambda v: tuple(v) if v is not None else ())
     return _typed(frame, path, validate)
+
+
+def read_parquet_frame(path):
+    """A Parquet file as a frame; a ``DataError`` for anything pyarrow cannot read."""
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        reason = tables.first_sentence(exc)
+        raise DataError(f"found a damaged or truncated Parquet file ({reason}); expected a readable Parquet file",
+                        path=path) from None
 
 
 def from_table(table):
     """Canonical CSV rows (a ``tables.RawTable`` with the canonical header) as a validated frame."""
     frame = table.rows.copy()
     frame.columns = schema.RECOMMENDATION_COLUMNS
+    frame.index = table.row_numbers
     frame["issues"] = frame["issues"].map(lambda s: tuple(t for t in s.split(ISSUE_SEPARATOR) if t))
     for column in ("cycle", "session", "year", "action_category"):
         frame[column] = _integers(frame[column], table, column)
@@ -63,10 +73,11 @@ def _integers(values, table, column):
 def _typed(frame, path, validate=True):
     for column in ("cycle", "session", "year"):
         if frame[column].isna().any():
-            raise DataError(f"column {column!r} has empty values; expected a whole number in every row", path=path)
+            row = frame.index[frame[column].isna()][0]
+            raise DataError("found nothing; expected a whole number", path=path, row=row, column=column)
         frame[column] = frame[column].astype("int64")
     frame["action_category"] = frame["action_category"].astype("Int64")
     for column in schema.RECOMMENDATION_COLUMNS:
         if column not in ("cycle", "session", "year", "action_category", "issues"):
             frame[column] = frame[column].fillna("").astype("str")
-    return schema.validate(frame, schema.RECOMMENDATIONS, path) if validate else frame
+    return schema.validate(frame, schema.RECOMMENDATIONS, path, rows=True) if validate else frame

@@ -17,12 +17,13 @@ from importlib import resources
 from pathlib import Path
 
 import pycountry
-import yaml
 
 from .exceptions import ParameterError, UnknownCountryError
+from .yamlfile import read_mapping
 
 UNKNOWN_NAMES = {"(unknown)", "&#40;unknown&#41;", "unknown"}
 ISO3_PATTERN = re.compile(r"^[A-Z]{3}$")
+DEFAULT_ALIASES = Path("params/country_aliases.yaml")  # relative to the working folder
 
 
 @dataclass(frozen=True)
@@ -73,15 +74,11 @@ def _builtin_aliases():
 def load_aliases(path):
     """Read a user's alias file: a YAML mapping of name -> ISO3."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise ParameterError(f"{path}: cannot read country aliases: {exc}") from None
-    if not isinstance(data, dict):
-        raise ParameterError(f"{path}: expected a mapping of country name to ISO3 code")
+    data = read_mapping(path, "a mapping of State names to ISO3 codes (e.g. \"Kingdom of Norway\": NOR)")
     for name, code in data.items():
         if str(code) not in states():
-            raise ParameterError(f"{path}: alias {name!r} points to {code!r}, which is no known ISO3 code")
+            raise ParameterError(f"{path}: found the alias {name!r} for {code!r}, which is no State's ISO3 code; "
+                                 f"expected an ISO 3166 alpha-3 code such as NOR{suggest(code, states())}")
     return {normalise(k): str(v) for k, v in data.items()}
 
 
@@ -90,6 +87,7 @@ class CountryResolver:
 
     def __init__(self, aliases_file=None):
         self.index = dict(_builtin_aliases())
+        self.aliases_file = aliases_file
         if aliases_file and Path(aliases_file).exists():
             self.index.update(load_aliases(aliases_file))
 
@@ -109,14 +107,20 @@ class CountryResolver:
 def suggest(name, candidates=None):
     """A '; did you mean ...?' phrase with close names (or close codes from ``candidates``), or ''."""
     if candidates is not None:
-        close = difflib.get_close_matches(str(name).upper(), list(candidates), n=3, cutoff=0.5)
+        codes = difflib.get_close_matches(str(name).upper(), list(candidates), n=3, cutoff=0.5)
+        close = [f"{c} ({states()[c].name})" if c in states() else c for c in codes]
     else:
-        index = _builtin_aliases()
-        keys = difflib.get_close_matches(normalise(name), list(index), n=8, cutoff=0.6)
-        keys += [k for k in index if normalise(name) and set(normalise(name).split()) & set(k.split())]
-        codes = list(dict.fromkeys(index[k] for k in keys))[:3]
-        close = [f"{states()[c].name} ({c})" for c in codes]
+        close = close_names(name)
     return f"; did you mean {', '.join(close)}?" if close else ""
+
+
+def close_names(name):
+    """Up to three States whose names are spelt like ``name``: ``["Norway (NOR)", ...]``."""
+    index = _builtin_aliases()
+    keys = difflib.get_close_matches(normalise(name), list(index), n=8, cutoff=0.6)
+    keys += [k for k in index if normalise(name) and set(normalise(name).split()) & set(k.split())]
+    codes = list(dict.fromkeys(index[k] for k in keys))[:3]
+    return [f"{states()[c].name} ({c})" for c in codes]
 
 
 def check_iso3(code):
@@ -127,7 +131,9 @@ def check_iso3(code):
     return text
 
 
-def check_present(code, available):
-    """Refuse a code absent from the States under review of the data, suggesting close ones."""
+def check_present(code, available, source=None):
+    """Refuse a code absent from the States under review of the data (``source`` names it), suggesting close ones."""
     if code not in available:
-        raise UnknownCountryError(f"{code} is not a State under review in the data{suggest(code, available)}")
+        known = f" ({states()[code].name})" if code in states() else " (no State's ISO3 code)"
+        raise UnknownCountryError(f"{code}{known} is not a State under review in {source or 'the data'}; expected "
+                                  f"one of its {len(available)} States under review{suggest(code, available)}")

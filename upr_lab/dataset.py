@@ -15,11 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import cache, canonical, participation as participation_io, schema, tables, uprinfo
-from .countries import CountryResolver
+from .countries import DEFAULT_ALIASES, CountryResolver, check_iso3, check_present
 from .exceptions import DataError
 
 READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xls", ".xlsx", ".parquet"}
-DEFAULT_ALIASES = Path("params/country_aliases.yaml")
 
 
 @dataclass
@@ -73,7 +72,7 @@ def source_files(src):
     """The files a source path stands for, in a stable order; errors if there are none."""
     path = Path(src)
     if not path.exists():
-        raise DataError("no such file or folder", path=path)
+        raise DataError("no such file or folder; expected 'demo', an export file or a folder of exports", path=path)
     if path.is_file():
         return [path]
     files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES)
@@ -97,6 +96,20 @@ def load(src="demo", participation=None, assessments=None, aliases=None):
     return data
 
 
+def check_inputs(data="demo", participation=None, countries=()):
+    """Load ``data`` and ``participation`` as a run would, and refuse ``countries`` absent from the data.
+
+    Called before any notebook runs, so that a bad source, participation table or State under review
+    is refused with one ``UprLabError`` (naming the file, row and column where there are ones)
+    instead of failing inside the notebooks. Returns the loaded ``UprData``.
+    """
+    loaded = load(data, participation=participation)
+    available = set(loaded.recommendations["sur_iso3"])
+    for code in countries:
+        check_present(check_iso3(code), available, loaded.source.get("label"))
+    return loaded
+
+
 def _load_demo():
     from . import demo
 
@@ -118,17 +131,25 @@ def _generated_demo():  # generated once per process (a warm kernel runs many no
 def _load_files(files, aliases):
     """Parse ``files`` into one data set, or read the parse back from the cache when they are unchanged."""
     aliases = aliases or (DEFAULT_ALIASES if DEFAULT_ALIASES.exists() else None)
-    hashes = {path: sha256(path) for path in files}
+    resolver = CountryResolver(aliases)  # refuses a malformed alias file before it is hashed
+    hashes = {path: _readable_sha256(path) for path in files}
     entry = cache.key([{"name": p.name, "sha256": h} for p, h in hashes.items()],
-                      sha256(aliases) if aliases else None)
+                      sha256(aliases) if aliases and Path(aliases).is_file() else None)
     cached = cache.read(entry)
     if cached is not None:
         tables, source = cached
         _report_duplicates(source["duplicates"])
         return UprData(tables["recommendations"], tables["pledges"], None, source)
-    data = _parse_files(hashes, CountryResolver(aliases))
+    data = _parse_files(hashes, resolver)
     cache.write(entry, {"recommendations": data.recommendations, "pledges": data.pledges}, data.source)
     return data
+
+
+def _readable_sha256(path):
+    try:
+        return sha256(path)
+    except OSError as exc:  # unreadable (permissions) or vanished since the folder was listed
+        raise DataError(f"cannot be read ({exc.strerror or exc}); expected a readable file", path=path) from None
 
 
 def _parse_files(hashes, resolver):
@@ -156,8 +177,7 @@ def _read_one(path, resolver):
     if not uprinfo.is_upr_info(table.header):
         keys = set(uprinfo.column_keys(table.header).values())
         missing = [k for k in uprinfo.REQUIRED if k not in keys]
-        raise DataError(uprinfo.header_message(table.header, missing) + " | or the canonical table's columns",
-                        path=path)
+        raise DataError(uprinfo.header_message(table.header, missing, schema.RECOMMENDATION_COLUMNS), path=path)
     recs, pledges = uprinfo.parse(table, resolver)
     return recs, pledges, {**table.detected, "format": f"upr-info-{table.detected['format']}"}
 

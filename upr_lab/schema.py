@@ -60,19 +60,47 @@ PARTICIPATION = pa.DataFrameSchema(
 )
 
 
-def validate(frame, schema, path):
-    """Validate ``frame`` against ``schema``; raise one ``DataError`` naming the first failures."""
+EXPECTED = {
+    "rec_id": "an identifier no other row has", "cycle": "a UPR cycle 1-4", "session": "a session 1-54",
+    "year": "a year 2008-2027", "sur_iso3": "an ISO 3166 alpha-3 code (three capital letters)",
+    "recommender_iso3": "an ISO 3166 alpha-3 code or nothing", "sur_group": f"one of {', '.join(GROUPS)}",
+    "recommender_group": f"one of {', '.join(GROUPS)}, Observer or nothing",
+    "response": f"one of {', '.join(RESPONSES)}", "action_category": "an action category 1-5 or nothing",
+    "implementation": f"one of {', '.join(IMPLEMENTATION)} or nothing",
+    "stakeholder_submissions": "a whole number 0 or more", "joint_submissions": "a whole number 0 or more",
+    "nhri_submitted": "true or false", "national_consultation": "true or false",
+}
+
+
+def validate(frame, schema, path, rows=False):
+    """Validate ``frame`` against ``schema``; raise one ``DataError`` naming the first failures.
+
+    With ``rows=True`` the frame's index holds the row number of each row in its file, and messages
+    name it; otherwise (a merged or generated table) no row is named.
+    """
     try:
         return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        raise DataError(_describe(exc.failure_cases), path=path) from None
+        raise DataError(_describe(exc.failure_cases, list(schema.columns), rows), path=path) from None
 
 
-def _describe(cases, limit=5):
-    cases = cases.head(limit)
-    parts = []
-    for case in cases.itertuples(index=False):
-        row = "" if pd.isna(case.index) else f"row {int(case.index) + 2}, "
-        column = "" if case.column is None else f"column {case.column!r}, "
-        parts.append(f"{row}{column}{case.check}: found {case.failure_case!r}")
-    return "invalid table: " + "; ".join(parts)
+def _describe(cases, columns, rows, limit=3):
+    parts = list(dict.fromkeys(_case(case, columns, rows, cases) for case in cases.itertuples(index=False)))
+    more = f" (and {len(parts) - limit} more)" if len(parts) > limit else ""
+    return "invalid table: " + "; ".join(parts[:limit]) + more
+
+
+def _case(case, columns, rows, cases):
+    check = str(case.check)
+    if check == "column_in_dataframe":
+        return f"column {case.failure_case!r} is missing; expected the columns {', '.join(columns)}"
+    if check == "column_in_schema":
+        return f"found an unexpected column {case.failure_case!r}"
+    column = "" if case.column is None else f"column {case.column!r}, "
+    if "uniqueness" in check:
+        same = cases[(cases["check"] == case.check) & (cases["failure_case"] == case.failure_case)]
+        where = f"rows {', '.join(str(i) for i in same['index'])}, " if rows else ""
+        return f"{where}{column}found {case.failure_case!r} more than once; expected it once"
+    where = f"row {case.index}, " if rows and not pd.isna(case.index) else ""
+    expected = EXPECTED.get(case.column, check)
+    return f"{where}{column}found {case.failure_case!r}; expected {expected}"

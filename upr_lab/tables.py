@@ -29,53 +29,116 @@ class RawTable:
 
 
 def read_table(path):
-    """Read ``path`` (text or Excel, sniffed from its bytes, not only its name) as a ``RawTable``."""
-    path = Path(path)
+    """Read ``path`` (text or Excel, sniffed from its bytes, not only its name) as a ``RawTable``.
+
+    Refuses, with a ``DataError`` naming the file (and row where there is one), anything that is not
+    a table with a header row and at least one data row.
+    """
+    path = require_file(path)
     raw = path.read_bytes()
     if not raw.strip():
         raise DataError("the file is empty; expected a table with a header row", path=path)
     if raw.startswith(_OLE2):
-        return _from_frame(path, _excel(path), {"format": "xls"})
-    if raw.startswith(_ZIP):
-        return _from_frame(path, _excel(path), {"format": "xlsx"})
-    if path.suffix.lower() in EXCEL_SUFFIXES and raw.lstrip()[:1] == b"<":
-        return _html(path, raw)
-    return _text(path, raw)
+        table = _from_frame(path, _excel(path), {"format": "xls"})
+    elif raw.startswith(_ZIP):
+        table = _from_frame(path, _excel(path), {"format": "xlsx"})
+    elif path.suffix.lower() in EXCEL_SUFFIXES and raw.lstrip()[:1] == b"<":
+        table = _html(path, raw)
+    else:
+        table = _text(path, raw)
+    if table.rows.empty:
+        raise DataError("found only a header row, no data rows; expected a table with at least one row of data",
+                        path=path)
+    return table
+
+
+def require_file(path):
+    """``path`` as a ``Path`` if it names a readable file; otherwise a ``DataError`` saying what is there."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError("no such file; expected a table (CSV, Excel or Parquet)", path=path)
+    if path.is_dir():
+        raise DataError("found a folder; expected a file (a table: CSV, Excel or Parquet)", path=path)
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise DataError(f"cannot be read ({exc.strerror or exc})", path=path) from None
+    return path
 
 
 def _excel(path):
     """First sheet of a workbook (calamine reads both legacy .xls and .xlsx)."""
     try:
         return pd.read_excel(path, engine="calamine", header=None, dtype=str, keep_default_na=False)
-    except Exception as exc:  # xlrd/openpyxl raise many types for damaged workbooks
-        raise DataError(f"not a readable Excel workbook ({type(exc).__name__}: {exc})", path=path) from None
+    except Exception as exc:  # calamine and zipfile raise many types for damaged workbooks
+        reason = first_sentence(exc)
+        raise DataError(f"found a damaged or truncated workbook ({reason}); expected a readable Excel workbook "
+                        "(.xlsx or .xls)", path=path) from None
+
+
+def first_sentence(exc):
+    """The start of an exception's message, for a one-line error (readers' messages run long)."""
+    text = " ".join(str(exc).split())
+    return (text.split(". ")[0][:100] if text else type(exc).__name__)
 
 
 def _html(path, raw):
     """Web exports saved as .xls are often an HTML table in disguise."""
-    text, encoding = decode(raw)
+    text, encoding = _decode(path, raw)
     try:
-        table = pd.read_html(io.StringIO(text), keep_default_na=False)[0]
-    except (ValueError, ImportError) as exc:
-        raise DataError(f"an .xls file holding HTML, but no table could be read ({exc})", path=path) from None
+        table = pd.read_html(io.StringIO(text), flavor="lxml", keep_default_na=False)[0]
+    except (ValueError, ImportError):
+        raise DataError("found an HTML page (saved as .xls) without a table; expected an Excel workbook or an "
+                        "HTML table with a header row", path=path) from None
     cells = [list(map(str, table.columns)), *table.astype(str).values.tolist()]
     return _from_frame(path, pd.DataFrame(cells), {"format": "html-xls", "encoding": encoding})
 
 
 def _text(path, raw):
-    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DataError("binary content, not a text table (CSV) or an Excel workbook", path=path)
-    text, encoding = decode(raw)
+    text, encoding = _decode(path, raw)
+    if _looks_binary(raw, text):
+        raise DataError("found binary content, not text; expected a text table (CSV) or an Excel workbook",
+                        path=path)
     delimiter = _sniff_delimiter(text)
     cells, numbers = _csv_rows(path, text, delimiter)
+    if not cells:
+        raise DataError("found only empty rows; expected a table with a header row", path=path)
     header, body = cells[0], cells[1:]
-    for row, number in zip(body, numbers[1:]):
+    for i, (row, number) in enumerate(zip(body, numbers[1:])):
         if len(row) != len(header):
-            message = f"expected {len(header)} fields as in the header, found {len(row)}"
+            hint = " (the last row: is the file truncated?)" if i == len(body) - 1 else ""
+            message = f"found {len(row)} fields; expected {len(header)}, as in the header row{hint}"
             raise DataError(message, path=path, row=number)
     frame = pd.DataFrame(body, columns=range(len(header)), dtype=str)
     detected = {"format": "csv", "encoding": encoding, "delimiter": delimiter}
     return RawTable(path, [h.strip() for h in header], frame, numbers[1:], detected)
+
+
+def _decode(path, raw):
+    """Text of ``raw``; a ``DataError`` with the row of the first byte that is not valid in its encoding."""
+    try:
+        return decode(raw)
+    except UnicodeDecodeError as exc:
+        row = _decode_prefix(raw[:exc.start], exc.encoding).count("\n") + 1
+        ending = " (the file ends inside a character: is it truncated?)" if exc.start >= len(raw) - 3 else ""
+        raise DataError(f"found bytes that are not valid {exc.encoding} at byte {exc.start}{ending}; expected "
+                        "text in one encoding (UTF-8, UTF-16, Windows-1252 or Mac Roman)", path=path, row=row) from None
+
+
+def _decode_prefix(raw, encoding):
+    """``raw`` decoded as far as it goes, line endings normalised (to count the lines before a bad byte)."""
+    text = raw.decode(encoding, errors="ignore")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_binary(raw, text):
+    """NUL bytes (outside UTF-16) or more than 1% control characters: no text export looks like that."""
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = text[:65536]
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\f\v")
+    return controls > len(sample) / 100
 
 
 def _csv_rows(path, text, delimiter):
@@ -89,7 +152,11 @@ def _csv_rows(path, text, delimiter):
                 numbers.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataError(f"malformed CSV ({exc})", path=path, row=start) from None
+        if "unexpected end of data" in str(exc):
+            raise DataError("found a quoted field that is never closed; expected a closing quote (is the file "
+                            "truncated?)", path=path, row=start) from None
+        raise DataError(f"found malformed CSV ({exc}); expected fields separated by {delimiter!r}, quoted with "
+                        "'\"' where needed", path=path, row=start) from None
     return cells, numbers
 
 

@@ -7,12 +7,14 @@ just before them.
 """
 
 import hashlib
+from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from . import calendar, schema
-from .countries import UNKNOWN_NAMES, CountryResolver
-from .exceptions import DataError, UnknownCountryError
+from .countries import DEFAULT_ALIASES, UNKNOWN_NAMES, CountryResolver, close_names
+from .exceptions import DataError
 
 HEADERS = {
     "to": "sur", "sur": "sur", "state under review": "sur",
@@ -36,6 +38,8 @@ RESPONSES = {
     "partially accepted": "other", "partially supported": "other", "mixed": "other",
     "accepted in part": "other", "supported in part": "other", "other": "other",
 }
+SPELLINGS = {"sur": "To/SuR", "text": "Text/Recommendation", "recommender": "From/RS", "response": "Response",
+             "action": "Action", "issues": "Issue", "session": "Session"}  # of the REQUIRED keys, in headers
 PLEDGE = "voluntary pledge"
 
 
@@ -58,33 +62,62 @@ def column_keys(header):
     return keys
 
 
+@dataclass(frozen=True)
+class _Source:
+    """Where parsed values come from: the file, and each raw key's header as spelled in it."""
+
+    path: Path
+    headers: dict
+
+    def error(self, message, row, key):
+        return DataError(message, path=self.path, row=row, column=self.headers.get(key, key))
+
+
 def parse(table, resolver=None):
-    """Turn a UPR Info ``RawTable`` into (recommendations, pledges), both canonical-shaped."""
+    """Turn a UPR Info ``RawTable`` into (recommendations, pledges), both canonical-shaped.
+
+    Both frames are indexed by the row number of each recommendation or pledge in its file.
+    """
     keys = column_keys(table.header)
     missing = [k for k in REQUIRED if k not in keys.values()]
     if missing:
         raise DataError(header_message(table.header, missing), path=table.path)
+    _refuse_repeated_columns(table, keys)
     raw = table.rows[list(keys)].rename(columns=keys).apply(lambda c: c.str.strip())
     raw["row"] = table.row_numbers
     pledge = raw["response"].str.lower() == PLEDGE
     resolver = resolver or CountryResolver()
-    recs = _canonical(raw[~pledge], table.path, resolver)
-    pledges = _canonical(raw[pledge].assign(response="other"), table.path, resolver)
+    source = _Source(table.path, {key: table.header[i] for i, key in reversed(list(keys.items()))})
+    recs = _canonical(raw[~pledge], source, resolver)
+    pledges = _canonical(raw[pledge].assign(response="other"), source, resolver)
     return recs, pledges
 
 
-def header_message(header, missing):
-    return (f"headers match no known UPR Info export format (missing {', '.join(missing)}); "
-            f"found: {', '.join(map(str, header))}; expected one of: "
-            + " | ".join(EXPECTED_HEADERS))
+def _refuse_repeated_columns(table, keys):
+    """Two columns for one thing (e.g. Response twice, or both To and SuR) leave it unclear which to read."""
+    seen = {}
+    for i, key in keys.items():
+        if key in seen:
+            first = table.header[seen[key]]
+            raise DataError(f"found the columns {first!r} (column {seen[key] + 1}) and {table.header[i]!r} (column "
+                            f"{i + 1}) for the same thing; expected one column for each", path=table.path)
+        seen[key] = i
 
 
-def _canonical(raw, path, resolver):
+def header_message(header, missing, canonical=None):
+    """What a header that matches no known format lacks, and the headers that are expected instead."""
+    lacking = ", ".join(SPELLINGS[k] for k in missing)
+    others = f" | upr-lab's canonical table: {', '.join(canonical)}" if canonical else ""
+    return (f"found the headers {', '.join(map(str, header))}, which match no known format (no column {lacking}); "
+            f"expected one of: UPR Info export: {' | UPR Info export: '.join(EXPECTED_HEADERS)}{others}")
+
+
+def _canonical(raw, source, resolver):
     if raw.empty:
         return empty_recommendations()
-    sessions = _sessions(raw, path)
-    sur = _states(raw, "sur", path, resolver, allow_unknown=False)
-    rs = _states(raw, "recommender", path, resolver, allow_unknown=True)
+    sessions = _sessions(raw, source)
+    sur = _states(raw, "sur", source, resolver, allow_unknown=False)
+    rs = _states(raw, "recommender", source, resolver, allow_unknown=True)
     frame = pd.DataFrame({
         "rec_id": "",
         "cycle": sessions.map(calendar.cycle_of).astype("int64"),
@@ -93,60 +126,66 @@ def _canonical(raw, path, resolver):
         "sur_iso3": sur["iso3"], "sur_name": sur["name"], "sur_group": sur["group"],
         "recommender_iso3": rs["iso3"], "recommender_name": rs["name"], "recommender_group": rs["group"],
         "text": raw["text"].str.replace(r"\s+", " ", regex=True).to_numpy(),  # as HTML exports show it
-        "response": _responses(raw, path),
-        "action_category": _categories(raw, path),
+        "response": _responses(raw, source),
+        "action_category": _categories(raw, source),
         "issues": [tuple(t.strip() for t in s.split(",") if t.strip()) for s in raw["issues"]],
         "implementation": "",
     })
     frame["rec_id"] = make_ids(frame)
+    frame.index = raw["row"].to_numpy()
     return frame
 
 
-def _fail(raw, mask, column, path, expected):
+def _fail(raw, mask, column, source, expected):
     row = raw.loc[mask].iloc[0]
-    raise DataError(f"found {row[column]!r}; expected {expected}", path=path, row=int(row["row"]), column=column)
+    raise source.error(f"found {row[column]!r}; expected {expected}", int(row["row"]), column)
 
 
-def _sessions(raw, path):
+def _sessions(raw, source):
     numbers = pd.to_numeric(raw["session"], errors="coerce")
     bad = numbers.isna() | (numbers % 1 != 0) | ~numbers.isin(calendar.SESSION_YEARS)
     if bad.any():
-        _fail(raw, bad, "session", path, "a Working Group session number 1-54")
+        _fail(raw, bad, "session", source, "a Working Group session number 1-54")
     return numbers.astype("int64").reset_index(drop=True)
 
 
-def _responses(raw, path):
+def _responses(raw, source):
     mapped = raw["response"].str.lower().map(RESPONSES)
     if mapped.isna().any():
-        _fail(raw, mapped.isna(), "response", path,
+        _fail(raw, mapped.isna(), "response", source,
               "a response such as Accepted/Supported, Noted/Rejected, Pending or General response")
     return mapped.to_numpy()
 
 
-def _categories(raw, path):
+def _categories(raw, source):
     values = raw["action"].replace("", None)
     numbers = pd.to_numeric(values, errors="coerce")
     bad = (values.notna() & numbers.isna()) | ~(numbers.isna() | numbers.isin([1, 2, 3, 4, 5]))
     if bad.any():
-        _fail(raw, bad, "action", path, "an action category 1-5 (or empty)")
+        _fail(raw, bad, "action", source, "an action category 1-5 (or empty)")
     return pd.array(numbers.to_numpy(), dtype="Int64")
 
 
-def _states(raw, column, path, resolver, allow_unknown):
+def _states(raw, column, source, resolver, allow_unknown):
     lookup = {}
     for name in raw[column].unique():
         if allow_unknown and name.strip().lower() in UNKNOWN_NAMES:
             lookup[name] = ("", "(Unknown)", "")
             continue
-        try:
-            state = resolver.resolve(name)
-        except UnknownCountryError as exc:
+        state = resolver.lookup(name)
+        if state is None:
             row = int(raw.loc[raw[column] == name, "row"].iloc[0])
-            hint = " (add it to params/country_aliases.yaml if it is a spelling of a known State)"
-            raise DataError(f"{exc}{hint}", path=path, row=row, column=column) from None
+            raise source.error(_unknown_state(name, resolver), row, column)
         lookup[name] = (state.iso3, state.name, state.group)
     values = [lookup[name] for name in raw[column]]
     return pd.DataFrame(values, columns=["iso3", "name", "group"])
+
+
+def _unknown_state(name, resolver):
+    close = close_names(name)
+    guess = f"; did you mean {', '.join(close)}?" if close else ""
+    return (f"found {name!r}, which matches no State{guess} Expected a State's name as the UN spells it, or a "
+            f"spelling of your own listed in {resolver.aliases_file or DEFAULT_ALIASES}")
 
 
 def make_ids(frame):
