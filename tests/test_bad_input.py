@@ -517,3 +517,65 @@ def test_debug_reraises_in_process(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(DataError, match="no such file or folder"):
         cli.main(["data", "info", "--data", str(tmp_path / "nowhere"), "--debug"])
+
+
+# -- exact duplicate recommendation rows: kept once, with a warning and a count ---------------------
+
+def appended_copy(path, row):
+    """Append a copy of ``row`` to the export at ``path``; the new row's number."""
+    lines = rows_of(path)
+    body = lines[:-1] if lines[-1] == b"" else lines
+    path.write_bytes(b"\r".join(body + [lines[row - 1]]) + b"\r")
+    return len(body) + 1
+
+
+def test_an_exact_duplicate_row_is_kept_once_with_a_warning(upr_lab, upr_info_dir, tmp_path):
+    path = copy_export(upr_info_dir, tmp_path / "exports")
+    before = json.loads(upr_lab("data", "info", "--json", "--data", path)[1])
+    added = appended_copy(path, 1234)
+    with pytest.warns(UserWarning) as caught:
+        code, out, _ = upr_lab("data", "info", "--json", "--data", path)
+    after = json.loads(out)
+    assert code == 0
+    assert after["recommendations"] == before["recommendations"]
+    assert after["duplicates"] == before["duplicates"] + 1
+    assert after["files"][0]["rows"] == before["files"][0]["rows"] + 1  # the export rows as read
+    assert after["exact_repeats"][-1]["name"] == "1-5.csv" and after["exact_repeats"][-1]["row"] == added
+    message = str(caught[0].message)
+    assert message.startswith("1 recommendation row repeats an earlier row exactly (spacing aside) and was dropped")
+    assert f"1-5.csv row {added} (as row 1234)" in message and "counted in the data source's 'duplicates'" in message
+
+
+def test_the_same_row_in_two_overlapping_exports_is_kept_once(upr_lab, upr_info_dir, tmp_path):
+    exports = tmp_path / "exports"
+    path = copy_export(upr_info_dir, exports)
+    before = json.loads(upr_lab("data", "info", "--json", "--data", exports)[1])
+    lines = rows_of(path)
+    (exports / "overlap.csv").write_bytes(b"\r".join([lines[0], lines[99], lines[199]]) + b"\r")
+    with pytest.warns(UserWarning, match=r"overlap.csv row 2 \(as 1-5.csv row 100\), overlap.csv row 3 "
+                                         r"\(as 1-5.csv row 200\)"):
+        after = json.loads(upr_lab("data", "info", "--json", "--data", exports)[1])
+    assert after["recommendations"] == before["recommendations"]
+    assert after["duplicates"] == before["duplicates"] + 2
+
+
+def test_many_exact_repeats_are_counted_per_file(upr_lab, upr_info_dir, tmp_path):
+    exports = tmp_path / "exports"
+    lines = rows_of(copy_export(upr_info_dir, exports))
+    (exports / "overlap.csv").write_bytes(b"\r".join(lines[:8]) + b"\r")  # the header and 7 rows of 1-5.csv
+    with pytest.warns(UserWarning, match=r"^7 recommendation rows repeat .*: overlap.csv: 7 rows; counted"):
+        code, out, _ = upr_lab("data", "info", "--data", exports)
+    assert code == 0 and "exact duplicates:     7 (dropped" in out
+
+
+def test_the_real_exports_hold_three_exact_repeats_named_in_data_info(upr_info_dir, tmp_path):
+    result = run_cli("data", "info", "--data", upr_info_dir, cwd=tmp_path)
+    assert result.returncode == 0
+    assert "recommendations:      41,063" in result.stdout
+    assert "exact duplicates:     3 (dropped: each row is analysed once)" in result.stdout
+    assert "dropped: 6-9.csv row 5765, the same as row 5764 (LSO, session 8)" in result.stdout
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("upr-lab: warning:")]
+    assert warnings == [
+        "upr-lab: warning: 3 recommendation rows repeat an earlier row exactly (spacing aside) and were dropped, "
+        "so that each is analysed once: 14-17.csv row 6245 (as row 6182), 14-17.csv row 8613 (as row 8611), "
+        "6-9.csv row 5765 (as row 5764); counted in the data source's 'duplicates'"]

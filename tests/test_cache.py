@@ -6,7 +6,7 @@ import warnings
 import pandas as pd
 import pytest
 
-from upr_lab import cache, dataset
+from upr_lab import cache, dataset, provenance
 
 
 @pytest.fixture
@@ -61,6 +61,15 @@ def test_the_key_depends_on_names_hashes_and_aliases():
     assert cache.key([files[0], {**files[1], "sha256": "3" * 64}]) != base
     assert cache.key([files[0], {**files[1], "name": "c.csv"}]) != base
     assert cache.key(files, aliases_sha256="4" * 64) != base
+
+
+def test_a_parse_by_other_upr_lab_code_is_never_read(monkeypatch):
+    """The key holds the digest of upr-lab's own source: a parse made before a change to the loaders
+    (e.g. exact repeats kept, then dropped) is never served after it."""
+    files = [{"name": "a.csv", "sha256": "1" * 64}]
+    base = cache.key(files)
+    monkeypatch.setattr(provenance, "source_digest", lambda: "0" * 64)
+    assert cache.key(files) != base
 
 
 def test_caching_off_or_unwritable_still_loads(monkeypatch, tmp_path, upr_info_dir):

@@ -51,7 +51,8 @@ def test_data_info_describes_the_demo_and_real_sources(upr_info_dir):
     demo = json.loads(upr_lab("data", "info", "--json").stdout)
     assert demo["synthetic"] is True and demo["states_under_review"] == 193 and set(demo["cycles"]) == {"1", "2", "3", "4"}
     real = upr_lab("data", "info", "--data", upr_info_dir).stdout
-    assert "recommendations:      41,066" in real and "voluntary pledges:    947" in real and "sha256=" in real
+    assert "recommendations:      41,063" in real and "voluntary pledges:    947" in real and "sha256=" in real
+    assert "exact duplicates:     3 (dropped: each row is analysed once)" in real
 
 
 def test_run_on_demo_writes_every_file_labelled_synthetic(tmp_path):

@@ -16,12 +16,13 @@ EXPORTS = ["1-5.csv", "6-9.csv", "10-13.csv", "14-17.csv", "17-20.csv"]
 UPR_INFO_HEADER = "SuR,Rgrp,Org,Recommendation,RS,Rgrp,Org,Response,Action,Issue,Session"
 
 
-def test_real_exports_hold_41066_recommendations_for_193_states(real_data):
+def test_real_exports_hold_41066_rows_and_41063_recommendations_for_193_states(real_data):
     recs = real_data.recommendations
-    assert len(recs) == 41066
+    assert sum(f["rows"] for f in real_data.source["files"]) == 41066  # rows read, exact repeats included
+    assert len(recs) == 41063
     assert recs["sur_iso3"].nunique() == 193
     assert (recs["session"].min(), recs["session"].max()) == (1, 20)
-    assert recs.groupby("cycle").size().to_dict() == {1: 21356, 2: 19710}
+    assert recs.groupby("cycle").size().to_dict() == {1: 21355, 2: 19708}
     assert recs["rec_id"].is_unique
 
 
@@ -32,9 +33,25 @@ def test_voluntary_pledges_are_kept_apart(real_data):
     assert (pledges["recommender_iso3"] == pledges["sur_iso3"]).all()
 
 
-def test_exact_duplicates_are_reported_not_silently_dropped(real_data):
+def test_exact_duplicates_are_kept_once_and_named(real_data):
     assert real_data.source["duplicates"] == 3
-    assert real_data.recommendations["rec_id"].str.endswith("-2").sum() == 3
+    assert [(r["name"], r["row"], r["first"], r["sur_iso3"], r["session"], r["action_category"])
+            for r in real_data.source["repeats"]] == [
+        ("14-17.csv", 6245, "row 6182", "MNE", 15, 5),  # the same but for a space at the end of the text
+        ("14-17.csv", 8613, "row 8611", "TON", 15, 5),
+        ("6-9.csv", 5765, "row 5764", "LSO", 8, 5)]
+    recs = real_data.recommendations
+    assert not recs["rec_id"].str.contains("-").any()
+    assert not recs.drop(columns="rec_id").assign(issues=recs["issues"].map("|".join)).duplicated().any()
+    tonga = recs[(recs["sur_iso3"] == "TON") & (recs["text"] == "Ratify ICCPR and its Second Optional Protocol")
+                 & (recs["recommender_iso3"] == "GBR")]
+    assert len(tonga) == 1
+
+
+def test_exact_duplicates_are_warned_about(upr_info_dir):
+    with pytest.warns(UserWarning, match=r"^3 recommendation rows repeat an earlier row exactly .* and were dropped, "
+                                         r"so that each is analysed once: 14-17.csv row 6245 \(as row 6182\)"):
+        load(upr_info_dir)
 
 
 def test_every_file_is_recorded_with_its_hash_and_encoding(real_data, upr_info_dir):
@@ -72,8 +89,10 @@ def test_korea_is_never_confused(real_data):
     assert names["COD"] == "Democratic Republic of the Congo" and names["COG"] == "Congo"
 
 
-def test_action_categories_match_the_published_counts(real_data):
+def test_action_categories_of_the_rows_read_match_the_published_counts(real_data):
     counts = real_data.recommendations["action_category"].value_counts().sort_index().to_dict()
+    for repeat in real_data.source["repeats"]:
+        counts[repeat["action_category"]] += 1
     assert counts == {1: 603, 2: 6981, 3: 3449, 4: 16261, 5: 13772}
 
 

@@ -28,13 +28,27 @@ def test_category_counts_table_sets_counts_beside_published():
     recs = make_recs(_by_category({1: 1, 2: 2, 4: 3, 5: 4}) + [outside])
     reference = PublishedFigure("test", {1: 1, 2: 3, 3: 0, 4: 3, 5: 4}, "hand-made")
     table = published.category_counts_vs_published(recs, reference)
-    assert list(table.columns) == ["category", "label", "published", "workbench", "difference"]
+    assert list(table.columns) == ["category", "label", "published", "exported", "repeats_dropped", "analysed",
+                                   "difference"]
     assert list(table["category"]) == [1, 2, 3, 4, 5]
-    assert list(table["workbench"]) == [1, 2, 0, 3, 4]  # session 21 is outside sessions 1-20
+    assert list(table["analysed"]) == [1, 2, 0, 3, 4]  # session 21 is outside sessions 1-20
+    assert list(table["exported"]) == [1, 2, 0, 3, 4] and list(table["repeats_dropped"]) == [0] * 5
     assert list(table["difference"]) == [0, -1, 0, 0, 0]
     assert table.loc[4, "label"] == "Specific action"
-    with pytest.raises(PublishedFigureMismatch, match="category 2: published 3, workbench 2"):
+    with pytest.raises(PublishedFigureMismatch, match="category 2: published 3, exported 2"):
         published.check_category_counts(table)
+
+
+def test_exact_repeats_dropped_by_the_loader_count_as_exported_rows():
+    recs = make_recs(_by_category({1: 1, 2: 2, 4: 3, 5: 4}))
+    repeats = [{"session": 5, "action_category": 2}, {"session": 8, "action_category": 5},
+               {"session": 21, "action_category": 5}]
+    reference = PublishedFigure("test", {1: 1, 2: 3, 3: 0, 4: 3, 5: 5}, "hand-made")
+    table = published.category_counts_vs_published(recs, reference, repeats)
+    assert list(table["repeats_dropped"]) == [0, 1, 0, 0, 1]  # session 21 is outside sessions 1-20
+    assert list(table["exported"]) == [1, 3, 0, 3, 5]
+    assert list(table["analysed"]) == [1, 2, 0, 3, 4]
+    published.check_category_counts(table)
 
 
 def test_category_counts_check_passes_on_equal_counts_and_fails_on_unknown_category():
@@ -111,9 +125,14 @@ def test_specific_action_check():
 
 
 def test_real_exports_reproduce_the_published_category_counts(real_data):
-    table = published.category_counts_vs_published(real_data.recommendations)
-    counts = dict(zip(table["category"], table["workbench"]))
-    assert counts == {1: 603, 2: 6981, 3: 3449, 4: 16261, 5: 13772}
+    table = published.category_counts_vs_published(real_data.recommendations, repeats=real_data.source["repeats"])
+    exported = dict(zip(table["category"], table["exported"]))
+    assert exported == {1: 603, 2: 6981, 3: 3449, 4: 16261, 5: 13772}
     published.check_category_counts(table)
+    # the three exact repeats (Lesotho, Montenegro, Tonga) are all specific-action recommendations
+    assert dict(zip(table["category"], table["analysed"])) == {1: 603, 2: 6981, 3: 3449, 4: 16261, 5: 13769}
+    assert table["analysed"].sum() == len(real_data.recommendations) == 41063
+    with pytest.raises(PublishedFigureMismatch, match="category 5: published 13772, exported 13769"):
+        published.check_category_counts(published.category_counts_vs_published(real_data.recommendations))
     shares = published.share_vs_published(published.share_supported(real_data.recommendations))
     published.check_share(shares)

@@ -2,19 +2,19 @@
 
 A source is ``demo`` (the embedded synthetic data set), one file, or a folder whose files are all
 read and merged: UPR Info exports (CSV, .xls, .xlsx, either header spelling) or the canonical table
-(CSV or Parquet). Every load records which files were read, how, and their SHA-256.
+(CSV or Parquet). Every load records which files were read, how, and their SHA-256. Exact repeats of
+a recommendation row are kept once (``repeats``), with a warning, and counted in ``duplicates``.
 """
 
 import functools
 import hashlib
 import os
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from . import cache, canonical, participation as participation_io, schema, tables, uprinfo
+from . import cache, canonical, participation as participation_io, repeats, schema, tables, uprinfo
 from .countries import DEFAULT_ALIASES, CountryResolver, check_iso3, check_present
 from .exceptions import DataError
 
@@ -116,7 +116,7 @@ def _load_demo():
     generated = _generated_demo()
     source = {"kind": "demo", "synthetic": True, "seed": demo.DEFAULT_SEED,
               "label": "SYNTHETIC demo data (generated, not real UPR data)", "files": [],
-              "duplicates": 0}
+              "duplicates": 0, "repeats": []}
     pledges = uprinfo.empty_recommendations()
     return UprData(generated.recommendations.copy(), pledges, generated.participation.copy(), source)
 
@@ -137,11 +137,12 @@ def _load_files(files, aliases):
                       sha256(aliases) if aliases and Path(aliases).is_file() else None)
     cached = cache.read(entry)
     if cached is not None:
-        tables, source = cached
-        _report_duplicates(source["duplicates"])
-        return UprData(tables["recommendations"], tables["pledges"], None, source)
-    data = _parse_files(hashes, resolver)
-    cache.write(entry, {"recommendations": data.recommendations, "pledges": data.pledges}, data.source)
+        frames, source = cached
+        data = UprData(frames["recommendations"], frames["pledges"], None, source)
+    else:
+        data = _parse_files(hashes, resolver)
+        cache.write(entry, {"recommendations": data.recommendations, "pledges": data.pledges}, data.source)
+    repeats.warn(data.source.get("repeats", []), stacklevel=3)  # points at the caller of load()
     return data
 
 
@@ -161,11 +162,10 @@ def _parse_files(hashes, resolver):
         records.append({"name": path.name, "role": "recommendations", "sha256": hashes[path], "detected": detected,
                         "rows": len(file_recs), "pledges": len(file_pledges)})
     kind = _kind(records)
-    merged = _merge(recs, files, new_ids=kind == "upr-info")
-    duplicates = _report_duplicates(_count_duplicates(merged))
+    merged, repeated = _merge(recs, files, new_ids=kind == "upr-info", keep_repeats=False)
     source = {"kind": kind, "synthetic": False, "label": _label(kind, files), "files": records,
-              "duplicates": duplicates}
-    return UprData(merged, _merge(pledges, files, new_ids=True), None, source)
+              "duplicates": len(repeated), "repeats": repeated}
+    return UprData(merged, _merge(pledges, files, new_ids=True)[0], None, source)
 
 
 def _read_one(path, resolver):
@@ -182,28 +182,23 @@ def _read_one(path, resolver):
     return recs, pledges, {**table.detected, "format": f"upr-info-{table.detected['format']}"}
 
 
-def _merge(frames, files, new_ids):
-    frames = [f for f in frames if not f.empty]
-    if not frames:
-        return uprinfo.empty_recommendations()
-    merged = pd.concat(frames, ignore_index=True)
-    if new_ids:  # exact repeats across files get distinct ids only once all files are merged
+def _merge(frames, files, new_ids, keep_repeats=True):
+    """One table of every file's rows, in a stable order, and the exact repeats dropped from it.
+
+    ``frames`` are indexed by row numbers in their files. Repeats are dropped unless ``keep_repeats``
+    (voluntary pledges, which are not analysed, are kept as read).
+    """
+    found = [(f, p.name) for f, p in zip(frames, files) if not f.empty]
+    if not found:
+        return uprinfo.empty_recommendations(), []
+    if keep_repeats:
+        merged, repeated = pd.concat([f for f, _ in found], ignore_index=True), []
+    else:
+        merged, repeated = repeats.keep_once([f for f, _ in found], [n for _, n in found], with_ids=not new_ids)
+    if new_ids:  # ids are made once all files are merged, so that they are unique across files
         merged["rec_id"] = uprinfo.make_ids(merged)
     merged = merged.sort_values(["cycle", "session", "sur_iso3", "rec_id"], kind="stable", ignore_index=True)
-    return schema.validate(merged, schema.RECOMMENDATIONS, ", ".join(p.name for p in files))
-
-
-def _count_duplicates(recs):
-    """Exact repeats: rows with the same content as an earlier one (their ids are suffixed '-2' ...)."""
-    return int(recs["rec_id"].str.contains("-", regex=False).sum())
-
-
-def _report_duplicates(count):
-    """Warn about exact repeats, which are kept and counted in the source's 'duplicates'."""
-    if count:
-        warnings.warn(f"{count} recommendation rows repeat another row exactly; kept, and counted in the "
-                      "data source's 'duplicates'", stacklevel=4)
-    return count
+    return schema.validate(merged, schema.RECOMMENDATIONS, ", ".join(p.name for p in files)), repeated
 
 
 def _file_record(path, role="recommendations", **details):

@@ -3,7 +3,8 @@
 The reference figures are data, each with the source it comes from, so that a validation notebook
 (``validation/published_figures.ipynb``) and the tests compare against one definition:
 
-* ``CATEGORY_COUNTS``: recommendations of Working Group sessions 1-20 per UPR Info action category;
+* ``CATEGORY_COUNTS``: recommendations of Working Group sessions 1-20 per UPR Info action category
+  (rows of the database, exact repeats included);
 * ``SHARE_SUPPORTED``: the share of recommendations supported, about 75% through the first cycles;
 * ``SPECIFIC_ACTION``: the qualitative finding that specific-action recommendations (category 5) are
   accepted less often than the others (McMahon's analyses of the UPR Info database).
@@ -41,7 +42,7 @@ CATEGORY_COUNTS = PublishedFigure(
     name="recommendations by UPR Info action category, Working Group sessions 1-20",
     value={1: 603, 2: 6981, 3: 3449, 4: 16261, 5: 13772},
     source="UPR Info database statistics for sessions 1-20 (figures as quoted in upr-lab issue 3)",
-    note="exact counts: the workbench must reproduce them exactly",
+    note="exact counts of the database's rows: the rows the workbench reads must reproduce them exactly",
 )
 
 SHARE_SUPPORTED = PublishedFigure(
@@ -71,33 +72,50 @@ def in_sessions(recs, sessions=SESSIONS):
     return recs[recs["session"].between(first, last)]
 
 
-def category_counts_vs_published(recs, published=CATEGORY_COUNTS):
-    """Recommendations per action category, sessions 1-20, beside the published counts.
+def category_counts_vs_published(recs, published=CATEGORY_COUNTS, repeats=()):
+    """Rows per action category, sessions 1-20, as exported and as analysed, beside the published counts.
 
+    UPR Info's counts count the rows of its database. The loader keeps a row that repeats another
+    exactly once, so the rows exported in a category are the recommendations analysed in it plus the
+    exact repeats dropped from it (``repeats``: the records of ``UprData.source["repeats"]``).
     One row per category 1-5, then ``"unknown"`` if some recommendations have no category:
-    ``category, label, published, workbench, difference`` (workbench - published; <NA> where nothing
-    was published). Counts come from ``metrics.specificity``.
+    ``category, label, published, exported, repeats_dropped, analysed, difference`` (exported -
+    published; <NA> where nothing was published). Counts come from ``metrics.specificity``.
     """
     spec = metrics.specificity(in_sessions(recs))
     expected = pd.Series(published.value, dtype="Int64")
+    dropped = _repeats_by_category(repeats)
+    analysed = spec["n"].astype("Int64")
+    removed = spec["category"].map(lambda c: dropped.get(c, 0)).astype("Int64")
     table = pd.DataFrame({
         "category": spec["category"],
         "label": spec["label"],
         "published": spec["category"].map(lambda c: expected.get(c, pd.NA)).astype("Int64"),
-        "workbench": spec["n"].astype("Int64"),
+        "exported": analysed + removed,
+        "repeats_dropped": removed,
+        "analysed": analysed,
     })
-    return table.assign(difference=table["workbench"] - table["published"])
+    return table.assign(difference=table["exported"] - table["published"])
+
+
+def _repeats_by_category(repeats, sessions=SESSIONS):
+    counts = {}
+    for r in repeats:
+        if sessions[0] <= r["session"] <= sessions[1]:
+            category = "unknown" if r["action_category"] is None else r["action_category"]
+            counts[category] = counts.get(category, 0) + 1
+    return counts
 
 
 def check_category_counts(table):
-    """Raise ``PublishedFigureMismatch`` unless every category's count equals the published one.
+    """Raise ``PublishedFigureMismatch`` unless every category's exported rows equal the published count.
 
     ``table`` is the result of ``category_counts_vs_published``; recommendations of unknown category
     are a mismatch too (the published counts leave none out).
     """
     differing = table[table["difference"].fillna(1) != 0]
     if not differing.empty:
-        rows = "; ".join(f"category {r.category}: published {r.published}, workbench {r.workbench}"
+        rows = "; ".join(f"category {r.category}: published {r.published}, exported {r.exported}"
                          for r in differing.itertuples())
         raise PublishedFigureMismatch(f"category counts differ from the published ones: {rows}")
 
