@@ -135,18 +135,6 @@ def test_missing_data_is_refused_with_a_clear_message(tmp_path):
     assert result.returncode == 2 and "nowhere: no such file or folder" in result.stderr
 
 
-def test_failed_notebook_is_kept_and_marked_failed(tmp_path):
-    params = tmp_path / "params.yaml"
-    params.write_text('alpha: "not a number"\n', encoding="utf-8")
-    result = upr_lab("run", "compliance_trends", "--country", "NOR", "--params", params, "--out", tmp_path / "out",
-                     check=False)
-    assert result.returncode == 1 and "failed" in result.stdout
-    folder = tmp_path / "out" / "NOR" / "compliance_trends"
-    assert read_json(folder / "manifest.json")["status"] == "failed"
-    assert (folder / "report.ipynb").exists() and not (folder / "report.html").exists()
-    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")], "no scratch folder left behind"
-
-
 def test_unknown_parameter_names_are_refused(tmp_path):
     params = tmp_path / "params.yaml"
     params.write_text("alpah: 0.1\n", encoding="utf-8")

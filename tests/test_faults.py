@@ -19,7 +19,7 @@ import psutil
 import pytest
 
 from test_cli import ROOT, UPR_LAB, read_json, upr_lab
-from upr_lab import batch, canonical, params, runner
+from upr_lab import canonical, params, preflight, runner
 from upr_lab.dataset import load
 from upr_lab.exceptions import ParameterError, UnknownCountryError
 from upr_lab.htmlreport import index_page
@@ -150,6 +150,19 @@ def failing_notebooks(tmp_path, monkeypatch, analysis="civil_society"):
     monkeypatch.setattr(params, "NOTEBOOK_DIR", folder)
 
 
+def test_a_failed_run_keeps_its_notebook_and_gets_no_report(tmp_path, monkeypatch, capsys):
+    from upr_lab.cli import main
+
+    failing_notebooks(tmp_path, monkeypatch, "compliance_trends")
+    status = main(["run", "compliance_trends", "--country", "NOR", "--out", str(tmp_path / "out")])
+    assert status == 1 and "failed" in capsys.readouterr().out
+    folder = tmp_path / "out" / "NOR" / "compliance_trends"
+    assert read_json(folder / "manifest.json")["status"] == "failed"
+    assert read_json(folder / "manifest.json")["error"] == "RuntimeError: planted failure (cell 4)"
+    assert (folder / "report.ipynb").exists() and not (folder / "report.html").exists()
+    assert leftovers(tmp_path / "out") == []
+
+
 def test_a_batch_goes_on_past_a_failed_run_and_lists_it(tmp_path, monkeypatch, capsys):
     from upr_lab.cli import main
 
@@ -230,7 +243,7 @@ def test_no_run_folder_outside_the_outputs_folder(tmp_path, country, analysis, e
     with pytest.raises(error):
         runner.prepare(analysis, country, out=tmp_path)
     with pytest.raises(error):
-        batch.plan([country], [analysis], "demo")
+        preflight.check_batch([country], [analysis], "demo", out=tmp_path)
     assert not any(tmp_path.iterdir())
 
 

@@ -11,32 +11,10 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from . import dataset, htmlreport, interrupt, provenance, runner
-from .countries import check_iso3, check_present
+from . import htmlreport, interrupt, preflight, provenance, runner
 from .exceptions import RunInterrupted
 from .incremental import reason_to_run
-from .params import ANALYSES, notebook_path
-
-
-def countries_in(data):
-    """ISO3 codes of the States under review in a source, sorted."""
-    return sorted(dataset.load(data).recommendations["sur_iso3"].unique())
-
-
-def check_countries(requested, available):
-    """Refuse codes that are malformed or absent from the data, suggesting close ones."""
-    for code in requested:
-        check_present(code, available)
-
-
-def plan(countries, analyses, data):
-    """The (country, analysis) pairs of a batch, in a stable order, after checking them."""
-    available = countries_in(data)
-    chosen = available if countries is None else [check_iso3(c) for c in countries]
-    check_countries(chosen, available)
-    for analysis in analyses:
-        notebook_path(analysis)  # refuses an unknown analysis name
-    return [(c, a) for c in chosen for a in analyses]
+from .params import ANALYSES
 
 
 def default_workers():
@@ -52,7 +30,7 @@ def run_batch(countries=None, analyses=ANALYSES, data="demo", participation=None
     index lists them as interrupted, and ``RunInterrupted`` is raised. Rerunning completes the rest.
     """
     out = Path(out)
-    jobs = [runner.prepare(a, c, data, participation, params_file, out) for c, a in plan(countries, analyses, data)]
+    jobs = preflight.check_batch(countries, analyses, data, participation, params_file, out)
     reasons = {id(job): "forced" if force else reason_to_run(job) for job in jobs}
     todo = [job for job in jobs if reasons[id(job)]]
     done = {id(job): runner.RunResult(job.analysis, job.country, job.destination, "ok", skipped=True,

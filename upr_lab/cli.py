@@ -90,10 +90,8 @@ def _data_info(args):
 
 
 def _run(args):
-    from .preflight import check_run
     from .runner import run
 
-    check_run(args.analysis, args.country, args.data, args.participation, args.params, args.out)
     result = run(args.analysis, args.country, args.data, args.participation, args.params, args.out)
     print(f"{result.status}: {result.path}" + (f" ({result.error})" if result.error else ""))
     return 0 if result.status == "ok" else 1
@@ -101,11 +99,9 @@ def _run(args):
 
 def _batch(args):
     from .batch import run_batch, summary_lines
-    from .preflight import check_batch
 
     countries = None if args.all else [c.strip() for c in args.countries.split(",") if c.strip()]
     analyses = [a.strip() for a in args.analyses.split(",") if a.strip()]
-    check_batch(countries, analyses, args.data, args.participation, args.params, args.out)
     results = run_batch(countries, analyses, args.data, args.participation, args.params, args.out, args.workers,
                         args.force, args.scheduler)
     print("\n".join(summary_lines(results, args.out)))

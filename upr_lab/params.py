@@ -1,18 +1,19 @@
 """Parameters of analysis runs: defaults, per-country overrides and user files (YAML), checked by name."""
 
 import ast
+import difflib
 import functools
 import json
 from pathlib import Path
 
-import yaml
-
 from .exceptions import ParameterError
+from .yamlfile import read_mapping
 
 ANALYSES = ("compliance_trends", "civil_society", "regional_comparison")
 PATH_PARAMETERS = ("data", "participation")  # parameters naming input files
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 PARAMS_DIR = Path("params")
+EXPECTED = "a mapping of parameter names to values (e.g. alpha: 0.05)"
 RANGES = {"alpha": (0, 1)}  # open intervals of numeric parameters
 
 
@@ -41,37 +42,24 @@ def _declared(path, mtime_ns):  # a batch asks once per run: read each notebook 
 
 
 def read_yaml(path):
-    """A YAML mapping from ``path``; a clear error if it is missing, malformed or not a mapping."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ParameterError(f"{path}: no such parameter file") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ParameterError(f"{path}: malformed YAML{where}: {getattr(exc, 'problem', exc)}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise ParameterError(f"{path}: expected a mapping of parameter names to values")
-    return data
+    """A YAML parameter file's mapping; one clear error if it is missing, malformed or not a mapping."""
+    return read_mapping(path, EXPECTED)
 
 
 def resolve(analysis, country, given=None, params_file=None, params_dir=PARAMS_DIR):
-    """Merge defaults.yaml, countries/<ISO3>.yaml, a user file and explicit values; check every name and value."""
+    """Merge defaults.yaml, countries/<ISO3>.yaml, a user file and explicit values; check every name and value.
+
+    Each problem is reported with the file (or the command line) it comes from.
+    """
     layers = [params_dir / "defaults.yaml", params_dir / "countries" / f"{country}.yaml"]
     layers = [path for path in layers if path.exists()] + ([Path(params_file)] if params_file else [])
-    merged, origin = {}, {}
-    for path in layers:
-        values = _for_analysis(read_yaml(path), analysis, path)
+    merged = {}
+    for origin, values in [*((p, _for_analysis(read_yaml(p), analysis, p)) for p in layers),
+                           ("the command line", given or {})]:
+        _check_names(analysis, values, origin)
+        for name, value in values.items():
+            check_value(analysis, name, value, origin)
         merged.update(values)
-        origin.update(dict.fromkeys(values, str(path)))
-    merged.update(given or {})
-    origin.update(dict.fromkeys(given or {}, "the command line"))
-    _check_names(analysis, merged)
-    for name, value in merged.items():
-        check_value(analysis, name, value, origin[name])
     return merged
 
 
@@ -117,15 +105,17 @@ def _injected_as_value(name, value):
 def _for_analysis(data, analysis, path):
     """Top-level keys apply to every analysis; a key named after an analysis holds its own values."""
     common = {k: v for k, v in data.items() if k not in ANALYSES}
-    own = data.get(analysis) or {}
-    if not isinstance(own, dict):
-        raise ParameterError(f"{path}: {analysis!r} must hold a mapping of parameters")
-    return {**common, **own}
+    own = data.get(analysis)
+    if own is not None and not isinstance(own, dict):
+        raise ParameterError(f"{path}: found {analysis}: {own!r}; expected {analysis} to hold {EXPECTED}")
+    return {**common, **(own or {})}
 
 
-def _check_names(analysis, values):
+def _check_names(analysis, values, origin):
     known = declared(analysis)
-    unknown = sorted(set(values) - set(known))
+    unknown = [str(name) for name in values if name not in known]
     if unknown:
-        raise ParameterError(f"unknown parameter(s) {', '.join(map(str, unknown))} for {analysis}; "
-                             f"expected: {', '.join(sorted(known))}")
+        close = difflib.get_close_matches(unknown[0], list(known), n=1)
+        guess = f"; did you mean {close[0]}?" if close else ""
+        raise ParameterError(f"{origin}: found the unknown parameter{'s' if len(unknown) > 1 else ''} "
+                             f"{', '.join(unknown)} for {analysis}{guess} Expected some of: {', '.join(known)}")

@@ -71,9 +71,10 @@ def run(analysis, country, data="demo", participation=None, params_file=None, ou
 
     Ctrl-C or SIGTERM stops it with ``RunInterrupted``, its kernel shut down and its folder as it was.
     """
+    from .preflight import check_run
     from .warm import KernelPool
 
-    job = prepare(analysis, country, data, participation, params_file, out, parameters)
+    job = check_run(analysis, country, data, participation, params_file, out, parameters)
     # the run goes on in a worker thread, as in a batch: in the main thread nbclient would take over
     # SIGINT and SIGTERM (and leave SIGTERM at its default afterwards)
     with KernelPool() as kernels, interrupt.on_signals(kernels.stop) as stopping, ThreadPoolExecutor(1) as pool:

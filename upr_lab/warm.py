@@ -9,6 +9,7 @@ verify``, which always uses a fresh kernel, checks that outputs are the same eit
 is replaced after ``max_runs`` notebooks, or when it died.
 """
 
+import atexit
 import threading
 
 import nbformat
@@ -129,6 +130,9 @@ def _alive(km):
 
 
 def _close_channels(client):
+    # nbclient leaves its exit-time cleanup registered when a kernel dies while starting (as when a
+    # batch is stopped); the kernel is this module's to shut down, so that cleanup must not run at exit
+    atexit.unregister(client._cleanup_kernel)
     if client.kc is not None:
         client.kc.stop_channels()
         client.kc = None
