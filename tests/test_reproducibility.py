@@ -72,7 +72,8 @@ def test_verify_passes_on_an_untouched_run(recorded_run):
     result = upr_lab("verify", recorded_run.parent.parent, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"{recorded_run}: verified" in result.stdout and "1 of 1 runs verified" in result.stdout
-    assert not [p for p in recorded_run.parent.iterdir() if p.name.startswith(".")], "scratch folder left behind"
+    assert not [p for p in recorded_run.parent.iterdir() if p.name.startswith(".") and p.is_dir()], \
+        "scratch folder left behind"
 
 
 def test_nbval_reexecutes_an_executed_report_with_the_declared_sanitising(recorded_run):

@@ -7,16 +7,20 @@ place, so a reader sees a whole entry or none. The cache is where ``UPR_LAB_CACH
 ``~/.cache/upr-lab`` (``$XDG_CACHE_HOME/upr-lab``); ``UPR_LAB_CACHE=off`` disables it.
 """
 
+import copy
 import hashlib
 import json
 import os
 import secrets
 import shutil
+from collections import OrderedDict
 from pathlib import Path
 
 from . import __version__, canonical, provenance
 
 TABLES = ("recommendations", "pledges")
+MEMORY_ENTRIES = 2
+_memory = OrderedDict()  # entry folder -> (tables, source), for entries read or written by this process
 
 
 def location():
@@ -38,13 +42,32 @@ def key(file_records, aliases_sha256=None):
 
 
 def read(entry_key):
-    """``(tables, source)`` of a cached parse, or None if there is no complete entry."""
+    """``(tables, source)`` of a cached parse, or None if there is no complete entry.
+
+    The last entries read or written are also kept in memory: a warm kernel running notebook after
+    notebook on the same source reads it from disk once. Callers get copies.
+    """
     folder = _entry(entry_key)
-    if folder is None or not (folder / "source.json").is_file():
+    if folder is None:
         return None
-    source = json.loads((folder / "source.json").read_text(encoding="utf-8"))
-    tables = {name: canonical.read_parquet(folder / f"{name}.parquet", validate=False) for name in TABLES}
-    return tables, source
+    if folder not in _memory:
+        if not (folder / "source.json").is_file():
+            return None
+        source = json.loads((folder / "source.json").read_text(encoding="utf-8"))
+        tables = {name: canonical.read_parquet(folder / f"{name}.parquet", validate=False) for name in TABLES}
+        _remember(folder, tables, source)
+    return _copies(*_memory[folder])
+
+
+def _remember(folder, tables, source):
+    _memory[folder] = ({name: frame.copy() for name, frame in tables.items()}, copy.deepcopy(source))
+    _memory.move_to_end(folder)
+    while len(_memory) > MEMORY_ENTRIES:
+        _memory.popitem(last=False)
+
+
+def _copies(tables, source):
+    return {name: frame.copy() for name, frame in tables.items()}, copy.deepcopy(source)
 
 
 def write(entry_key, tables, source):
@@ -59,6 +82,7 @@ def write(entry_key, tables, source):
             canonical.write(tables[name], scratch / f"{name}.parquet")
         (scratch / "source.json").write_text(json.dumps(source, indent=1), encoding="utf-8")
         scratch.rename(folder)
+        _remember(folder, tables, source)
     except OSError:  # read-only home, full disk, or another process stored the same entry first
         shutil.rmtree(scratch, ignore_errors=True)
 

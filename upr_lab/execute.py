@@ -12,7 +12,6 @@ import nbformat
 import papermill
 
 from . import htmlreport, kernel, params
-from .warm import ENGINE
 
 TIMING_KEYS = ("start_time", "end_time", "duration")  # papermill's timing, in notebook and cell metadata
 INJECTED_CELL_ID = "injected-parameters"  # papermill gives this cell a random id on every run
@@ -30,7 +29,7 @@ def execute(analysis, parameters, folder, warm=None):
     params.check_injection(parameters)
     # the kernel's working folder is set through nbclient or the reset: papermill's cwd= is a process-wide chdir
     engine = {"resources": {"metadata": {"path": str(folder)}}} if warm is None else \
-        {"engine_name": ENGINE, "km": warm.ready_for(folder.resolve())}
+        warm.engine_options(folder.resolve())
     try:
         papermill.execute_notebook(
             str(params.notebook_path(analysis)), str(report),

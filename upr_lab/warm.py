@@ -86,8 +86,12 @@ class WarmKernel:
         self.max_runs, self.runs, self.km = max_runs, 0, None
         self.stopped = False  # set when its batch is interrupted
 
-    def ready_for(self, folder):
-        """The kernel manager, reset for a notebook that runs in ``folder``."""
+    def engine_options(self, folder):
+        """papermill options that run a notebook on this kernel, first reset for the run folder ``folder``."""
+        return {"engine_name": ENGINE, "km": self.ready(), "reset_code": RESET.format(folder=str(folder))}
+
+    def ready(self):
+        """The kernel manager of a started kernel with the heavy imports done (a new one when due)."""
         if self.stopped:
             raise RunInterrupted("the batch was interrupted: no new notebook starts")
         if self.km is None or self.runs >= self.max_runs or not _alive(self.km):
@@ -97,7 +101,6 @@ class WarmKernel:
             if self.stopped:  # stopped while this kernel was starting
                 self.shutdown()
                 raise RunInterrupted("the batch was interrupted: no new notebook starts")
-        self._run(RESET.format(folder=str(folder)))
         self.runs += 1
         return self.km
 
@@ -143,15 +146,36 @@ class WarmEngine(NBClientEngine):
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                 stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
-        client = PapermillNotebookClient(nb_man, kernel_name=kernel_name, log_output=log_output,
-                                         stdout_file=stdout_file, stderr_file=stderr_file,
-                                         startup_timeout=start_timeout, timeout=execution_timeout,
-                                         **{k: v for k, v in kwargs.items() if k not in ("input_path", "timeout")})
+                                 stderr_file=None, start_timeout=60, execution_timeout=None, reset_code="",
+                                 **kwargs):
+        client = _ResetFirstClient(nb_man, reset_code=reset_code, kernel_name=kernel_name, log_output=log_output,
+                                   stdout_file=stdout_file, stderr_file=stderr_file, startup_timeout=start_timeout,
+                                   timeout=execution_timeout,
+                                   **{k: v for k, v in kwargs.items() if k not in ("input_path", "timeout")})
         try:
             return client.execute()
         finally:
             _close_channels(client)
+
+
+class _ResetFirstClient(PapermillNotebookClient):
+    """papermill's client that resets the warm kernel before the first cell, on the same connection.
+
+    The reset runs silently (no output, no execution count, no history), so the executed notebook is
+    the same as on a fresh kernel; a separate client for it would cost a connection and handshake.
+    """
+
+    def __init__(self, nb_man, reset_code="", **kwargs):
+        super().__init__(nb_man, **kwargs)
+        self.reset_code = reset_code
+
+    def papermill_execute_cells(self):
+        if self.reset_code:
+            reply = self.wait_for_reply(self.kc.execute(self.reset_code, silent=True, store_history=False))
+            if reply is None or reply["content"]["status"] != "ok":
+                content = (reply or {}).get("content", {})
+                raise RuntimeError(f"the warm kernel could not be reset: {content.get('ename')}: {content.get('evalue')}")
+        super().papermill_execute_cells()
 
 
 papermill_engines.register(ENGINE, WarmEngine)
