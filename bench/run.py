@@ -6,7 +6,8 @@
    ``upr-lab batch --workers 2`` for the same 6 States x 3 analyses, cold (new cache, new outputs);
 2. a full batch of every State under review, cold, and a no-op rerun of it;
 3. loading the exports from the Parquet cache against parsing them;
-4. peak resident memory of each kernel (the workers) during the full batch (or the 6-State one).
+4. peak resident memory of each kernel the batch starts (its workers), during the full batch (or the
+   6-State one); kernels of other processes on the machine are not counted.
 
 Wall-clock times on a shared machine are noisy: compare the ratios, which are measured together.
 """
@@ -29,9 +30,14 @@ COUNTRIES = ("NOR", "KEN", "BRA", "IND", "POL", "USA")
 ANALYSES = ("compliance_trends", "civil_society", "regional_comparison")
 
 
-def timed(command, env):
+def timed(command, env, memory=None):
+    """Seconds ``command`` takes; ``memory`` (a ``KernelMemory``) samples the kernels it starts."""
     started = time.perf_counter()
-    subprocess.run(command, check=True, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if memory is not None:
+        memory.root = process.pid
+    if process.wait() != 0:
+        raise subprocess.CalledProcessError(process.returncode, command)
     return time.perf_counter() - started
 
 
@@ -49,24 +55,28 @@ def naive_loop(data, out, env):
     return time.perf_counter() - started
 
 
-def batch(data, out, env, countries=None, force=False):
+def batch(data, out, env, countries=None, force=False, memory=None):
     which = ["--all"] if countries is None else ["--countries", ",".join(countries)]
     command = [BIN / "upr-lab", "batch", *which, "--data", str(data), "--out", str(out), "--workers", "2"]
-    return timed(command + (["--force"] if force else []), env)
+    return timed(command + (["--force"] if force else []), env, memory)
 
 
 class KernelMemory:
-    """Samples the resident memory of every kernel process on this machine while a batch runs."""
+    """Samples the resident memory of the kernels started by one process (``root``) while it runs."""
 
     def __init__(self):
-        self.peaks, self._stop = {}, threading.Event()
+        self.peaks, self.root, self._stop = {}, None, threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self):
         while not self._stop.wait(0.25):
-            for process in psutil.process_iter(["pid", "cmdline"]):
+            try:
+                children = psutil.Process(self.root).children(recursive=True) if self.root else []
+            except psutil.Error:
+                continue
+            for process in children:
                 try:
-                    if "ipykernel_launcher" in " ".join(process.info["cmdline"] or []):
+                    if "ipykernel_launcher" in " ".join(process.cmdline()):
                         rss = process.memory_info().rss
                         self.peaks[process.pid] = max(self.peaks.get(process.pid, 0), rss)
                 except psutil.Error:
@@ -110,14 +120,14 @@ def main():
         env = {**os.environ, "UPR_LAB_CACHE": str(scratch / "cache")}
         naive = naive_loop(data, scratch / "naive", {**os.environ, "UPR_LAB_CACHE": "off"})
         with KernelMemory() as memory:
-            six = batch(data, scratch / "six", env, COUNTRIES)
+            six = batch(data, scratch / "six", env, COUNTRIES, memory=memory)
         rows += [(f"naive papermill loop (no cache), {len(COUNTRIES)} States x 3 analyses", f"{naive:.1f} s", ""),
                  ("upr-lab batch --workers 2, same runs, cold", f"{six:.1f} s",
                   f"{six / naive:.2f} x naive (target <= 0.25)")]
         if not args.skip_full:
             env = {**os.environ, "UPR_LAB_CACHE": str(scratch / "cache-full")}
             with KernelMemory() as memory:
-                full = batch(data, scratch / "full", env)
+                full = batch(data, scratch / "full", env, memory=memory)
             noop = batch(data, scratch / "full", env)
             runs = len(list((scratch / "full").glob("*/*/manifest.json")))
             rows += [(f"full batch, {runs} runs, cold", f"{full / 60:.1f} min", f"{full / runs:.2f} s per run (target < 10 min)"),
