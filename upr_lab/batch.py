@@ -80,7 +80,7 @@ class _progress:
 
     def __call__(self, result):
         self.counts["skipped" if result.skipped else "done" if result.status == "ok" else "failed"] += 1
-        self.bar.set_postfix(self.counts)
+        self.bar.set_postfix(self.counts, refresh=False)  # shown with the bar's own update, not one step ahead
         self.bar.update(1)
 
     def __exit__(self, *exc):
