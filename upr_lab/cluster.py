@@ -6,27 +6,38 @@ so a cluster writes the same files as a local batch. Workers must see the same f
 installed. When the batch ends, the workers' kernels are shut down.
 """
 
+import asyncio
 import dataclasses
+import secrets
 import threading
+import time
 
 from . import interrupt
-from .exceptions import RunError
+from .exceptions import RunError, RunInterrupted
 
 _kernels = None  # the KernelPool of this worker process
 _kernels_lock = threading.Lock()
+_running = 0  # upr-lab runs executing in this worker process
+_stopped_batches = set()  # batches interrupted by their client: their late tasks do not start
+STOP_TIMEOUT_S = 60
 
 
 def run_on_cluster(jobs, scheduler):
-    """Execute ``jobs`` on the cluster at ``scheduler``; yields (job, result) as runs finish."""
+    """Execute ``jobs`` on the cluster at ``scheduler``; yields (job, result) as runs finish.
+
+    If the batch is interrupted, its tasks are cancelled, the workers' kernels killed, and the call
+    returns once the runs under way on the workers have ended (and removed their scratch folders).
+    """
     from distributed import Client, as_completed
 
     try:
         client = Client(scheduler, timeout="20s")
     except OSError as exc:
         raise RunError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    batch = secrets.token_hex(8)
     with client:
         located = [dataclasses.replace(job, destination=job.destination.resolve()) for job in jobs]
-        futures = {client.submit(_execute_on_worker, job, pure=False, key=_task_key(job)): original
+        futures = {client.submit(_execute_on_worker, job, batch, pure=False, key=_task_key(job)): original
                    for job, original in zip(located, jobs)}
         try:
             for future in as_completed(futures):
@@ -36,7 +47,7 @@ def run_on_cluster(jobs, scheduler):
         except BaseException:  # interrupted: runs under way end at once and leave nothing behind
             with interrupt.deferred():
                 client.cancel(list(futures))
-                client.run(_stop_kernels)
+                client.run(_stop_batch, batch)
             raise
         finally:
             with interrupt.deferred():
@@ -47,20 +58,32 @@ def _task_key(job):
     return f"upr-lab-{job.country}-{job.analysis}-{id(job)}"
 
 
-def _execute_on_worker(job):
-    global _kernels
+def _execute_on_worker(job, batch):
+    global _kernels, _running
     from . import runner, warm
 
     with _kernels_lock:
+        if batch in _stopped_batches:
+            raise RunInterrupted("the batch was stopped before this run started")
         if _kernels is None:
             _kernels = warm.KernelPool()
-    return runner.execute_job(job, _kernels.for_this_thread())
+        kernels, _running = _kernels, _running + 1
+    try:
+        return runner.execute_job(job, kernels.for_this_thread())
+    finally:
+        with _kernels_lock:
+            _running -= 1
 
 
-def _stop_kernels():
+async def _stop_batch(batch):
+    """Kill this worker's kernels, refuse the batch's late tasks, and wait for its runs under way to end."""
     with _kernels_lock:
+        _stopped_batches.add(batch)
         if _kernels is not None:
             _kernels.stop()
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    while _running and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
 
 
 def _shut_down_kernels():
