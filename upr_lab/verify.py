@@ -9,13 +9,14 @@ cell outputs. Different package versions are reported as notes: they may, but ne
 import json
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import compare, params, provenance
+from . import compare, interrupt, params, provenance
 from .countries import check_iso3
 from .dataset import sha256
-from .exceptions import UprLabError
+from .exceptions import RunInterrupted, UprLabError
 from .params import ANALYSES, notebook_path
 from .runner import execute_recorded, scratch_folder
 
@@ -58,7 +59,20 @@ def verify(paths):
     every shared result computed again, so a verified run does not rest on anything cached.
     """
     os.environ["UPR_LAB_CACHE"] = "off"
-    return [verify_run(run) for run in find_runs(paths)]
+    runs, done = find_runs(paths), []
+    # re-executions go on in a worker thread: in the main thread nbclient would take over Ctrl-C
+    with interrupt.on_signals() as stopping, ThreadPoolExecutor(1) as pool:
+        try:
+            for run in runs:
+                done.append(pool.submit(verify_run, run).result())
+        except BaseException:
+            if not stopping.requested:
+                raise
+            with interrupt.deferred():
+                pool.shutdown(wait=True, cancel_futures=True)  # the run under way removes its scratch folder
+            raise RunInterrupted(f"{stopping.name}: verify stopped; {len(done)} of {len(runs)} runs checked, "
+                                 "nothing written", stopping.exit_status) from None
+    return done
 
 
 def verify_run(run):
