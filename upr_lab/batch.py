@@ -6,6 +6,7 @@ through ``runner.execute_job``, so a batch gives the same files wherever it runs
 """
 
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -36,6 +37,7 @@ def run_batch(countries=None, analyses=ANALYSES, data="demo", participation=None
     done = {id(job): runner.RunResult(job.analysis, job.country, job.destination, "ok", skipped=True,
                                       reason="unchanged since its last successful run")
             for job in jobs if not reasons[id(job)]}
+    started = time.time()
     with _progress(len(jobs), len(jobs) - len(todo)) as progress, interrupt.on_signals() as stopping:
         execute = _on_cluster(scheduler) if scheduler else _on_warm_kernels(workers or default_workers())
         try:
@@ -47,7 +49,7 @@ def run_batch(countries=None, analyses=ANALYSES, data="demo", participation=None
             if not stopping.requested:
                 raise
             with interrupt.deferred():
-                results = [done.get(id(job)) or _interrupted(job) for job in jobs]
+                results = [done.get(id(job)) or _after_stop(job, started) for job in jobs]
                 write_index(results, out, data)
             raise _stopped(results, out, stopping) from None
     results = [done[id(job)] for job in jobs]
@@ -55,7 +57,13 @@ def run_batch(countries=None, analyses=ANALYSES, data="demo", participation=None
     return results
 
 
-def _interrupted(job):
+def _after_stop(job, started):
+    """An unfinished run as the stop left it: interrupted, or complete if it finished as the batch stopped
+    (a worker can move a run into place before its result reaches this process)."""
+    manifest = job.destination / "manifest.json"
+    if manifest.exists() and manifest.stat().st_mtime >= started and reason_to_run(job) is None:
+        return runner.RunResult(job.analysis, job.country, job.destination, "ok",
+                                reason="completed as the batch was being stopped")
     return runner.RunResult(job.analysis, job.country, job.destination, "interrupted",
                             reason="the batch was stopped before this run finished")
 
