@@ -153,16 +153,25 @@ def group_ranking(ranking, title, synthetic):
     return figure
 
 
-def civil_society_reception(table, title, synthetic):
-    """Share supported of recommendations on civil society / defenders against all the others."""
+def _acceptance_bars(table, title, synthetic):
+    """Bars of ``acceptance_rate`` with their intervals, one per row that has a rate:
+    ``(figure, axes, rows drawn, bar positions)``, or None when no row has one."""
     table = table.dropna(subset=["acceptance_rate"])
     if table.empty:
         return None
     figure, axes = _figure(title, synthetic)
     positions = np.arange(len(table))
     rate = table["acceptance_rate"].to_numpy(float)
-    errors = _error_bars(table, rate)
-    axes.bar(positions, rate, yerr=errors, capsize=4, color=COLOURS["group"])
+    axes.bar(positions, rate, yerr=_error_bars(table, rate), capsize=4, color=COLOURS["group"])
+    return figure, axes, table, positions
+
+
+def civil_society_reception(table, title, synthetic):
+    """Share supported of recommendations on civil society / defenders against all the others."""
+    drawn = _acceptance_bars(table, title, synthetic)
+    if drawn is None:
+        return None
+    figure, axes, table, positions = drawn
     axes.set_xticks(positions, [f"{t}\n(n={n})" for t, n in zip(table["topic"], table["n_recommendations"])],
                     fontsize=8)
     _percent_axis(axes.yaxis, axes.set_ylim)
@@ -183,13 +192,10 @@ def acceptance_by_category(table, title, synthetic, overall=None, source=None):
     ``table`` has ``category, label, n_recommendations, acceptance_rate, ci_low, ci_high`` (as
     ``published.acceptance_by_category``); ``source`` is printed under the figure.
     """
-    table = table.dropna(subset=["acceptance_rate"])
-    if table.empty:
+    drawn = _acceptance_bars(table, title, synthetic)
+    if drawn is None:
         return None
-    figure, axes = _figure(title, synthetic)
-    positions = np.arange(len(table))
-    rate = table["acceptance_rate"].to_numpy(float)
-    axes.bar(positions, rate, yerr=_error_bars(table, rate), capsize=4, color=COLOURS["group"])
+    figure, axes, table, positions = drawn
     if overall is not None:
         axes.axhline(overall, color=COLOURS["country"], lw=1, ls=":", label=f"all categories ({overall:.1%})")
         axes.legend(frameon=False, loc="upper right")

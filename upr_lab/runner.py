@@ -123,7 +123,7 @@ def _execute_in_scratch(job, warm):
 def _remove_stale_scratch(job):
     """Scratch folders of this run left by a process that was killed (the caller holds the run's lock)."""
     for stale in job.destination.parent.glob(f".{job.analysis}.*"):
-        if stale.is_dir() and not stale.name.endswith(".lock"):
+        if stale.is_dir():  # the run's lock file, beside them, is a file
             shutil.rmtree(stale, ignore_errors=True)
 
 
