@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "upr-lab needs Python 3.11 or newer"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e .
-	$(PY) -c "from upr_lab.kernel import ensure; ensure()"
+	$(PY) -c "from upr_lab.runs.kernel import ensure; ensure()"
 	touch $(STAMP)
 
 demo: setup

@@ -10,9 +10,9 @@ test frame is always a valid canonical table.
 
 import pandas as pd
 
-from upr_lab.calendar import CYCLE_FIRST_SESSIONS, year_of
-from upr_lab.countries import states
-from upr_lab.schema import (PARTICIPATION, PARTICIPATION_COLUMNS, RECOMMENDATION_COLUMNS,
+from upr_lab.sources.calendar import CYCLE_FIRST_SESSIONS, year_of
+from upr_lab.sources.countries import states
+from upr_lab.sources.schema import (PARTICIPATION, PARTICIPATION_COLUMNS, RECOMMENDATION_COLUMNS,
                             RECOMMENDATIONS, validate)
 
 STR_COLUMNS = ["rec_id", "sur_iso3", "sur_name", "sur_group", "recommender_iso3",

@@ -19,7 +19,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from upr_lab import canonical, cli, load
+from upr_lab import cli, load
+from upr_lab.sources.formats import canonical
 
 try:
     from .independent import count_exports

@@ -6,7 +6,8 @@ import warnings
 import pandas as pd
 import pytest
 
-from upr_lab import cache, dataset, provenance
+from upr_lab import version
+from upr_lab.sources import cache, dataset
 
 
 @pytest.fixture
@@ -68,7 +69,7 @@ def test_a_parse_by_other_upr_lab_code_is_never_read(monkeypatch):
     (e.g. exact repeats kept, then dropped) is never served after it."""
     files = [{"name": "a.csv", "sha256": "1" * 64}]
     base = cache.key(files)
-    monkeypatch.setattr(provenance, "source_digest", lambda: "0" * 64)
+    monkeypatch.setattr(version, "source_digest", lambda: "0" * 64)
     assert cache.key(files) != base
 
 

@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import nbformat  # noqa: E402
 from matplotlib import pyplot  # noqa: E402
 
-from upr_lab import compare  # noqa: E402
+from upr_lab.review import compare  # noqa: E402
 
 
 def write_json(path, data):

@@ -4,8 +4,8 @@ import collections
 
 import pytest
 
-from upr_lab.calendar import cycle_of, sessions_of, year_of
-from upr_lab.countries import CountryResolver, check_iso3, member_states
+from upr_lab.sources.calendar import cycle_of, sessions_of, year_of
+from upr_lab.sources.countries import CountryResolver, check_iso3, member_states
 from upr_lab.exceptions import UnknownCountryError
 
 

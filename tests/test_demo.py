@@ -6,9 +6,10 @@ import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
-from upr_lab import demo, schema
-from upr_lab.calendar import sessions_of
-from upr_lab.countries import member_states
+from upr_lab.sources import schema
+from upr_lab.sources.formats import synthetic
+from upr_lab.sources.calendar import sessions_of
+from upr_lab.sources.countries import member_states
 
 GROUP_COLUMNS = {"Africa": "group_africa", "Asia-Pacific": "group_asia_pacific", "EEG": "group_eeg",
                  "GRULAC": "group_grulac", "WEOG": "group_weog"}
@@ -21,7 +22,7 @@ ACCEPTANCE_FORMULA = ("supported ~ 0 + " + " + ".join(GROUP_COLUMNS.values())
 
 @pytest.fixture(scope="module")
 def data():
-    return demo.generate()
+    return synthetic.generate()
 
 
 def model_frame(data):
@@ -56,13 +57,13 @@ def fit_acceptance(data):
 
 
 def implementation_truth():
-    truth = dict(demo.TRUE_EFFECTS["implementation"])
+    truth = dict(synthetic.TRUE_EFFECTS["implementation"])
     truth["Intercept"] = truth.pop("intercept")
     return truth
 
 
 def acceptance_truth():
-    effects = demo.TRUE_EFFECTS["acceptance"]
+    effects = synthetic.TRUE_EFFECTS["acceptance"]
     truth = {GROUP_COLUMNS[g]: v for g, v in effects["intercept"].items()}
     truth.update({f"category_{c}": v for c, v in effects["action_category"].items() if c != 4})
     truth.update(cycle=effects["cycle"],
@@ -143,7 +144,7 @@ def test_review_sizes_grow_over_cycles_and_stay_bounded(data):
 def test_categories_responses_and_recommenders_have_a_realistic_mix(data):
     recs = data.recommendations
     shares = recs["action_category"].value_counts(normalize=True).sort_index().to_numpy(dtype=float)
-    assert np.allclose(shares, demo.CATEGORY_SHARES, atol=0.01)
+    assert np.allclose(shares, synthetic.CATEGORY_SHARES, atol=0.01)
     assert 0.005 < (recs["response"] == "other").mean() < 0.02
     assert recs["recommender_group"].value_counts().index[0] == "WEOG"
 
@@ -160,13 +161,13 @@ def test_implementation_only_for_supported_recommendations_of_assessed_cycles(da
 # -- determinism --------------------------------------------------------------------------------
 
 def test_same_seed_gives_identical_tables(data):
-    again = demo.generate()
+    again = synthetic.generate()
     pd.testing.assert_frame_equal(data.recommendations, again.recommendations)
     pd.testing.assert_frame_equal(data.participation, again.participation)
 
 
 def test_different_seed_gives_different_data(data):
-    other = demo.generate(demo.DEFAULT_SEED + 1)
+    other = synthetic.generate(synthetic.DEFAULT_SEED + 1)
     assert not data.participation.equals(other.participation)
     assert not data.recommendations.equals(other.recommendations)
     head = slice(0, 1000)
@@ -175,9 +176,9 @@ def test_different_seed_gives_different_data(data):
 
 
 def test_true_effects_are_exposed_but_not_shared(data):
-    assert data.true_effects == demo.TRUE_EFFECTS
+    assert data.true_effects == synthetic.TRUE_EFFECTS
     data.true_effects["implementation"]["cycle"] = 99
-    assert demo.TRUE_EFFECTS["implementation"]["cycle"] == 0.25
+    assert synthetic.TRUE_EFFECTS["implementation"]["cycle"] == 0.25
     data.true_effects["implementation"]["cycle"] = 0.25
 
 
@@ -197,7 +198,7 @@ def test_acceptance_glm_recovers_the_planted_effects(data):
 def test_confidence_intervals_cover_near_the_nominal_rate_across_seeds():
     covered = []
     for seed in range(1, 9):
-        generated = demo.generate(seed)
+        generated = synthetic.generate(seed)
         for result, truth in ((fit_implementation(generated), implementation_truth()),
                               (fit_acceptance(generated), acceptance_truth())):
             misses = uncovered(result, truth)

@@ -19,10 +19,11 @@ import psutil
 import pytest
 
 from test_cli import ROOT, UPR_LAB, read_json, upr_lab
-from upr_lab import canonical, params, preflight, runner
-from upr_lab.dataset import load
+from upr_lab.runs import job, params, preflight
+from upr_lab.sources.formats import canonical
+from upr_lab.sources.dataset import load
 from upr_lab.exceptions import ParameterError, UnknownCountryError
-from upr_lab.htmlreport import index_page
+from upr_lab.reports.htmlreport import index_page
 
 pytestmark = pytest.mark.slow
 COUNTRIES = "NOR,KEN,BRA"
@@ -262,14 +263,14 @@ def test_parameters_reach_the_notebook_as_values_never_as_code():
 ])
 def test_no_run_folder_outside_the_outputs_folder(tmp_path, country, analysis, error):
     with pytest.raises(error):
-        runner.prepare(analysis, country, out=tmp_path)
+        job.prepare(analysis, country, out=tmp_path)
     with pytest.raises(error):
         preflight.check_batch([country], [analysis], "demo", out=tmp_path)
     assert not any(tmp_path.iterdir())
 
 
 def test_verify_refuses_a_manifest_that_points_outside_its_run(tmp_path):
-    from upr_lab.verify import verify_run
+    from upr_lab.review.verify import verify_run
 
     folder = tmp_path / "NOR" / "compliance_trends"
     folder.mkdir(parents=True)

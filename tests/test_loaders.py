@@ -3,8 +3,9 @@
 import pandas as pd
 import pytest
 
-from upr_lab import canonical, load, metrics
-from upr_lab.countries import CountryResolver
+from upr_lab import load, metrics
+from upr_lab.sources.formats import canonical
+from upr_lab.sources.countries import CountryResolver
 from upr_lab.exceptions import DataError
 
 try:
@@ -55,7 +56,7 @@ def test_exact_duplicates_are_warned_about(upr_info_dir):
 
 
 def test_every_file_is_recorded_with_its_hash_and_encoding(real_data, upr_info_dir):
-    from upr_lab.dataset import sha256
+    from upr_lab.sources.dataset import sha256
 
     files = {f["name"]: f for f in real_data.source["files"]}
     assert set(files) == set(EXPORTS) | {"voluntary.csv"}

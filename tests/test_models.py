@@ -10,7 +10,7 @@ import pytest
 import statsmodels.api as sm
 
 from upr_lab import models
-from upr_lab.countries import states
+from upr_lab.sources.countries import states
 from upr_lab.exceptions import DataError, ParameterError
 
 try:

@@ -7,7 +7,7 @@ import pytest
 from frames import make_recs, repeat
 
 from upr_lab import published
-from upr_lab.published import PublishedFigure, PublishedFigureMismatch
+from upr_lab.review.published import PublishedFigure, PublishedFigureMismatch
 
 
 def _by_category(counts, response="supported", **row):

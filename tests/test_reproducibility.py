@@ -11,8 +11,8 @@ import nbformat
 import pytest
 
 from test_cli import ROOT, read_json, upr_lab
-from upr_lab import compare
-from upr_lab.verify import find_runs
+from upr_lab.review import compare
+from upr_lab.review.verify import find_runs
 
 pytestmark = pytest.mark.slow
 ANALYSES = ("compliance_trends", "civil_society", "regional_comparison")

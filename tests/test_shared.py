@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from upr_lab import load, metrics, models, shared
+from upr_lab import load, metrics, models
+from upr_lab.stats import shared
 
 
 @pytest.fixture

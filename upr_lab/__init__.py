@@ -1,7 +1,31 @@
-"""upr-lab: a reproducible research workbench for the UN Universal Periodic Review."""
+"""upr-lab: a reproducible research workbench for the UN Universal Periodic Review.
 
-__version__ = "0.1.0"
+The public API, for notebooks and scripts (each name is imported when first used, so that the
+``upr-lab`` command starts quickly)::
 
-from .dataset import UprData, load  # noqa: E402
+    from upr_lab import load, open_analysis, metrics, models, plots
 
-__all__ = ["UprData", "load", "__version__"]
+Subpackages, lowest layer first: ``sources`` (files to canonical tables), ``stats`` (metrics, models,
+planted-effect validation), ``reports`` (what a notebook and a reader see), ``runs`` (parameters,
+running notebooks, batches) and ``review`` (verify, compare, published figures).
+"""
+
+from ._lazy import lazy_names
+from .version import __version__
+
+PUBLIC = {
+    "load": ".sources.dataset:load",
+    "UprData": ".sources.dataset:UprData",
+    "open_analysis": ".reports.analysis:open_analysis",
+    "Analysis": ".reports.analysis:Analysis",
+    "metrics": ".stats.metrics",
+    "models": ".stats.models",
+    "plots": ".reports.plots",
+    "validation": ".stats.validation",
+    "published": ".review.published",
+    "run": ".runs.runner:run",
+    "run_batch": ".runs.batch:run_batch",
+    "verify": ".review.verify:verify",
+}
+__all__ = ["__version__", *PUBLIC]
+__getattr__, __dir__ = lazy_names(__name__, PUBLIC)

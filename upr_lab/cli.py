@@ -5,9 +5,9 @@ import json
 import sys
 import warnings
 
-from . import __version__
 from .exceptions import RunInterrupted, UprLabError
-from .params import ANALYSES
+from .runs.params import ANALYSES
+from .version import __version__
 
 
 def main(argv=None):
@@ -82,15 +82,15 @@ def _run_options(p):
 
 
 def _data_info(args):
-    from .dataset import load
-    from .info import describe, render
+    from .sources.dataset import load
+    from .sources.info import describe, render
 
     summary = describe(load(args.data, participation=args.participation))
     print(json.dumps(summary, indent=2) if args.json else render(summary))
 
 
 def _run(args):
-    from .runner import run
+    from .runs.runner import run
 
     result = run(args.analysis, args.country, args.data, args.participation, args.params, args.out)
     print(f"{result.status}: {result.path}" + (f" ({result.error})" if result.error else ""))
@@ -98,7 +98,7 @@ def _run(args):
 
 
 def _batch(args):
-    from .batch import run_batch, summary_lines
+    from .runs.batch import run_batch, summary_lines
 
     countries = None if args.all else [c.strip() for c in args.countries.split(",") if c.strip()]
     analyses = [a.strip() for a in args.analyses.split(",") if a.strip()]
@@ -109,7 +109,7 @@ def _batch(args):
 
 
 def _verify(args):
-    from .verify import render, verify
+    from .review.verify import render, verify
 
     results = verify(args.paths)
     print(render(results))
@@ -117,7 +117,7 @@ def _verify(args):
 
 
 def _lab(args):
-    from .lab import launch
+    from .runs.lab import launch
 
     return launch(args.lab_args)
 

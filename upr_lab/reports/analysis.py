@@ -13,9 +13,13 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML, Image, display
 
-from . import __version__, metrics, plots, provenance, shared
-from .countries import check_iso3, check_present, states
-from .dataset import listing_digest, load
+from upr_lab.files import dump_json
+from upr_lab.sources.countries import check_iso3, check_present, states
+from upr_lab.sources.dataset import listing_digest, load
+from upr_lab.stats import metrics, shared
+from upr_lab.version import __version__
+
+from . import plots
 
 
 def open_analysis(analysis, country, data="demo", out_dir=".", participation=None):
@@ -86,7 +90,7 @@ class Analysis:
         result = {"country": self.country, "analysis": self.name, "data_source": self.source_record(),
                   "n_recommendations": core["n_recommendations"], "acceptance_rate": core["acceptance_rate"],
                   "acceptance_ci": core["acceptance_ci"], "by_cycle": core["by_cycle"], **(extra or {})}
-        provenance.dump_json(_json_safe(result), self.out_dir / "metrics.json")
+        dump_json(_json_safe(result), self.out_dir / "metrics.json")
         return result
 
     def source_record(self):

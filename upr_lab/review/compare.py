@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-VOLATILE = Path(__file__).resolve().parent / "data" / "volatile.cfg"
+VOLATILE = Path(__file__).resolve().parents[1] / "data" / "volatile.cfg"
 MAX_SHOWN = 10  # differences listed per file before "... and N more"
 
 

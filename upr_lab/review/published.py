@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import metrics
-from .analysis import html_table  # noqa: F401  (the validation notebook shows its tables with it)
+from upr_lab.stats import metrics
+from upr_lab.reports.analysis import html_table  # noqa: F401  (the validation notebook shows its tables with it)
 
 
 class PublishedFigureMismatch(AssertionError):

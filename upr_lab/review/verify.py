@@ -13,12 +13,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import compare, interrupt, params, provenance
-from .countries import check_iso3
-from .dataset import sha256
-from .exceptions import RunInterrupted, UprLabError
-from .params import ANALYSES, notebook_path
-from .runner import execute_recorded, scratch_folder
+from upr_lab.exceptions import RunInterrupted, UprLabError
+from upr_lab.runs import interrupt, params, provenance
+from upr_lab.runs.params import ANALYSES, notebook_path
+from upr_lab.runs.runner import execute_recorded, scratch_folder
+from upr_lab.sources.countries import check_iso3
+from upr_lab.sources.dataset import sha256
+
+from . import compare
 
 
 @dataclass

@@ -12,8 +12,11 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from . import htmlreport, interrupt, preflight, provenance, runner
-from .exceptions import RunInterrupted
+from upr_lab.exceptions import RunInterrupted
+from upr_lab.files import json_text, write_atomic
+from upr_lab.reports import htmlreport
+
+from . import interrupt, preflight, runner
 from .incremental import reason_to_run
 from .params import ANALYSES
 
@@ -152,6 +155,6 @@ def write_index(results, out, data):
     summary = {"data": str(data), "n_runs": len(runs), "n_ok": count("ok"), "n_failed": count("failed"),
                "n_interrupted": count("interrupted"), "n_skipped": sum(r["skipped"] for r in runs), "runs": runs}
     out.mkdir(parents=True, exist_ok=True)
-    provenance.write_atomic(out / "batch.json", provenance.json_text(summary))
-    provenance.write_atomic(out / "index.html", htmlreport.index_page(runs, data))
+    write_atomic(out / "batch.json", json_text(summary))
+    write_atomic(out / "index.html", htmlreport.index_page(runs, data))
     return summary

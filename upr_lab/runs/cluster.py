@@ -12,8 +12,9 @@ import secrets
 import threading
 import time
 
+from upr_lab.exceptions import RunError, RunInterrupted
+
 from . import interrupt
-from .exceptions import RunError, RunInterrupted
 
 _kernels = None  # the KernelPool of this worker process
 _kernels_lock = threading.Lock()

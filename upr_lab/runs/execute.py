@@ -11,7 +11,9 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from . import htmlreport, kernel, params
+from upr_lab.reports import htmlreport
+
+from . import kernel, params
 
 TIMING_KEYS = ("start_time", "end_time", "duration")  # papermill's timing, in notebook and cell metadata
 INJECTED_CELL_ID = "injected-parameters"  # papermill gives this cell a random id on every run

@@ -6,8 +6,9 @@ input file contents, upr-lab version and source) equals the key the run would ha
 
 import json
 
+from upr_lab.sources.dataset import sha256
+
 from . import provenance
-from .dataset import sha256
 from .params import notebook_path
 
 

@@ -6,12 +6,12 @@ import functools
 import json
 from pathlib import Path
 
-from .exceptions import ParameterError
-from .yamlfile import read_mapping
+from upr_lab.exceptions import ParameterError
+from upr_lab.yamlfile import read_mapping
 
 ANALYSES = ("compliance_trends", "civil_society", "regional_comparison")
 PATH_PARAMETERS = ("data", "participation")  # parameters naming input files
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 PARAMS_DIR = Path("params")
 EXPECTED = "a mapping of parameter names to values (e.g. alpha: 0.05)"
 RANGES = {"alpha": (0, 1)}  # open intervals of numeric parameters

@@ -10,12 +10,15 @@ import os
 import warnings
 from pathlib import Path
 
-from . import dataset, params, runner
-from .countries import check_iso3
+from upr_lab.sources import dataset
+from upr_lab.sources.countries import check_iso3
+
+from . import params
+from .job import prepare
 
 
 def check_run(analysis, country, data="demo", participation=None, params_file=None, out="outputs", parameters=None):
-    """The prepared ``runner.Job`` of one run, once its parameters, inputs and State have been checked.
+    """The prepared ``job.Job`` of one run, once its parameters, inputs and State have been checked.
 
     Warnings from reading the data (e.g. exact repeats dropped) are shown here, once.
     """
@@ -35,7 +38,7 @@ def _checked(countries, analyses, data, participation, params_file, out, paramet
         with warnings.catch_warnings():  # shown once, when check_inputs reads the data again
             warnings.simplefilter("ignore")
             codes = sorted(set(dataset.load(data).recommendations["sur_iso3"]))
-    jobs = [runner.prepare(a, c, data, participation, params_file, out, parameters) for c in codes for a in analyses]
+    jobs = [prepare(a, c, data, participation, params_file, out, parameters) for c in codes for a in analyses]
     check_inputs(jobs, {"data": data, "participation": participation})
     return jobs
 

@@ -3,18 +3,14 @@
 import functools
 import hashlib
 import json
-import os
 import platform
-import threading
 from importlib import metadata
-from pathlib import Path
+
+from upr_lab.version import source_digest
 
 from .params import PATH_PARAMETERS
 
 KEY_PACKAGES = ("upr-lab", "pandas", "numpy", "statsmodels", "matplotlib", "papermill", "pyarrow", "pandera")
-
-
-PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def versions():
@@ -32,16 +28,6 @@ def _versions():  # asked once per run of a batch: the installed packages do not
             found[name] = None
     found["upr-lab-source"] = source_digest()
     return found
-
-
-@functools.cache
-def source_digest():
-    """SHA-256 over upr-lab's modules and data files: changes with the code even when the version does not."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in (".py", ".csv", ".cfg")
-                       and "__pycache__" not in p.parts):
-        digest.update(f"{path.relative_to(PACKAGE_DIR).as_posix()}\0".encode() + path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def run_key(notebook_sha256, parameters, inputs, package=None):
@@ -66,23 +52,3 @@ def result_parameters(parameters):
 def input_contents(inputs):
     """Input files as they count for a result: role and SHA-256, in a stable order."""
     return sorted((i.get("role"), i.get("sha256")) for i in inputs)
-
-
-def dump_json(data, path):
-    """Write JSON with a stable layout (keys in the order given, UTF-8, trailing newline)."""
-    path.write_text(json_text(data), encoding="utf-8")
-    return path
-
-
-def json_text(data):
-    """JSON text with a stable layout: keys in the order given, UTF-8, indented, a trailing newline."""
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-
-
-def write_atomic(path, text):
-    """Replace ``path`` by ``text`` in one rename: a reader (or a concurrent batch) sees the old or the new file."""
-    path = Path(path)
-    scratch = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    scratch.write_text(text, encoding="utf-8")
-    os.replace(scratch, path)
-    return path

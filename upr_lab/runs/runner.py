@@ -1,6 +1,6 @@
 """Running one analysis for one State under review: papermill into OUT/<ISO3>/<ANALYSIS>/.
 
-A run is prepared (``prepare``: parameters resolved, input paths made relative to the run folder),
+A run is prepared (``job.prepare``: parameters resolved, input paths made relative to the run folder),
 then executed (``execute_job``) in a scratch folder beside its destination and moved into place
 whole, so a destination folder is always either a complete run or a failed run marked ``failed``.
 The scratch folder sits at the same depth as the destination, so relative input paths stay valid.
@@ -15,13 +15,15 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
+from upr_lab.exceptions import RunInterrupted
+from upr_lab.files import dump_json
+from upr_lab.sources.dataset import sha256
+
 from . import interrupt, params as params_mod, provenance
-from .countries import check_iso3
-from .dataset import sha256, source_files
-from .exceptions import RunInterrupted
 from .incremental import reason_to_run
+from .job import input_files
 from .locks import run_lock
-from .params import PATH_PARAMETERS
+from .preflight import check_run
 
 
 @dataclass
@@ -36,43 +38,12 @@ class RunResult:
     reason: str = ""  # why it ran again, or why it was skipped
 
 
-@dataclass
-class Job:
-    """One prepared run: the analysis, the State under review, where it goes, its exact parameters."""
-
-    analysis: str
-    country: str
-    destination: Path
-    parameters: dict  # as injected; input paths relative to the run folder
-
-    def inputs(self):
-        return input_files(self.parameters, self.destination)
-
-    def run_key(self):
-        notebook_sha = sha256(params_mod.notebook_path(self.analysis))
-        return provenance.run_key(notebook_sha, self.parameters, self.inputs())
-
-
-def prepare(analysis, country, data="demo", participation=None, params_file=None, out="outputs", parameters=None):
-    """Resolve the parameters of one run (defaults, YAML layers, explicit values) into a ``Job``."""
-    country = check_iso3(country)
-    given = {**(parameters or {}), "country": country, "data": str(data)}
-    if participation is not None:
-        given["participation"] = str(participation)
-    values = params_mod.resolve(analysis, country, given, params_file)
-    destination = Path(out) / country / analysis
-    effective = located({**params_mod.declared(analysis), **values}, destination)
-    effective.pop("out_dir", None)  # always "." (the run folder): not a parameter of the result
-    return Job(analysis, country, destination, dict(sorted(effective.items())))
-
-
 def run(analysis, country, data="demo", participation=None, params_file=None, out="outputs", parameters=None):
     """Execute one analysis notebook for one State under review, on its own kernel, and write its folder.
 
     Ctrl-C or SIGTERM stops it with ``RunInterrupted``, its kernel shut down and its folder as it was.
     """
-    from .preflight import check_run
-    from .warm import KernelPool
+    from .warm import KernelPool  # papermill and nbclient: imported only when a notebook runs
 
     job = check_run(analysis, country, data, participation, params_file, out, parameters)
     # the run goes on in a worker thread, as in a batch: in the main thread nbclient would take over
@@ -134,7 +105,7 @@ def execute_recorded(analysis, parameters, folder, warm=None):
     started = time.time()
     error = execute(analysis, parameters, folder, warm)
     manifest = _manifest(analysis, parameters, folder, error, started)
-    provenance.dump_json(manifest, Path(folder) / "manifest.json")
+    dump_json(manifest, Path(folder) / "manifest.json")
     return manifest
 
 
@@ -143,36 +114,6 @@ def scratch_folder(parent, label):
     folder = Path(parent) / f".{label}.{secrets.token_hex(6)}"
     folder.mkdir()
     return folder
-
-
-def located(parameters, folder):
-    """``parameters`` with input paths made relative to ``folder`` (the kernel's working folder)."""
-    found = dict(parameters)
-    for name in PATH_PARAMETERS:
-        value = found.get(name)
-        if value is not None and not (name == "data" and str(value) == "demo"):
-            found[name] = _relative(Path(value).resolve(), Path(folder).resolve())
-    return found
-
-
-def _relative(path, start):
-    try:
-        return Path(os.path.relpath(path, start)).as_posix()
-    except ValueError:  # another drive (Windows): only an absolute path can name it
-        return str(path)
-
-
-def input_files(parameters, folder):
-    """Role, path (relative to the run folder) and SHA-256 of every input file of a run."""
-    found = []
-    for role in PATH_PARAMETERS:
-        value = parameters.get(role)
-        if value is None or (role == "data" and value == "demo"):
-            continue
-        for path in source_files(Path(folder) / value):
-            found.append({"role": role, "path": Path(os.path.relpath(path, folder)).as_posix(),
-                          "sha256": sha256(path)})
-    return found
 
 
 def _manifest(analysis, parameters, folder, error, started):

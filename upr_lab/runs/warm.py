@@ -18,21 +18,22 @@ from nbclient import NotebookClient
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
+from upr_lab.exceptions import RunInterrupted
+
 from . import kernel
-from .exceptions import RunInterrupted
 
 ENGINE = "upr-lab-warm"
 MAX_RUNS = 40
 HEAVY_IMPORTS = """\
 import warnings, matplotlib
 import pandas, numpy, scipy.stats, statsmodels.api, nbformat
-import upr_lab.analysis, upr_lab.models, upr_lab.metrics, upr_lab.plots, upr_lab.warm
-upr_lab.warm._fresh_warning_filters = list(warnings.filters)
+import upr_lab.reports.analysis, upr_lab.stats.models, upr_lab.stats.metrics, upr_lab.reports.plots, upr_lab.runs.warm
+upr_lab.runs.warm._fresh_warning_filters = list(warnings.filters)
 """
 RESET = """\
-import os, warnings, matplotlib, upr_lab.warm
+import os, warnings, matplotlib, upr_lab.runs.warm
 os.chdir({folder!r})
-warnings.filters[:] = upr_lab.warm._fresh_warning_filters
+warnings.filters[:] = upr_lab.runs.warm._fresh_warning_filters
 warnings._filters_mutated()
 matplotlib.rcdefaults()
 get_ipython().reset(new_session=True)

@@ -16,7 +16,9 @@ import shutil
 from collections import OrderedDict
 from pathlib import Path
 
-from . import __version__, canonical, provenance
+from upr_lab import version
+
+from .formats import canonical
 
 TABLES = ("recommendations", "pledges")
 MEMORY_ENTRIES = 2
@@ -37,7 +39,7 @@ def key(file_records, aliases_sha256=None):
     """The cache key of a parse: file names and hashes, aliases, upr-lab's version and source digest."""
     content = [[f["name"], f["sha256"]] for f in file_records]
     payload = json.dumps({"files": content, "aliases": aliases_sha256,
-                          "upr-lab": [__version__, provenance.source_digest()]})
+                          "upr-lab": [version.__version__, version.source_digest()]})
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

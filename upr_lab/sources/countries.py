@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pycountry
 
-from .exceptions import ParameterError, UnknownCountryError
-from .yamlfile import read_mapping
+from upr_lab.exceptions import ParameterError, UnknownCountryError
+from upr_lab.yamlfile import read_mapping
 
 UNKNOWN_NAMES = {"(unknown)", "&#40;unknown&#41;", "unknown"}
 ISO3_PATTERN = re.compile(r"^[A-Z]{3}$")

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import cache, canonical, participation as participation_io, repeats, schema, tables, uprinfo
+from upr_lab.exceptions import DataError
+
+from . import cache, repeats, schema, tables
 from .countries import DEFAULT_ALIASES, CountryResolver, check_iso3, check_present
-from .exceptions import DataError
+from .formats import canonical, participation as participation_io, uprinfo
 
 READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xls", ".xlsx", ".parquet"}
 
@@ -111,10 +113,10 @@ def check_inputs(data="demo", participation=None, countries=()):
 
 
 def _load_demo():
-    from . import demo
+    from .formats import synthetic
 
     generated = _generated_demo()
-    source = {"kind": "demo", "synthetic": True, "seed": demo.DEFAULT_SEED,
+    source = {"kind": "demo", "synthetic": True, "seed": synthetic.DEFAULT_SEED,
               "label": "SYNTHETIC demo data (generated, not real UPR data)", "files": [],
               "duplicates": 0, "repeats": []}
     pledges = uprinfo.empty_recommendations()
@@ -123,9 +125,9 @@ def _load_demo():
 
 @functools.lru_cache(maxsize=1)
 def _generated_demo():  # generated once per process (a warm kernel runs many notebooks); callers get copies
-    from . import demo
+    from .formats import synthetic
 
-    return demo.generate()
+    return synthetic.generate()
 
 
 def _load_files(files, aliases):

@@ -3,7 +3,7 @@
 import pandas as pd
 import pandera.pandas as pa
 
-from .exceptions import DataError
+from upr_lab.exceptions import DataError
 
 GROUPS = ("Africa", "Asia-Pacific", "EEG", "GRULAC", "WEOG")
 RESPONSES = ("supported", "noted", "other")

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from upr_lab.exceptions import DataError
+
 from .encodings import decode
-from .exceptions import DataError
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (BIFF) container
 _ZIP = b"PK\x03\x04"  # .xlsx

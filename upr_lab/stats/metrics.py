@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from .countries import check_iso3
-from .exceptions import DataError
+from upr_lab.exceptions import DataError
+from upr_lab.sources.countries import check_iso3
 
 ACTION_LABELS = {
     1: "Minimal action",

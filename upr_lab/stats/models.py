@@ -19,9 +19,10 @@ import pandas as pd
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
-from .countries import check_iso3
+from upr_lab.exceptions import ParameterError
+from upr_lab.sources.countries import check_iso3
+
 from .effects import EffectsResult, fit_logit, not_estimated  # noqa: F401
-from .exceptions import ParameterError
 from .metrics import _own, group_ranking, group_summary, state_acceptance  # noqa: F401
 
 OUTCOMES = {"supported": (("supported", "noted"), ("supported",), "response"),

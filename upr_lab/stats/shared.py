@@ -14,7 +14,8 @@ import pickle
 import secrets
 from collections import OrderedDict
 
-from . import cache, provenance
+from upr_lab import version
+from upr_lab.sources import cache
 
 _memory = OrderedDict()
 MEMORY_ENTRIES = 32
@@ -47,7 +48,7 @@ def _key(data, function, args, kwargs):
         raise TypeError(f"pooled() takes the data set's tables and plain values, not {type(value).__name__}")
     payload = json.dumps([data_digest(data), f"{function.__module__}.{function.__qualname__}",
                           [token(a) for a in args], {k: token(v) for k, v in sorted(kwargs.items())},
-                          provenance.source_digest()])
+                          version.source_digest()])
     return hashlib.sha256(payload.encode()).hexdigest()
 
 

@@ -17,12 +17,14 @@ from multiprocessing import Pool
 import numpy as np
 import pandas as pd
 
-from . import demo, models
+from upr_lab.sources.formats import synthetic
+
+from . import models
 from .metrics import rate_with_ci
 
 COUNTRIES = ("NOR", "BRA", "KEN", "IND", "POL")  # States whose raw regional comparisons are checked
 AFRICAN_STATE = "KEN"  # group differences are fitted against this State's group, Africa, as planted
-ACCEPTANCE, IMPLEMENTATION = demo.TRUE_EFFECTS["acceptance"], demo.TRUE_EFFECTS["implementation"]
+ACCEPTANCE, IMPLEMENTATION = synthetic.TRUE_EFFECTS["acceptance"], synthetic.TRUE_EFFECTS["implementation"]
 PARTICIPATION_TRUTH = {
     "supported": {"log1p_stakeholder_submissions": ACCEPTANCE["log1p_stakeholder_submissions"],
                   "nhri_submitted": 0.0, "national_consultation": 0.0,
@@ -81,7 +83,7 @@ def true_acceptance(recs, participation):
     noted recommendations, their number, and its group."""
     decided = recs[recs["response"].isin(["supported", "noted"])]
     joined = decided.merge(participation, on=["sur_iso3", "cycle"], validate="many_to_one")
-    p = 1.0 / (1.0 + np.exp(-demo.acceptance_log_odds(joined)))
+    p = 1.0 / (1.0 + np.exp(-synthetic.acceptance_log_odds(joined)))
     frame = pd.DataFrame({"sur_iso3": joined["sur_iso3"].to_numpy(), "p": p,
                           "sur_group": joined["sur_group"].to_numpy()})
     return frame.groupby("sur_iso3").agg(p=("p", "sum"), n=("p", "size"), sur_group=("sur_group", "first"))
@@ -108,7 +110,7 @@ def regional_rows(recs, participation):
 
 def seed_rows(seed):
     """Every planted effect of the three analyses, fitted on the demo data generated with ``seed``."""
-    data = demo.generate(seed)
+    data = synthetic.generate(seed)
     recs, participation = data.recommendations, data.participation
     rows = (compliance_rows(recs, participation) + civil_society_rows(recs, participation)
             + regional_rows(recs, participation))

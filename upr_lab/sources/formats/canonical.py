@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schema, tables
-from .exceptions import DataError
+from upr_lab.exceptions import DataError
+
+from .. import schema, tables
 
 ISSUE_SEPARATOR = "|"
 

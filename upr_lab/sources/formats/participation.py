@@ -2,9 +2,11 @@
 
 import pandas as pd
 
-from . import canonical, schema, tables
-from .countries import states, suggest
-from .exceptions import DataError
+from upr_lab.exceptions import DataError
+
+from .. import schema, tables
+from ..countries import states, suggest
+from . import canonical
 
 TRUE = {"true", "yes", "1", "y", "t"}
 FALSE = {"false", "no", "0", "n", "f", ""}

@@ -33,9 +33,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import schema
-from .calendar import sessions_of, year_of
-from .countries import member_states
+from .. import schema
+from ..calendar import sessions_of, year_of
+from ..countries import member_states
 
 DEFAULT_SEED = 2008  # the year of the first UPR session; see data/DEMO.md on how it was chosen
 CYCLES = (1, 2, 3, 4)

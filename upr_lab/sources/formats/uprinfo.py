@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import calendar, schema
-from .countries import DEFAULT_ALIASES, UNKNOWN_NAMES, CountryResolver, close_names
-from .exceptions import DataError
+from upr_lab.exceptions import DataError
+
+from .. import calendar, schema
+from ..countries import DEFAULT_ALIASES, UNKNOWN_NAMES, CountryResolver, close_names
 
 HEADERS = {
     "to": "sur", "sur": "sur", "state under review": "sur",

@@ -1,0 +1,76 @@
+"""A prepared run: the analysis, the State under review, its run folder and its exact parameters.
+
+``prepare`` resolves the parameters (defaults, YAML layers, explicit values) and makes input paths
+relative to the run folder, where the notebook will run. Preflight checks prepare every job before
+anything runs; the runner executes them.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from upr_lab.sources.countries import check_iso3
+from upr_lab.sources.dataset import sha256, source_files
+
+from . import params as params_mod, provenance
+from .params import PATH_PARAMETERS
+
+
+@dataclass
+class Job:
+    """One prepared run: the analysis, the State under review, where it goes, its exact parameters."""
+
+    analysis: str
+    country: str
+    destination: Path
+    parameters: dict  # as injected; input paths relative to the run folder
+
+    def inputs(self):
+        return input_files(self.parameters, self.destination)
+
+    def run_key(self):
+        notebook_sha = sha256(params_mod.notebook_path(self.analysis))
+        return provenance.run_key(notebook_sha, self.parameters, self.inputs())
+
+
+def prepare(analysis, country, data="demo", participation=None, params_file=None, out="outputs", parameters=None):
+    """Resolve the parameters of one run (defaults, YAML layers, explicit values) into a ``Job``."""
+    country = check_iso3(country)
+    given = {**(parameters or {}), "country": country, "data": str(data)}
+    if participation is not None:
+        given["participation"] = str(participation)
+    values = params_mod.resolve(analysis, country, given, params_file)
+    destination = Path(out) / country / analysis
+    effective = located({**params_mod.declared(analysis), **values}, destination)
+    effective.pop("out_dir", None)  # always "." (the run folder): not a parameter of the result
+    return Job(analysis, country, destination, dict(sorted(effective.items())))
+
+
+def located(parameters, folder):
+    """``parameters`` with input paths made relative to ``folder`` (the kernel's working folder)."""
+    found = dict(parameters)
+    for name in PATH_PARAMETERS:
+        value = found.get(name)
+        if value is not None and not (name == "data" and str(value) == "demo"):
+            found[name] = _relative(Path(value).resolve(), Path(folder).resolve())
+    return found
+
+
+def _relative(path, start):
+    try:
+        return Path(os.path.relpath(path, start)).as_posix()
+    except ValueError:  # another drive (Windows): only an absolute path can name it
+        return str(path)
+
+
+def input_files(parameters, folder):
+    """Role, path (relative to the run folder) and SHA-256 of every input file of a run."""
+    found = []
+    for role in PATH_PARAMETERS:
+        value = parameters.get(role)
+        if value is None or (role == "data" and value == "demo"):
+            continue
+        for path in source_files(Path(folder) / value):
+            found.append({"role": role, "path": Path(os.path.relpath(path, folder)).as_posix(),
+                          "sha256": sha256(path)})
+    return found
