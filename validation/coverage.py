@@ -3,7 +3,7 @@
     .venv/bin/python validation/coverage.py [--seeds N] [--workers W] [--out validation/coverage.md]
 
 Generates the synthetic demo data set with seeds 1..N, fits the notebooks' model functions on each
-(``upr_lab.validation``), and writes the per-effect summary (bias, empirical SD, mean SE, coverage
+(``upr_lab.stats.validation``), and writes the per-effect summary (bias, empirical SD, mean SE, coverage
 with a Monte-Carlo interval) as Markdown, also printed. The output depends only on N.
 """
 

@@ -184,7 +184,7 @@ def markdown(summary, seeds):
     return "\n\n".join([
         "# Do the models recover the planted effects?",
         f"Demo data generated with seeds {span} ({len(seeds)} data sets); for each, the model functions "
-        "the notebooks call were fitted (`upr_lab.validation`, run by `validation/coverage.py`). Model "
+        "the notebooks call were fitted (`upr_lab.stats.validation`, run by `validation/coverage.py`). Model "
         "effects are log-odds coefficients; raw regional differences are differences of shares "
         "supported, whose truth is the difference of the mean true probabilities of support of the "
         "State's and the group's supported/noted recommendations (the State excluded from its group). "
