@@ -16,7 +16,8 @@ from upr_lab.sources.schema import (PARTICIPATION, PARTICIPATION_COLUMNS, RECOMM
                             RECOMMENDATIONS, validate)
 
 STR_COLUMNS = ["rec_id", "sur_iso3", "sur_name", "sur_group", "recommender_iso3",
-               "recommender_name", "recommender_group", "text", "response", "implementation"]
+               "recommender_name", "recommender_group", "text", "response", "implementation", "source",
+               "document", "paragraph"]
 
 
 def _state(iso3):
@@ -40,6 +41,11 @@ def _complete(i, row):
     row.setdefault("response", "supported")
     row.setdefault("action_category", pd.NA)
     row["issues"] = tuple(row.get("issues", ()))
+    row.setdefault("source", "canonical")
+    row["sdg_goals"] = tuple(row.get("sdg_goals", ()))
+    row["sdg_targets"] = tuple(row.get("sdg_targets", ()))
+    row.setdefault("document", "")
+    row.setdefault("paragraph", "")
     row.setdefault("implementation", "")
     return row
 
@@ -51,7 +57,8 @@ def make_recs(rows):
     frame = frame.astype({c: "str" for c in STR_COLUMNS})
     frame = frame.astype({"cycle": "int64", "session": "int64", "year": "int64",
                           "action_category": "Int64"})
-    frame["issues"] = pd.Series([r["issues"] for r in rows], index=frame.index, dtype=object)
+    for column in ("issues", "sdg_goals", "sdg_targets"):
+        frame[column] = pd.Series([r[column] for r in rows], index=frame.index, dtype=object)
     return validate(frame, RECOMMENDATIONS, "<test frame>")
 
 

@@ -216,7 +216,7 @@ def test_headers_of_no_known_format_list_the_expected_ones(upr_lab, upr_info_dir
                    "no column To/SuR, Text/Recommendation, From/RS, Response",
                    "expected one of: UPR Info export: To, To-Rgrp, To-Org, Text, From, From-Rgrp, From-Org, Response, "
                    "Action, Issue, Session | UPR Info export: SuR, Rgrp, Org, Recommendation, RS, Rgrp, Org",
-                   "upr-lab's canonical table: rec_id, cycle, session")
+                   "upr-lab's canonical table: rec_id, source, cycle, session")
 
 
 def test_one_thing_in_two_columns(upr_lab, upr_info_dir, tmp_path):

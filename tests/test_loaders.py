@@ -176,6 +176,29 @@ def test_canonical_table_round_trips_through_csv_and_parquet(sample_recs, tmp_pa
         pd.testing.assert_frame_equal(load(path).recommendations, sample_recs)
 
 
+
+def test_sdg_links_and_documents_round_trip_through_csv_and_parquet(sample_recs, tmp_path):
+    linked = sample_recs.copy()
+    linked["source"] = "dihr"
+    linked["sdg_goals"] = [(5, 16)] + [()] * (len(linked) - 1)
+    linked["sdg_targets"] = [("5.2", "16.10", "16.1/16.10")] + [()] * (len(linked) - 1)
+    linked["document"], linked["paragraph"] = "A/HRC/12/9", "95.1"
+    for name in ("linked.csv", "linked.parquet"):
+        path = canonical.write(linked, tmp_path / name)
+        pd.testing.assert_frame_equal(load(path).recommendations, linked)
+    assert "5;16,5.2;16.10;16.1/16.10,A/HRC/12/9,95.1" in (tmp_path / "linked.csv").read_text(encoding="utf-8")
+
+
+def test_canonical_tables_written_before_the_sdg_columns_still_read(sample_recs, tmp_path):
+    """The legacy header (no source, SDG or document columns; issue tags joined by '|') reads as before."""
+    legacy = sample_recs[[c for c in sample_recs.columns if c not in ("source", "sdg_goals", "sdg_targets",
+                                                                      "document", "paragraph")]]
+    legacy.assign(issues=legacy["issues"].map("|".join)).to_csv(tmp_path / "old.csv", index=False)
+    legacy.assign(issues=legacy["issues"].map(list)).to_parquet(tmp_path / "old.parquet", index=False)
+    expected = sample_recs.assign(source="canonical")
+    for name in ("old.csv", "old.parquet"):
+        pd.testing.assert_frame_equal(load(tmp_path / name).recommendations, expected)
+
 # -- errors that say what is wrong, where ---------------------------------------------------------
 
 def _export(tmp_path, rows, header="To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session"):

@@ -18,7 +18,7 @@ from upr_lab.exceptions import DataError
 
 from . import cache, repeats, schema, tables
 from .countries import DEFAULT_ALIASES, CountryResolver, check_iso3, check_present
-from .formats import canonical, participation as participation_io, uprinfo
+from .formats import canonical, fields, participation as participation_io, uprinfo
 
 READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xls", ".xlsx", ".parquet"}
 
@@ -119,7 +119,7 @@ def _load_demo():
     source = {"kind": "demo", "synthetic": True, "seed": synthetic.DEFAULT_SEED,
               "label": "SYNTHETIC demo data (generated, not real UPR data)", "files": [],
               "duplicates": 0, "repeats": []}
-    pledges = uprinfo.empty_recommendations()
+    pledges = fields.empty_recommendations()
     return UprData(generated.recommendations.copy(), pledges, generated.participation.copy(), source)
 
 
@@ -172,10 +172,10 @@ def _parse_files(hashes, resolver):
 
 def _read_one(path, resolver):
     if path.suffix.lower() == ".parquet":
-        return canonical.read_parquet(path), uprinfo.empty_recommendations(), {"format": "parquet"}
+        return canonical.read_parquet(path), fields.empty_recommendations(), {"format": "parquet"}
     table = tables.read_table(path)
     if canonical.is_canonical(table.header):
-        return canonical.from_table(table), uprinfo.empty_recommendations(), table.detected
+        return canonical.from_table(table), fields.empty_recommendations(), table.detected
     if not uprinfo.is_upr_info(table.header):
         keys = set(uprinfo.column_keys(table.header).values())
         missing = [k for k in uprinfo.REQUIRED if k not in keys]
@@ -192,7 +192,7 @@ def _merge(frames, files, new_ids, keep_repeats=True):
     """
     found = [(f, p.name) for f, p in zip(frames, files) if not f.empty]
     if not found:
-        return uprinfo.empty_recommendations(), []
+        return fields.empty_recommendations(), []
     if keep_repeats:
         merged, repeated = pd.concat([f for f, _ in found], ignore_index=True), []
     else:

@@ -37,7 +37,8 @@ def keep_once(frames, names, with_ids=False):
 
 def _content_groups(frame, columns):
     """One group number per distinct row content (missing values equal to each other)."""
-    keys = frame[columns].assign(issues=frame["issues"].map("\x1f".join)) if "issues" in columns else frame[columns]
+    lists = {c: frame[c].map(lambda v: "\x1f".join(map(str, v))) for c in schema.LIST_COLUMNS if c in columns}
+    keys = frame[columns].assign(**lists)
     return keys.groupby(columns, dropna=False, sort=False).ngroup()
 
 

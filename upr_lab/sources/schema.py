@@ -9,12 +9,19 @@ GROUPS = ("Africa", "Asia-Pacific", "EEG", "GRULAC", "WEOG")
 RESPONSES = ("supported", "noted", "other")
 IMPLEMENTATION = ("fully", "partially", "not")
 
+SOURCES = ("upr-info", "dihr", "uhri", "ohchr", "canonical", "synthetic")
 RECOMMENDATION_COLUMNS = [
-    "rec_id", "cycle", "session", "year",
+    "rec_id", "source", "cycle", "session", "year",
     "sur_iso3", "sur_name", "sur_group",
     "recommender_iso3", "recommender_name", "recommender_group",
-    "text", "response", "action_category", "issues", "implementation",
+    "text", "response", "action_category", "issues",
+    "sdg_goals", "sdg_targets", "document", "paragraph", "implementation",
 ]
+LIST_COLUMNS = ("issues", "sdg_goals", "sdg_targets")  # tuples in memory; lists in Parquet; joined text in CSV
+# The columns of canonical tables written before the source, SDG and document columns existed.
+LEGACY_COLUMNS = [c for c in RECOMMENDATION_COLUMNS if c not in ("source", "sdg_goals", "sdg_targets", "document",
+                                                                  "paragraph")]
+LEGACY_DEFAULTS = {"source": "canonical", "sdg_goals": (), "sdg_targets": (), "document": "", "paragraph": ""}
 PARTICIPATION_COLUMNS = [
     "sur_iso3", "cycle", "stakeholder_submissions", "joint_submissions",
     "nhri_submitted", "national_consultation",
@@ -26,6 +33,7 @@ _str = dict(dtype="str", nullable=False)
 RECOMMENDATIONS = pa.DataFrameSchema(
     {
         "rec_id": pa.Column(**_str, unique=True),
+        "source": pa.Column(**_str, checks=pa.Check.isin(SOURCES)),
         "cycle": pa.Column("int64", pa.Check.isin([1, 2, 3, 4])),
         "session": pa.Column("int64", pa.Check.in_range(1, 54)),
         "year": pa.Column("int64", pa.Check.in_range(2008, 2027)),
@@ -39,6 +47,11 @@ RECOMMENDATIONS = pa.DataFrameSchema(
         "response": pa.Column(**_str, checks=pa.Check.isin(RESPONSES)),
         "action_category": pa.Column("Int64", pa.Check.in_range(1, 5), nullable=True),
         "issues": pa.Column(object),
+        "sdg_goals": pa.Column(object, pa.Check(lambda s: s.map(_goals_valid), element_wise=False,
+                                                 error="tuples of SDG goal numbers 1-17")),
+        "sdg_targets": pa.Column(object),
+        "document": pa.Column(**_str),
+        "paragraph": pa.Column(**_str),
         "implementation": pa.Column(**_str, checks=pa.Check.isin(IMPLEMENTATION + ("",))),
     },
     strict=True,
@@ -61,7 +74,8 @@ PARTICIPATION = pa.DataFrameSchema(
 
 
 EXPECTED = {
-    "rec_id": "an identifier no other row has", "cycle": "a UPR cycle 1-4", "session": "a session 1-54",
+    "rec_id": "an identifier no other row has", "source": f"one of {', '.join(SOURCES)}",
+    "sdg_goals": "SDG goal numbers 1-17", "cycle": "a UPR cycle 1-4", "session": "a session 1-54",
     "year": "a year 2008-2027", "sur_iso3": "an ISO 3166 alpha-3 code (three capital letters)",
     "recommender_iso3": "an ISO 3166 alpha-3 code or nothing", "sur_group": f"one of {', '.join(GROUPS)}",
     "recommender_group": f"one of {', '.join(GROUPS)}, Observer or nothing",
@@ -70,6 +84,10 @@ EXPECTED = {
     "stakeholder_submissions": "a whole number 0 or more", "joint_submissions": "a whole number 0 or more",
     "nhri_submitted": "true or false", "national_consultation": "true or false",
 }
+
+
+def _goals_valid(goals):
+    return isinstance(goals, tuple) and all(isinstance(g, int) and 1 <= g <= 17 for g in goals)
 
 
 def validate(frame, schema, path, rows=False):

@@ -222,13 +222,14 @@ def _canonical(rows, recommender):
     """Assemble the recommendations table in the canonical column order, dtypes and row order."""
     number = rows["number"].astype(str).str.zfill(5)
     frame = pd.DataFrame({
-        "rec_id": "DEMO-c" + rows["cycle"].astype(str) + "-" + rows["sur_iso3"] + "-" + number,
+        "rec_id": "DEMO-c" + rows["cycle"].astype(str) + "-" + rows["sur_iso3"] + "-" + number, "source": "synthetic",
         "cycle": rows["cycle"].astype("int64"), "session": rows["session"].astype("int64"),
         "year": rows["year"].astype("int64"), "sur_iso3": rows["sur_iso3"], "sur_name": rows["sur_name"],
         "sur_group": rows["sur_group"], "recommender_iso3": recommender["iso3"],
         "recommender_name": recommender["name"], "recommender_group": recommender["group"],
         "text": _texts(rows, recommender), "response": pd.array(rows["response"], dtype="str"),
         "action_category": pd.array(rows["action_category"], dtype="Int64"), "issues": rows["issues"],
+        "sdg_goals": [()] * len(rows), "sdg_targets": [()] * len(rows), "document": "", "paragraph": "",
         "implementation": pd.array(rows["implementation"], dtype="str"),
     })
     return frame.sort_values(["cycle", "session", "sur_iso3", "rec_id"], ignore_index=True)

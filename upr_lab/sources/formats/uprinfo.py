@@ -6,16 +6,13 @@ Rgrp, Org, Response, Action, Issue, Session``, where ``Rgrp`` and ``Org`` belong
 just before them.
 """
 
-import hashlib
-from dataclasses import dataclass
-from pathlib import Path
-
 import pandas as pd
 
 from upr_lab.exceptions import DataError
 
-from .. import calendar, schema
-from ..countries import DEFAULT_ALIASES, UNKNOWN_NAMES, CountryResolver, close_names
+from .. import calendar
+from ..countries import CountryResolver
+from . import fields
 
 HEADERS = {
     "to": "sur", "sur": "sur", "state under review": "sur",
@@ -63,17 +60,6 @@ def column_keys(header):
     return keys
 
 
-@dataclass(frozen=True)
-class _Source:
-    """Where parsed values come from: the file, and each raw key's header as spelled in it."""
-
-    path: Path
-    headers: dict
-
-    def error(self, message, row, key):
-        return DataError(message, path=self.path, row=row, column=self.headers.get(key, key))
-
-
 def parse(table, resolver=None):
     """Turn a UPR Info ``RawTable`` into (recommendations, pledges), both canonical-shaped.
 
@@ -88,7 +74,7 @@ def parse(table, resolver=None):
     raw["row"] = table.row_numbers
     pledge = raw["response"].str.lower() == PLEDGE
     resolver = resolver or CountryResolver()
-    source = _Source(table.path, {key: table.header[i] for i, key in reversed(list(keys.items()))})
+    source = fields.Source(table.path, {key: table.header[i] for i, key in reversed(list(keys.items()))})
     recs = _canonical(raw[~pledge], source, resolver)
     pledges = _canonical(raw[pledge].assign(response="other"), source, resolver)
     return recs, pledges
@@ -115,12 +101,12 @@ def header_message(header, missing, canonical=None):
 
 def _canonical(raw, source, resolver):
     if raw.empty:
-        return empty_recommendations()
+        return fields.empty_recommendations()
     sessions = _sessions(raw, source)
-    sur = _states(raw, "sur", source, resolver, allow_unknown=False)
-    rs = _states(raw, "recommender", source, resolver, allow_unknown=True)
+    sur = fields.states_of(raw, "sur", source, resolver, allow_unknown=False)
+    rs = fields.states_of(raw, "recommender", source, resolver, allow_unknown=True)
     frame = pd.DataFrame({
-        "rec_id": "",
+        "rec_id": "", "source": "upr-info",
         "cycle": sessions.map(calendar.cycle_of).astype("int64"),
         "session": sessions.astype("int64"),
         "year": sessions.map(calendar.year_of).astype("int64"),
@@ -130,6 +116,7 @@ def _canonical(raw, source, resolver):
         "response": _responses(raw, source),
         "action_category": _categories(raw, source),
         "issues": [tuple(t.strip() for t in s.split(",") if t.strip()) for s in raw["issues"]],
+        "sdg_goals": [()] * len(raw), "sdg_targets": [()] * len(raw), "document": "", "paragraph": "",
         "implementation": "",
     })
     frame["rec_id"] = make_ids(frame)
@@ -137,23 +124,18 @@ def _canonical(raw, source, resolver):
     return frame
 
 
-def _fail(raw, mask, column, source, expected):
-    row = raw.loc[mask].iloc[0]
-    raise source.error(f"found {row[column]!r}; expected {expected}", int(row["row"]), column)
-
-
 def _sessions(raw, source):
     numbers = pd.to_numeric(raw["session"], errors="coerce")
     bad = numbers.isna() | (numbers % 1 != 0) | ~numbers.isin(calendar.SESSION_YEARS)
     if bad.any():
-        _fail(raw, bad, "session", source, "a Working Group session number 1-54")
+        source.fail(raw, bad, "session", "a Working Group session number 1-54")
     return numbers.astype("int64").reset_index(drop=True)
 
 
 def _responses(raw, source):
     mapped = raw["response"].str.lower().map(RESPONSES)
     if mapped.isna().any():
-        _fail(raw, mapped.isna(), "response", source,
+        source.fail(raw, mapped.isna(), "response",
               "a response such as Accepted/Supported, Noted/Rejected, Pending or General response")
     return mapped.to_numpy()
 
@@ -163,47 +145,11 @@ def _categories(raw, source):
     numbers = pd.to_numeric(values, errors="coerce")
     bad = (values.notna() & numbers.isna()) | ~(numbers.isna() | numbers.isin([1, 2, 3, 4, 5]))
     if bad.any():
-        _fail(raw, bad, "action", source, "an action category 1-5 (or empty)")
+        source.fail(raw, bad, "action", "an action category 1-5 (or empty)")
     return pd.array(numbers.to_numpy(), dtype="Int64")
-
-
-def _states(raw, column, source, resolver, allow_unknown):
-    lookup = {}
-    for name in raw[column].unique():
-        if allow_unknown and name.strip().lower() in UNKNOWN_NAMES:
-            lookup[name] = ("", "(Unknown)", "")
-            continue
-        state = resolver.lookup(name)
-        if state is None:
-            row = int(raw.loc[raw[column] == name, "row"].iloc[0])
-            raise source.error(_unknown_state(name, resolver), row, column)
-        lookup[name] = (state.iso3, state.name, state.group)
-    values = [lookup[name] for name in raw[column]]
-    return pd.DataFrame(values, columns=["iso3", "name", "group"])
-
-
-def _unknown_state(name, resolver):
-    close = close_names(name)
-    guess = f"; did you mean {', '.join(close)}?" if close else ""
-    return (f"found {name!r}, which matches no State{guess} Expected a State's name as the UN spells it, or a "
-            f"spelling of your own listed in {resolver.aliases_file or DEFAULT_ALIASES}")
 
 
 def make_ids(frame):
     """Stable ids from content: same recommendation, same id; exact repeats get '-2', '-3' ..."""
-    content = ("session", "sur_iso3", "recommender_name", "text", "response", "action_category", "issues")
-    columns = [frame[c].astype(str) for c in content]
-    keys = ("\x1f".join(values) for values in zip(*columns))
-    digests = pd.Series(["R" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:12] for k in keys])
-    occurrence = digests.groupby(digests).cumcount()
-    return [d if n == 0 else f"{d}-{n + 1}" for d, n in zip(digests, occurrence)]
-
-
-def empty_recommendations():
-    """An empty frame with the canonical columns and dtypes."""
-    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in schema.RECOMMENDATION_COLUMNS})
-    for column in ("cycle", "session", "year"):
-        frame[column] = frame[column].astype("int64")
-    frame["action_category"] = frame["action_category"].astype("Int64")
-    frame["issues"] = frame["issues"].astype(object)
-    return frame
+    return fields.make_ids(frame, ("session", "sur_iso3", "recommender_name", "text", "response", "action_category",
+                                   "issues"))

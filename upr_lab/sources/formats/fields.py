@@ -1,0 +1,81 @@
+"""Fields every export format reads the same way: States by name, stable ids, errors that name the
+file, row and column, and the empty canonical table."""
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from upr_lab.exceptions import DataError
+
+from .. import schema
+from ..countries import DEFAULT_ALIASES, UNKNOWN_NAMES, close_names
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where parsed values come from: the file, and each raw key's header as spelled in it."""
+
+    path: Path
+    headers: dict
+
+    def error(self, message, row, key):
+        return DataError(message, path=self.path, row=row, column=self.headers.get(key, key))
+
+    def fail(self, raw, mask, key, expected):
+        """Refuse the first row of ``raw`` (with a ``row`` column) where ``mask`` holds."""
+        row = raw.loc[mask].iloc[0]
+        raise self.error(f"found {row[key]!r}; expected {expected}", int(row["row"]), key)
+
+
+def states_of(raw, column, source, resolver, allow_unknown):
+    """ISO3, name and group of the State named in each row's ``column``; an unknown name is refused."""
+    lookup = {}
+    for name in raw[column].unique():
+        if allow_unknown and name.strip().lower() in UNKNOWN_NAMES:
+            lookup[name] = ("", "(Unknown)", "")
+            continue
+        state = resolver.lookup(name)
+        if state is None:
+            row = int(raw.loc[raw[column] == name, "row"].iloc[0])
+            raise source.error(unknown_state(name, resolver), row, column)
+        lookup[name] = (state.iso3, state.name, state.group)
+    values = [lookup[name] for name in raw[column]]
+    return pd.DataFrame(values, columns=["iso3", "name", "group"])
+
+
+def unknown_state(name, resolver):
+    """Why a name is refused, with close names and, for mis-decoded text, what went wrong."""
+    close = close_names(name)
+    guess = f"; did you mean {', '.join(close)}?" if close else ""
+    garbled = (" (the name looks mis-decoded, e.g. UTF-8 read as another encoding: re-export or re-save the "
+               "file as UTF-8)") if looks_mojibake(name) else ""
+    return (f"found {name!r}, which matches no State{garbled}{guess} Expected a State's name as the UN spells it, "
+            f"or a spelling of your own listed in {resolver.aliases_file or DEFAULT_ALIASES}")
+
+
+def looks_mojibake(text):
+    """Latin text with Cyrillic letters or the 'Ã'/'Â' of UTF-8 read as Latin-1: 'CГґte', 'CÃ´te'."""
+    cyrillic = any("\u0400" <= c <= "\u04ff" for c in text) and any("a" <= c.lower() <= "z" for c in text)
+    return cyrillic or "Ã" in text or "Â" in text
+
+
+def make_ids(frame, content, prefix="R"):
+    """Stable ids from the ``content`` columns: same recommendation, same id; exact repeats get '-2', '-3' ..."""
+    columns = [frame[c].astype(str) for c in content]
+    keys = ("\x1f".join(values) for values in zip(*columns))
+    digests = pd.Series([prefix + hashlib.sha1(k.encode("utf-8")).hexdigest()[:12] for k in keys])
+    occurrence = digests.groupby(digests).cumcount()
+    return [d if n == 0 else f"{d}-{n + 1}" for d, n in zip(digests, occurrence)]
+
+
+def empty_recommendations():
+    """An empty frame with the canonical columns and dtypes."""
+    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in schema.RECOMMENDATION_COLUMNS})
+    for column in ("cycle", "session", "year"):
+        frame[column] = frame[column].astype("int64")
+    frame["action_category"] = frame["action_category"].astype("Int64")
+    for column in schema.LIST_COLUMNS:
+        frame[column] = frame[column].astype(object)
+    return frame
