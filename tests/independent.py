@@ -37,3 +37,27 @@ def count_exports(folder, encoding="mac_roman"):
                 entry["noted"] += 1
                 per_cycle[2] += 1
     return counts
+
+
+def count_dihr(folder):
+    """{(State name as spelled, cycle from field_year): [n, supported, noted, {Council sessions}]} of DIHR
+    explorer exports, read with openpyxl (upr_lab reads them with calamine); exact repeats counted once."""
+    import openpyxl
+
+    counts, seen = defaultdict(lambda: [0, 0, 0, set()]), set()
+    for path in sorted(Path(folder).glob("*.xlsx")):
+        sheet = openpyxl.load_workbook(path, read_only=True)["Explorer"]
+        rows = sheet.iter_rows(values_only=True)
+        header = list(next(rows))
+        for values in rows:
+            row = dict(zip(header, values))
+            content = tuple(" ".join(str(v).split()) if v is not None else "" for v in values)
+            if content in seen:
+                continue
+            seen.add(content)
+            entry = counts[(row["Recommendation"], int(row["field_year"].split("Cycle")[1]))]
+            entry[0] += 1
+            entry[1] += row["Response"] == "Supported"
+            entry[2] += row["Response"] == "Noted"
+            entry[3].add(int(row["Document"].split("/")[2]))
+    return counts

@@ -33,3 +33,24 @@ def sessions_of(cycle):
     first = CYCLE_FIRST_SESSIONS[cycle]
     last = CYCLE_FIRST_SESSIONS.get(cycle + 1, max(SESSION_YEARS) + 1) - 1
     return list(range(first, last + 1))
+
+
+# The Human Rights Council adopts the outcome of each Working Group session at a later session; the
+# outcome report (A/HRC/<council session>/<number>) carries the Council's session. Cycles 1-2, checked
+# against the UPR Info exports for Working Group sessions 1-20 (every State reviewed in both sources).
+COUNCIL_TO_WORKING_GROUP = {
+    10: 3, 11: 4, 12: 5, 13: 6, 14: 7, 15: 8, 16: 9, 17: 10, 18: 11, 19: 12,
+    21: 13, 22: 14, 23: 15, 24: 16, 25: 17, 26: 18, 27: 19, 28: 20,
+    29: 21, 30: 22, 31: 23, 32: 24, 33: 25, 34: 26,
+}
+# Council session 8 adopted the outcomes of Working Group sessions 1 and 2: reports A/HRC/8/19 to 34
+# are those of session 1, A/HRC/8/35 to 50 those of session 2 (numbered in the order of the reviews).
+COUNCIL_8_FIRST_OF_SESSION_2 = 35
+
+
+def working_group_session(council_session, report_number):
+    """The Working Group session whose outcome report is A/HRC/<council_session>/<report_number>, or None
+    when upr-lab does not know that Council session (it knows sessions 8-34: UPR cycles 1 and 2)."""
+    if council_session == 8:
+        return 1 if report_number < COUNCIL_8_FIRST_OF_SESSION_2 else 2
+    return COUNCIL_TO_WORKING_GROUP.get(council_session)

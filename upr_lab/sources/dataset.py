@@ -1,8 +1,8 @@
 """Loading a source into one validated data set: ``load("demo")``, ``load("path/to/exports")``.
 
 A source is ``demo`` (the embedded synthetic data set), one file, or a folder whose files are all
-read and merged: UPR Info exports (CSV, .xls, .xlsx, either header spelling) or the canonical table
-(CSV or Parquet). Every load records which files were read, how, and their SHA-256. Exact repeats of
+read and merged: UPR Info exports (CSV, .xls, .xlsx, either header spelling), DIHR SDG-Human Rights
+Data Explorer exports (.xlsx or CSV) or the canonical table (CSV or Parquet). Every load records which files were read, how, and their SHA-256. Exact repeats of
 a recommendation row are kept once (``repeats``), with a warning, and counted in ``duplicates``.
 """
 
@@ -18,7 +18,7 @@ from upr_lab.exceptions import DataError
 
 from . import cache, repeats, schema, tables
 from .countries import DEFAULT_ALIASES, CountryResolver, check_iso3, check_present
-from .formats import canonical, fields, participation as participation_io, uprinfo
+from .formats import canonical, dihr, fields, participation as participation_io, uprinfo
 
 READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xls", ".xlsx", ".parquet"}
 
@@ -164,7 +164,7 @@ def _parse_files(hashes, resolver):
         records.append({"name": path.name, "role": "recommendations", "sha256": hashes[path], "detected": detected,
                         "rows": len(file_recs), "pledges": len(file_pledges)})
     kind = _kind(records)
-    merged, repeated = _merge(recs, files, new_ids=kind == "upr-info", keep_repeats=False)
+    merged, repeated = _merge(recs, files, new_ids=kind != "canonical", keep_repeats=False)
     source = {"kind": kind, "synthetic": False, "label": _label(kind, files), "files": records,
               "duplicates": len(repeated), "repeats": repeated}
     return UprData(merged, _merge(pledges, files, new_ids=True)[0], None, source)
@@ -176,10 +176,15 @@ def _read_one(path, resolver):
     table = tables.read_table(path)
     if canonical.is_canonical(table.header):
         return canonical.from_table(table), fields.empty_recommendations(), table.detected
+    if dihr.is_dihr(table.header):
+        return dihr.parse(table, resolver), fields.empty_recommendations(), {**table.detected,
+                                                                             "format": f"dihr-{table.detected['format']}"}
     if not uprinfo.is_upr_info(table.header):
         keys = set(uprinfo.column_keys(table.header).values())
         missing = [k for k in uprinfo.REQUIRED if k not in keys]
-        raise DataError(uprinfo.header_message(table.header, missing, schema.RECOMMENDATION_COLUMNS), path=path)
+        others = [("DIHR explorer export", dihr.HEADER),
+                  ("upr-lab's canonical table", ", ".join(schema.RECOMMENDATION_COLUMNS))]
+        raise DataError(uprinfo.header_message(table.header, missing, others), path=path)
     recs, pledges = uprinfo.parse(table, resolver)
     return recs, pledges, {**table.detected, "format": f"upr-info-{table.detected['format']}"}
 
@@ -198,21 +203,36 @@ def _merge(frames, files, new_ids, keep_repeats=True):
     else:
         merged, repeated = repeats.keep_once([f for f, _ in found], [n for _, n in found], with_ids=not new_ids)
     if new_ids:  # ids are made once all files are merged, so that they are unique across files
-        merged["rec_id"] = uprinfo.make_ids(merged)
+        merged["rec_id"] = _fresh_ids(merged)
     merged = merged.sort_values(["cycle", "session", "sur_iso3", "rec_id"], kind="stable", ignore_index=True)
     return schema.validate(merged, schema.RECOMMENDATIONS, ", ".join(p.name for p in files)), repeated
+
+
+def _fresh_ids(merged):
+    """Each format's own stable ids (UPR Info rows 'R...', DIHR rows 'D...'), made over all its rows."""
+    ids = pd.Series("", index=merged.index, dtype="str")
+    for source, make_ids in (("upr-info", uprinfo.make_ids), ("dihr", dihr.make_ids)):
+        rows = merged["source"] == source
+        if rows.any():
+            ids[rows] = make_ids(merged[rows].reset_index(drop=True))
+    return ids.to_numpy()
 
 
 def _file_record(path, role="recommendations", **details):
     return {"name": path.name, "role": role, "sha256": sha256(path), **details}
 
 
+KINDS = {"upr-info": "UPR Info database export", "dihr": "DIHR SDG-Human Rights Data Explorer export",
+         "canonical": "upr-lab canonical table"}
+
+
 def _kind(records):
-    upr_info = any(r["detected"]["format"].startswith("upr-info") for r in records)
-    return "upr-info" if upr_info else "canonical"
+    formats = {r["detected"]["format"] for r in records}
+    found = [kind for kind in ("upr-info", "dihr") if any(f.startswith(kind) for f in formats)]
+    return "+".join(found) or "canonical"
 
 
 def _label(kind, files):
-    title = {"upr-info": "UPR Info database export", "canonical": "upr-lab canonical table"}[kind]
+    title = " and ".join(KINDS[k] for k in kind.split("+"))
     names = ", ".join(p.name for p in files)
     return f"{title} ({names if len(names) < 120 else f'{len(files)} files'})"

@@ -91,10 +91,11 @@ def _refuse_repeated_columns(table, keys):
         seen[key] = i
 
 
-def header_message(header, missing, canonical=None):
-    """What a header that matches no known format lacks, and the headers that are expected instead."""
+def header_message(header, missing, others=()):
+    """What a header that matches no known format lacks, and the headers that are expected instead
+    (``others``: further formats, as (name, header) pairs)."""
     lacking = ", ".join(SPELLINGS[k] for k in missing)
-    others = f" | upr-lab's canonical table: {', '.join(canonical)}" if canonical else ""
+    others = "".join(f" | {name}: {spelled}" for name, spelled in others)
     return (f"found the headers {', '.join(map(str, header))}, which match no known format (no column {lacking}); "
             f"expected one of: UPR Info export: {' | UPR Info export: '.join(EXPECTED_HEADERS)}{others}")
 
