@@ -41,7 +41,13 @@ def _parser():
     p = info.add_parser("info", help="what a source holds: rows, cycles, countries, hashes")
     _data_options(p)
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--differences", default=None, metavar="FILE.csv",
+                   help="write where two sources disagree (recommendations in one only, responses that differ)")
     p.set_defaults(func=_data_info)
+    p = info.add_parser("export", help="write the canonical table (CSV: lists joined by ';'; or Parquet)")
+    _data_options(p)
+    p.add_argument("--out", required=True, metavar="FILE.csv|FILE.parquet", help="the file to write")
+    p.set_defaults(func=_data_export)
     p = sub.add_parser("run", help="run one analysis for one State under review")
     p.add_argument("analysis", choices=ANALYSES, help="the analysis notebook to run")
     p.add_argument("--country", required=True, help="ISO3 code of the State under review")
@@ -83,10 +89,20 @@ def _run_options(p):
 
 def _data_info(args):
     from .sources.dataset import load
-    from .sources.info import describe, render
+    from .sources.info import describe, render, write_differences
 
-    summary = describe(load(args.data, participation=args.participation))
+    data = load(args.data, participation=args.participation)
+    if args.differences:
+        write_differences(data, args.differences)
+    summary = describe(data)
     print(json.dumps(summary, indent=2) if args.json else render(summary))
+
+
+def _data_export(args):
+    from .sources.info import export
+
+    path = export(args.data, args.out)
+    print(f"wrote {path}")
 
 
 def _run(args):

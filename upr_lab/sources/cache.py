@@ -16,11 +16,14 @@ import shutil
 from collections import OrderedDict
 from pathlib import Path
 
+import pandas as pd
+
 from upr_lab import version
 
 from .formats import canonical
 
-TABLES = ("recommendations", "pledges")
+TABLES = ("recommendations", "pledges")  # canonical tables
+EXTRA_TABLES = ("differences",)  # other tables of a parse (the reconciliation's differences), plain Parquet
 MEMORY_ENTRIES = 2
 _memory = OrderedDict()  # entry folder -> (tables, source), for entries read or written by this process
 
@@ -57,6 +60,7 @@ def read(entry_key):
             return None
         source = json.loads((folder / "source.json").read_text(encoding="utf-8"))
         tables = {name: canonical.read_parquet(folder / f"{name}.parquet", validate=False) for name in TABLES}
+        tables.update({name: pd.read_parquet(folder / f"{name}.parquet") for name in EXTRA_TABLES})
         _remember(folder, tables, source)
     return _copies(*_memory[folder])
 
@@ -82,6 +86,8 @@ def write(entry_key, tables, source):
         scratch.mkdir(parents=True)
         for name in TABLES:
             canonical.write(tables[name], scratch / f"{name}.parquet")
+        for name in EXTRA_TABLES:
+            tables[name].to_parquet(scratch / f"{name}.parquet", index=False)
         (scratch / "source.json").write_text(json.dumps(source, indent=1), encoding="utf-8")
         scratch.rename(folder)
         _remember(folder, tables, source)

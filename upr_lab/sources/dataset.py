@@ -16,7 +16,7 @@ import pandas as pd
 
 from upr_lab.exceptions import DataError
 
-from . import cache, repeats, schema, tables
+from . import cache, reconcile, repeats, schema, tables
 from .countries import DEFAULT_ALIASES, CountryResolver, check_iso3, check_present
 from .formats import canonical, dihr, fields, participation as participation_io, uprinfo
 
@@ -31,6 +31,8 @@ class UprData:
     pledges: pd.DataFrame
     participation: pd.DataFrame | None
     source: dict = field(default_factory=dict)
+    differences: pd.DataFrame = field(default_factory=reconcile.no_differences)
+    """Where two sources hold the same reviews: what they disagree on (``reconcile.DIFFERENCE_COLUMNS``)."""
 
     @property
     def synthetic(self):
@@ -71,7 +73,9 @@ def listing_digest(files):
 
 
 def source_files(src):
-    """The files a source path stands for, in a stable order; errors if there are none."""
+    """The files a source path (or a list of them) stands for, in a stable order; errors if there are none."""
+    if isinstance(src, (list, tuple)):
+        return [path for one in src for path in source_files(one)]
     path = Path(src)
     if not path.exists():
         raise DataError("no such file or folder; expected 'demo', an export file or a folder of exports", path=path)
@@ -84,7 +88,11 @@ def source_files(src):
 
 
 def load(src="demo", participation=None, assessments=None, aliases=None):
-    """Load a source (``"demo"``, a file or a folder) into a validated ``UprData``."""
+    """Load a source (``"demo"``, a file, a folder, or a list of files and folders) into a validated ``UprData``.
+
+    Where two sources hold the same reviews (UPR Info and DIHR exports), each review is counted once
+    and ``source["reconciliation"]`` and ``differences`` say how the sources agree (``reconcile``).
+    """
     if str(src) == "demo":
         data = _load_demo()
     else:
@@ -140,10 +148,11 @@ def _load_files(files, aliases):
     cached = cache.read(entry)
     if cached is not None:
         frames, source = cached
-        data = UprData(frames["recommendations"], frames["pledges"], None, source)
+        data = UprData(frames["recommendations"], frames["pledges"], None, source, frames["differences"])
     else:
         data = _parse_files(hashes, resolver)
-        cache.write(entry, {"recommendations": data.recommendations, "pledges": data.pledges}, data.source)
+        cache.write(entry, {"recommendations": data.recommendations, "pledges": data.pledges,
+                            "differences": data.differences}, data.source)
     repeats.warn(data.source.get("repeats", []), stacklevel=3)  # points at the caller of load()
     return data
 
@@ -165,9 +174,14 @@ def _parse_files(hashes, resolver):
                         "rows": len(file_recs), "pledges": len(file_pledges)})
     kind = _kind(records)
     merged, repeated = _merge(recs, files, new_ids=kind != "canonical", keep_repeats=False)
+    merged, reconciled = reconcile.combine(merged)
     source = {"kind": kind, "synthetic": False, "label": _label(kind, files), "files": records,
               "duplicates": len(repeated), "repeats": repeated}
-    return UprData(merged, _merge(pledges, files, new_ids=True)[0], None, source)
+    if reconciled is None:
+        return UprData(merged, _merge(pledges, files, new_ids=True)[0], None, source)
+    source["reconciliation"] = reconciled.summary
+    merged = schema.validate(_in_order(merged), schema.RECOMMENDATIONS, ", ".join(p.name for p in files))
+    return UprData(merged, _merge(pledges, files, new_ids=True)[0], None, source, reconciled.differences)
 
 
 def _read_one(path, resolver):
@@ -204,8 +218,11 @@ def _merge(frames, files, new_ids, keep_repeats=True):
         merged, repeated = repeats.keep_once([f for f, _ in found], [n for _, n in found], with_ids=not new_ids)
     if new_ids:  # ids are made once all files are merged, so that they are unique across files
         merged["rec_id"] = _fresh_ids(merged)
-    merged = merged.sort_values(["cycle", "session", "sur_iso3", "rec_id"], kind="stable", ignore_index=True)
-    return schema.validate(merged, schema.RECOMMENDATIONS, ", ".join(p.name for p in files)), repeated
+    return schema.validate(_in_order(merged), schema.RECOMMENDATIONS, ", ".join(p.name for p in files)), repeated
+
+
+def _in_order(recs):
+    return recs.sort_values(["cycle", "session", "sur_iso3", "rec_id"], kind="stable", ignore_index=True)
 
 
 def _fresh_ids(merged):

@@ -1,6 +1,14 @@
-"""``upr-lab data info``: what a source holds."""
+"""``upr-lab data info`` and ``data export``: what a source holds, how its sources agree, and the table itself."""
+
+from pathlib import Path
+
+from upr_lab.exceptions import DataError
+
+from .dataset import load
+from .formats import canonical
 
 NAMED = 10  # exact repeats listed one by one, at most
+EXPORT_SUFFIXES = (".csv", ".parquet")
 
 
 def describe(data):
@@ -20,6 +28,11 @@ def describe(data):
         "responses": {k: int(v) for k, v in recs["response"].value_counts().sort_index().items()},
         "with_implementation_assessment": int((recs["implementation"] != "").sum()),
         "participation_rows": 0 if data.participation is None else int(len(data.participation)),
+        "by_source": {k: int(v) for k, v in recs["source"].value_counts().sort_index().items()},
+        "sessions_by_source": {s: [int(g["session"].min()), int(g["session"].max())]
+                               for s, g in recs.groupby("source")},
+        "with_sdg_links": int((recs["sdg_goals"].map(len) > 0).sum()),
+        "reconciliation": data.source.get("reconciliation"),
         "files": data.source.get("files", []),
     }
 
@@ -37,7 +50,11 @@ def render(summary):
              f"recommending States:  {summary['recommending_states']}",
              "responses:            " + ", ".join(f"{k}: {v:,}" for k, v in summary["responses"].items()),
              f"implementation known: {summary['with_implementation_assessment']:,}",
-             f"participation rows:   {summary['participation_rows']:,}"]
+             f"participation rows:   {summary['participation_rows']:,}",
+             "by source:            " + ", ".join(f"{k}: {v:,} (sessions {'-'.join(map(str, summary['sessions_by_source'][k]))})"
+                                                  for k, v in summary["by_source"].items()),
+             f"with SDG links:       {summary['with_sdg_links']:,}"]
+    lines += _reconciliation_lines(summary["reconciliation"])
     for r in summary["exact_repeats"][:NAMED]:
         lines.append(f"  dropped: {r['name']} row {r['row']}, the same as {r['first']} ({r['sur_iso3']}, session "
                      f"{r['session']})")
@@ -46,3 +63,33 @@ def render(summary):
         how = ", ".join(f"{k}={v}" for k, v in detail.items())
         lines.append(f"file: {f['name']}  sha256={f['sha256']}  rows={f.get('rows', '')}  {how}")
     return "\n".join(lines)
+
+
+def _reconciliation_lines(summary):
+    if not summary:
+        return []
+    return [f"reconciliation:       {summary['first_source']} and {summary['second_source']} both hold "
+            f"{summary['reviews_in_both']} reviews (sessions {min(summary['sessions_in_both'])}-"
+            f"{max(summary['sessions_in_both'])}); each is counted once, from {summary['first_source']}",
+            f"  matched:            {summary['matched']:,} ({summary['matched_exact']:,} same text, "
+            f"{summary['matched_near']:,} nearly the same): {summary['share_of_first_matched']:.1%} of "
+            f"{summary['first_source']}'s {summary['first_rows']:,}, {summary['share_of_second_matched']:.1%} of "
+            f"{summary['second_source']}'s {summary['second_rows']:,}",
+            f"  in one source only: {summary['only_in_first']:,} in {summary['first_source']}, "
+            f"{summary['only_in_second']:,} in {summary['second_source']}",
+            f"  responses differ:   {summary['responses_differ']:,} of the matched (agreement "
+            f"{summary['response_agreement']:.2%}); list them with --differences FILE.csv"]
+
+
+def write_differences(data, path):
+    """Write the reconciliation's differences (one row each) as CSV for a reader to open."""
+    data.differences.to_csv(path, index=False, lineterminator="\n")
+    return Path(path)
+
+
+def export(src, path):
+    """Write the canonical table of ``src`` to ``path`` (.csv with lists joined by ';', or .parquet)."""
+    path = Path(path)
+    if path.suffix.lower() not in EXPORT_SUFFIXES:
+        raise DataError(f"found the suffix {path.suffix or '(none)'!r}; expected .csv or .parquet", path=path)
+    return canonical.write(load(src).recommendations, path)

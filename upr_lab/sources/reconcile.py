@@ -1,0 +1,173 @@
+"""Two sources holding the same reviews: match their recommendations, count how they agree, combine them.
+
+Recommendations are matched within a review and recommending State (same State under review,
+session and recommending State): first texts equal after normalisation (case, accents, punctuation
+and spacing folded), then, among the rest, texts nearly equal (``difflib`` similarity of the
+normalised texts at least ``NEAR``), best pairs first. Each row is matched at most once.
+
+The combined data set counts each review once, from the source ranked first (``PRIORITY``: UPR Info,
+which carries action categories and issue tags, before DIHR); the SDG links, report symbol and
+paragraph of a matched row of a lower-ranked source are attached to the row kept.
+"""
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pandas as pd
+
+PRIORITY = ("upr-info", "dihr")
+NEAR = 0.9
+REVIEW = ["sur_iso3", "session"]
+DIFFERENCE_COLUMNS = ["difference", "sur_iso3", "session", "recommender_name", "similarity",
+                      "first_source", "first_rec_id", "first_response", "first_text",
+                      "second_source", "second_rec_id", "second_response", "second_text"]
+
+
+@dataclass
+class Reconciliation:
+    """How two sources agree on the reviews both hold: ``summary`` (counts) and ``differences``
+    (one row per recommendation in one source only, and per matched pair whose responses differ)."""
+
+    summary: dict
+    differences: pd.DataFrame
+    matches: pd.DataFrame  # first_rec_id, second_rec_id, how ("exact" or "near"), similarity
+
+
+def no_differences():
+    """The differences table of a source that needed no reconciliation: empty."""
+    return pd.DataFrame({c: pd.Series(dtype="float64" if c == "similarity" else "Int64" if c == "session" else "str")
+                         for c in DIFFERENCE_COLUMNS})
+
+
+def normalise(text):
+    """Text folded for comparison: no accents, case, punctuation or repeated spaces."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+def reconcile(first, second):
+    """Match the recommendations of ``first`` and ``second`` (canonical frames) on the reviews both hold."""
+    shared = first[REVIEW].drop_duplicates().merge(second[REVIEW].drop_duplicates())
+    a, b = (_keyed(frame.merge(shared)) for frame in (first, second))
+    exact = _exact_pairs(a, b)
+    near = _near_pairs(a[~a["rec_id"].isin(exact["first_rec_id"])], b[~b["rec_id"].isin(exact["second_rec_id"])])
+    matches = pd.concat([exact, near], ignore_index=True)
+    differences = _differences(a, b, matches)
+    return Reconciliation(_summary(first, second, shared, a, b, matches, differences), differences, matches)
+
+
+def _keyed(frame):
+    frame = frame.reset_index(drop=True)
+    recommender = frame["recommender_iso3"].where(frame["recommender_iso3"] != "",
+                                                  frame["recommender_name"].map(normalise))
+    key = frame["sur_iso3"] + "\x1f" + frame["session"].astype(str) + "\x1f" + recommender
+    normalised = frame["text"].map(normalise)
+    return frame.assign(group=key, normalised=normalised,
+                        occurrence=frame.groupby([key, normalised]).cumcount())
+
+
+def _exact_pairs(a, b):
+    joined = a.merge(b, on=["group", "normalised", "occurrence"], suffixes=("_a", "_b"))
+    return pd.DataFrame({"first_rec_id": joined["rec_id_a"], "second_rec_id": joined["rec_id_b"],
+                         "how": "exact", "similarity": 1.0})
+
+
+def _near_pairs(a, b):
+    pairs = []
+    right = dict(tuple(b.groupby("group")))
+    for group, left in a.groupby("group"):
+        if group not in right:
+            continue
+        candidates = sorted(((_similarity(x, y), i, j) for i, x in zip(left["rec_id"], left["normalised"])
+                             for j, y in zip(right[group]["rec_id"], right[group]["normalised"])), reverse=True)
+        used_a, used_b = set(), set()
+        for score, i, j in candidates:
+            if score < NEAR:
+                break
+            if i not in used_a and j not in used_b:
+                used_a.add(i), used_b.add(j)
+                pairs.append((i, j, "near", round(score, 4)))
+    return pd.DataFrame(pairs, columns=["first_rec_id", "second_rec_id", "how", "similarity"])
+
+
+def _similarity(x, y):
+    matcher = difflib.SequenceMatcher(None, x, y, autojunk=False)
+    return matcher.ratio() if matcher.real_quick_ratio() >= NEAR and matcher.quick_ratio() >= NEAR else 0.0
+
+
+def _differences(a, b, matches):
+    pairs = matches.merge(a.add_prefix("first_"), on="first_rec_id").merge(b.add_prefix("second_"), on="second_rec_id")
+    disagree = pairs[pairs["first_response"] != pairs["second_response"]].assign(difference="responses differ")
+    rows = [_side(disagree, "first", "second", "first_")]
+    rows.append(_one_side(a[~a["rec_id"].isin(matches["first_rec_id"])], "first", "only in the first source"))
+    rows.append(_one_side(b[~b["rec_id"].isin(matches["second_rec_id"])], "second", "only in the second source"))
+    if not any(len(r) for r in rows):
+        return no_differences()
+    frame = pd.concat([r for r in rows if len(r)], ignore_index=True).reindex(columns=DIFFERENCE_COLUMNS)
+    frame = frame.astype({c: t for c, t in no_differences().dtypes.items()})
+    return frame.sort_values(["sur_iso3", "session", "recommender_name", "difference", "first_rec_id",
+                              "second_rec_id"], na_position="last", ignore_index=True)
+
+
+def _side(pairs, *_):
+    return pd.DataFrame({"difference": pairs["difference"], "sur_iso3": pairs["first_sur_iso3"],
+                         "session": pairs["first_session"], "recommender_name": pairs["first_recommender_name"],
+                         "similarity": pairs["similarity"], **{f"{s}_{c}": pairs[f"{s}_{c2}"]
+                         for s in ("first", "second") for c, c2 in (("source", "source"), ("rec_id", "rec_id"),
+                                                                     ("response", "response"), ("text", "text"))}})
+
+
+def _one_side(rows, side, label):
+    return pd.DataFrame({"difference": label, "sur_iso3": rows["sur_iso3"], "session": rows["session"],
+                         "recommender_name": rows["recommender_name"], "similarity": None,
+                         f"{side}_source": rows["source"], f"{side}_rec_id": rows["rec_id"],
+                         f"{side}_response": rows["response"], f"{side}_text": rows["text"]})
+
+
+def _summary(first, second, shared, a, b, matches, differences):
+    agree = (differences["difference"] == "responses differ").sum()
+    return {
+        "first_source": _name(first), "second_source": _name(second),
+        "reviews_in_both": int(len(shared)),
+        "sessions_in_both": sorted(int(s) for s in shared["session"].unique()),
+        "first_rows": int(len(a)), "second_rows": int(len(b)),
+        "matched": int(len(matches)), "matched_exact": int((matches["how"] == "exact").sum()),
+        "matched_near": int((matches["how"] == "near").sum()),
+        "share_of_first_matched": round(len(matches) / len(a), 4) if len(a) else None,
+        "share_of_second_matched": round(len(matches) / len(b), 4) if len(b) else None,
+        "only_in_first": int(len(a) - len(matches)), "only_in_second": int(len(b) - len(matches)),
+        "responses_differ": int(agree),
+        "response_agreement": round(1 - agree / len(matches), 4) if len(matches) else None,
+    }
+
+
+def _name(frame):
+    return ", ".join(sorted(frame["source"].unique()))
+
+
+LINKS = ["sdg_goals", "sdg_targets", "document", "paragraph"]
+
+
+def combine(recs):
+    """Each review once, from the first source of ``PRIORITY`` that holds it, with the SDG links and
+    report of its matched rows in the next source; ``(combined, Reconciliation or None)``.
+
+    Rows of other sources (a canonical table) are kept as they are.
+    """
+    present = [s for s in PRIORITY if (recs["source"] == s).any()]
+    if len(present) < 2:
+        return recs, None
+    first, second = (recs[recs["source"] == s] for s in present[:2])
+    result = reconcile(first, second)
+    linked = result.matches.merge(second[["rec_id", *LINKS]], left_on="second_rec_id", right_on="rec_id")
+    first = first.copy()
+    rows = first["rec_id"].isin(linked["first_rec_id"]).to_numpy()
+    by_id = linked.set_index("first_rec_id")
+    for column in LINKS:
+        first.loc[rows, column] = first.loc[rows, "rec_id"].map(by_id[column]).to_numpy()
+    held = pd.MultiIndex.from_frame(first[REVIEW])
+    second = second[~pd.MultiIndex.from_frame(second[REVIEW]).isin(held)]
+    others = recs[~recs["source"].isin(present[:2])]
+    return pd.concat([first, second, others], ignore_index=True), result
