@@ -6,8 +6,9 @@ STAMP  := $(VENV)/.installed
 DEMO_COUNTRIES ?= NOR,BRA,KEN,IND,POL
 SEEDS   ?= 200
 WORKERS ?= 2
+RAW     ?= ../shared/data
 
-.PHONY: setup demo test validate lab bench clean
+.PHONY: setup demo data test validate lab bench clean
 
 setup: $(STAMP)
 
@@ -19,7 +20,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: setup
-	$(VENV)/bin/upr-lab batch --countries $(DEMO_COUNTRIES) --data demo --out outputs
+	$(VENV)/bin/upr-lab batch --countries $(DEMO_COUNTRIES) --data upr --out outputs
+
+# The embedded real data set (upr_lab/data/upr/), rebuilt from the raw files (their SHA-256 checked).
+data: setup
+	$(PY) -m upr_lab.sources.build_embedded $(RAW)
 
 test: setup
 	$(PY) -m pytest

@@ -125,7 +125,8 @@ def params_file(folder, text, name="params.yaml"):
 
 def test_missing_file_or_folder(upr_lab, tmp_path):
     assert_refused(upr_lab("data", "info", "--data", tmp_path / "nowhere.csv"),
-                   "nowhere.csv: no such file or folder; expected 'demo', an export file or a folder of exports")
+                   "nowhere.csv: no such file or folder; expected 'upr', 'synthetic', an export file or a folder of "
+                   "exports")
     assert_refused(upr_lab("data", "info", "--data", tmp_path / "exports"), "exports: no such file or folder")
 
 
@@ -429,9 +430,12 @@ def test_country_absent_from_the_data_suggests_close_ones(upr_lab, upr_info_dir,
     assert not out.exists()
 
 
-def test_unknown_code_on_demo_data(upr_lab, tmp_path):
+def test_unknown_code_on_the_default_and_the_synthetic_data(upr_lab, tmp_path):
     assert_refused(upr_lab("run", "regional_comparison", "--country", "XYZ", "--out", tmp_path / "out"),
-                   "XYZ (no State's ISO3 code) is not a State under review in SYNTHETIC demo data")
+                   "XYZ (no State's ISO3 code) is not a State under review in upr-lab embedded UPR data, cycles 1-2")
+    assert_refused(upr_lab("run", "regional_comparison", "--country", "XYZ", "--data", "synthetic", "--out",
+                           tmp_path / "out"),
+                   "XYZ (no State's ISO3 code) is not a State under review in SYNTHETIC data")
 
 
 # -- parameter files -------------------------------------------------------------------------------

@@ -81,8 +81,8 @@ def uncovered(result, truth):
 # -- schema and shape ---------------------------------------------------------------------------
 
 def test_tables_are_valid_canonical_tables(data):
-    schema.validate(data.recommendations, schema.RECOMMENDATIONS, "demo")
-    schema.validate(data.participation, schema.PARTICIPATION, "demo")
+    schema.validate(data.recommendations, schema.RECOMMENDATIONS, "synthetic")
+    schema.validate(data.participation, schema.PARTICIPATION, "synthetic")
     assert list(data.recommendations.columns) == schema.RECOMMENDATION_COLUMNS
     assert list(data.participation.columns) == schema.PARTICIPATION_COLUMNS
     for frame in (data.recommendations, data.participation):

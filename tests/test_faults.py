@@ -212,7 +212,7 @@ def test_a_batch_goes_on_past_a_failed_run_and_lists_it(tmp_path, monkeypatch, c
 
 
 def test_recommendation_text_with_script_is_escaped_in_the_html_report(tmp_path):
-    recs = load("demo").recommendations
+    recs = load("synthetic").recommendations
     mine = recs[(recs["sur_iso3"] == "NOR") & (recs["session"] == recs.loc[recs["sur_iso3"] == "NOR", "session"].max())]
     planted = mine.index[0]
     recs.loc[planted, "text"] = '<script>alert("upr")</script> Protect <b>human rights defenders</b> & NGOs'
@@ -265,7 +265,7 @@ def test_no_run_folder_outside_the_outputs_folder(tmp_path, country, analysis, e
     with pytest.raises(error):
         job.prepare(analysis, country, out=tmp_path)
     with pytest.raises(error):
-        preflight.check_batch([country], [analysis], "demo", out=tmp_path)
+        preflight.check_batch([country], [analysis], "synthetic", out=tmp_path)
     assert not any(tmp_path.iterdir())
 
 
@@ -275,7 +275,7 @@ def test_verify_refuses_a_manifest_that_points_outside_its_run(tmp_path):
     folder = tmp_path / "NOR" / "compliance_trends"
     folder.mkdir(parents=True)
     manifest = {"analysis": "compliance_trends", "status": "ok", "notebook": {}, "inputs": [], "versions": {},
-                "run_key": "", "parameters": {"country": "../../..", "data": "demo", "alpha": 0.05}}
+                "run_key": "", "parameters": {"country": "../../..", "data": "synthetic", "alpha": 0.05}}
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     result = verify_run(folder)
     assert not result.ok and "is not an ISO 3166 alpha-3 code" in result.differences[0]

@@ -135,7 +135,7 @@ def test_what_a_notebook_imports_leaves_the_running_machinery_alone(tmp_path):
     """A notebook's imports and a whole analysis setup load no module of ``runs`` (nor the CLI)."""
     names = sorted({alias for path in NOTEBOOKS for alias in _public_names_used(path)})
     script = (f"import sys\nfrom upr_lab import {', '.join(names)}\n"
-              f"a = open_analysis('compliance_trends', 'NOR', data='demo', out_dir={str(tmp_path)!r})\n"
+              f"a = open_analysis('compliance_trends', 'NOR', data='synthetic', out_dir={str(tmp_path)!r})\n"
               "print('\\n'.join(sorted(m for m in sys.modules if m.startswith('upr_lab'))))")
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
     assert "upr_lab.reports.analysis" in loaded

@@ -26,7 +26,7 @@ def counting(function):
 
 
 def test_a_pooled_result_is_computed_once_and_equals_a_fresh_computation(cache_dir):
-    data = load("demo")
+    data = load("synthetic")
     acceptance, calls = counting(metrics.acceptance)
     first = shared.pooled(data, acceptance, data.recommendations, by="cycle", alpha=0.05)
     again = shared.pooled(data, acceptance, data.recommendations, by="cycle", alpha=0.05)
@@ -41,7 +41,7 @@ def test_a_pooled_result_is_computed_once_and_equals_a_fresh_computation(cache_d
 
 
 def test_other_kernels_read_the_result_from_the_cache_folder(cache_dir):
-    data = load("demo")
+    data = load("synthetic")
     fit, calls = counting(models.outcome_model)
     first = shared.pooled(data, fit, data.recommendations, data.participation, outcome="supported")
     shared._memory.clear()  # as in another kernel
@@ -53,7 +53,7 @@ def test_other_kernels_read_the_result_from_the_cache_folder(cache_dir):
 
 def test_the_key_follows_the_data_content_and_refuses_other_objects(cache_dir, upr_info_dir):
     with pytest.warns(UserWarning, match="3 recommendation rows repeat an earlier row exactly"):
-        demo, real, again = load("demo"), load(upr_info_dir), load(upr_info_dir)
+        demo, real, again = load("synthetic"), load(upr_info_dir), load(upr_info_dir)
     assert shared.data_digest(demo) != shared.data_digest(real)
     assert shared.data_digest(again) == shared.data_digest(real)
     with pytest.raises(TypeError, match="pooled\\(\\) takes the data set's tables and plain values"):

@@ -22,7 +22,7 @@ from upr_lab.version import __version__
 from . import plots
 
 
-def open_analysis(analysis, country, data="demo", out_dir=".", participation=None):
+def open_analysis(analysis, country, data="upr", out_dir=".", participation=None):
     """Load the data for one State under review and prepare the output folder."""
     country = check_iso3(country)
     with warnings.catch_warnings(record=True) as caught:

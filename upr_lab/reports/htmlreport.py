@@ -19,8 +19,9 @@ def export(notebook_path, html_path):
 def index_page(runs, data, title="upr-lab reports"):
     """The batch index: the data source, then one row per run with its status and links, text escaped."""
     rows = "\n".join(_row(r) for r in runs)
-    source = ("<p class='failed'>SYNTHETIC demo data: generated with planted effects, not real UPR data.</p>"
-              if str(data) == "demo" else f"<p>Data: {html.escape(str(data))}</p>")
+    source = {"synthetic": "<p class='failed'>SYNTHETIC data: generated with planted effects, not real UPR data.</p>",
+              "upr": "<p>Data: upr-lab's embedded real UPR data, cycles 1-2 (UPR Info sessions 1-20, DIHR explorer "
+                     "sessions 21-26)</p>"}.get(str(data), f"<p>Data: {html.escape(str(data))}</p>")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}

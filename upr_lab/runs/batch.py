@@ -26,7 +26,7 @@ def default_workers():
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def run_batch(countries=None, analyses=ANALYSES, data="demo", participation=None, params_file=None,
+def run_batch(countries=None, analyses=ANALYSES, data="upr", participation=None, params_file=None,
               out="outputs", workers=None, force=False, scheduler=None):
     """Run a batch (``countries=None``: every State under review), skipping up-to-date runs; write its index.
 

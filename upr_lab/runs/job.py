@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from upr_lab.sources.countries import check_iso3
-from upr_lab.sources.dataset import sha256, source_files
+from upr_lab.sources.dataset import is_named, sha256, source_files
 
 from . import params as params_mod, provenance
 from .params import PATH_PARAMETERS
@@ -33,7 +33,7 @@ class Job:
         return provenance.run_key(notebook_sha, self.parameters, self.inputs())
 
 
-def prepare(analysis, country, data="demo", participation=None, params_file=None, out="outputs", parameters=None):
+def prepare(analysis, country, data="upr", participation=None, params_file=None, out="outputs", parameters=None):
     """Resolve the parameters of one run (defaults, YAML layers, explicit values) into a ``Job``."""
     country = check_iso3(country)
     given = {**(parameters or {}), "country": country, "data": str(data)}
@@ -51,7 +51,7 @@ def located(parameters, folder):
     found = dict(parameters)
     for name in PATH_PARAMETERS:
         value = found.get(name)
-        if value is not None and not (name == "data" and str(value) == "demo"):
+        if value is not None and not (name == "data" and is_named(value)):
             found[name] = _relative(Path(value).resolve(), Path(folder).resolve())
     return found
 
@@ -68,7 +68,7 @@ def input_files(parameters, folder):
     found = []
     for role in PATH_PARAMETERS:
         value = parameters.get(role)
-        if value is None or (role == "data" and value == "demo"):
+        if value is None or (role == "data" and is_named(value)):
             continue
         for path in source_files(Path(folder) / value):
             found.append({"role": role, "path": Path(os.path.relpath(path, folder)).as_posix(),

@@ -12,12 +12,13 @@ from pathlib import Path
 
 from upr_lab.sources import dataset
 from upr_lab.sources.countries import check_iso3
+from upr_lab.sources.dataset import is_named
 
 from . import params
 from .job import prepare
 
 
-def check_run(analysis, country, data="demo", participation=None, params_file=None, out="outputs", parameters=None):
+def check_run(analysis, country, data="upr", participation=None, params_file=None, out="outputs", parameters=None):
     """The prepared ``job.Job`` of one run, once its parameters, inputs and State have been checked.
 
     Warnings from reading the data (e.g. exact repeats dropped) are shown here, once.
@@ -25,7 +26,7 @@ def check_run(analysis, country, data="demo", participation=None, params_file=No
     return _checked([country], [analysis], data, participation, params_file, out, parameters)[0]
 
 
-def check_batch(countries, analyses, data="demo", participation=None, params_file=None, out="outputs"):
+def check_batch(countries, analyses, data="upr", participation=None, params_file=None, out="outputs"):
     """The prepared jobs of a batch (``countries=None``: every State under review in the data), checked."""
     return _checked(countries, analyses, data, participation, params_file, out)
 
@@ -59,7 +60,7 @@ def check_inputs(jobs, given=None):
 def input_path(job, name, given=None):
     """An input of a prepared job (whose parameters are relative to its run folder) as a path to open now."""
     value = job.parameters.get(name)
-    if value is None or (name == "data" and value == "demo"):
+    if value is None or (name == "data" and is_named(value)):
         return value
     path = Path(os.path.normpath(Path(job.destination).resolve() / value))
     return given if given is not None and Path(given).resolve() == path else path

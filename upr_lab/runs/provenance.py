@@ -6,6 +6,7 @@ import json
 import platform
 from importlib import metadata
 
+from upr_lab.sources.dataset import is_named
 from upr_lab.version import source_digest
 
 from .params import PATH_PARAMETERS
@@ -34,7 +35,7 @@ def run_key(notebook_sha256, parameters, inputs, package=None):
     """A digest of everything a run's results depend on: notebook, parameters, input bytes, upr-lab.
 
     Input files count by content, not by where they are: the spelling of path parameters is left out
-    (except ``data = "demo"``, which names the generator, part of upr-lab). ``package`` is a
+    (except a named data set, ``upr`` or ``synthetic``, part of upr-lab). ``package`` is a
     ``versions()`` mapping (default: the running upr-lab's); its version and source digest count.
     """
     package = package or versions()
@@ -46,7 +47,7 @@ def run_key(notebook_sha256, parameters, inputs, package=None):
 
 def result_parameters(parameters):
     """The parameters as they count for a result: the spelling of input paths left out."""
-    return {k: v for k, v in parameters.items() if k not in PATH_PARAMETERS or v in (None, "demo")}
+    return {k: v for k, v in parameters.items() if k not in PATH_PARAMETERS or v is None or is_named(v)}
 
 
 def input_contents(inputs):

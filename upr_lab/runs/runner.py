@@ -38,7 +38,7 @@ class RunResult:
     reason: str = ""  # why it ran again, or why it was skipped
 
 
-def run(analysis, country, data="demo", participation=None, params_file=None, out="outputs", parameters=None):
+def run(analysis, country, data="upr", participation=None, params_file=None, out="outputs", parameters=None):
     """Execute one analysis notebook for one State under review, on its own kernel, and write its folder.
 
     Ctrl-C or SIGTERM stops it with ``RunInterrupted``, its kernel shut down and its folder as it was.
@@ -128,7 +128,7 @@ def _manifest(analysis, parameters, folder, error, started):
         "error": error,
         "parameters": dict(sorted(parameters.items())),
         "paths_relative_to": "this run folder",
-        "synthetic": parameters.get("data") == "demo",
+        "synthetic": parameters.get("data") == "synthetic",
         "notebook": {"path": f"notebooks/{notebook.name}", "sha256": notebook_sha},
         "inputs": inputs,
         "data_checks": _data_checks(folder),

@@ -1,6 +1,8 @@
-"""Loading a source into one validated data set: ``load("demo")``, ``load("path/to/exports")``.
+"""Loading a source into one validated data set: ``load()`` (the embedded real data), ``load("synthetic")``,
+``load("path/to/exports")``.
 
-A source is ``demo`` (the embedded synthetic data set), one file, or a folder whose files are all
+A source is ``upr`` (the embedded real data set, the default: ``embedded``), ``synthetic`` (generated
+data with planted effects, labelled SYNTHETIC wherever shown), one file, or a folder whose files are all
 read and merged: UPR Info exports (CSV, .xls, .xlsx, either header spelling), DIHR SDG-Human Rights
 Data Explorer exports (.xlsx or CSV) or the canonical table (CSV or Parquet). Every load records which files were read, how, and their SHA-256. Exact repeats of
 a recommendation row are kept once (``repeats``), with a warning, and counted in ``duplicates``.
@@ -16,11 +18,18 @@ import pandas as pd
 
 from upr_lab.exceptions import DataError
 
-from . import cache, reconcile, repeats, schema, tables
+from . import cache, embedded, reconcile, repeats, schema, tables
 from .countries import DEFAULT_ALIASES, CountryResolver, check_iso3, check_present
-from .formats import canonical, dihr, fields, participation as participation_io, uprinfo
+from .formats import canonical, dihr, fields, participation as participation_io, synthetic, uprinfo
 
 READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xls", ".xlsx", ".parquet"}
+NAMED_SOURCES = ("upr", "synthetic")  # data sets that ship with upr-lab, named rather than given as paths
+DEFAULT_SOURCE = "upr"
+
+
+def is_named(src):
+    """True for the name of a data set that ships with upr-lab (``upr``, ``synthetic``), not a path."""
+    return isinstance(src, str) and src in NAMED_SOURCES
 
 
 @dataclass
@@ -78,7 +87,8 @@ def source_files(src):
         return [path for one in src for path in source_files(one)]
     path = Path(src)
     if not path.exists():
-        raise DataError("no such file or folder; expected 'demo', an export file or a folder of exports", path=path)
+        raise DataError("no such file or folder; expected 'upr', 'synthetic', an export file or a folder of exports",
+                        path=path)
     if path.is_file():
         return [path]
     files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES)
@@ -87,14 +97,16 @@ def source_files(src):
     return files
 
 
-def load(src="demo", participation=None, assessments=None, aliases=None):
-    """Load a source (``"demo"``, a file, a folder, or a list of files and folders) into a validated ``UprData``.
+def load(src=DEFAULT_SOURCE, participation=None, assessments=None, aliases=None):
+    """Load a source (``"upr"``, ``"synthetic"``, a file, a folder, or a list of files and folders) into a validated ``UprData``.
 
     Where two sources hold the same reviews (UPR Info and DIHR exports), each review is counted once
     and ``source["reconciliation"]`` and ``differences`` say how the sources agree (``reconcile``).
     """
-    if str(src) == "demo":
-        data = _load_demo()
+    if src == "upr":
+        data = _load_embedded()
+    elif src == "synthetic":
+        data = _load_synthetic()
     else:
         data = _load_files(source_files(src), aliases)
     if participation is not None:
@@ -106,7 +118,7 @@ def load(src="demo", participation=None, assessments=None, aliases=None):
     return data
 
 
-def check_inputs(data="demo", participation=None, countries=()):
+def check_inputs(data=DEFAULT_SOURCE, participation=None, countries=()):
     """Load ``data`` and ``participation`` as a run would, and refuse ``countries`` absent from the data.
 
     Called before any notebook runs, so that a bad source, participation table or State under review
@@ -120,21 +132,22 @@ def check_inputs(data="demo", participation=None, countries=()):
     return loaded
 
 
-def _load_demo():
-    from .formats import synthetic
+def _load_embedded():
+    tables, source = embedded.read()
+    return UprData(tables["recommendations"], tables["pledges"], None, source, tables["differences"])
 
-    generated = _generated_demo()
-    source = {"kind": "demo", "synthetic": True, "seed": synthetic.DEFAULT_SEED,
-              "label": "SYNTHETIC demo data (generated, not real UPR data)", "files": [],
+
+def _load_synthetic():
+    generated = _generated_synthetic()
+    source = {"kind": "synthetic", "synthetic": True, "seed": synthetic.DEFAULT_SEED,
+              "label": "SYNTHETIC data (generated with planted effects, not real UPR data)", "files": [],
               "duplicates": 0, "repeats": []}
     pledges = fields.empty_recommendations()
     return UprData(generated.recommendations.copy(), pledges, generated.participation.copy(), source)
 
 
 @functools.lru_cache(maxsize=1)
-def _generated_demo():  # generated once per process (a warm kernel runs many notebooks); callers get copies
-    from .formats import synthetic
-
+def _generated_synthetic():  # generated once per process (a warm kernel runs many notebooks); callers get copies
     return synthetic.generate()
 
 

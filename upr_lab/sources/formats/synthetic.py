@@ -91,8 +91,8 @@ def generate(seed=DEFAULT_SEED):
     reviews = _reviews(states, participation)
     recommendations = _recommendations(reviews, states, rng)
     return DemoData(
-        recommendations=schema.validate(recommendations, schema.RECOMMENDATIONS, "demo"),
-        participation=schema.validate(participation, schema.PARTICIPATION, "demo"),
+        recommendations=schema.validate(recommendations, schema.RECOMMENDATIONS, "synthetic"),
+        participation=schema.validate(participation, schema.PARTICIPATION, "synthetic"),
         true_effects=copy.deepcopy(TRUE_EFFECTS),
     )
 
