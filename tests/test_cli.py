@@ -47,16 +47,21 @@ def assert_complete_run(folder, analysis, country):
     return metrics, manifest, page
 
 
-def test_data_info_describes_the_demo_and_real_sources(upr_info_dir):
-    demo = json.loads(upr_lab("data", "info", "--json").stdout)
+def test_data_info_describes_the_default_synthetic_and_real_sources(upr_info_dir):
+    default = json.loads(upr_lab("data", "info", "--json").stdout)
+    assert default["synthetic"] is False and default["recommendations"] == 57_592 and default["cycles"] == {
+        "1": 21_355, "2": 36_237}
+    assert default["by_source"] == {"dihr": 16_529, "upr-info": 41_063}
+    assert default["reconciliation"]["matched"] == 40_144 and default["reconciliation"]["response_agreement"] == 1.0
+    demo = json.loads(upr_lab("data", "info", "--json", "--data", "synthetic").stdout)
     assert demo["synthetic"] is True and demo["states_under_review"] == 193 and set(demo["cycles"]) == {"1", "2", "3", "4"}
     real = upr_lab("data", "info", "--data", upr_info_dir).stdout
     assert "recommendations:      41,063" in real and "voluntary pledges:    947" in real and "sha256=" in real
     assert "exact duplicates:     3 (dropped: each row is analysed once)" in real
 
 
-def test_run_on_demo_writes_every_file_labelled_synthetic(tmp_path):
-    upr_lab("run", "compliance_trends", "--country", "NOR", "--out", tmp_path)
+def test_run_on_synthetic_data_writes_every_file_labelled_synthetic(tmp_path):
+    upr_lab("run", "compliance_trends", "--country", "NOR", "--data", "synthetic", "--out", tmp_path)
     metrics, manifest, page = assert_complete_run(tmp_path / "NOR" / "compliance_trends", "compliance_trends", "NOR")
     assert metrics["data_source"]["synthetic"] is True
     assert "SYNTHETIC" in page
@@ -104,12 +109,23 @@ def test_all_three_analyses_on_real_exports(tmp_path, upr_info_dir):
     assert "no participation table" in page
 
 
-def test_batch_on_demo_writes_index_and_summary(tmp_path):
-    upr_lab("batch", "--countries", "KEN,BRA", "--out", tmp_path)
+def test_batch_on_the_default_data_writes_real_reports(tmp_path):
+    upr_lab("batch", "--countries", "KEN", "--out", tmp_path)
+    assert "upr-lab's embedded real UPR data, cycles 1-2" in (tmp_path / "index.html").read_text(encoding="utf-8")
+    for analysis in ("compliance_trends", "civil_society", "regional_comparison"):
+        metrics, manifest, page = assert_complete_run(tmp_path / "KEN" / analysis, analysis, "KEN")
+        assert metrics["data_source"]["synthetic"] is False and manifest["synthetic"] is False
+        assert set(metrics["by_cycle"]) == {"1", "2"} and "SYNTHETIC" not in page
+        assert "UPR Info database of UPR recommendations (sessions 1-20)" in page  # the footer names the sources
+        assert "SDG-Human Rights Data Explorer (sessions 21-26)" in page
+
+
+def test_batch_on_synthetic_data_writes_index_and_summary(tmp_path):
+    upr_lab("batch", "--countries", "KEN,BRA", "--data", "synthetic", "--out", tmp_path)
     summary = read_json(tmp_path / "batch.json")
     assert summary["n_ok"] == 6 and summary["n_failed"] == 0
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "SYNTHETIC demo data" in index
+    assert "SYNTHETIC data" in index
     for country in ("KEN", "BRA"):
         for analysis in ("compliance_trends", "civil_society", "regional_comparison"):
             assert f'href="{country}/{analysis}/report.html"' in index
@@ -119,7 +135,7 @@ def test_batch_on_demo_writes_index_and_summary(tmp_path):
 
 
 @pytest.mark.parametrize("country,message", [
-    ("XYZ", "XYZ (no State's ISO3 code) is not a State under review in SYNTHETIC demo data"),
+    ("XYZ", "XYZ (no State's ISO3 code) is not a State under review in upr-lab embedded UPR data"),
     ("../../etc", "is not an ISO 3166 alpha-3 code"),
     ("NOR;rm", "is not an ISO 3166 alpha-3 code"),
 ])

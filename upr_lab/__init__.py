@@ -21,6 +21,7 @@ PUBLIC = {
     "metrics": ".stats.metrics",
     "models": ".stats.models",
     "plots": ".reports.plots",
+    "sdg": ".stats.sdg",
     "validation": ".stats.validation",
     "published": ".review.published",
     "run": ".runs.runner:run",

@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter, PercentFormatter
 
-SYNTHETIC_MARK = "SYNTHETIC demo data, not real UPR data"
+SYNTHETIC_MARK = "SYNTHETIC data, not real UPR data"
 COLOURS = {"country": "#1f5f8b", "group": "#9aa5b1", "highlight": "#d1495b"}
 
 
@@ -68,20 +68,25 @@ def rate_by_cycle(table, rate, title, ylabel, synthetic, reference=None, referen
 
 
 def category_mix(spec, title, synthetic):
-    """Share of recommendations per action category (bars) and the share supported (points)."""
-    spec = spec[spec["n"] > 0]
+    """Share of the categorised recommendations per action category (bars) and the share supported (points).
+
+    Recommendations without a category (``"unknown"``: a source that codes none) are left out; the
+    caller says how many.
+    """
+    spec = spec[(spec["n"] > 0) & (spec["category"] != "unknown")]
     if spec.empty:
         return None
+    spec = spec.assign(share=spec["n"] / spec["n"].sum())
     figure, axes = _figure(title, synthetic)
-    labels = [f"{c}\n{label}" for c, label in zip(spec["category"], spec["label"])]
+    labels = [f"{c}\n{label.replace(' ', chr(10))}" for c, label in zip(spec["category"], spec["label"])]
     positions = np.arange(len(spec))
     axes.bar(positions, spec["share"], color=COLOURS["group"], label="share of recommendations")
     axes.plot(positions, spec["acceptance_rate"], "o", color=COLOURS["country"], label="share supported")
     axes.set_xticks(positions, labels, fontsize=8)
     axes.set_xlabel("UPR Info action category (1 = minimal ... 5 = specific action)")
-    axes.set_ylabel("share")
+    axes.set_ylabel("share of the categorised recommendations")
     _percent_axis(axes.yaxis, axes.set_ylim)
-    axes.legend(frameon=False, loc="upper left")
+    axes.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     return figure
 
 
@@ -208,4 +213,20 @@ def acceptance_by_category(table, title, synthetic, overall=None, source=None):
     if source:
         text = textwrap.fill(source, 110, break_on_hyphens=False)
         figure.text(0.01, -0.1, text, fontsize=7, color="#555", ha="left", va="top")
+    return figure
+
+
+def sdg_goals(profile, title, synthetic):
+    """Horizontal stacked bars per SDG goal: recommendations supported and noted."""
+    if profile.empty:
+        return None
+    figure, axes = _figure(title, synthetic, size=(7, 0.35 * len(profile) + 1.6))
+    positions = np.arange(len(profile))[::-1]
+    labels = [textwrap.shorten(f"{int(g)} {name}", 42) for g, name in zip(profile["goal"], profile["name"])]
+    supported, noted = profile["n_supported"].to_numpy(), profile["n_noted"].to_numpy()
+    axes.barh(positions, supported, color=COLOURS["country"], label="supported")
+    axes.barh(positions, noted, left=supported, color=COLOURS["group"], label="noted")
+    axes.set_yticks(positions, labels, fontsize=8)
+    axes.set_xlabel("number of recommendations (one counts once per goal it touches)")
+    axes.legend(frameon=False, fontsize=8, loc="lower right")
     return figure

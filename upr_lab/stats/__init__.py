@@ -6,6 +6,7 @@ from upr_lab._lazy import lazy_names
 PUBLIC = {
     "metrics": ".metrics",
     "models": ".models",
+    "sdg": ".sdg",
     "validation": ".validation",
     "EffectsResult": ".effects:EffectsResult",
     "pooled": ".shared:pooled",
