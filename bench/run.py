@@ -1,11 +1,12 @@
-"""Batch benchmarks on the real UPR Info exports, measured side by side in one invocation.
+"""Batch benchmarks on real data (by default the embedded set, UPR cycles 1-2), side by side in one invocation.
 
-    .venv/bin/python bench/run.py [--data ../shared/data/upr-info] [--skip-full]
+    .venv/bin/python bench/run.py [--data upr|PATH] [--skip-full]
 
 1. the naive loop (the papermill CLI once per notebook, one after another, no cache) against
    ``upr-lab batch --workers 2`` for the same 6 States x 3 analyses, cold (new cache, new outputs);
 2. a full batch of every State under review, cold, and a no-op rerun of it;
-3. loading the exports from the Parquet cache against parsing them;
+3. loading the embedded data set, and the raw exports it is built from (UPR Info and DIHR) parsed
+   against read back from the Parquet cache;
 4. peak resident memory of each kernel the batch starts (its workers), during the full batch (or the
    6-State one); kernels of other processes on the machine are not counted.
 
@@ -28,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 COUNTRIES = ("NOR", "KEN", "BRA", "IND", "POL", "USA")
 ANALYSES = ("compliance_trends", "civil_society", "regional_comparison")
+RAW = ROOT.parent / "shared" / "data"
 
 
 def timed(command, env, memory=None):
@@ -92,17 +94,19 @@ class KernelMemory:
 
 
 def load_times(data, repeats=3):
-    """Median seconds to load the exports by parsing them, and from the cache."""
+    """Median seconds to load ``data`` (a name or a list of paths) by parsing it, and from the cache, each
+    in a fresh process (the load itself, imports excluded)."""
     code = ("import time, warnings; warnings.simplefilter('ignore'); from upr_lab import load; "
             "t = time.perf_counter(); load({data!r}); print(time.perf_counter() - t)")
+    data = data if isinstance(data, str) else [str(p) for p in data]
     measured = {}
     with tempfile.TemporaryDirectory() as cache:
         for label, setting in (("parse", "off"), ("cache", cache)):
             env = {**os.environ, "UPR_LAB_CACHE": setting}
             if label == "cache":  # fill the cache once
-                subprocess.run([sys.executable, "-c", code.format(data=str(data))], env=env, check=True,
+                subprocess.run([sys.executable, "-c", code.format(data=data)], env=env, check=True,
                                capture_output=True)
-            runs = [float(subprocess.run([sys.executable, "-c", code.format(data=str(data))], env=env, check=True,
+            runs = [float(subprocess.run([sys.executable, "-c", code.format(data=data)], env=env, check=True,
                                          capture_output=True, text=True).stdout) for _ in range(repeats)]
             measured[label] = statistics.median(runs)
     return measured
@@ -110,10 +114,10 @@ def load_times(data, repeats=3):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "upr-info"))
+    parser.add_argument("--data", default="upr", help="'upr' (the embedded set, default) or a path")
     parser.add_argument("--skip-full", action="store_true", help="leave out the full batch of every State")
     args = parser.parse_args()
-    data = Path(args.data).resolve()
+    data = args.data if args.data in ("upr", "synthetic") else Path(args.data).resolve()
     rows = []
     with tempfile.TemporaryDirectory(prefix="upr-lab-bench-") as scratch:
         scratch = Path(scratch)
@@ -132,9 +136,11 @@ def main():
             runs = len(list((scratch / "full").glob("*/*/manifest.json")))
             rows += [(f"full batch, {runs} runs, cold", f"{full / 60:.1f} min", f"{full / runs:.2f} s per run (target < 10 min)"),
                      ("no-op rerun of the full batch", f"{noop:.1f} s", "target < 5 s")]
-    loads = load_times(data)
-    rows.append(("load the exports: parse / from cache", f"{loads['parse']:.2f} s / {loads['cache']:.2f} s",
-                 f"{loads['cache'] / loads['parse']:.2f} x"))
+    embedded = load_times("upr")["parse"]
+    rows.append(("load the embedded data set (57,592 recommendations)", f"{embedded:.2f} s", "target <= 0.5 s"))
+    loads = load_times([RAW / "upr-info", RAW / "dihr"])
+    rows.append(("load the raw exports it is built from: parse / from cache",
+                 f"{loads['parse']:.2f} s / {loads['cache']:.2f} s", f"{loads['cache'] / loads['parse']:.2f} x"))
     peak = max(memory.peaks.values()) / 2**20 if memory.peaks else float("nan")
     rows.append((f"peak resident memory per worker kernel ({len(memory.peaks)} kernels)", f"{peak:.0f} MB",
                  "target <= 500 MB"))

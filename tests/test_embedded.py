@@ -89,3 +89,17 @@ def test_a_changed_raw_file_is_refused_before_anything_is_built(tmp_path):
     with pytest.raises(DataError, match=r"6-9.csv: found SHA-256 .*; expected ee3f5b37"):
         build_embedded.build(raw, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_data_export_writes_the_canonical_table_for_other_tools(tmp_path, upr, capsys):
+    from upr_lab import cli
+
+    for name in ("upr.csv", "upr.parquet"):
+        assert cli.main(["data", "export", "--out", str(tmp_path / name)]) == 0
+        assert load(tmp_path / name).recommendations.equals(upr.recommendations)
+    header, first = (tmp_path / "upr.csv").read_text(encoding="utf-8").splitlines()[:2]
+    assert header.startswith("rec_id,source,cycle,session,year,sur_iso3") and "sdg_goals,sdg_targets,document" in header
+    linked = upr.recommendations[upr.recommendations["sdg_goals"].map(len) > 1].iloc[0]
+    assert ";".join(map(str, linked["sdg_goals"])) in (tmp_path / "upr.csv").read_text(encoding="utf-8")
+    assert cli.main(["data", "export", "--out", str(tmp_path / "upr.xlsx")]) == 2
+    assert "found the suffix '.xlsx'; expected .csv or .parquet" in capsys.readouterr().err
