@@ -10,6 +10,8 @@ is replaced after ``max_runs`` notebooks, or when it died.
 """
 
 import atexit
+import ctypes
+import gc
 import threading
 
 import nbformat
@@ -24,8 +26,10 @@ from . import kernel
 
 ENGINE = "upr-lab-warm"
 MAX_RUNS = 40
+# pyarrow's own allocator keeps what reading Parquet freed; the system one lets release_memory() return it
 HEAVY_IMPORTS = """\
-import warnings, matplotlib
+import warnings, matplotlib, pyarrow
+pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 import pandas, numpy, scipy.stats, statsmodels.api, nbformat
 import upr_lab.reports.analysis, upr_lab.stats.models, upr_lab.stats.metrics, upr_lab.reports.plots, upr_lab.runs.warm
 upr_lab.runs.warm._fresh_warning_filters = list(warnings.filters)
@@ -38,8 +42,19 @@ warnings._filters_mutated()
 matplotlib.rcdefaults()
 get_ipython().reset(new_session=True)
 get_ipython().execution_count = 1
+__import__("upr_lab.runs.warm", fromlist=["release_memory"]).release_memory()
 """
 _fresh_warning_filters = []  # set inside a kernel by HEAVY_IMPORTS
+
+
+def release_memory():
+    """In a kernel, between notebooks: collect the last notebook's objects and hand the freed memory back
+    to the system (glibc keeps freed blocks otherwise, and a kernel's resident memory only grows)."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
 
 
 class KernelPool:

@@ -100,7 +100,7 @@ def _similarity(x, y):
 def _differences(a, b, matches):
     pairs = matches.merge(a.add_prefix("first_"), on="first_rec_id").merge(b.add_prefix("second_"), on="second_rec_id")
     disagree = pairs[pairs["first_response"] != pairs["second_response"]].assign(difference="responses differ")
-    rows = [_side(disagree, "first", "second", "first_")]
+    rows = [_pairs(disagree)]
     rows.append(_one_side(a[~a["rec_id"].isin(matches["first_rec_id"])], "first", "only in the first source"))
     rows.append(_one_side(b[~b["rec_id"].isin(matches["second_rec_id"])], "second", "only in the second source"))
     if not any(len(r) for r in rows):
@@ -111,12 +111,14 @@ def _differences(a, b, matches):
                               "second_rec_id"], na_position="last", ignore_index=True)
 
 
-def _side(pairs, *_):
-    return pd.DataFrame({"difference": pairs["difference"], "sur_iso3": pairs["first_sur_iso3"],
-                         "session": pairs["first_session"], "recommender_name": pairs["first_recommender_name"],
-                         "similarity": pairs["similarity"], **{f"{s}_{c}": pairs[f"{s}_{c2}"]
-                         for s in ("first", "second") for c, c2 in (("source", "source"), ("rec_id", "rec_id"),
-                                                                     ("response", "response"), ("text", "text"))}})
+def _pairs(pairs):
+    """Matched pairs as rows of the differences table: both sides' source, id, response and text."""
+    columns = {"difference": pairs["difference"], "sur_iso3": pairs["first_sur_iso3"], "session": pairs["first_session"],
+               "recommender_name": pairs["first_recommender_name"], "similarity": pairs["similarity"]}
+    for side in ("first", "second"):
+        for column in ("source", "rec_id", "response", "text"):
+            columns[f"{side}_{column}"] = pairs[f"{side}_{column}"]
+    return pd.DataFrame(columns)
 
 
 def _one_side(rows, side, label):
@@ -127,7 +129,7 @@ def _one_side(rows, side, label):
 
 
 def _summary(first, second, shared, a, b, matches, differences):
-    agree = (differences["difference"] == "responses differ").sum()
+    differ = int((differences["difference"] == "responses differ").sum())
     return {
         "first_source": _name(first), "second_source": _name(second),
         "reviews_in_both": int(len(shared)),
@@ -138,8 +140,8 @@ def _summary(first, second, shared, a, b, matches, differences):
         "share_of_first_matched": round(len(matches) / len(a), 4) if len(a) else None,
         "share_of_second_matched": round(len(matches) / len(b), 4) if len(b) else None,
         "only_in_first": int(len(a) - len(matches)), "only_in_second": int(len(b) - len(matches)),
-        "responses_differ": int(agree),
-        "response_agreement": round(1 - agree / len(matches), 4) if len(matches) else None,
+        "responses_differ": differ,
+        "response_agreement": round(1 - differ / len(matches), 4) if len(matches) else None,
     }
 
 
