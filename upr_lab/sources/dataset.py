@@ -20,7 +20,7 @@ from upr_lab.exceptions import DataError
 
 from . import cache, embedded, reconcile, repeats, schema, tables
 from .countries import DEFAULT_ALIASES, CountryResolver, check_iso3, check_present
-from .formats import canonical, dihr, fields, participation as participation_io, synthetic, uprinfo
+from .formats import canonical, dihr, fields, participation as participation_io, synthetic, uhri, uprinfo
 
 READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xls", ".xlsx", ".parquet"}
 NAMED_SOURCES = ("upr", "synthetic")  # data sets that ship with upr-lab, named rather than given as paths
@@ -203,13 +203,17 @@ def _read_one(path, resolver):
     table = tables.read_table(path)
     if canonical.is_canonical(table.header):
         return canonical.from_table(table), fields.empty_recommendations(), table.detected
+    if uhri.is_uhri(table.header):
+        recs, skipped = uhri.parse(table, resolver)
+        return recs, fields.empty_recommendations(), {**table.detected, "format": f"uhri-{table.detected['format']}",
+                                                      "skipped_other_bodies": skipped}
     if dihr.is_dihr(table.header):
         return dihr.parse(table, resolver), fields.empty_recommendations(), {**table.detected,
                                                                              "format": f"dihr-{table.detected['format']}"}
     if not uprinfo.is_upr_info(table.header):
         keys = set(uprinfo.column_keys(table.header).values())
         missing = [k for k in uprinfo.REQUIRED if k not in keys]
-        others = [("DIHR explorer export", dihr.HEADER),
+        others = [("DIHR explorer export", dihr.HEADER), ("UHRI export", uhri.HEADER),
                   ("upr-lab's canonical table", ", ".join(schema.RECOMMENDATION_COLUMNS))]
         raise DataError(uprinfo.header_message(table.header, missing, others), path=path)
     recs, pledges = uprinfo.parse(table, resolver)
@@ -241,7 +245,7 @@ def _in_order(recs):
 def _fresh_ids(merged):
     """Each format's own stable ids (UPR Info rows 'R...', DIHR rows 'D...'), made over all its rows."""
     ids = pd.Series("", index=merged.index, dtype="str")
-    for source, make_ids in (("upr-info", uprinfo.make_ids), ("dihr", dihr.make_ids)):
+    for source, make_ids in (("upr-info", uprinfo.make_ids), ("dihr", dihr.make_ids), ("uhri", uhri.make_ids)):
         rows = merged["source"] == source
         if rows.any():
             ids[rows] = make_ids(merged[rows].reset_index(drop=True))
@@ -253,12 +257,13 @@ def _file_record(path, role="recommendations", **details):
 
 
 KINDS = {"upr-info": "UPR Info database export", "dihr": "DIHR SDG-Human Rights Data Explorer export",
+         "uhri": "UHRI export",
          "canonical": "upr-lab canonical table"}
 
 
 def _kind(records):
     formats = {r["detected"]["format"] for r in records}
-    found = [kind for kind in ("upr-info", "dihr") if any(f.startswith(kind) for f in formats)]
+    found = [kind for kind in ("upr-info", "dihr", "uhri") if any(f.startswith(kind) for f in formats)]
     return "+".join(found) or "canonical"
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-PRIORITY = ("upr-info", "dihr")
+PRIORITY = ("upr-info", "dihr", "uhri")
 NEAR = 0.9
 REVIEW = ["sur_iso3", "session"]
 DIFFERENCE_COLUMNS = ["difference", "sur_iso3", "session", "recommender_name", "similarity",
