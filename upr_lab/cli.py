@@ -48,6 +48,11 @@ def _parser():
     _data_options(p)
     p.add_argument("--out", required=True, metavar="FILE.csv|FILE.parquet", help="the file to write")
     p.set_defaults(func=_data_export)
+    extract = sub.add_parser("participation", help="participation tables").add_subparsers(dest="action", required=True)
+    p = extract.add_parser("extract", help="participation rows from OHCHR summaries of stakeholders' submissions")
+    p.add_argument("documents", nargs="+", metavar="DOCUMENT", help="summaries (PDF or text), or folders of them")
+    p.add_argument("--out", required=True, metavar="FILE.csv", help="the CSV to write, for you to check and complete")
+    p.set_defaults(func=_participation_extract)
     p = sub.add_parser("run", help="run one analysis for one State under review")
     p.add_argument("analysis", choices=ANALYSES, help="the analysis notebook to run")
     p.add_argument("--country", required=True, help="ISO3 code of the State under review")
@@ -72,7 +77,7 @@ def _parser():
     p = sub.add_parser("lab", help="JupyterLab on the notebooks with the project's kernel; other options "
                                    "(e.g. --no-browser --port 8890) are passed to JupyterLab")
     p.set_defaults(func=_lab)
-    for p in [*sub.choices.values(), *info.choices.values()]:
+    for p in [*sub.choices.values(), *info.choices.values(), *extract.choices.values()]:
         p.add_argument("--debug", action="store_true", help="show Python tracebacks on errors")
     return parser
 
@@ -104,6 +109,14 @@ def _data_export(args):
 
     path = export(args.data, args.out)
     print(f"wrote {path}")
+
+
+def _participation_extract(args):
+    from .sources.ohchr.stakeholders import write_rows
+
+    path, rows = write_rows(args.documents, args.out)
+    print(f"wrote {len(rows)} row{'s' if len(rows) != 1 else ''} to {path}: check them, and fill in "
+          "national_consultation (not in the summaries)")
 
 
 def _run(args):
