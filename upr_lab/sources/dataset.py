@@ -190,11 +190,12 @@ def _parse_files(hashes, resolver):
     merged, reconciled = reconcile.combine(merged)
     source = {"kind": kind, "synthetic": False, "label": _label(kind, files), "files": records,
               "duplicates": len(repeated), "repeats": repeated}
+    pledges = _merge(pledges, files, new_ids=True)[0]
     if reconciled is None:
-        return UprData(merged, _merge(pledges, files, new_ids=True)[0], None, source)
+        return UprData(merged, pledges, None, source)
     source["reconciliation"] = reconciled.summary
     merged = schema.validate(_in_order(merged), schema.RECOMMENDATIONS, ", ".join(p.name for p in files))
-    return UprData(merged, _merge(pledges, files, new_ids=True)[0], None, source, reconciled.differences)
+    return UprData(merged, pledges, None, source, reconciled.differences)
 
 
 def _read_one(path, resolver):
@@ -205,11 +206,9 @@ def _read_one(path, resolver):
         return canonical.from_table(table), fields.empty_recommendations(), table.detected
     if uhri.is_uhri(table.header):
         recs, skipped = uhri.parse(table, resolver)
-        return recs, fields.empty_recommendations(), {**table.detected, "format": f"uhri-{table.detected['format']}",
-                                                      "skipped_other_bodies": skipped}
+        return recs, fields.empty_recommendations(), _detected(table, "uhri", skipped_other_bodies=skipped)
     if dihr.is_dihr(table.header):
-        return dihr.parse(table, resolver), fields.empty_recommendations(), {**table.detected,
-                                                                             "format": f"dihr-{table.detected['format']}"}
+        return dihr.parse(table, resolver), fields.empty_recommendations(), _detected(table, "dihr")
     if not uprinfo.is_upr_info(table.header):
         keys = set(uprinfo.column_keys(table.header).values())
         missing = [k for k in uprinfo.REQUIRED if k not in keys]
@@ -217,7 +216,12 @@ def _read_one(path, resolver):
                   ("upr-lab's canonical table", ", ".join(schema.RECOMMENDATION_COLUMNS))]
         raise DataError(uprinfo.header_message(table.header, missing, others), path=path)
     recs, pledges = uprinfo.parse(table, resolver)
-    return recs, pledges, {**table.detected, "format": f"upr-info-{table.detected['format']}"}
+    return recs, pledges, _detected(table, "upr-info")
+
+
+def _detected(table, kind, **more):
+    """How a file was read: its table format prefixed by the export's kind (``dihr-xlsx``), and ``more``."""
+    return {**table.detected, "format": f"{kind}-{table.detected['format']}", **more}
 
 
 def _merge(frames, files, new_ids, keep_repeats=True):

@@ -47,19 +47,13 @@ TENTH_TARGET_GOALS = (8, 16, 17)
 
 def is_dihr(header):
     """True if ``header`` is a DIHR explorer export's (the Danish ``Tekst`` or ``Text`` for the text)."""
-    keys = set(_keys(header).values())
-    return all(k in keys for k in REQUIRED)
-
-
-def _keys(header):
-    return {i: COLUMNS[str(h).strip().lower()] for i, h in enumerate(header) if str(h).strip().lower() in COLUMNS}
+    return fields.has_keys(header, COLUMNS, REQUIRED)
 
 
 def parse(table, resolver=None):
     """A DIHR export's ``RawTable`` as canonical recommendations, indexed by spreadsheet row."""
-    keys = _keys(table.header)
-    raw = table.rows[list(keys)].rename(columns=keys).apply(lambda c: c.str.strip())
-    raw["row"] = table.row_numbers
+    keys = fields.header_keys(table.header, COLUMNS)
+    raw = fields.raw_rows(table, keys)
     source = fields.Source(table.path, {key: table.header[i] for i, key in keys.items()})
     fail = functools.partial(source.fail, raw)
     documents = _documents(raw, fail)
@@ -171,4 +165,4 @@ def _check_cycles(raw, frame, fail):
 
 def make_ids(frame):
     """Stable ids from content: same recommendation (report, paragraph, recommending State, text), same id."""
-    return fields.make_ids(frame, ("document", "paragraph", "sur_iso3", "recommender_name", "text", "response"), "D")
+    return fields.make_ids(frame, fields.DOCUMENT_ID_CONTENT, "D")

@@ -29,6 +29,29 @@ class Source:
         raise self.error(f"found {row[key]!r}; expected {expected}", int(row["row"]), key)
 
 
+def header_keys(header, columns):
+    """Map column position -> raw key, for the headers (case and spacing aside) that ``columns`` names."""
+    names = [str(h).strip().lower() for h in header]
+    return {i: columns[name] for i, name in enumerate(names) if name in columns}
+
+
+def has_keys(header, columns, required):
+    """True if ``header`` holds a column for each of the ``required`` raw keys."""
+    keys = set(header_keys(header, columns).values())
+    return all(k in keys for k in required)
+
+
+def raw_rows(table, keys):
+    """The columns ``keys`` names (position -> raw key) as strings without surrounding spaces, with ``row``:
+    each row's number in its file, for messages."""
+    raw = table.rows[list(keys)].rename(columns=keys).apply(lambda c: c.str.strip())
+    raw["row"] = table.row_numbers
+    return raw
+
+
+DOCUMENT_ID_CONTENT = ("document", "paragraph", "sur_iso3", "recommender_name", "text", "response")
+
+
 def states_of(raw, column, source, resolver, allow_unknown):
     """ISO3, name and group of the State named in each row's ``column``; an unknown name is refused."""
     lookup = {}

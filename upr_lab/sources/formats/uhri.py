@@ -44,12 +44,7 @@ PARAGRAPH = re.compile(r"^\s*(\d{1,3}\.\d{1,3})\.?\s+")
 
 def is_uhri(header):
     """True if ``header`` is a UHRI export's (either spelling of 'Recommending')."""
-    keys = set(_keys(header).values())
-    return all(k in keys for k in REQUIRED)
-
-
-def _keys(header):
-    return {i: COLUMNS[str(h).strip().lower()] for i, h in enumerate(header) if str(h).strip().lower() in COLUMNS}
+    return fields.has_keys(header, COLUMNS, REQUIRED)
 
 
 def values(cell):
@@ -61,9 +56,8 @@ def values(cell):
 def parse(table, resolver=None):
     """A UHRI export's ``RawTable`` as canonical recommendations (UPR rows only), indexed by spreadsheet row;
     also returns how many rows of other bodies were skipped."""
-    keys = _keys(table.header)
-    raw = table.rows[list(keys)].rename(columns=keys).apply(lambda c: c.str.strip())
-    raw["row"] = table.row_numbers
+    keys = fields.header_keys(table.header, COLUMNS)
+    raw = fields.raw_rows(table, keys)
     upr = raw["body"].map(lambda cell: any(UPR_BODY.match(v) for v in values(cell)))
     skipped = int((~upr).sum())
     raw = raw[upr].reset_index(drop=True)
@@ -152,4 +146,4 @@ def _goals(raw, fail):
 
 def make_ids(frame):
     """Stable ids from content: same report, paragraph, recommending State and text, same id."""
-    return fields.make_ids(frame, ("document", "paragraph", "sur_iso3", "recommender_name", "text", "response"), "U")
+    return fields.make_ids(frame, fields.DOCUMENT_ID_CONTENT, "U")

@@ -70,8 +70,7 @@ def parse(table, resolver=None):
     if missing:
         raise DataError(header_message(table.header, missing), path=table.path)
     _refuse_repeated_columns(table, keys)
-    raw = table.rows[list(keys)].rename(columns=keys).apply(lambda c: c.str.strip())
-    raw["row"] = table.row_numbers
+    raw = fields.raw_rows(table, keys)
     pledge = raw["response"].str.lower() == PLEDGE
     resolver = resolver or CountryResolver()
     source = fields.Source(table.path, {key: table.header[i] for i, key in reversed(list(keys.items()))})
