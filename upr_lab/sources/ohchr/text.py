@@ -1,7 +1,6 @@
 """The text of an official UN document, from its PDF (pypdf) or a text file, with one clear error for
 anything that has no usable text: not a PDF, an encrypted PDF, a scanned PDF without a text layer."""
 
-
 from upr_lab.exceptions import DataError
 
 from ..tables import require_file
