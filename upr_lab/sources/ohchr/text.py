@@ -1,47 +1,106 @@
-"""The text of an official UN document, from its PDF (pypdf) or a text file, with one clear error for
-anything that has no usable text: not a PDF, an encrypted PDF, a scanned PDF without a text layer."""
+"""The text of an official UN document, from its PDF (PDFium, through pypdfium2) or a text file, with one
+clear error for anything that has no usable text: not a PDF, an encrypted PDF, a scanned PDF without a
+text layer.
+
+``read_document`` gives two texts: ``text``, everything on the pages, and ``body``, the running text
+without what the page layout adds: page headers and footers (symbol, page number, job number), footnotes
+and footnote marks. In a PDF these are set in a smaller type than the body, which is how they are found;
+in a text file (no type sizes) header and footer lines are recognised by their form, and footnotes
+cannot be told apart. UN documents do not hyphenate words at line ends: a line-end hyphen is part of a
+compound ("same-sex") and is kept, without the line break.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 
 from upr_lab.exceptions import DataError
 
 from ..tables import require_file
 
 MIN_CHARACTERS = 200  # less text than this in a whole document: a scan without a text layer
+SMALLER = 0.6  # points below the body's type size: headers, footers, footnotes, footnote marks
+LINE_END_HYPHEN = "\ufffe"  # PDFium's mark for a hyphen that ends a line
+FURNITURE = re.compile(r"^\s*(A/HRC/\S+|GE\.\d{2}-\d{4,6}.*|\d{1,3}|\d{1,3}\s+GE\.\S+|\*\d{6,}\*|Please recycle)\s*$",
+                       re.IGNORECASE)
 
 
-def document_text(path):
-    """The text of ``path`` (.pdf, or text in UTF-8 / Windows-1252), pages joined by newlines."""
+@dataclass(frozen=True)
+class Document:
+    """A document's ``text`` (all of it) and ``body`` (without page furniture and footnotes)."""
+
+    path: Path
+    text: str
+    body: str
+    is_pdf: bool
+
+
+def read_document(path):
+    """The ``Document`` at ``path`` (.pdf, or text in UTF-8 / Windows-1252)."""
     path = require_file(path)
     raw = path.read_bytes()
     if raw.startswith(b"%PDF"):
-        text = _pdf_text(path)
+        text, body = _pdf_texts(path)
     elif path.suffix.lower() == ".pdf":
         raise DataError("found no PDF header; expected a PDF document (is the file damaged or mis-named?)", path=path)
     else:
-        text = _decoded(raw)
+        text = _joined_hyphens(_decoded(raw))
+        body = "\n".join(line for line in text.splitlines() if not FURNITURE.match(line))
     if len("".join(text.split())) < MIN_CHARACTERS:
         raise DataError("found no text layer (a scanned document?); expected a document with text: run OCR on it "
                         "first (e.g. ocrmypdf) or use the text version", path=path)
-    return text
+    return Document(path, text, body, raw.startswith(b"%PDF"))
 
 
-def _pdf_text(path):
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+def document_text(path):
+    """All the text of ``path``, pages joined by newlines."""
+    return read_document(path).text
+
+
+def _pdf_texts(path):
+    import pypdfium2 as pdfium
 
     try:
-        reader = PdfReader(path)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise DataError("found an encrypted PDF; expected a PDF that can be read without a password", path=path)
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
-    except DataError:
-        raise
-    except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise DataError(f"found a damaged PDF ({exc}); expected a readable PDF document", path=path) from None
-    except Exception as exc:  # pypdf raises others for encrypted files it cannot decrypt (e.g. missing crypto)
-        if "encrypt" in str(exc).lower() or "crypt" in type(exc).__name__.lower():
+        pdf = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
             raise DataError("found an encrypted PDF; expected a PDF that can be read without a password",
                             path=path) from None
-        raise
+        raise DataError(f"found a damaged PDF ({exc}); expected a readable PDF document", path=path) from None
+    try:
+        pages = [_characters(page) for page in pdf]
+    finally:
+        pdf.close()
+    body_size = _body_size(pages)
+    text = "\n".join("".join(chars) for chars, _ in pages)
+    body = "\n".join("".join(c for c, size in zip(chars, sizes) if c.isspace() or size >= body_size - SMALLER)
+                     for chars, sizes in pages)
+    return _joined_hyphens(text), _joined_hyphens(body)
+
+
+def _characters(page):
+    """A page's characters and the type size of each (PDFium counts one character per index)."""
+    import pypdfium2.raw as raw
+
+    textpage = page.get_textpage()
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count) if count else ""
+    if len(text) != count:  # characters outside the Basic Multilingual Plane: no sizes, keep the page whole
+        return list(text), [float("inf")] * len(text)
+    return list(text), [raw.FPDFText_GetFontSize(textpage.raw, i) for i in range(count)]
+
+
+def _body_size(pages):
+    """The type size most of the document's characters are set in."""
+    sizes = Counter(round(size * 2) / 2 for chars, sizes in pages for c, size in zip(chars, sizes)
+                    if not c.isspace() and size != float("inf"))
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _joined_hyphens(text):
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace(LINE_END_HYPHEN, "-")
+    return re.sub(r"(?<=[A-Za-z])-\n[ \t]*(?=[A-Za-z])", "-", text)
 
 
 def _decoded(raw):
@@ -56,4 +115,3 @@ def _decoded(raw):
 def flat(text):
     """``text`` with every run of whitespace (line breaks from the page layout included) as one space."""
     return " ".join(text.split())
-
