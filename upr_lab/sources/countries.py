@@ -39,7 +39,7 @@ class State:
 
 def normalise(name):
     """Fold a country name to a comparison key: no accents, case, punctuation or 'the'."""
-    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    text = unicodedata.normalize("NFKD", str(name).replace("’", "'").replace("‘", "'")).encode("ascii", "ignore").decode()
     text = text.lower().replace("&", " and ").replace("st.", "saint").replace("st ", "saint ")
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return " ".join(w for w in text.split() if w != "the")

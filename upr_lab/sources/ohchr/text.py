@@ -10,6 +10,7 @@ cannot be told apart. UN documents do not hyphenate words at line ends: a line-e
 compound ("same-sex") and is kept, without the line break.
 """
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -80,15 +81,23 @@ def _pdf_texts(path):
 
 
 def _characters(page):
-    """A page's characters and the type size of each (PDFium counts one character per index)."""
-    import pypdfium2.raw as raw
-
+    """A page's characters and the type size of each as printed (PDFium counts one character per index)."""
     textpage = page.get_textpage()
     count = textpage.count_chars()
     text = textpage.get_text_range(0, count) if count else ""
     if len(text) != count:  # characters outside the Basic Multilingual Plane: no sizes, keep the page whole
         return list(text), [float("inf")] * len(text)
-    return list(text), [raw.FPDFText_GetFontSize(textpage.raw, i) for i in range(count)]
+    return list(text), [_printed_size(textpage, i) for i in range(count)]
+
+
+def _printed_size(textpage, index):
+    """The font size times the vertical scale of the character's matrix: what a reader sees (some PDFs set
+    every font at size 1 and scale it)."""
+    import pypdfium2.raw as raw
+
+    matrix = raw.FS_MATRIX()
+    raw.FPDFText_GetMatrix(textpage.raw, index, matrix)
+    return raw.FPDFText_GetFontSize(textpage.raw, index) * math.hypot(matrix.c, matrix.d)
 
 
 def _body_size(pages):

@@ -1,0 +1,137 @@
+"""The recommending States of a numbered item of a Working Group report, and the recommendations in it.
+
+An item ends with its recommending State(s) in parentheses: "(Spain, Argentina);" or "(France)
+(Lithuania);". A State's name can hold parentheses itself ("Venezuela (Bolivarian Republic of)"), so
+parentheses are read balanced, and a parenthesis names States only if everything in it is a State's
+name (an abbreviation such as "(ICRMW)" never is). An item can hold several recommendations, each
+with its own States: "Complete ... (Ukraine); Increase efforts ... (Slovakia);". A trailing footnote
+number a text extraction left ("(Spain)1;") is ignored.
+"""
+
+import re
+
+from upr_lab.exceptions import DataError
+
+from ..formats.fields import unknown_state
+
+ABBREVIATION = re.compile(r"^[A-Z]{2,6}$")
+NEXT_RECOMMENDATION = re.compile(r"\s*\d{0,3}\s*;\s*(?=[^\s(])")
+TRAILING = re.compile(r"[\s;.,:\d]*$")
+
+
+def split_item(item, number, resolver, path):
+    """``[(text, (State, ...)), ...]``: each recommendation of item ``number`` with its recommending States."""
+    groups = list(_parentheses(item))
+    named = [(start, end, _states(content, resolver)) for start, end, content in groups]
+    named = [(start, end, found) for start, end, found in named if found]
+    recommendations, begin = [], 0
+    for i, (start, end, _) in enumerate(named):
+        boundary = NEXT_RECOMMENDATION.match(item, end)
+        following = named[i + 1][0] if i + 1 < len(named) else len(item)
+        if boundary and boundary.end() < len(item) and boundary.end() <= following:
+            recommendations.append(item[begin:boundary.end()])
+            begin = boundary.end()
+    recommendations.append(item[begin:])
+    return [_one(text, number, resolver, path, first=i == 0) for i, text in enumerate(recommendations)]
+
+
+def _one(text, number, resolver, path, first):
+    """A recommendation's text without its trailing States, and the States named in it. The first of an item
+    starts with a capital; those after it in a cluster may not ('...(Egypt); continue ... (Peru)'): they get one."""
+    named, trailing_start = [], len(TRAILING.sub("", text))
+    for start, end, content in _parentheses(text):
+        found = _states(content, resolver)
+        if found:
+            named += [s for s in found if s not in named]
+        elif end == trailing_start:
+            _refuse_unknown(content, number, resolver, path)
+    if not named:
+        raise DataError(f"found recommendation {number} '{_excerpt(text)}' with no recommending State in parentheses; "
+                        "expected '... (State);' at its end (is the text scrambled? read the PDF instead)", path=path)
+    body = _without_trailing_states(text, resolver)
+    if first and not body[:1].isupper():
+        raise DataError(f"found recommendation {number} starting mid-sentence: '{_excerpt(text)}'; expected it to start "
+                        "with its first word (is the text scrambled, lines out of order? read the PDF instead)",
+                        path=path)
+    return body[:1].upper() + body[1:], tuple(named)
+
+
+def _without_trailing_states(text, resolver):
+    text = TRAILING.sub("", text)
+    while text.endswith(")"):
+        start = _opening(text)
+        if start is None or not _states(text[start + 1:-1], resolver):
+            break
+        text = TRAILING.sub("", text[:start].rstrip())
+    return text.strip()
+
+
+def _parentheses(text):
+    """``(start, end, content)`` of each outermost balanced parenthesis in ``text``."""
+    depth, start = 0, None
+    for i, char in enumerate(text):
+        if char == "(":
+            depth, start = depth + 1, i if depth == 0 else start
+        elif char == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                yield start, i + 1, text[start + 1:i]
+
+
+def _opening(text):
+    """Where the parenthesis that closes ``text`` opens, or None."""
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return i
+    return None
+
+
+def _states(content, resolver):
+    """The States named in a parenthesis, if it names only States; else ()."""
+    found = []
+    for part in _top_level_parts(content):
+        states = _named(part, resolver)
+        if not states:
+            return ()
+        found += states
+    return tuple(found)
+
+
+def _named(part, resolver):
+    part = " ".join(part.split())
+    if not part or ABBREVIATION.match(part):
+        return []
+    state = resolver.lookup(part)
+    if state is not None:
+        return [state]
+    pieces = [p for p in re.split(r"\s+and\s+", part) if p]  # "(Algeria, Egypt and Argentina)"
+    states = [resolver.lookup(p) for p in pieces] if len(pieces) > 1 else [None]
+    return states if all(states) else []
+
+
+def _top_level_parts(content):
+    parts, depth, current = [], 0, ""
+    for char in content:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return parts + [current]
+
+
+def _refuse_unknown(content, number, resolver, path):
+    """A closing parenthesis that looks like a list of States, one of which matches none."""
+    parts = [" ".join(p.split()) for p in _top_level_parts(content)]
+    unknown = [p for p in parts if p and resolver.lookup(p) is None and not ABBREVIATION.match(p)]
+    if unknown and len(unknown) < len(parts) or unknown and len(parts) == 1 and unknown[0][:1].isupper():
+        if len(unknown[0]) <= 60:
+            raise DataError(f"recommendation {number}: {unknown_state(unknown[0], resolver)}", path=path)
+
+
+def _excerpt(text, size=70):
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[:size] + "…"
