@@ -63,9 +63,10 @@ PARTICIPATION = pa.DataFrameSchema(
         "sur_iso3": pa.Column(**_str, checks=pa.Check.str_matches(r"^[A-Z]{3}$")),
         "cycle": pa.Column("int64", pa.Check.isin([1, 2, 3, 4])),
         "stakeholder_submissions": pa.Column("int64", pa.Check.ge(0)),
-        "joint_submissions": pa.Column("int64", pa.Check.ge(0)),
-        "nhri_submitted": pa.Column(bool),
-        "national_consultation": pa.Column(bool),
+        # Unknown (NA) where the source does not say: never read as 0 or false.
+        "joint_submissions": pa.Column("Int64", pa.Check.ge(0), nullable=True, coerce=True),
+        "nhri_submitted": pa.Column("boolean", nullable=True, coerce=True),
+        "national_consultation": pa.Column("boolean", nullable=True, coerce=True),
     },
     unique=["sur_iso3", "cycle"],
     strict=True,
@@ -81,8 +82,9 @@ EXPECTED = {
     "recommender_group": f"one of {', '.join(GROUPS)}, Observer or nothing",
     "response": f"one of {', '.join(RESPONSES)}", "action_category": "an action category 1-5 or nothing",
     "implementation": f"one of {', '.join(IMPLEMENTATION)} or nothing",
-    "stakeholder_submissions": "a whole number 0 or more", "joint_submissions": "a whole number 0 or more",
-    "nhri_submitted": "true or false", "national_consultation": "true or false",
+    "stakeholder_submissions": "a whole number 0 or more",
+    "joint_submissions": "a whole number 0 or more, or nothing (unknown)",
+    "nhri_submitted": "true, false or nothing (unknown)", "national_consultation": "true, false or nothing (unknown)",
 }
 
 
