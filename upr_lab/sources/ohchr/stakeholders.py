@@ -15,15 +15,21 @@ From the summary OHCHR prepares for each review:
 
 ``national_consultation`` is not in the summary (the national report says it): it stays empty for the
 user to complete.
+
+``participation_frame`` gives the validated participation table of the summaries among some files (the
+other files ignored), ``read_summaries`` that of documents given as participation (every one must be a
+summary); in both an unknown value is NA, never 0 or false.
 """
 
 import csv
 import re
 from pathlib import Path
 
+import pandas as pd
+
 from upr_lab.exceptions import DataError
 
-from .. import calendar
+from .. import calendar, schema
 from ..countries import check_iso3, states
 from .text import document_text, flat
 
@@ -31,7 +37,9 @@ COLUMNS = ["sur_iso3", "cycle", "session", "stakeholder_submissions", "joint_sub
            "national_consultation", "document"]
 SYMBOL = re.compile(r"A/HRC/WG\.6/(\d{1,2})/([A-Z]{3})/3\b")
 HEAD = 600  # characters at the top of a document, where its own symbol is printed
+OWN_SYMBOL = re.compile(r"^[ \t]*(A/HRC/\S+)[ \t]*$", re.MULTILINE)  # a symbol alone on a line: the top block
 FILE_SYMBOL = re.compile(r"A_HRC_WG\.6_(\d{1,2})_([A-Z]{3})_3$")
+SUMMARY_NAME = re.compile(r"_3\.(pdf|txt)$", re.IGNORECASE)  # how a summary's file is named (…_3.pdf, …_3.txt)
 STATED = re.compile(r"summary of (?:the )?(\w+(?:[- ]\w+)?) stakeholders?['’]? submissions", re.IGNORECASE)
 NHRI_SECTION = re.compile(r"(?:^|\s)(?:[IVX]+|[A-H])\.\s+Information provided by the national human rights "
                           r"institution", re.IGNORECASE)
@@ -46,17 +54,36 @@ TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seve
 
 def summary_row(path):
     """The participation row of one stakeholder summary (a dict with ``COLUMNS``)."""
-    text = flat(document_text(path))
-    session, iso3, symbol = _symbol(path, text)
+    return _row(path, document_text(path))
+
+
+def _row(path, raw):
+    """The participation row of the summary at ``path`` whose text is ``raw``."""
+    text = flat(raw)
+    session, iso3, symbol = _symbol(path, raw)
     return {"sur_iso3": iso3, "cycle": calendar.cycle_of(session), "session": session,
             "stakeholder_submissions": _stated(path, text), "joint_submissions": _joint(text),
             "nhri_submitted": bool(NHRI_SECTION.search(text)), "national_consultation": None, "document": symbol}
 
 
-def _symbol(path, text):
+def top_symbol(raw):
+    """The summary symbol A/HRC/WG.6/<session>/<ISO3>/3 a document carries as its own, or None.
+
+    A document's own symbol is the first one standing alone on a line (the block at its top, or the header
+    of its first page: PDFium may give that after the page's body), else one within its first ``HEAD``
+    characters; other reports cite a summary's symbol only further on, within their sentences.
+    """
+    own = OWN_SYMBOL.search(raw)
+    if own is not None:
+        return SYMBOL.fullmatch(own.group(1))
+    return SYMBOL.search(flat(raw)[:HEAD])
+
+
+def _symbol(path, raw):
     """Session and State from the document's own symbol, printed at its top (other reports cite it further on),
     else from the file's name."""
-    match = SYMBOL.search(text[:HEAD]) or FILE_SYMBOL.search(Path(path).stem)
+    text = flat(raw)
+    match = top_symbol(raw) or FILE_SYMBOL.search(Path(path).stem)
     if match is None or STATED.search(text) is None:
         raise DataError("found no symbol A/HRC/WG.6/<session>/<ISO3>/3 at its top or no sentence 'a summary of N "
                         "stakeholders' submissions'; expected the summary of stakeholders' submissions of a UPR "
@@ -101,19 +128,79 @@ def _joint(text):
     return max(len(numbered), len(JOINT_MARKED.findall(contributors)))
 
 
+def summary_files(paths):
+    """The documents ``paths`` stand for, in a stable order: each file as given, and each folder's …_3.pdf,
+    then …_3.txt files (the names OHCHR gives summaries of stakeholders' submissions)."""
+    return [f for p in map(Path, paths) for f in (sorted(p.glob("*_3.pdf")) + sorted(p.glob("*_3.txt"))
+                                                    if p.is_dir() else [p])]
+
+
 def extract(paths):
     """Participation rows of the stakeholder summaries ``paths`` (files, or folders of .pdf/.txt files), one
     per review, in a stable order; a folder's documents that are no stakeholder summary are refused."""
-    files = [f for p in map(Path, paths) for f in (sorted(p.glob("*_3.pdf")) + sorted(p.glob("*_3.txt"))
-                                                     if p.is_dir() else [p])]
+    files = _required(paths)
+    return [row for _, row in _reviews((path, summary_row(path)) for path in files)]
+
+
+def _required(paths):
+    """``summary_files(paths)``; refuses none."""
+    files = summary_files(paths)
     if not files:
         raise DataError("found no stakeholder summary (…_3.pdf or …_3.txt); expected summaries of stakeholders' "
                         "submissions", path=Path(paths[0]) if paths else None)
+    return files
+
+
+def _reviews(found):
+    """One (path, row) per review from (path, row) pairs, sorted by State and session: a PDF and its text
+    version (the same symbol) give one review, the first one read."""
     rows = {}
-    for path in files:
-        row = summary_row(path)
-        rows.setdefault((row["sur_iso3"], row["session"]), row)  # a PDF and its text version: one review
+    for path, row in found:
+        rows.setdefault((row["sur_iso3"], row["session"]), (path, row))
     return [rows[key] for key in sorted(rows)]
+
+
+def read_summaries(paths):
+    """The participation table (``schema.PARTICIPATION``) of stakeholder summaries given as participation:
+    files, or folders of …_3.pdf / …_3.txt files, every one a summary (others are refused); one row per
+    review, ``national_consultation`` unknown (NA), ``joint_submissions`` NA where no contributors are listed."""
+    return _frame(_reviews((path, summary_row(path)) for path in _required(paths)))
+
+
+def participation_frame(paths):
+    """The participation table (``schema.PARTICIPATION``, validated) of the stakeholder summaries among
+    ``paths`` (files or folders), or None when there is none.
+
+    Files not named …_3.pdf or …_3.txt, and files so named whose top carries no symbol
+    A/HRC/WG.6/<session>/<ISO3>/3 (``top_symbol``), are ignored; a file that carries it but cannot be read
+    as a summary is refused (``DataError``). Unknown values are NA, as in ``read_summaries``.
+    """
+    files = [f for p in map(Path, paths) for f in (sorted(p.iterdir()) if p.is_dir() else [p])
+             if f.is_file() and SUMMARY_NAME.search(f.name)]
+    texts = ((path, document_text(path)) for path in files)
+    found = _reviews((path, _row(path, raw)) for path, raw in texts if top_symbol(raw) is not None)
+    return _frame(found) if found else None
+
+
+def _frame(found):
+    """The validated participation frame of (path, row) reviews; refuses two sessions of one State in a cycle."""
+    seen = {}
+    for path, row in found:
+        first = seen.setdefault((row["sur_iso3"], row["cycle"]), row)
+        if first is not row:
+            raise DataError(f"found {first['document']} and {row['document']}, two sessions of "
+                            f"{row['sur_iso3']} in cycle {row['cycle']}; expected one review per State under "
+                            "review and cycle", path=path)
+    rows = [row for _, row in found]
+    frame = pd.DataFrame({
+        "sur_iso3": pd.Series([r["sur_iso3"] for r in rows], dtype="str"),
+        "cycle": pd.Series([r["cycle"] for r in rows], dtype="int64"),
+        "stakeholder_submissions": pd.Series([r["stakeholder_submissions"] for r in rows], dtype="int64"),
+        **{column: pd.Series([r[column] for r in rows], dtype=dtype) for column, dtype in
+           (("joint_submissions", "Int64"), ("nhri_submitted", "boolean"), ("national_consultation", "boolean"))},
+    })
+    frame = schema.validate(frame, schema.PARTICIPATION, found[0][0])
+    return frame.sort_values(["sur_iso3", "cycle"], ignore_index=True)
 
 
 def write_rows(paths, out):
