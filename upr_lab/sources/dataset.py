@@ -111,7 +111,8 @@ def load(src=DEFAULT_SOURCE, participation=None, assessments=None, aliases=None)
         data = _load_files(source_files(src), aliases)
     if participation is not None:
         data.participation = participation_io.read_participation(participation)
-        data.source["files"].append(_file_record(Path(participation), role="participation"))
+        data.source["files"].extend(_file_record(path, role="participation")
+                                    for path in participation_io.participation_files(participation))
     if assessments is not None:
         data.recommendations = participation_io.apply_assessments(data.recommendations, assessments)
         data.source["files"].append(_file_record(Path(assessments), role="assessments"))

@@ -1,4 +1,12 @@
-"""Civil society participation per review, and implementation assessments per recommendation."""
+"""Civil society participation per review, and implementation assessments per recommendation.
+
+The participation table is read from a table (CSV, Excel, Parquet) or built from OHCHR summaries of
+stakeholders' submissions (``ohchr.stakeholders``). In both, ``joint_submissions``, ``nhri_submitted`` and
+``national_consultation`` may be unknown: an empty cell is NA, never 0 or false.
+"""
+
+import re
+from pathlib import Path
 
 import pandas as pd
 
@@ -6,28 +14,78 @@ from upr_lab.exceptions import DataError
 
 from .. import schema, tables
 from ..countries import states, suggest
+from ..ohchr import stakeholders
 from . import canonical
 
 TRUE = {"true", "yes", "1", "y", "t"}
-FALSE = {"false", "no", "0", "n", "f", ""}
+FALSE = {"false", "no", "0", "n", "f"}
+UNKNOWN = ""  # an empty cell (after stripping): the source does not say
 COUNTS = ("stakeholder_submissions", "joint_submissions")
+KNOWN = ("stakeholder_submissions",)  # the columns that may not be unknown
 FLAGS = ("nhri_submitted", "national_consultation")
 CYCLES = (1, 2, 3, 4)
+TEXT_TOP = 4096  # bytes at the top of a .txt file where a document's symbol is looked for
+DOCUMENT_SYMBOL = re.compile(rb"A/HRC/WG\.6/\d{1,2}/[A-Z]{3}/3\b")
 
 
 def read_participation(path):
-    """Read the participation table (CSV, Excel or Parquet): one row per (sur_iso3, cycle)."""
+    """Read the participation table: one row per (sur_iso3, cycle), unknown values NA.
+
+    ``path`` is a table (CSV, Excel or Parquet), or OHCHR summaries of stakeholders' submissions used
+    directly: a folder of them (…_3.pdf, …_3.txt), one summary (.pdf, or a .txt that is a document rather
+    than a table) or a list of these (``stakeholders.read_summaries``). An empty ``joint_submissions``,
+    ``nhri_submitted`` or ``national_consultation`` is unknown (NA), never 0 or false;
+    ``stakeholder_submissions`` is required.
+    """
+    if is_documents(path):
+        return stakeholders.read_summaries(_documents(path))
     table = _as_table(tables.require_file(path))
     frame = _columns(table)
     frame["sur_iso3"] = _codes(frame["sur_iso3"], table)
     frame["cycle"] = _counts(frame["cycle"], table, "cycle", CYCLES, "a UPR cycle 1-4")
     for column in COUNTS:
-        frame[column] = _counts(frame[column], table, column)
+        frame[column] = _counts(frame[column], table, column, known=column in KNOWN)
     for column in FLAGS:
         frame[column] = _flags(frame[column], table, column)
     _refuse_duplicates(frame, table)
     frame = schema.validate(frame.set_axis(table.row_numbers), schema.PARTICIPATION, table.path, rows=True)
     return frame.sort_values(["sur_iso3", "cycle"], ignore_index=True)
+
+
+def participation_files(path):
+    """The files ``read_participation(path)`` reads: the table, or each summary document."""
+    return stakeholders.summary_files(_documents(path)) if is_documents(path) else [Path(path)]
+
+
+def is_documents(path):
+    """True when ``path`` stands for stakeholder summaries rather than a table: a list of paths, a folder, a
+    .pdf, or a .txt named like a summary (…_3.txt) or carrying a summary's symbol at its top."""
+    if isinstance(path, (list, tuple)):
+        return True
+    path = Path(path)
+    if path.is_dir():
+        return True
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return True
+    return suffix == ".txt" and path.is_file() and (stakeholders.SUMMARY_NAME.search(path.name) is not None
+                                                     or _symbol_at_top(path))
+
+
+def _symbol_at_top(path):
+    with open(path, "rb") as f:
+        return DOCUMENT_SYMBOL.search(f.read(TEXT_TOP)) is not None
+
+
+def _documents(path):
+    """The paths of summaries ``path`` stands for; refuses a folder that holds none."""
+    paths = [Path(p) for p in path] if isinstance(path, (list, tuple)) else [Path(path)]
+    for folder in (p for p in paths if p.is_dir()):
+        if not stakeholders.summary_files([folder]):
+            raise DataError("found a folder without stakeholder summaries (…_3.pdf, …_3.txt); expected a "
+                            "participation table (CSV, Excel or Parquet) or a folder of OHCHR summaries of "
+                            "stakeholders' submissions", path=folder)
+    return paths
 
 
 def _columns(table):
@@ -61,26 +119,32 @@ def _codes(values, table):
     return codes
 
 
-def _counts(values, table, column, allowed=None, expected="a whole number 0 or more"):
-    numbers = pd.to_numeric(values.str.strip(), errors="coerce")
-    bad = numbers.isna() | (numbers < 0) | (numbers % 1 != 0)
+def _counts(values, table, column, allowed=None, expected="a whole number 0 or more", known=True):
+    """Whole numbers (int64); with ``known=False`` an empty cell is unknown (Int64 NA)."""
+    stripped = values.str.strip()
+    unknown = pd.Series(False, index=values.index) if known else stripped == UNKNOWN
+    numbers = pd.to_numeric(stripped.mask(unknown), errors="coerce")
+    bad = ~unknown & (numbers.isna() | (numbers < 0) | (numbers % 1 != 0))
     if allowed is not None:
-        bad |= ~numbers.isin(allowed)
+        bad |= ~unknown & ~numbers.isin(allowed)
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise DataError(f"found {values.iloc[i]!r}; expected {expected}", path=table.path,
+        also = "" if known else ", or nothing when unknown"
+        raise DataError(f"found {values.iloc[i]!r}; expected {expected}{also}", path=table.path,
                         row=table.row_numbers[i], column=column)
-    return numbers.astype("int64")
+    return numbers.astype("int64") if known else numbers.astype("Int64")
 
 
 def _flags(values, table, column):
+    """True/false (yes/no, 1/0) as pandas ``boolean``; an empty cell is unknown (NA)."""
     lowered = values.str.strip().str.lower()
-    bad = ~lowered.isin(TRUE | FALSE)
+    bad = ~lowered.isin(TRUE | FALSE | {UNKNOWN})
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise DataError(f"found {values.iloc[i]!r}; expected true/false (or yes/no, 1/0)", path=table.path,
-                        row=table.row_numbers[i], column=column)
-    return lowered.isin(TRUE)
+        raise DataError(f"found {values.iloc[i]!r}; expected true/false (or yes/no, 1/0), or nothing when "
+                        "unknown", path=table.path, row=table.row_numbers[i], column=column)
+    flags = pd.Series(lowered.isin(TRUE), index=values.index, dtype="boolean")
+    return flags.mask(lowered == UNKNOWN)
 
 
 def _refuse_duplicates(frame, table):
