@@ -3,7 +3,9 @@
 Each model is a binomial GLM with logit link; coefficients are log-odds, shown as odds ratios.
 Pooled models cluster standard errors by State under review. Problems of the data (too few
 observations, no variation, a single cycle, perfect separation, missing participation data) become
-``notes`` on the result, with NaN estimates, never exceptions. Design matrices are built here, so
+``notes`` on the result, with NaN estimates, never exceptions. A participation covariate that is unknown
+(NA) is never read as 0 or false: reviews where it is unknown are left out, or the covariate is when it
+is unknown for every review (both said in the notes). Design matrices are built here, so
 term names are stable: ``cycle`` (per cycle, 0 = cycle 1), ``sur_group[EEG]``, ``action_category[5]``.
 
 ``outcome_model`` is the adjusted pooled model behind every pooled effect a report shows (trend,
@@ -81,6 +83,7 @@ def compliance_trend(recs, country=None, outcome="supported", alpha=0.05, cluste
 
 NO_PARTICIPATION = ("This data source has no civil society participation data, so participation "
                     "effects cannot be estimated.")
+MAYBE_UNKNOWN = ("nhri_submitted", "national_consultation")  # participation covariates a source may not know
 
 
 def _with_participation(recs, participation, notes):
@@ -92,16 +95,32 @@ def _with_participation(recs, participation, notes):
     return joined
 
 
-def _design(frame, participation, group_reference=None):
+def _known(frame, y, notes):
+    """The rows and participation flags a model can use, unknown (NA) never read as false: a flag unknown
+    in every row is left out; rows where a flag kept is unknown are left out. Each is said in ``notes``."""
+    unknown = frame[list(MAYBE_UNKNOWN)].isna()
+    kept = [c for c in MAYBE_UNKNOWN if not (len(frame) and unknown[c].all())]
+    for column in MAYBE_UNKNOWN:
+        if column not in kept:
+            notes.append(f"{column} is unknown for every review in the data, so the model leaves it out.")
+    dropped = unknown[kept].any(axis=1).to_numpy()
+    if dropped.any():
+        reviews = len(frame.loc[dropped, ["sur_iso3", "cycle"]].drop_duplicates())
+        which = " or ".join(c for c in kept if unknown.loc[dropped, c].any())
+        notes.append(f"{reviews} review{'s' if reviews != 1 else ''} ({int(dropped.sum())} recommendations) "
+                     f"left out because {which} is unknown for {'them' if reviews != 1 else 'it'}.")
+    return frame[~dropped].reset_index(drop=True), y[~dropped].reset_index(drop=True), kept
+
+
+def _design(frame, flags=None, group_reference=None):
     """Design of the pooled models: intercept, ``cycle`` (0 = cycle 1), the participation terms when
-    ``participation``, action category dummies (reference 4; a missing category is its own level
-    ``unknown``) and ``sur_group`` dummies (reference ``group_reference``, default the first)."""
+    ``flags`` is a list (``log1p_stakeholder_submissions`` and the participation flags named in it, known
+    in every row), action category dummies (reference 4; a missing category is its own level ``unknown``)
+    and ``sur_group`` dummies (reference ``group_reference``, default the first)."""
     columns = {"Intercept": 1.0, "cycle": frame["cycle"].astype(float) - 1}
-    if participation:
-        columns.update({
-            "log1p_stakeholder_submissions": np.log1p(frame["stakeholder_submissions"].astype(float)),
-            "nhri_submitted": frame["nhri_submitted"].astype(float),
-            "national_consultation": frame["national_consultation"].astype(float)})
+    if flags is not None:
+        columns["log1p_stakeholder_submissions"] = np.log1p(frame["stakeholder_submissions"].astype(float))
+        columns.update({flag: frame[flag].astype(float) for flag in flags})
     category = frame["action_category"].astype("Int64").astype(object)
     category = category.where(category.notna(), "unknown").astype(str)
     return pd.concat([pd.DataFrame(columns, index=frame.index),
@@ -110,11 +129,13 @@ def _design(frame, participation, group_reference=None):
 
 
 def _pooled(title, recs, participation, outcome, alpha, cluster, headline, group_reference=None):
-    notes = []
+    notes, flags = [], None
     if participation is not None:
         recs = _with_participation(recs, participation, notes)
     frame, y = _outcome(recs, outcome)
-    X = _design(frame, participation is not None, group_reference)
+    if participation is not None:
+        frame, y, flags = _known(frame, y, notes)
+    X = _design(frame, flags, group_reference)
     groups = frame["sur_iso3"] if cluster else None
     return fit_logit(title, y, X, outcome, alpha, headline, groups, notes)
 
@@ -132,7 +153,8 @@ def outcome_model(recs, participation=None, outcome="supported", alpha=0.05, clu
     specific-action effect) and regional group dummies ``sur_group[...]`` (reference
     ``group_reference``, default Africa, the first alphabetically); with a ``participation`` table,
     also on ``log1p_stakeholder_submissions``, ``nhri_submitted`` and ``national_consultation`` of the
-    review (joined on sur_iso3, cycle). Each term is an effect with the others held fixed: ``cycle``
+    review (joined on sur_iso3, cycle; reviews where a flag is unknown are left out, a flag unknown for
+    every review is, and the notes say so). Each term is an effect with the others held fixed: ``cycle``
     is the trend within category, group and participation, unlike the unadjusted
     ``compliance_trend``. Standard errors clustered by State under review (``cluster=False``: naive).
     ``headline`` names the term a report leads with.
