@@ -102,13 +102,14 @@ def _known(frame, y, notes):
     kept = [c for c in MAYBE_UNKNOWN if not (len(frame) and unknown[c].all())]
     for column in MAYBE_UNKNOWN:
         if column not in kept:
-            notes.append(f"{column} is unknown for every review in the data, so the model leaves it out.")
+            notes.append(f"{column} is unknown for every review in these data and was left out of the model.")
     dropped = unknown[kept].any(axis=1).to_numpy()
     if dropped.any():
         reviews = len(frame.loc[dropped, ["sur_iso3", "cycle"]].drop_duplicates())
         which = " or ".join(c for c in kept if unknown.loc[dropped, c].any())
         notes.append(f"{reviews} review{'s' if reviews != 1 else ''} ({int(dropped.sum())} recommendations) "
-                     f"left out because {which} is unknown for {'them' if reviews != 1 else 'it'}.")
+                     f"{'were' if reviews != 1 else 'was'} left out because {which} is unknown for "
+                     f"{'them' if reviews != 1 else 'it'}.")
     return frame[~dropped].reset_index(drop=True), y[~dropped].reset_index(drop=True), kept
 
 
