@@ -52,7 +52,7 @@ def test_data_info_describes_the_default_synthetic_and_real_sources(upr_info_dir
     assert default["synthetic"] is False and default["recommendations"] == 57_592 and default["cycles"] == {
         "1": 21_355, "2": 36_237}
     assert default["by_source"] == {"dihr": 16_529, "upr-info": 41_063}
-    assert default["reconciliation"]["matched"] == 40_144 and default["reconciliation"]["response_agreement"] == 1.0
+    assert default["reconciliation"][0]["matched"] == 40_144 and default["reconciliation"][0]["response_agreement"] == 1.0
     demo = json.loads(upr_lab("data", "info", "--json", "--data", "synthetic").stdout)
     assert demo["synthetic"] is True and demo["states_under_review"] == 193 and set(demo["cycles"]) == {"1", "2", "3", "4"}
     real = upr_lab("data", "info", "--data", upr_info_dir).stdout

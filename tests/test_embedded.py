@@ -40,7 +40,7 @@ def test_it_holds_cycles_1_and_2_of_every_state(upr):
     assert len(recs) == 57_592 and upr.source["duplicates"] == 4
     assert recs.groupby("source")["session"].agg(["min", "max"]).values.tolist() == [[21, 26], [1, 20]]
     assert recs["sur_iso3"].nunique() == 193 and (recs.groupby("sur_iso3")["cycle"].nunique() == 2).all()
-    assert upr.source["reconciliation"]["matched"] == 40_144 and len(upr.differences) == 919
+    assert upr.source["reconciliation"][0]["matched"] == 40_144 and len(upr.differences) == 919
     assert len(upr.pledges) == 947 and not upr.synthetic
 
 

@@ -65,7 +65,7 @@ def combined():
 
 
 def test_upr_info_and_dihr_agree_on_sessions_1_to_20(combined):
-    summary = combined.source["reconciliation"]
+    [summary] = combined.source["reconciliation"]
     assert summary["reviews_in_both"] == 305 and summary["sessions_in_both"] == list(range(1, 21))
     assert (summary["first_rows"], summary["second_rows"]) == (41_063, 40_144)
     assert summary["matched"] == 40_144 and summary["only_in_second"] == 0

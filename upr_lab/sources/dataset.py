@@ -21,10 +21,13 @@ from upr_lab.exceptions import DataError
 from . import cache, embedded, reconcile, repeats, schema, tables
 from .countries import DEFAULT_ALIASES, CountryResolver, check_iso3, check_present
 from .formats import canonical, dihr, fields, participation as participation_io, synthetic, uhri, uprinfo
+from .ohchr import documents, stakeholders
 
-READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xls", ".xlsx", ".parquet"}
+READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xls", ".xlsx", ".parquet", ".pdf"}
 NAMED_SOURCES = ("upr", "synthetic")  # data sets that ship with upr-lab, named rather than given as paths
 DEFAULT_SOURCE = "upr"
+ROLES = {"ohchr-addendum": "responses", "ohchr-stakeholder-summary": "participation",
+         "ohchr-review-document": "not read (no recommendations)"}  # what a document is read for
 
 
 def is_named(src):
@@ -93,22 +96,31 @@ def source_files(src):
         return [path]
     files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES)
     if not files:
-        raise DataError(f"the folder holds no readable table ({', '.join(sorted(READABLE_SUFFIXES))})", path=path)
+        raise DataError(f"the folder holds no readable table or document ({', '.join(sorted(READABLE_SUFFIXES))})",
+                        path=path)
     return files
 
 
-def load(src=DEFAULT_SOURCE, participation=None, assessments=None, aliases=None):
-    """Load a source (``"upr"``, ``"synthetic"``, a file, a folder, or a list of files and folders) into a validated ``UprData``.
+def source_parts(src):
+    """The sources ``src`` names: ``"upr,reports/SVN"`` (or a list) is the embedded data and a folder; a path
+    that exists is one source even if its name holds a comma."""
+    if isinstance(src, (list, tuple)):
+        return [str(p) if isinstance(p, Path) else p for p in src]
+    if isinstance(src, str) and "," in src and not Path(src).exists():
+        return [part.strip() for part in src.split(",") if part.strip()]
+    return [src]
 
-    Where two sources hold the same reviews (UPR Info and DIHR exports), each review is counted once
-    and ``source["reconciliation"]`` and ``differences`` say how the sources agree (``reconcile``).
+
+def load(src=DEFAULT_SOURCE, participation=None, assessments=None, aliases=None):
+    """Load a source into a validated ``UprData``: ``"upr"`` (the embedded real data), ``"synthetic"``, a
+    file, a folder (exports, a canonical table, OHCHR documents), or several at once (``"upr,PATH"``, or a
+    list).
+
+    Where two sources hold the same reviews (UPR Info and DIHR exports, the embedded data and a folder of
+    OHCHR documents), each review is counted once, and ``source["reconciliation"]`` (one summary per pair)
+    and ``differences`` say how the sources agree (``reconcile``).
     """
-    if src == "upr":
-        data = _load_embedded()
-    elif src == "synthetic":
-        data = _load_synthetic()
-    else:
-        data = _load_files(source_files(src), aliases)
+    data = _load_parts(source_parts(src), aliases)
     if participation is not None:
         data.participation = participation_io.read_participation(participation)
         data.source["files"].extend(_file_record(path, role="participation")
@@ -117,6 +129,36 @@ def load(src=DEFAULT_SOURCE, participation=None, assessments=None, aliases=None)
         data.recommendations = participation_io.apply_assessments(data.recommendations, assessments)
         data.source["files"].append(_file_record(Path(assessments), role="assessments"))
     return data
+
+
+def _load_parts(parts, aliases):
+    named = [p for p in parts if is_named(p)]
+    paths = [p for p in parts if not is_named(p)]
+    if "synthetic" in named and len(parts) > 1:
+        raise DataError("found 'synthetic' with other sources; expected the synthetic data set alone (it is "
+                        "generated, and mixing it with real data would hide which is which)")
+    loaded = [_load_embedded() if name == "upr" else _load_synthetic() for name in dict.fromkeys(named)]
+    if paths:
+        loaded.append(_load_files(source_files(paths), aliases))
+    return loaded[0] if len(loaded) == 1 else _combined(loaded)
+
+
+def _combined(parts):
+    """Several loaded sources as one: each review once (``reconcile.combine``), every file recorded."""
+    combined, reconciled = reconcile.combine(pd.concat([p.recommendations for p in parts], ignore_index=True))
+    summaries = [s for p in parts for s in p.source.get("reconciliation", [])] + [r.summary for r in reconciled]
+    source = {"kind": "+".join(p.source["kind"] for p in parts), "synthetic": False,
+              "label": " + ".join(p.source["label"] for p in parts),
+              "files": [f for p in parts for f in p.source["files"]],
+              "duplicates": sum(p.source.get("duplicates", 0) for p in parts),
+              "repeats": [r for p in parts for r in p.source.get("repeats", [])]}
+    if summaries:
+        source["reconciliation"] = summaries
+    recs = schema.validate(_in_order(combined), schema.RECOMMENDATIONS, source["label"])
+    pledges = pd.concat([p.pledges for p in parts], ignore_index=True)
+    participation = next((p.participation for p in parts if p.participation is not None), None)
+    differences = _differences([p.differences for p in parts] + [r.differences for r in reconciled])
+    return UprData(recs, pledges, participation, source, differences)
 
 
 def check_inputs(data=DEFAULT_SOURCE, participation=None, countries=()):
@@ -167,7 +209,8 @@ def _load_files(files, aliases):
         data = _parse_files(hashes, resolver)
         cache.write(entry, {"recommendations": data.recommendations, "pledges": data.pledges,
                             "differences": data.differences}, data.source)
-    repeats.warn(data.source.get("repeats", []), stacklevel=3)  # points at the caller of load()
+    repeats.warn(data.source.get("repeats", []), stacklevel=4)  # points at the caller of load()
+    data.participation = stakeholders.participation_frame([p for p in files if documents.is_document(p)])
     return data
 
 
@@ -180,23 +223,40 @@ def _readable_sha256(path):
 
 def _parse_files(hashes, resolver):
     files, recs, pledges, records = list(hashes), [], [], []
+    read_documents = _read_documents([p for p in files if documents.is_document(p)], resolver)
     for path in files:
-        file_recs, file_pledges, detected = _read_one(path, resolver)
+        file_recs, file_pledges, detected = read_documents.get(path) or _read_one(path, resolver)
         recs.append(file_recs)
         pledges.append(file_pledges)
-        records.append({"name": path.name, "role": "recommendations", "sha256": hashes[path], "detected": detected,
-                        "rows": len(file_recs), "pledges": len(file_pledges)})
+        records.append({"name": path.name, "role": ROLES.get(detected["format"], "recommendations"),
+                        "sha256": hashes[path], "detected": detected, "rows": len(file_recs),
+                        "pledges": len(file_pledges)})
     kind = _kind(records)
     merged, repeated = _merge(recs, files, new_ids=kind != "canonical", keep_repeats=False)
     merged, reconciled = reconcile.combine(merged)
     source = {"kind": kind, "synthetic": False, "label": _label(kind, files), "files": records,
               "duplicates": len(repeated), "repeats": repeated}
     pledges = _merge(pledges, files, new_ids=True)[0]
-    if reconciled is None:
+    if not reconciled:
         return UprData(merged, pledges, None, source)
-    source["reconciliation"] = reconciled.summary
+    source["reconciliation"] = [r.summary for r in reconciled]
     merged = schema.validate(_in_order(merged), schema.RECOMMENDATIONS, ", ".join(p.name for p in files))
-    return UprData(merged, pledges, None, source, reconciled.differences)
+    return UprData(merged, pledges, None, source, _differences([r.differences for r in reconciled]))
+
+
+def _differences(frames):
+    found = [f for f in frames if len(f)]
+    return pd.concat(found, ignore_index=True) if found else reconcile.no_differences()
+
+
+def _read_documents(paths, resolver):
+    """path -> (recommendations, pledges, detected) for the OHCHR documents among the files, read together
+    (a report's responses are in its addendum)."""
+    if not paths:
+        return {}
+    frames, detected = documents.read(paths, resolver)
+    empty = fields.empty_recommendations()
+    return {p: (frames.get(p, empty), empty, detected[p]) for p in paths}
 
 
 def _read_one(path, resolver):
@@ -250,7 +310,8 @@ def _in_order(recs):
 def _fresh_ids(merged):
     """Each format's own stable ids (UPR Info rows 'R...', DIHR rows 'D...'), made over all its rows."""
     ids = pd.Series("", index=merged.index, dtype="str")
-    for source, make_ids in (("upr-info", uprinfo.make_ids), ("dihr", dihr.make_ids), ("uhri", uhri.make_ids)):
+    for source, make_ids in (("upr-info", uprinfo.make_ids), ("dihr", dihr.make_ids), ("uhri", uhri.make_ids),
+                             ("ohchr", documents.make_ids)):
         rows = merged["source"] == source
         if rows.any():
             ids[rows] = make_ids(merged[rows].reset_index(drop=True))
@@ -262,13 +323,13 @@ def _file_record(path, role="recommendations", **details):
 
 
 KINDS = {"upr-info": "UPR Info database export", "dihr": "DIHR SDG-Human Rights Data Explorer export",
-         "uhri": "UHRI export",
+         "uhri": "UHRI export", "ohchr": "OHCHR documents",
          "canonical": "upr-lab canonical table"}
 
 
 def _kind(records):
     formats = {r["detected"]["format"] for r in records}
-    found = [kind for kind in ("upr-info", "dihr", "uhri") if any(f.startswith(kind) for f in formats)]
+    found = [kind for kind in ("upr-info", "dihr", "uhri", "ohchr") if any(f.startswith(kind) for f in formats)]
     return "+".join(found) or "canonical"
 
 

@@ -65,9 +65,11 @@ def render(summary):
     return "\n".join(lines)
 
 
-def _reconciliation_lines(summary):
-    if not summary:
-        return []
+def _reconciliation_lines(summaries):
+    return [line for summary in summaries or [] for line in _pair_lines(summary)]
+
+
+def _pair_lines(summary):
     return [f"reconciliation:       {summary['first_source']} and {summary['second_source']} both hold "
             f"{summary['reviews_in_both']} reviews (sessions {min(summary['sessions_in_both'])}-"
             f"{max(summary['sessions_in_both'])}); each is counted once, from {summary['first_source']}",

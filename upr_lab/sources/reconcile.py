@@ -6,8 +6,9 @@ and spacing folded), then, among the rest, texts nearly equal (``difflib`` simil
 normalised texts at least ``NEAR``), best pairs first. Each row is matched at most once.
 
 The combined data set counts each review once, from the source ranked first (``PRIORITY``: UPR Info,
-which carries action categories and issue tags, before DIHR); the SDG links, report symbol and
-paragraph of a matched row of a lower-ranked source are attached to the row kept.
+which carries action categories and issue tags, then DIHR, UHRI and the OHCHR documents); the SDG
+links, report symbol and paragraph of a matched row of a lower-ranked source are attached to the row
+kept.
 """
 
 import difflib
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-PRIORITY = ("upr-info", "dihr", "uhri")
+PRIORITY = ("upr-info", "dihr", "uhri", "ohchr")
 NEAR = 0.9
 REVIEW = ["sur_iso3", "session"]
 DIFFERENCE_COLUMNS = ["difference", "sur_iso3", "session", "recommender_name", "similarity",
@@ -153,23 +154,41 @@ LINKS = ["sdg_goals", "sdg_targets", "document", "paragraph"]
 
 
 def combine(recs):
-    """Each review once, from the first source of ``PRIORITY`` that holds it, with the SDG links and
-    report of its matched rows in the next source; ``(combined, Reconciliation or None)``.
+    """Each review once, from the first source of ``PRIORITY`` that holds it, with the SDG links and report
+    of its matched rows in lower-ranked sources; ``(combined, [Reconciliation, ...])``, one reconciliation
+    for each source that shares reviews with those ranked above it.
 
-    Rows of other sources (a canonical table) are kept as they are.
+    Sources are folded in in ``PRIORITY`` order: each next source's rows are matched with the rows kept so
+    far on the reviews both hold, and kept only for reviews not held yet. Rows of other sources (a
+    canonical table) are kept as they are.
     """
     present = [s for s in PRIORITY if (recs["source"] == s).any()]
-    if len(present) < 2:
-        return recs, None
-    first, second = (recs[recs["source"] == s] for s in present[:2])
-    result = reconcile(first, second)
-    linked = result.matches.merge(second[["rec_id", *LINKS]], left_on="second_rec_id", right_on="rec_id")
-    first = first.copy()
-    rows = first["rec_id"].isin(linked["first_rec_id"]).to_numpy()
+    kept, results = recs[recs["source"] == present[0]] if present else recs.iloc[:0], []
+    for source in present[1:]:
+        kept, result = _fold(kept, recs[recs["source"] == source])
+        results += [result] if result is not None else []
+    others = recs[~recs["source"].isin(present)]
+    return (pd.concat([kept, others], ignore_index=True) if results else recs), results
+
+
+def _fold(kept, rows):
+    """``kept`` with ``rows`` of a lower-ranked source added for the reviews ``kept`` does not hold."""
+    held = pd.MultiIndex.from_frame(kept[REVIEW])
+    in_held = pd.MultiIndex.from_frame(rows[REVIEW]).isin(held)
+    if not in_held.any():
+        return pd.concat([kept, rows], ignore_index=True), None
+    result = reconcile(kept, rows)
+    kept = _linked(kept, rows, result.matches)
+    return pd.concat([kept, rows[~in_held]], ignore_index=True), result
+
+
+def _linked(kept, rows, matches):
+    """``kept`` with each matched row's links (SDGs, report, paragraph) taken from ``rows`` where it has them."""
+    linked = matches.merge(rows[["rec_id", *LINKS]], left_on="second_rec_id", right_on="rec_id")
     by_id = linked.set_index("first_rec_id")
+    kept = kept.copy()
     for column in LINKS:
-        first.loc[rows, column] = first.loc[rows, "rec_id"].map(by_id[column]).to_numpy()
-    held = pd.MultiIndex.from_frame(first[REVIEW])
-    second = second[~pd.MultiIndex.from_frame(second[REVIEW]).isin(held)]
-    others = recs[~recs["source"].isin(present[:2])]
-    return pd.concat([first, second, others], ignore_index=True), result
+        values = kept["rec_id"].map(by_id[column])
+        given = values.map(lambda v: isinstance(v, (tuple, str)) and len(v) > 0)
+        kept.loc[given.to_numpy(), column] = values[given].to_numpy()
+    return kept

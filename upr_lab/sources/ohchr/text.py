@@ -10,6 +10,7 @@ cannot be told apart. UN documents do not hyphenate words at line ends: a line-e
 compound ("same-sex") and is kept, without the line break.
 """
 
+import functools
 import math
 import re
 from collections import Counter
@@ -38,8 +39,15 @@ class Document:
 
 
 def read_document(path):
-    """The ``Document`` at ``path`` (.pdf, or text in UTF-8 / Windows-1252)."""
+    """The ``Document`` at ``path`` (.pdf, or text in UTF-8 / Windows-1252); remembered in this process while
+    the file's size and modification time stay the same (a folder's documents are sorted, then read)."""
     path = require_file(path)
+    stat = path.stat()
+    return _read(path.resolve(), stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=64)
+def _read(path, size, mtime_ns):
     raw = path.read_bytes()
     if raw.startswith(b"%PDF"):
         text, body = _pdf_texts(path)

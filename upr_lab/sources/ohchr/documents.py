@@ -1,0 +1,143 @@
+"""A set of OHCHR documents (a folder, or files) -> canonical recommendations.
+
+Each document is told by its top: a Working Group report (A/HRC/<s>/<n>), its addendum
+(A/HRC/<s>/<n>/Add.1), a stakeholder summary (A/HRC/WG.6/<s>/<ISO3>/3, read as participation,
+``stakeholders``) or another document of a review (the national report ``/1`` and the UN compilation
+``/2``, which hold no recommendations: skipped, and said so). A report's recommendations left "to be
+examined" take the State's response from the addendum that answers that report, joined by paragraph
+("122.12"; a bare "12" in an addendum is item 12 of the report's one paragraph left to be examined).
+Without the addendum, or where the addendum gives no response, the response is ``other`` (pending),
+and the file's record says how many.
+
+One row per recommendation and recommending State, as UPR Info and DIHR give them.
+"""
+
+import re
+import warnings
+
+import pandas as pd
+
+from upr_lab.exceptions import DataError
+
+from .. import calendar
+from ..formats import fields
+from . import report as reports
+from .text import read_document
+
+SOURCE = "ohchr"
+UN_SYMBOL = re.compile(r"A/HRC/(WG\.6/\d{1,2}/[A-Z]{3}/[123]|\d{1,2}/\d{1,3}(/Add\.\d)?)")
+SUMMARY = re.compile(r"A/HRC/WG\.6/\d{1,2}/[A-Z]{3}/3")
+OTHER_REVIEW_DOCUMENT = re.compile(r"A/HRC/WG\.6/\d{1,2}/[A-Z]{3}/[12]")
+TOP = 1500
+
+
+def is_document(path):
+    """True for a PDF, or a text file that is a UN document (its top carries an A/HRC symbol) rather than a table."""
+    if path.suffix.lower() == ".pdf":
+        return True
+    if path.suffix.lower() != ".txt":
+        return False
+    with open(path, "rb") as f:
+        top = f.read(4000).decode("utf-8", "replace")
+    first = next((line for line in top.splitlines() if line.strip()), "")
+    return "\t" not in first and first.count(",") < 3 and UN_SYMBOL.search(top) is not None
+
+
+def read(paths, resolver):
+    """The canonical recommendations of each report among ``paths`` (its addendum joined), and for every
+    document a record of what it is and what was read from it: ``({path: frame}, {path: record})``."""
+    from . import addendum as addenda
+
+    kinds = {path: _kind(path) for path in paths}
+    answers = {a.report: a for a in (addenda.read_addendum(p) for p, k in kinds.items() if k == "addendum")}
+    frames, records = {}, {}
+    for path in _one_per_symbol([p for p, k in kinds.items() if k == "report"]):
+        report = reports.read_report(path, resolver)
+        frames[path], records[path] = _rows(report, answers.get(report.symbol))
+    for path, kind in kinds.items():
+        records.setdefault(path, {"format": f"ohchr-{kind}"})
+    return frames, records
+
+
+def _kind(path):
+    document = read_document(path)
+    top = document.text[:TOP]
+    if SUMMARY.search(top):
+        return "stakeholder-summary"
+    if OTHER_REVIEW_DOCUMENT.search(top):
+        return "review-document"
+    from . import addendum as addenda
+
+    if addenda.is_addendum(document):
+        return "addendum"
+    if reports.is_report(document):
+        return "report"
+    raise DataError("found no UPR document at its top (no symbol A/HRC/<session>/<number>, .../Add.1 or "
+                    "A/HRC/WG.6/<session>/<ISO3>/3); expected a Working Group report, its addendum or a "
+                    "stakeholder summary", path=path)
+
+
+def _one_per_symbol(paths):
+    """A report given twice (its PDF and a text version) is read once, from the PDF."""
+    chosen = {}
+    for path in sorted(paths, key=lambda p: (p.suffix.lower() != ".pdf", p.name)):
+        chosen.setdefault(reports.SYMBOL.search(read_document(path).text[:TOP]).group(0), path)
+    return sorted(chosen.values())
+
+
+def _rows(report, answer):
+    responses = _responses(report, answer)
+    rows = [(rec, state, responses[i]) for i, rec in enumerate(report.recommendations) for state in rec.states]
+    frame = pd.DataFrame({
+        "rec_id": "", "source": SOURCE, "cycle": calendar.cycle_of(report.session), "session": report.session,
+        "year": calendar.year_of(report.session), "sur_iso3": report.sur.iso3, "sur_name": report.sur.name,
+        "sur_group": report.sur.group,
+        "recommender_iso3": [s.iso3 for _, s, _ in rows], "recommender_name": [s.name for _, s, _ in rows],
+        "recommender_group": [s.group for _, s, _ in rows], "text": [r.text for r, _, _ in rows],
+        "response": [response for _, _, response in rows],
+        "action_category": pd.array([pd.NA] * len(rows), dtype="Int64"),
+        "issues": [()] * len(rows), "sdg_goals": [()] * len(rows), "sdg_targets": [()] * len(rows),
+        "document": report.symbol, "paragraph": [r.paragraph for r, _, _ in rows], "implementation": "",
+    }, index=pd.RangeIndex(len(rows)))
+    frame["rec_id"] = make_ids(frame)
+    pending = sum(1 for r in responses if r is None)
+    frame["response"] = frame["response"].fillna("other")
+    record = {"format": "ohchr-report", "document": report.symbol, "rows": len(frame),
+              "recommendations": len(report.recommendations),
+              "addendum": answer.path.name if answer else None, "without_response": pending}
+    if pending:
+        warnings.warn(f"{report.path.name}: {pending} recommendations of {report.symbol} have no response "
+                      f"{'in its addendum' if answer else '(no addendum among the documents)'}: counted as "
+                      "'other' (pending)", UserWarning, stacklevel=2)
+    return frame, record
+
+
+def _responses(report, answer):
+    """Each recommendation's response: the report's own, else the addendum's, else None."""
+    given = answer.by_reference() if answer else {}
+    examined = report.examined
+    _refuse_unknown_references(report, answer, given)
+    found = []
+    for rec in report.recommendations:
+        if rec.response is not None:
+            found.append(rec.response)
+            continue
+        item = rec.paragraph.split(".")[1]
+        bare = given.get(item) if len(examined) == 1 else None
+        found.append((given.get(rec.paragraph) or bare).response if (given.get(rec.paragraph) or bare) else None)
+    return found
+
+
+def _refuse_unknown_references(report, answer, given):
+    paragraphs = {rec.paragraph for rec in report.recommendations}
+    items = {rec.paragraph.split(".")[1] for rec in report.recommendations if rec.paragraph.split(".")[0] in
+             {str(p) for p in report.examined}}
+    unknown = [ref for ref in given if ref not in paragraphs and ref not in items]
+    if unknown:
+        raise DataError(f"found responses to {', '.join(unknown[:5])}, which {report.symbol} does not number; expected "
+                        "the addendum to that report (is it the addendum of another review?)", path=answer.path)
+
+
+def make_ids(frame):
+    """Stable ids from content: same report, paragraph, recommending State and text, same id."""
+    return fields.make_ids(frame, fields.DOCUMENT_ID_CONTENT, "O")
