@@ -99,9 +99,9 @@ def _rows(report, answer):
         "issues": [()] * len(rows), "sdg_goals": [()] * len(rows), "sdg_targets": [()] * len(rows),
         "document": report.symbol, "paragraph": [r.paragraph for r, _, _ in rows], "implementation": "",
     }, index=pd.RangeIndex(len(rows)))
-    frame["rec_id"] = make_ids(frame)
     pending = sum(1 for r in responses if r is None)
     frame["response"] = frame["response"].fillna("other")
+    frame["rec_id"] = make_ids(frame)
     record = {"format": "ohchr-report", "document": report.symbol, "rows": len(frame),
               "recommendations": len(report.recommendations),
               "addendum": answer.path.name if answer else None, "without_response": pending}

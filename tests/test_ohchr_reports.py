@@ -1,0 +1,108 @@
+"""Working Group reports (official OHCHR documents, PDF or text) -> recommendations, checked against the
+numbering printed in each document and against UPR Info's records of the same reviews."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from upr_lab.exceptions import DataError
+from upr_lab.sources.ohchr import report as reports
+from upr_lab.sources.ohchr.text import read_document
+
+OHCHR = Path(__file__).resolve().parents[2] / "shared" / "data" / "ohchr"
+
+
+def printed_numbers(path, paragraphs):
+    """Every 'NNN.M' that starts a line of the document's full text, for the paragraphs given: the numbering
+    as printed, read without the importer's section and item logic."""
+    text = read_document(path).text
+    found = re.findall(r"(?m)^\s*(\d{2,3})\.(\d{1,3})\s", text)
+    return sorted({(int(p), int(k)) for p, k in found if int(p) in paragraphs})
+
+
+def imported_numbers(report):
+    return sorted({tuple(map(int, r.paragraph.split("."))) for r in report.recommendations})
+
+
+@pytest.mark.parametrize("document,sur,session,paragraphs,counts", [
+    ("SVN/A_HRC_28_15.pdf", "SVN", 20, {115}, {115: 163}),
+    ("SVN/A_HRC_43_15.pdf", "SVN", 34, {121, 122}, {121: 58, 122: 157}),
+    ("SVN/A_HRC_59_15.pdf", "SVN", 48, {140}, {140: 254}),
+    ("KOR/A_HRC_53_11.pdf", "KOR", 42, {138, 139, 140}, {138: 97, 139: 165, 140: 1}),
+])
+def test_every_numbered_recommendation_is_found(document, sur, session, paragraphs, counts):
+    report = reports.read_report(OHCHR / document)
+    assert (report.sur.iso3, report.session) == (sur, session)
+    numbers = imported_numbers(report)
+    assert numbers == printed_numbers(OHCHR / document, paragraphs)
+    assert {p: sum(1 for q, _ in numbers if q == p) for p in paragraphs} == counts
+    for p in paragraphs:  # 1..N without a gap
+        assert [k for q, k in numbers if q == p] == list(range(1, counts[p] + 1))
+
+
+def test_early_reports_number_items_inside_one_paragraph():
+    report = reports.read_report(OHCHR / "SVN/A_HRC_14_15.pdf")
+    assert (report.symbol, report.sur.iso3, report.session, report.examined) == ("A/HRC/14/15", "SVN", 7, (111,))
+    assert imported_numbers(report) == [(111, k) for k in range(1, 98)]  # "1." ... "97." in paragraph 111
+    first = report.recommendations[0]
+    assert [s.iso3 for s in first.states] == ["DZA", "EGY", "BIH", "ARG"]  # "(Algeria)/sign and ratify (Egypt)/..."
+    assert first.text.endswith("of the Convention on Migrant Workers and Members of Their Families")
+    assert all(r.response is None for r in report.recommendations)  # all left to the addendum
+
+
+def test_positions_come_from_each_paragraphs_introduction():
+    report = reports.read_report(OHCHR / "KOR/A_HRC_53_11.pdf")
+    by_paragraph = {r.paragraph.split(".")[0]: r.response for r in report.recommendations}
+    assert by_paragraph == {"138": "supported", "139": None, "140": "noted"}
+    assert report.examined == (139,)
+
+
+def test_joint_and_clustered_recommendations_give_one_row_per_state():
+    report = reports.read_report(OHCHR / "SVN/A_HRC_43_15.pdf")
+    by_number = {}
+    for r in report.recommendations:
+        by_number.setdefault(r.paragraph, []).append(r)
+    assert [[s.iso3 for s in r.states] for r in by_number["121.1"]] == [["FRA", "LTU"]]  # "(France) (Lithuania)"
+    clustered = by_number["121.2"]  # "... (Ukraine); Increase efforts ... (Slovakia);"
+    assert [[s.iso3 for s in r.states] for r in clustered] == [["UKR"], ["SVK"]]
+    assert clustered[1].text.startswith("Increase efforts towards ratification")
+    venezuela = reports.read_report(OHCHR / "SVN/A_HRC_28_15.pdf").recommendations[7]
+    assert venezuela.paragraph == "115.8" and "VEN" in [s.iso3 for s in venezuela.states]  # "Venezuela (Bolivarian Republic of)"
+
+
+def test_page_furniture_footnotes_and_hyphens_stay_out_of_the_text():
+    texts = [r.text for name in ("SVN/A_HRC_14_15.pdf", "SVN/A_HRC_28_15.pdf", "KOR/A_HRC_53_11.pdf")
+             for r in reports.read_report(OHCHR / name).recommendations]
+    assert not [t for t in texts if re.search(r"A/HRC/\d|GE\.\d\d-|\*\*|- \w", t)]
+    assert any("same-sex couples" in t for t in texts)  # a line-end hyphen of a compound is kept, joined
+
+
+def test_the_scrambled_korea_text_is_refused_with_its_reason():
+    with pytest.raises(DataError) as refused:
+        reports.read_report(OHCHR / "KOR/A_HRC_53_11.txt")
+    message = str(refused.value)
+    assert "A_HRC_53_11.txt" in message and "scrambled" in message and "\n" not in message
+
+
+def test_a_report_whose_numbering_breaks_off_is_refused(tmp_path):
+    body = read_document(OHCHR / "SVN/A_HRC_28_15.pdf").body
+    broken = tmp_path / "A_HRC_28_15.txt"
+    broken.write_text(body.replace("115.40 ", "115.41 ", 1), encoding="utf-8")  # 115.39 then 115.41: a gap
+    with pytest.raises(DataError, match=r"A_HRC_28_15\.txt.*115\.41.*115\.39.*numbering break"):
+        reports.read_report(broken)
+
+
+def test_the_report_as_text_gives_what_the_pdf_gives(tmp_path):
+    body = read_document(OHCHR / "SVN/A_HRC_59_15.pdf").body
+    as_text = tmp_path / "A_HRC_59_15.txt"
+    as_text.write_text(body, encoding="utf-8")
+    from_pdf, from_text = (reports.read_report(p) for p in (OHCHR / "SVN/A_HRC_59_15.pdf", as_text))
+    assert from_text.recommendations == from_pdf.recommendations
+
+
+@pytest.mark.parametrize("number,expected", [("seventh", 7), ("forty-second", 42), ("thirty-fourth", 34),
+                                             ("twentieth", 20), ("fiftieth", 50), ("12th", 12), ("fortieth", 40),
+                                             ("many", None), ("twenty-", None)])
+def test_sessions_in_words(number, expected):
+    assert reports._ordinal(number) == expected
