@@ -22,13 +22,14 @@ from upr_lab.exceptions import DataError
 from .. import calendar
 from ..formats import fields
 from . import report as reports
+from . import stakeholders
 from .text import read_document
 
 SOURCE = "ohchr"
-UN_SYMBOL = re.compile(r"A/HRC/(WG\.6/\d{1,2}/[A-Z]{3}/[123]|\d{1,2}/\d{1,3}(/Add\.\d)?)")
-SUMMARY = re.compile(r"A/HRC/WG\.6/\d{1,2}/[A-Z]{3}/3")
+UN_SYMBOL = re.compile(r"(A/HRC/(?:WG\.6/\d{1,2}/[A-Z]{3}/[123]|\d{1,2}/\d{1,3}(?:/Add\.\d)?))")
 OTHER_REVIEW_DOCUMENT = re.compile(r"A/HRC/WG\.6/\d{1,2}/[A-Z]{3}/[12]")
-TOP = 1500
+OWN_SYMBOL = re.compile(r"United Nations\s+(A/HRC/\S+)")  # the cover's "United Nations A/HRC/14/15"
+TOP, OWN = 1500, 6000
 
 
 def is_document(path):
@@ -60,14 +61,14 @@ def read(paths, resolver):
 
 
 def _kind(path):
-    document = read_document(path)
-    top = document.text[:TOP]
-    if SUMMARY.search(top):
-        return "stakeholder-summary"
-    if OTHER_REVIEW_DOCUMENT.search(top):
-        return "review-document"
     from . import addendum as addenda
 
+    document = read_document(path)
+    if stakeholders.top_symbol(document.text) is not None:
+        return "stakeholder-summary"
+    own = OWN_SYMBOL.search(document.text[:OWN]) or UN_SYMBOL.search(document.text[:TOP])
+    if own is not None and OTHER_REVIEW_DOCUMENT.fullmatch(own.group(1)):
+        return "review-document"
     if addenda.is_addendum(document):
         return "addendum"
     if reports.is_report(document):
