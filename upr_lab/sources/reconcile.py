@@ -132,7 +132,7 @@ def _one_side(rows, side, label):
 def _summary(first, second, shared, a, b, matches, differences):
     differ = int((differences["difference"] == "responses differ").sum())
     return {
-        "first_source": _name(first), "second_source": _name(second),
+        "first_source": _name(a), "second_source": _name(b),
         "reviews_in_both": int(len(shared)),
         "sessions_in_both": sorted(int(s) for s in shared["session"].unique()),
         "first_rows": int(len(a)), "second_rows": int(len(b)),

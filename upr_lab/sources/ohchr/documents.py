@@ -29,6 +29,7 @@ SOURCE = "ohchr"
 UN_SYMBOL = re.compile(r"(A/HRC/(?:WG\.6/\d{1,2}/[A-Z]{3}/[123]|\d{1,2}/\d{1,3}(?:/Add\.\d)?))")
 OTHER_REVIEW_DOCUMENT = re.compile(r"A/HRC/WG\.6/\d{1,2}/[A-Z]{3}/[12]")
 OWN_SYMBOL = re.compile(r"United Nations\s+(A/HRC/\S+)")  # the cover's "United Nations A/HRC/14/15"
+UN_BODY = re.compile(r"Human Rights Council|General Assembly")
 TOP, OWN = 1500, 6000
 
 
@@ -41,7 +42,8 @@ def is_document(path):
     with open(path, "rb") as f:
         top = f.read(4000).decode("utf-8", "replace")
     first = next((line for line in top.splitlines() if line.strip()), "")
-    return "\t" not in first and first.count(",") < 3 and UN_SYMBOL.search(top) is not None
+    header_like = "\t" in first or first.count(",") >= 3 and len(first) < 1000  # a table's header row
+    return not header_like and UN_SYMBOL.search(top) is not None and UN_BODY.search(top) is not None
 
 
 def read(paths, resolver):
