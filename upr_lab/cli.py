@@ -84,7 +84,8 @@ def _parser():
 
 def _data_options(p):
     p.add_argument("--data", default="upr", help="'upr' (the embedded real data, UPR cycles 1-2; the default), "
-                   "'synthetic' (generated, with planted effects), an export file or a folder of exports")
+                   "'synthetic' (generated, with planted effects), an export file, a folder of exports or of "
+                   "OHCHR documents (reports, addenda, stakeholder summaries), or several: 'upr,PATH'")
     p.add_argument("--participation", default=None, help="participation table (CSV, Excel, Parquet)")
 
 
