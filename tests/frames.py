@@ -63,14 +63,14 @@ def make_recs(rows):
 
 
 def make_participation(rows):
-    """A validated canonical participation frame from a list of partial row dicts."""
+    """A validated canonical participation frame from a list of partial row dicts (None: unknown)."""
     defaults = {"cycle": 1, "stakeholder_submissions": 0, "joint_submissions": 0,
                 "nhri_submitted": False, "national_consultation": False}
     rows = [{**defaults, **row} for row in rows]
     frame = pd.DataFrame(rows, columns=PARTICIPATION_COLUMNS)
     frame = frame.astype({"sur_iso3": "str", "cycle": "int64", "stakeholder_submissions": "int64",
-                          "joint_submissions": "int64", "nhri_submitted": bool,
-                          "national_consultation": bool})
+                          "joint_submissions": "Int64", "nhri_submitted": "boolean",
+                          "national_consultation": "boolean"})
     return validate(frame, PARTICIPATION, "<test frame>")
 
 

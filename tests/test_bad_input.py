@@ -339,7 +339,8 @@ def test_alias_file_that_is_a_folder(upr_lab, upr_info_dir, tmp_path):
 # -- participation tables --------------------------------------------------------------------------
 
 PARTICIPATION_CASES = {
-    "a folder": (lambda folder: folder, "found a folder; expected a file (a table: CSV, Excel or Parquet)"),
+    "a folder": (lambda folder: folder, "inputs: found a folder without stakeholder summaries (…_3.pdf, …_3.txt); "
+                 "expected a participation table (CSV, Excel or Parquet) or a folder of OHCHR summaries"),
     "a missing file": (lambda folder: folder / "none.csv", "none.csv: no such file; expected a table"),
     "missing columns": (lambda folder: _write(folder / "p.csv", "sur_iso3,cycle,stakeholder_submissions\nNOR,1,3\n"),
                         "p.csv: found the columns sur_iso3, cycle, stakeholder_submissions, without "
