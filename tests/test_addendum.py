@@ -1,0 +1,279 @@
+"""Addenda to Working Group reports (the State's responses, official OHCHR documents) -> one response per
+recommendation reference."""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from upr_lab.exceptions import DataError
+from upr_lab.sources.ohchr import addendum
+from upr_lab.sources.ohchr.text import read_document
+
+SVN = Path(__file__).resolve().parents[2] / "shared" / "data" / "ohchr" / "SVN"
+TOP = """United Nations A/HRC/52/9/Add.1
+General Assembly Distr.: General
+Human Rights Council
+Universal periodic review
+Report of the Working Group on the Universal Periodic Review
+Freedonia
+Addendum
+Views on conclusions and/or recommendations, voluntary commitments and replies presented by the State under review
+"""
+
+
+def read(name):
+    return addendum.read_addendum(SVN / name)
+
+
+def built(tmp_path, text, name="A_HRC_52_9_Add.1.txt"):
+    path = tmp_path / name
+    path.write_text(TOP + text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name,paragraph,total,stated", [
+    # the figures each addendum states; the bare numbers of cycle 2 are items of paragraph 115
+    ("A_HRC_28_15_Add.1.pdf", None, 163, {"supported": 142, "noted": 21}),  # "accepts 142 ... notes 21"
+    ("A_HRC_43_15_Add.1.pdf", "122", 157, {"supported": 124, "noted": 33}),  # "124 are now supported and 33 noted"
+    ("A_HRC_59_15_Add.1.pdf", "140", 254, {"supported": 217, "noted": 37}),  # "217 are supported and 37 noted"
+])
+def test_lists_give_the_stated_counts_and_cover_every_reference_once(name, paragraph, total, stated):
+    found = read(name)
+    references = [r.reference for r in found.responses]
+    assert Counter(r.response for r in found.responses) == stated
+    assert sorted(references) == sorted(f"{paragraph}.{k}" if paragraph else str(k) for k in range(1, total + 1))
+    assert found.symbol == name.replace("_", "/").removesuffix(".pdf")
+    assert found.report == found.symbol.removesuffix("/Add.1") and len(found.by_reference()) == total
+
+
+def test_symbol_report_and_path():
+    found = read("A_HRC_43_15_Add.1.pdf")
+    assert (found.symbol, found.report) == ("A/HRC/43/15/Add.1", "A/HRC/43/15")
+    assert found.path == SVN / "A_HRC_43_15_Add.1.pdf"
+
+
+def test_responses_come_in_the_documents_order():
+    assert [r.reference for r in read("A_HRC_43_15_Add.1.pdf").responses[:6]] == [
+        "122.1", "122.12", "122.17", "122.18", "122.22", "122.27"]
+    assert [r.reference for r in read("A_HRC_28_15_Add.1.pdf").responses[:7]] == ["1", "2", "3", "4", "5", "14", "15"]
+
+
+def test_cycle_one_answers_are_classified_from_their_wording():
+    found = read("A_HRC_14_15_Add.1.pdf")
+    by_response = {k: sorted(int(r.reference) for r in found.responses if r.response == k)
+                   for k in ("supported", "noted", "other")}
+    assert sorted(int(r.reference) for r in found.responses) == list(range(1, 98))  # items 1-97 of paragraph 111
+    # noted: 1 "cannot, at this point in time, make a definitive statement", 84 and 93 "cannot accept",
+    # 88 "does not accept"
+    assert by_response["noted"] == [1, 84, 88, 93]
+    # other: 3 accepts ILO Convention No. 174 but "cannot make a definitive statement" on No. 118 (mixed);
+    # 15 "agrees with the importance of the 1995 Programme", neither accepts nor notes (a general answer);
+    # 32 accepts treatment and campaigns, "cannot accept" a law on domestic violence (mixed);
+    # 58 accepts free legal aid, "cannot accept" specialised family courts (mixed).
+    # UPR Info records 15 as noted and splits 3, 32, 58 into a supported and a noted row.
+    assert by_response["other"] == [3, 15, 32, 58]
+    assert len(by_response["supported"]) == 89
+
+
+def test_cycle_one_number_lists_that_wrap_in_the_number_column():
+    found = read("A_HRC_14_15_Add.1.pdf").by_reference()
+    # "40., 41., 42., Slovenia accepts these recommendations ..." then "43., 44." alone on the next line
+    assert found["43"].wording == found["40"].wording == ("Slovenia accepts these recommendations and already acts "
+                                                          "accordingly.")
+    # "77., 78., 79., 82., Slovenia accepts ... in the light of the" / "83., 85., 86., 87. decision by ..."
+    assert found["87"].response == "supported" and found["87"].wording.startswith(
+        "Slovenia accepts these recommendations and refers, in the light of the decision by the Slovenian")
+    assert found["45"].wording == "Slovenia accepts this recommendation and already acts accordingly."
+
+
+def test_wordings_keep_the_states_words():
+    first, second, third, fourth = (read(f"A_HRC_{n}_15_Add.1.pdf").by_reference() for n in (14, 28, 43, 59))
+    assert first["84"].wording == "Slovenia cannot accept the recommendation for the following reasons:"
+    assert first["58"].wording == ("Slovenia accepts the recommendation regarding free legal aid and notes that it "
+                                   "already acts accordingly. Slovenia cannot accept the recommendation on "
+                                   "specialised family courts.")
+    assert second["1"].wording == "The Government of the Republic of Slovenia accepts the recommendations …"
+    assert second["18"].wording.startswith("We consider that this recommendation is implemented. The National")
+    assert second["163"].wording == "See information on recommendations 6–13."  # not the footnotes' heading "Notes"
+    assert second["6"].wording == second["13"].wording  # "Recs. 6–13 The Government ... is currently not planning"
+    assert second["6"].wording.startswith("The Government of the Republic of Slovenia is currently not planning")
+    assert third["122.15"].wording.startswith("Slovenia considers these recommendations implemented.")  # "122.14– 15"
+    assert third["122.54"].response == "noted"  # in the noted list, though its note says "implemented"
+    assert fourth["140.87"].wording.startswith("Slovenia implements anti-trafficking measures")  # "140.82-85, 87"
+    assert fourth["140.209"].wording.startswith("Slovenia has increased the number of places")  # "140.120, 209"
+    assert fourth["140.254"].wording == "The Government accepts the following recommendations: …"
+    assert all(len(r.wording) <= addendum.WORDING and "\n" not in r.wording
+               for found in (first, second, third, fourth) for r in found.values())
+
+
+def test_is_addendum_sorts_a_folder():
+    assert [p.name for p in sorted(SVN.glob("*.pdf")) if addendum.is_addendum(read_document(p))] == [
+        "A_HRC_14_15_Add.1.pdf", "A_HRC_28_15_Add.1.pdf", "A_HRC_43_15_Add.1.pdf", "A_HRC_59_15_Add.1.pdf"]
+
+
+def test_a_table_of_positions(tmp_path):
+    path = built(tmp_path, """
+1. Freedonia examined the 6 recommendations left pending; its positions are set out below.
+Recommendation | Position | Comments
+140.1 Ratify the Convention on Migrant Workers (Chile) | Noted | Not a priority at present.
+140.2-3 Consider ratifying the Optional Protocols (Peru) | Supported in part | The first is under way.
+140.4 Strengthen the national human rights institution\tSupported\tFunds were increased in 2023.
+140.5 Adopt a law against hate speech, including online
+(Spain) Accepted The Criminal Code was amended in 2022.
+140.6 Abolish the death penalty in all circumstances (Norway)  Rejected  The Constitution provides for it.
+140.7 | Combat trafficking in persons (Nepal) | Supported |
+""")
+    found = addendum.read_addendum(path)
+    assert [(r.reference, r.response) for r in found.responses] == [
+        ("140.1", "noted"), ("140.2", "other"), ("140.3", "other"), ("140.4", "supported"), ("140.5", "supported"),
+        ("140.6", "noted"), ("140.7", "supported")]
+    assert found.by_reference()["140.1"].wording == "Noted | Not a priority at present."
+    assert found.by_reference()["140.5"].wording == "Accepted The Criminal Code was amended in 2022."
+    assert (found.symbol, found.report) == ("A/HRC/52/9/Add.1", "A/HRC/52/9")
+
+
+def test_ranges_of_every_spelling(tmp_path):
+    path = built(tmp_path, """
+2. The Government accepts the following recommendations: 122.17-18, 122.34- 35, 122.14– 15, 122.62-
+66, 140.82-85, 87, 140.35. 140.36, 140.40, 122.30-122.31 and 122.99.
+3. For the time being, the Government notes recommendations 1–3, 14–
+16, 150 – 152.
+""")
+    found = addendum.read_addendum(path).by_reference()
+    assert [ref for ref, r in found.items() if r.response == "supported"] == [
+        "122.17", "122.18", "122.34", "122.35", "122.14", "122.15", "122.62", "122.63", "122.64", "122.65", "122.66",
+        "140.82", "140.83", "140.84", "140.85", "140.87", "140.35", "140.36", "140.40", "122.30", "122.31", "122.99"]
+    assert [ref for ref, r in found.items() if r.response == "noted"] == [
+        "1", "2", "3", "14", "15", "16", "150", "151", "152"]
+    assert found["2"].wording == "For the time being, the Government notes recommendations …"
+
+
+def test_a_count_of_recommendations_is_no_reference(tmp_path):
+    path = built(tmp_path, """
+2. The Government of Freedonia accepts 142 recommendations. The Government notes 21 recommendations.
+3. The Government accepts the recommendations 1–20, 22, 141, 143.
+4. The Government notes recommendations 21, 142.
+""")
+    assert {r.reference: r.response for r in addendum.read_addendum(path).responses} == {
+        **{str(k): "supported" for k in [*range(1, 21), 22, 141, 143]}, "21": "noted", "142": "noted"}
+
+
+def test_notes_give_information_not_a_new_position(tmp_path):
+    path = built(tmp_path, """
+3. The Government accepts the following recommendations: 140.1, 140.2.
+4. The Government takes note of recommendations 140.3, 140.4 and wishes to provide the following information:
+140.1-3
+Freedonia considers these recommendations implemented. See also recommendation 140.4.
+Rec. 140.4 The Government cannot accept this recommendation for now.
+""")
+    found = addendum.read_addendum(path).by_reference()
+    assert {ref: r.response for ref, r in found.items()} == {
+        "140.1": "supported", "140.2": "supported", "140.3": "noted", "140.4": "noted"}
+    assert found["140.3"].wording == "Freedonia considers these recommendations implemented. See also recommendation " \
+                                     "140.4."
+    assert found["140.4"].wording == "The Government cannot accept this recommendation for now."
+
+
+def test_a_list_broken_after_a_comma_opens_no_note(tmp_path):
+    path = built(tmp_path, """
+3. The Government accepts the following recommendations: 140.1, 140.2,
+140.3, 140.4
+II. Noted recommendations
+4. The Government notes recommendation 140.5, for the reasons below.
+140.5
+Freedonia is not planning to ratify the Convention.
+""")
+    found = addendum.read_addendum(path).by_reference()
+    assert [(ref, r.response) for ref, r in found.items()] == [
+        ("140.1", "supported"), ("140.2", "supported"), ("140.3", "supported"), ("140.4", "supported"),
+        ("140.5", "noted")]
+    assert found["140.3"].wording == "The Government accepts the following recommendations: …"
+    assert found["140.5"].wording == "Freedonia is not planning to ratify the Convention."
+
+
+def test_statements_in_other_words(tmp_path):
+    path = built(tmp_path, """
+1. Recommendations 89.1, 89.2 and 89.5 enjoy the support of Freedonia.
+2. Recommendations 89.3 and 89.4 do not enjoy the support of Freedonia.
+3. The following recommendations are accepted: 89.6, 89.7.
+4. Freedonia supports recommendations Nos. 89.8 to 89.10.
+""")
+    found = addendum.read_addendum(path).by_reference()
+    assert {ref: r.response for ref, r in found.items()} == {
+        **{f"89.{k}": "supported" for k in (1, 2, 5, 6, 7, 8, 9, 10)}, "89.3": "noted", "89.4": "noted"}
+    assert found["89.3"].wording == "Recommendations … do not enjoy the support of Freedonia."
+
+
+def test_answers_numbered_by_paragraph_and_item(tmp_path):
+    path = built(tmp_path, """
+1. Freedonia has examined the 4 recommendations and responds as follows.
+122.1 The Government supports this recommendation. See also recommendation 122.3, which it accepts.
+122.2 The Government cannot accept this recommendation at present.
+122.3
+The Government accepts this recommendation, which is being implemented.
+122.4 The Government takes note of the recommendation. It will report on the matter.
+""")
+    found = addendum.read_addendum(path).by_reference()
+    assert {ref: r.response for ref, r in found.items()} == {
+        "122.1": "supported", "122.2": "noted", "122.3": "supported", "122.4": "noted"}
+    assert found["122.3"].wording == "The Government accepts this recommendation, which is being implemented."
+    assert found["122.4"].wording == "The Government takes note of the recommendation."
+
+
+@pytest.mark.parametrize("wording,expected", [
+    ("Slovenia accepts the recommendation.", "supported"),
+    ("The following recommendations enjoy the support of Freedonia", "supported"),
+    ("Slovenia cannot, at this point in time, make a definitive statement.", "noted"),
+    ("Slovenia does not accept this recommendation, as it is incomprehensible.", "noted"),
+    ("Recommendations 1-5 are not accepted.", "noted"),
+    ("The Government takes note of the recommendation.", "noted"),
+    ("Freedonia rejects this recommendation.", "noted"),
+    ("Slovenia accepts the recommendation on legal aid. Slovenia cannot accept the one on family courts.", "other"),
+    ("Freedonia partially accepts the recommendation.", "other"),
+    ("Slovenia agrees with the importance of the 1995 Programme.", "other"),
+    ("Slovenia accepts the recommendation and notes that it has already acted accordingly.", "supported"),
+])
+def test_classify(wording, expected):
+    assert addendum._classify(wording) == expected
+
+
+def test_a_document_that_is_no_addendum_is_refused_in_one_line():
+    with pytest.raises(DataError) as info:
+        read("A_HRC_14_15.pdf")
+    message = str(info.value)
+    assert "\n" not in message and "A_HRC_14_15.pdf" in message
+    assert "found no symbol A/HRC/<session>/<number>/Add.<n>" in message and "expected the addendum" in message
+
+
+def test_a_reference_given_two_responses_is_refused_in_one_line(tmp_path):
+    path = built(tmp_path, """
+3. The Government accepts the following recommendations: 122.1, 122.2-4.
+4. For the time being, the Government notes recommendations 122.4, 122.5. It wishes to explain its reasons.
+""", name="two.txt")
+    with pytest.raises(DataError) as info:
+        addendum.read_addendum(path)
+    message = str(info.value)
+    assert "\n" not in message and "two.txt" in message and "recommendation 122.4 supported" in message
+    assert "'The Government accepts the following recommendations: …'" in message
+    assert "'For the time being, the Government notes recommendations …'" in message
+
+
+def test_an_addendum_without_responses_or_with_a_backward_range_is_refused_in_one_line(tmp_path):
+    silent = built(tmp_path, "The Government thanks the States for their recommendations and will report on "
+                             "their implementation in due course at the next review.\n", name="silent.txt")
+    backward = built(tmp_path, "3. The Government accepts the recommendations 18–17, 20.\n", name="backward.txt")
+    for path, expected in ((silent, "found no response"), (backward, "found the range '18–17'")):
+        with pytest.raises(DataError) as info:
+            addendum.read_addendum(path)
+        assert "\n" not in str(info.value) and path.name in str(info.value) and expected in str(info.value)
+
+
+def test_the_symbol_comes_from_the_file_name_when_the_top_has_none(tmp_path):
+    path = tmp_path / "A_HRC_52_9_Add.1.txt"
+    path.write_text("Addendum\nViews on conclusions and/or recommendations, voluntary commitments and replies "
+                    "presented by the State under review (Freedonia), without its symbol at the top.\n"
+                    "3. The Government accepts the following recommendations: 140.1, "
+                    "140.2, 140.3.\n", encoding="utf-8")
+    found = addendum.read_addendum(path)
+    assert (found.symbol, [r.reference for r in found.responses]) == ("A/HRC/52/9/Add.1", ["140.1", "140.2", "140.3"])
