@@ -5,7 +5,6 @@ stakeholders' submissions (``ohchr.stakeholders``). In both, ``joint_submissions
 ``national_consultation`` may be unknown: an empty cell is NA, never 0 or false.
 """
 
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -24,8 +23,7 @@ COUNTS = ("stakeholder_submissions", "joint_submissions")
 KNOWN = ("stakeholder_submissions",)  # the columns that may not be unknown
 FLAGS = ("nhri_submitted", "national_consultation")
 CYCLES = (1, 2, 3, 4)
-TEXT_TOP = 4096  # bytes at the top of a .txt file where a document's symbol is looked for
-DOCUMENT_SYMBOL = re.compile(rb"A/HRC/WG\.6/\d{1,2}/[A-Z]{3}/3\b")
+TEXT_TOP = 4096  # bytes at the top of a .txt file where a summary's symbol is looked for
 
 
 def read_participation(path):
@@ -74,7 +72,7 @@ def is_documents(path):
 
 def _symbol_at_top(path):
     with open(path, "rb") as f:
-        return DOCUMENT_SYMBOL.search(f.read(TEXT_TOP)) is not None
+        return stakeholders.SYMBOL.search(f.read(TEXT_TOP).decode("utf-8", "replace")) is not None
 
 
 def _documents(path):
