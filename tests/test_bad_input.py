@@ -138,7 +138,7 @@ def test_empty_file_and_empty_folder(upr_lab, tmp_path):
                    "empty.csv: the file is empty; expected a table with a header row")
     assert_refused(upr_lab("data", "info", "--data", tmp_path / "blank.csv"), "blank.csv: the file is empty")
     assert_refused(upr_lab("data", "info", "--data", tmp_path / "nothing"),
-                   "nothing: the folder holds no readable table (.csv")
+                   "nothing: the folder holds no readable table or document (.csv")
 
 
 @pytest.mark.parametrize("with_nul", [True, False])
