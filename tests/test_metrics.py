@@ -195,3 +195,14 @@ def test_wilson_intervals_always_hold_their_rate():
         for k in (0, n):
             found = metrics.rate_with_ci(k, n)
             assert found["ci_low"] <= found["rate"] <= found["ci_high"], (k, n, found)
+
+
+def test_all_states_reference_leaves_out_cycles_held_for_a_few_states():
+    from upr_lab.stats import metrics as m
+
+    rows = [{"sur_iso3": f"S{i:02d}", "cycle": 1, "response": "supported", "implementation": ""} for i in range(10)]
+    rows += [{"sur_iso3": "SVN", "cycle": 3, "response": "noted", "implementation": ""}]
+    recs = pd.DataFrame(rows)
+    reference = m.acceptance_of_all_states(recs)
+    assert reference["cycle"].tolist() == [1] and reference["acceptance_rate"].tolist() == [1.0]
+    assert m.acceptance_of_all_states(recs, minimum=1)["cycle"].tolist() == [1, 3]

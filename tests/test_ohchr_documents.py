@@ -144,3 +144,19 @@ def test_session_7_differs_from_upr_info_only_where_the_readme_explains(slovenia
     assert session_7["response"].value_counts().to_dict() == {"supported": 92, "noted": 7, "other": 4}
     assert sorted(session_7.loc[session_7["response"] == "other", "paragraph"]) == ["111.15", "111.3", "111.32",
                                                                                   "111.58"]
+
+
+def test_a_run_on_several_sources_records_each_file_and_the_named_data_set(tmp_path):
+    from upr_lab.runs import job as jobs, provenance
+
+    several = jobs.prepare("compliance_trends", "SVN", data=f"upr,{SVN}", out=tmp_path)
+    alone = jobs.prepare("compliance_trends", "SVN", data=str(SVN), out=tmp_path)
+    several.destination.mkdir(parents=True)  # input paths are relative to the run folder
+    assert several.parameters["data"].startswith("upr,") and Path(several.parameters["data"][4:]).name == "SVN"
+    assert [i["path"].split("/")[-1] for i in several.inputs()] == sorted(p.name for p in SVN.iterdir())
+    assert provenance.result_parameters(several.parameters)["data"] == "upr,<path>"
+    assert several.run_key() != alone.run_key()  # the embedded data set counts for the result
+    participation = jobs.prepare("civil_society", "SVN", participation=str(SVN), out=tmp_path)
+    participation.destination.mkdir(parents=True)
+    roles = {i["path"].split("/")[-1] for i in participation.inputs() if i["role"] == "participation"}
+    assert roles == {p.name for p in SVN.glob("A_HRC_WG.6_*_SVN_3.pdf")}  # the summaries, not the reports

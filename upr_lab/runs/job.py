@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from upr_lab.sources.countries import check_iso3
-from upr_lab.sources.dataset import is_named, sha256, source_files
+from upr_lab.sources.dataset import is_named, map_paths, sha256, source_files, source_parts
+from upr_lab.sources.formats.participation import participation_files
 
 from . import params as params_mod, provenance
 from .params import PATH_PARAMETERS
@@ -51,8 +52,8 @@ def located(parameters, folder):
     found = dict(parameters)
     for name in PATH_PARAMETERS:
         value = found.get(name)
-        if value is not None and not (name == "data" and is_named(value)):
-            found[name] = _relative(Path(value).resolve(), Path(folder).resolve())
+        if value is not None:
+            found[name] = map_paths(value, lambda p: _relative(Path(p).resolve(), Path(folder).resolve()))
     return found
 
 
@@ -68,9 +69,18 @@ def input_files(parameters, folder):
     found = []
     for role in PATH_PARAMETERS:
         value = parameters.get(role)
-        if value is None or (role == "data" and is_named(value)):
+        if value is None:
             continue
-        for path in source_files(Path(folder) / value):
+        for path in _files(role, value, folder):
             found.append({"role": role, "path": Path(os.path.relpath(path, folder)).as_posix(),
                           "sha256": sha256(path)})
     return found
+
+
+def _files(role, value, folder):
+    """The files an input names: a data source's (each of its parts), the participation table's (a table, or
+    the stakeholder summaries of a folder), or the file itself."""
+    if role == "participation":
+        return participation_files(Path(folder) / value)
+    paths = [Path(folder) / part for part in source_parts(value) if not is_named(part)]
+    return source_files(paths) if paths else []

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from upr_lab.sources import dataset
 from upr_lab.sources.countries import check_iso3
-from upr_lab.sources.dataset import is_named
+from upr_lab.sources.dataset import is_named, map_paths, source_parts
 
 from . import params
 from .job import prepare
@@ -62,5 +62,7 @@ def input_path(job, name, given=None):
     value = job.parameters.get(name)
     if value is None or (name == "data" and is_named(value)):
         return value
+    if len(source_parts(value)) > 1:
+        return map_paths(value, lambda part: os.path.normpath(Path(job.destination).resolve() / part))
     path = Path(os.path.normpath(Path(job.destination).resolve() / value))
     return given if given is not None and Path(given).resolve() == path else path

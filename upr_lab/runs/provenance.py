@@ -6,7 +6,7 @@ import json
 import platform
 from importlib import metadata
 
-from upr_lab.sources.dataset import is_named
+from upr_lab.sources.dataset import is_named, map_paths, source_parts
 from upr_lab.version import source_digest
 
 from .params import PATH_PARAMETERS
@@ -46,8 +46,12 @@ def run_key(notebook_sha256, parameters, inputs, package=None):
 
 
 def result_parameters(parameters):
-    """The parameters as they count for a result: the spelling of input paths left out."""
-    return {k: v for k, v in parameters.items() if k not in PATH_PARAMETERS or v is None or is_named(v)}
+    """The parameters as they count for a result: the spelling of input paths left out (their contents count),
+    the data sets named beside them kept (``"upr,PATH"`` counts as ``"upr,<path>"``)."""
+    kept = {k: v for k, v in parameters.items() if k not in PATH_PARAMETERS or v is None or is_named(v)}
+    several = {k: map_paths(v, lambda _: "<path>") for k, v in parameters.items()
+               if k in PATH_PARAMETERS and v is not None and len(source_parts(v)) > 1}
+    return {**kept, **several}
 
 
 def input_contents(inputs):

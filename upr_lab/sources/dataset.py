@@ -111,6 +111,13 @@ def source_parts(src):
     return [src]
 
 
+def map_paths(src, change):
+    """``src`` (one source or several, ``"upr,PATH"``) with ``change`` applied to each path it names; the data
+    sets that ship with upr-lab are kept as named."""
+    changed = [part if is_named(part) else str(change(part)) for part in source_parts(src)]
+    return changed[0] if len(changed) == 1 else ",".join(changed)
+
+
 def load(src=DEFAULT_SOURCE, participation=None, assessments=None, aliases=None):
     """Load a source into a validated ``UprData``: ``"upr"`` (the embedded real data), ``"synthetic"``, a
     file, a folder (exports, a canonical table, OHCHR documents), or several at once (``"upr,PATH"``, or a

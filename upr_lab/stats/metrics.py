@@ -122,6 +122,18 @@ def acceptance(recs, by=None, alpha=0.05):
     return _single(frame) if by is None else frame
 
 
+MIN_REFERENCE_STATES = 10  # a cycle for which the data hold fewer States under review is no comparison
+
+
+def acceptance_of_all_states(recs, alpha=0.05, minimum=MIN_REFERENCE_STATES):
+    """All States' acceptance per cycle (``acceptance(recs, by="cycle")``), for the cycles in which at least
+    ``minimum`` States under review have recommendations: a cycle held only for the States a user brought
+    documents for would compare a State with itself."""
+    frame = acceptance(recs, by="cycle", alpha=alpha)
+    states = recs.groupby("cycle")["sur_iso3"].nunique()
+    return frame[frame["cycle"].map(states).fillna(0) >= minimum].reset_index(drop=True)
+
+
 def implementation(recs, by=None, alpha=0.05):
     """Implementation rates among assessed recommendations, with Wilson intervals.
 
