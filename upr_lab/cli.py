@@ -86,7 +86,8 @@ def _data_options(p):
     p.add_argument("--data", default="upr", help="'upr' (the embedded real data, UPR cycles 1-2; the default), "
                    "'synthetic' (generated, with planted effects), an export file, a folder of exports or of "
                    "OHCHR documents (reports, addenda, stakeholder summaries), or several: 'upr,PATH'")
-    p.add_argument("--participation", default=None, help="participation table (CSV, Excel, Parquet)")
+    p.add_argument("--participation", default=None, help="participation table (CSV, Excel, Parquet), or "
+                   "OHCHR stakeholder summaries (a folder of them, or one)")
 
 
 def _run_options(p):

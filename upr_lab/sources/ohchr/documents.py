@@ -108,11 +108,17 @@ def _rows(report, answer):
     record = {"format": "ohchr-report", "document": report.symbol, "rows": len(frame),
               "recommendations": len(report.recommendations),
               "addendum": answer.path.name if answer else None, "without_response": pending}
-    if pending:
-        warnings.warn(f"{report.path.name}: {pending} recommendations of {report.symbol} have no response "
-                      f"{'in its addendum' if answer else '(no addendum among the documents)'}: counted as "
-                      "'other' (pending)", UserWarning, stacklevel=2)
     return frame, record
+
+
+def warn_pending(records, stacklevel=2):
+    """Warn, for each report read, of the recommendations left without a response (also when read back from
+    the cache, like the exact repeats)."""
+    for name, detected in records:
+        if detected.get("without_response"):
+            where = "in its addendum" if detected.get("addendum") else "(no addendum among the documents)"
+            warnings.warn(f"{name}: {detected['without_response']} recommendations of {detected['document']} have no "
+                          f"response {where}: counted as 'other' (pending)", UserWarning, stacklevel=stacklevel + 1)
 
 
 def _responses(report, answer):
