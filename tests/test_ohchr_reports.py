@@ -82,7 +82,7 @@ def test_the_scrambled_korea_text_is_refused_with_its_reason():
     with pytest.raises(DataError) as refused:
         reports.read_report(OHCHR / "KOR/A_HRC_53_11.txt")
     message = str(refused.value)
-    assert "A_HRC_53_11.txt" in message and "scrambled" in message and "\n" not in message
+    assert "A_HRC_53_11.txt" in message and "138.1 starting mid-sentence" in message and "\n" not in message
 
 
 def test_a_report_whose_numbering_breaks_off_is_refused(tmp_path):
@@ -106,3 +106,39 @@ def test_the_report_as_text_gives_what_the_pdf_gives(tmp_path):
                                              ("many", None), ("twenty-", None)])
 def test_sessions_in_words(number, expected):
     assert reports._ordinal(number) == expected
+
+
+REPORT_2008 = """United Nations A/HRC/8/21
+General Assembly
+Human Rights Council
+Eighth session
+Report of the Working Group on the Universal Periodic Review
+Bahrain
+Introduction
+1. The Working Group on the Universal Periodic Review, established in accordance with Human Rights Council
+resolution 5/1, held its first session from 7 to 18 April 2008. The review of Bahrain was held at the 2nd
+meeting on 7 April 2008.
+II. CONCLUSIONS AND/OR RECOMMENDATIONS
+60. In the course of the discussion, the following recommendations were made to Bahrain:
+1. To consider ratifying the Rome Statute of the International Criminal Court (France);
+2. To continue the efforts to combat trafficking in persons, and to share its experience in
+this regard (Brazil, Mexico and Algeria);
+3. To consider the possibility of inviting the Special Rapporteur on the question of torture
+(Switzerland).
+61. The response of Bahrain to these recommendations will be included in the outcome report adopted
+by the Human Rights Council at its eighth session.
+62. All conclusions and/or recommendations contained in the present report reflect the position of
+the submitting State(s) and/or the State under review. They should not be construed as endorsed by the
+Working Group as a whole.
+"""
+
+
+def test_a_2008_report_with_a_paragraph_on_the_responses_to_come(tmp_path):
+    path = tmp_path / "A_HRC_8_21.txt"
+    path.write_text(REPORT_2008 + "\n" * 3 + "Annex\n" + "Composition of the delegation. " * 10, encoding="utf-8")
+    report = reports.read_report(path)
+    assert (report.symbol, report.sur.iso3, report.session, report.examined) == ("A/HRC/8/21", "BHR", 1, (60,))
+    assert [(r.paragraph, [s.iso3 for s in r.states]) for r in report.recommendations] == [
+        ("60.1", ["FRA"]), ("60.2", ["BRA", "MEX", "DZA"]), ("60.3", ["CHE"])]
+    assert report.recommendations[1].text == ("To continue the efforts to combat trafficking in persons, and to share "
+                                              "its experience in this regard")

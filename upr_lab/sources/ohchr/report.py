@@ -44,7 +44,7 @@ POSITIONS = [  # the first that matches a paragraph's introduction gives its ite
     (re.compile(r"did not enjoy|do not enjoy|does not enjoy|not (?:been )?(?:accepted|supported)|rejected|"
                 r"noted by|been noted|were noted|are noted|not to support", re.I), "noted"),
     (re.compile(r"will be examined|to be examined|will provide (?:its )?responses|will be considered|"
-                r"will examine|responses in due", re.I), None),
+                r"will examine|responses in due|were made to|recommendations made|will be included", re.I), None),
     (re.compile(r"enjoy(?:s|ed)? the support|enjoy(?:s|ed)? support|(?:been|are) accepted|accepted by|"
                 r"supported by|already implemented|process of implementation|accepts", re.I), "supported"),
 ]
@@ -160,23 +160,30 @@ def _section(document):
 
 
 def _groups(section, first, path):
-    """(paragraph, response, [(number, item text)]) for each paragraph of recommendations in ``section``."""
+    """(paragraph, response, [(number, item text)]) for each paragraph of recommendations in ``section``, one
+    at a time: a caller that reads the items as they come refuses a scrambled item before a later gap."""
     position, paragraph, groups = 0, first, []
     while True:
         head = re.compile(rf"{paragraph}\.\s+").match(section, position)
         if head is None:
             break
         first_item = re.compile(rf"(?<=[.:])\s+(?:{paragraph}\.1|1\.)\s").search(section, head.end())
-        if first_item is None:
-            break
+        next_paragraph = re.compile(rf"(?<=[.;:])\s+{paragraph + 1}\.(?:\s+(?=[A-Z])|\s*$)").search(section, head.end())
+        if first_item is None or next_paragraph and next_paragraph.start() < first_item.start():
+            # a paragraph without numbered items, e.g. "The response of X to these recommendations will be
+            # included in the outcome report ..." (2008): nothing to read
+            position, paragraph = (next_paragraph.start() + 1, paragraph + 1) if next_paragraph else (position, paragraph)
+            if next_paragraph is None:
+                break
+            continue
         intro = section[head.end():first_item.start()]
         response = _position(intro, paragraph, path)
         items, position = _items(section, first_item.start(), paragraph, path)
         groups.append((paragraph, response, items))
+        yield groups[-1]
         paragraph += 1
     if not groups or section[position:].strip(" ;.") != f"{paragraph}":
         _refuse_rest(section, position, paragraph, groups, path)
-    return groups
 
 
 def _position(intro, paragraph, path):
@@ -189,10 +196,11 @@ def _position(intro, paragraph, path):
 
 
 def _refuse_rest(section, position, paragraph, groups, path):
-    rest = section[position:position + 80]
+    rest = section[position:position + 80].strip()
+    rest = f"'{rest}…'" if rest else "the end of the section"
     after = f"after paragraph {groups[-1][0]} item {groups[-1][2][-1][0]}" if groups and groups[-1][2] else \
         "at the start of the section"
-    raise DataError(f"found '{rest}…' {after}; expected the next item or paragraph {paragraph} (does the numbering "
+    raise DataError(f"found {rest} {after}; expected the next item or paragraph {paragraph} (does the numbering "
                     "break off, or is the text scrambled?)", path=path)
 
 
