@@ -142,3 +142,42 @@ def test_a_2008_report_with_a_paragraph_on_the_responses_to_come(tmp_path):
         ("60.1", ["FRA"]), ("60.2", ["BRA", "MEX", "DZA"]), ("60.3", ["CHE"])]
     assert report.recommendations[1].text == ("To continue the efforts to combat trafficking in persons, and to share "
                                               "its experience in this regard")
+
+
+REPORT_2016 = """United Nations A/HRC/33/12
+General Assembly
+Human Rights Council
+Thirty-third session
+Report of the Working Group on the Universal Periodic Review*
+Lebanon
+1. The Working Group on the Universal Periodic Review held its twenty-third session from 2 to 13 November 2015.
+II. Conclusions and/or recommendations**
+132. The following recommendations will be examined by Lebanon, which will provide responses in due
+time, but no later than the thirty-first session of the Human Rights Council:
+132.1 Ratify the Optional Protocol to the Convention against Torture (Denmark) (Estonia);
+132.2 Abolish the death penalty (France);
+133. The recommendations formulated during the interactive dialogue/listed below have been examined by
+Lebanon and enjoy the support of Lebanon:
+133.1 Strengthen the national human rights institution (Tunisia); continue its cooperation with
+United Nations mechanisms (State of Palestine);
+** Conclusions and recommendations have not been edited.
+A/HRC/33/12
+12 GE.16-00000
+133.2 Combat violence against women (Holy See).
+134. The following recommendations did not enjoy the support of Lebanon and are thus noted:
+134.1 Repeal article 534 of the Penal Code (Netherlands (Kingdom of the)).
+135. All conclusions and/or recommendations contained in the present report reflect the position of the
+submitting State(s) and/or the State under review.
+"""
+
+
+def test_three_positions_in_one_later_report_and_page_furniture_in_a_text_file(tmp_path):
+    path = tmp_path / "A_HRC_33_12.txt"
+    path.write_text(REPORT_2016, encoding="utf-8")
+    report = reports.read_report(path)
+    assert (report.sur.iso3, report.session, report.examined) == ("LBN", 23, (132,))
+    found = [(r.paragraph, r.response, [s.iso3 for s in r.states]) for r in report.recommendations]
+    assert found == [("132.1", None, ["DNK", "EST"]), ("132.2", None, ["FRA"]), ("133.1", "supported", ["TUN"]),
+                     ("133.1", "supported", ["PSE"]), ("133.2", "supported", ["VAT"]), ("134.1", "noted", ["NLD"])]
+    assert report.recommendations[3].text == "Continue its cooperation with United Nations mechanisms"
+    assert report.recommendations[4].text == "Combat violence against women"  # no header, footnote or job number

@@ -5,8 +5,8 @@ text layer.
 ``read_document`` gives two texts: ``text``, everything on the pages, and ``body``, the running text
 without what the page layout adds: page headers and footers (symbol, page number, job number), footnotes
 and footnote marks. In a PDF these are set in a smaller type than the body, which is how they are found;
-in a text file (no type sizes) header and footer lines are recognised by their form, and footnotes
-cannot be told apart. UN documents do not hyphenate words at line ends: a line-end hyphen is part of a
+in a text file (no type sizes) header and footer lines and footnotes marked with asterisks are
+recognised by their form; numbered footnotes cannot be told apart there. UN documents do not hyphenate words at line ends: a line-end hyphen is part of a
 compound ("same-sex") and is kept, without the line break.
 """
 
@@ -24,8 +24,8 @@ from ..tables import require_file
 MIN_CHARACTERS = 200  # less text than this in a whole document: a scan without a text layer
 SMALLER = 0.6  # points below the body's type size: headers, footers, footnotes, footnote marks
 LINE_END_HYPHEN = "\ufffe"  # PDFium's mark for a hyphen that ends a line
-FURNITURE = re.compile(r"^\s*(A/HRC/\S+|GE\.\d{2}-\d{4,6}.*|\d{1,3}|\d{1,3}\s+GE\.\S+|\*\d{6,}\*|Please recycle)\s*$",
-                       re.IGNORECASE)
+FURNITURE = re.compile(r"^\s*(A/HRC/\S+|GE\.\d{2}-\d{4,6}.*|\d{1,3}|\d{1,3}\s+GE\.\S+|\*\d{6,}\*|Please recycle|"
+                       r"\*{1,3}\s+\S.*)\s*$", re.IGNORECASE)  # the last: a footnote marked with asterisks
 
 
 @dataclass(frozen=True)
