@@ -77,3 +77,16 @@ def make_participation(rows):
 def repeat(n, **row):
     """``n`` copies of a partial row, for building frames by counts."""
     return [dict(row) for _ in range(n)]
+
+
+def blank_pdf(path, password=None):
+    """A one-page PDF without text (what a scan without OCR gives), encrypted with ``password`` if given."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if password:
+        writer.encrypt(password, algorithm="RC4-128")
+    with open(path, "wb") as f:
+        writer.write(f)
+    return path

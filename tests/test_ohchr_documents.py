@@ -12,6 +12,11 @@ import pytest
 from upr_lab import cli, load
 from upr_lab.exceptions import DataError
 
+try:
+    from .frames import blank_pdf
+except ImportError:
+    from frames import blank_pdf
+
 matplotlib.use("Agg")
 OHCHR = Path(__file__).resolve().parents[2] / "shared" / "data" / "ohchr"
 SVN = OHCHR / "SVN"
@@ -95,18 +100,6 @@ def text_pdf(path, text):
         figure.text(0.05, 0.95 - i * 0.05, text, fontsize=9)
     figure.savefig(path)
     plt.close(figure)
-    return path
-
-
-def blank_pdf(path, password=None):
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    if password:
-        writer.encrypt(password, algorithm="RC4-128")
-    with open(path, "wb") as f:
-        writer.write(f)
     return path
 
 

@@ -3,10 +3,14 @@
 from pathlib import Path
 
 import pytest
-from pypdf import PdfWriter
 
 from upr_lab import cli
 from upr_lab.exceptions import DataError
+
+try:
+    from .frames import blank_pdf
+except ImportError:
+    from frames import blank_pdf
 from upr_lab.sources.ohchr import stakeholders
 
 OHCHR = Path(__file__).resolve().parents[2] / "shared" / "data" / "ohchr"
@@ -43,16 +47,6 @@ def test_participation_extract_writes_a_csv_to_check_and_complete(tmp_path, caps
 
 def test_numbers_in_words():
     assert [stakeholders._number(w) for w in ("seven", "16", "twenty-one", "Thirty", "many")] == [7, 16, 21, 30, None]
-
-
-def blank_pdf(path, password=None):
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    if password:
-        writer.encrypt(password, algorithm="RC4-128")
-    with open(path, "wb") as f:
-        writer.write(f)
-    return path
 
 
 def text_file(path, text):
