@@ -53,6 +53,7 @@ def _parser():
     p.add_argument("documents", nargs="+", metavar="DOCUMENT", help="summaries (PDF or text), or folders of them")
     p.add_argument("--out", required=True, metavar="FILE.csv", help="the CSV to write, for you to check and complete")
     p.set_defaults(func=_participation_extract)
+    _code_commands(sub)
     p = sub.add_parser("run", help="run one analysis for one State under review")
     p.add_argument("analysis", choices=ANALYSES, help="the analysis notebook to run")
     p.add_argument("--country", required=True, help="ISO3 code of the State under review")
@@ -104,6 +105,50 @@ def _data_info(args):
         write_differences(data, args.differences)
     summary = describe(data)
     print(json.dumps(summary, indent=2) if args.json else render(summary))
+
+
+def _code_commands(sub):
+    code = sub.add_parser("code", help="your own coding of implementation").add_subparsers(dest="action",
+                                                                                           required=True)
+    p = code.add_parser("sheet", help="an Excel coding sheet of one State's recommendations of one cycle")
+    p.add_argument("--country", required=True, help="ISO3 code of the State under review")
+    p.add_argument("--cycle", required=True, type=int, help="the UPR cycle (1-4)")
+    _data_options(p)
+    p.add_argument("--out", required=True, metavar="SHEET.xlsx", help="the workbook to write")
+    p.set_defaults(func=_code_sheet)
+    p = code.add_parser("agree", help="agreement between coders (Krippendorff's alpha, Cohen's kappa)")
+    p.add_argument("sheets", nargs="+", metavar="SHEET", help="one coded sheet per coder")
+    p.add_argument("--out", default=None, metavar="FILE.csv", help="write the disagreements, one row each")
+    p.set_defaults(func=_code_agree)
+    p = code.add_parser("merge", help="the implementation table of the coders' majority statuses")
+    p.add_argument("sheets", nargs="+", metavar="SHEET", help="one coded sheet per coder")
+    p.add_argument("--out", required=True, metavar="FILE.csv", help="the implementation table to write")
+    p.set_defaults(func=_code_merge)
+
+
+def _code_sheet(args):
+    from .stats.coding import write_sheet
+
+    print(f"wrote {write_sheet(args.country, args.cycle, args.out, args.data)}")
+
+
+def _code_agree(args):
+    from .stats.coding import agree
+
+    result = agree(args.sheets, args.out)
+    for row in result.summary.itertuples(index=False):
+        print(f"{row.measure}: {row.estimate:.3f} (95% bootstrap interval {row.ci_low:.3f} to {row.ci_high:.3f}; "
+              f"{row.units} recommendations coded by two or more)")
+    print(f"{len(result.disagreements)} recommendations coded differently" +
+          (f": written to {args.out}" if args.out else ""))
+
+
+def _code_merge(args):
+    from .stats.coding import merge
+
+    table, undecided = merge(args.sheets, args.out)
+    print(f"wrote {len(table)} implementation statuses to {args.out}; {undecided} coded recommendations without "
+          "a majority status (a tie or 'unclear') left out")
 
 
 def _data_export(args):
