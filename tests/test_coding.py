@@ -109,3 +109,20 @@ def test_coders_of_different_recommendations_are_refused(blank, tmp_path):
     assert cli.main(["code", "sheet", "--country", "SVN", "--cycle", "2", "--out", str(other)]) == 0
     with pytest.raises(DataError, match="expected SVN, cycle 1"):
         coding.agree([coded(blank, tmp_path, "ana", ["not"]), other])
+
+
+def test_a_run_reads_the_merged_table_as_an_input(blank, tmp_path):
+    from upr_lab.runs import job as jobs, preflight
+
+    sheets = [coded(blank, tmp_path, name, ["fully", "not"]) for name in ("ana", "ben")]
+    table = tmp_path / "implementation.csv"
+    coding.merge(sheets, table)
+    prepared = preflight.check_run("compliance_trends", "SVN", out=tmp_path / "out",
+                                   parameters={"implementation": str(table)})
+    prepared.destination.mkdir(parents=True)
+    assert [(i["role"], i["path"].split("/")[-1]) for i in prepared.inputs()] == [("implementation",
+                                                                                     "implementation.csv")]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("rec_id,implementation\nR000000000000,fully\n", encoding="utf-8")
+    with pytest.raises(DataError, match="expected a rec_id of the data"):
+        preflight.check_run("compliance_trends", "SVN", out=tmp_path / "out", parameters={"implementation": str(bad)})

@@ -92,6 +92,8 @@ def _data_options(p):
 
 
 def _run_options(p):
+    p.add_argument("--implementation", default=None, metavar="FILE.csv",
+                   help="implementation statuses by rec_id (e.g. written by `upr-lab code merge`)")
     p.add_argument("--params", default=None, help="YAML parameter file")
     p.add_argument("--out", default="outputs", help="output folder (default: outputs)")
 
@@ -169,7 +171,8 @@ def _participation_extract(args):
 def _run(args):
     from .runs.runner import run
 
-    result = run(args.analysis, args.country, args.data, args.participation, args.params, args.out)
+    result = run(args.analysis, args.country, args.data, args.participation, args.params, args.out,
+                 _implementation(args))
     print(f"{result.status}: {result.path}" + (f" ({result.error})" if result.error else ""))
     return 0 if result.status == "ok" else 1
 
@@ -180,9 +183,14 @@ def _batch(args):
     countries = None if args.all else [c.strip() for c in args.countries.split(",") if c.strip()]
     analyses = [a.strip() for a in args.analyses.split(",") if a.strip()]
     results = run_batch(countries, analyses, args.data, args.participation, args.params, args.out, args.workers,
-                        args.force, args.scheduler)
+                        args.force, args.scheduler, _implementation(args))
     print("\n".join(summary_lines(results, args.out)))
     return 1 if any(r.status != "ok" for r in results) else 0
+
+
+def _implementation(args):
+    """Extra parameters of a run: the implementation table, where given."""
+    return None if args.implementation is None else {"implementation": args.implementation}
 
 
 def _verify(args):

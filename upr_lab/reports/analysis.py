@@ -23,12 +23,13 @@ from upr_lab.version import __version__
 from . import plots
 
 
-def open_analysis(analysis, country, data="upr", out_dir=".", participation=None):
-    """Load the data for one State under review and prepare the output folder."""
+def open_analysis(analysis, country, data="upr", out_dir=".", participation=None, implementation=None):
+    """Load the data for one State under review and prepare the output folder; ``implementation`` (optional) is
+    a table of implementation statuses by ``rec_id`` (e.g. written by ``upr-lab code merge``)."""
     country = check_iso3(country)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        loaded = load(data, participation=participation)
+        loaded = load(data, participation=participation, assessments=implementation)
     check_present(country, sorted(loaded.recommendations["sur_iso3"].unique()))
     return Analysis(analysis, country, loaded, Path(out_dir), [str(w.message) for w in caught])
 

@@ -27,14 +27,14 @@ def default_workers():
 
 
 def run_batch(countries=None, analyses=ANALYSES, data="upr", participation=None, params_file=None,
-              out="outputs", workers=None, force=False, scheduler=None):
+              out="outputs", workers=None, force=False, scheduler=None, parameters=None):
     """Run a batch (``countries=None``: every State under review), skipping up-to-date runs; write its index.
 
     Ctrl-C or SIGTERM stops it cleanly: kernels are killed, unfinished runs leave nothing behind, the
     index lists them as interrupted, and ``RunInterrupted`` is raised. Rerunning completes the rest.
     """
     out = Path(out)
-    jobs = preflight.check_batch(countries, analyses, data, participation, params_file, out)
+    jobs = preflight.check_batch(countries, analyses, data, participation, params_file, out, parameters)
     reasons = {id(job): "forced" if force else reason_to_run(job) for job in jobs}
     todo = [job for job in jobs if reasons[id(job)]]
     done = {id(job): runner.RunResult(job.analysis, job.country, job.destination, "ok", skipped=True,

@@ -26,9 +26,10 @@ def check_run(analysis, country, data="upr", participation=None, params_file=Non
     return _checked([country], [analysis], data, participation, params_file, out, parameters)[0]
 
 
-def check_batch(countries, analyses, data="upr", participation=None, params_file=None, out="outputs"):
+def check_batch(countries, analyses, data="upr", participation=None, params_file=None, out="outputs",
+                parameters=None):
     """The prepared jobs of a batch (``countries=None``: every State under review in the data), checked."""
-    return _checked(countries, analyses, data, participation, params_file, out)
+    return _checked(countries, analyses, data, participation, params_file, out, parameters)
 
 
 def _checked(countries, analyses, data, participation, params_file, out, parameters=None):
@@ -51,10 +52,11 @@ def check_inputs(jobs, given=None):
     """
     by_inputs = {}
     for job in jobs:
-        key = tuple(input_path(job, name, (given or {}).get(name)) for name in ("data", "participation"))
+        key = tuple(input_path(job, name, (given or {}).get(name)) for name in ("data", "participation",
+                                                                               "implementation"))
         by_inputs.setdefault(key, []).append(job.country)
-    for (data, participation), countries in by_inputs.items():
-        dataset.check_inputs(data, participation, countries)
+    for (data, participation, implementation), countries in by_inputs.items():
+        dataset.check_inputs(data, participation, countries, implementation)
 
 
 def input_path(job, name, given=None):

@@ -168,14 +168,14 @@ def _combined(parts):
     return UprData(recs, pledges, participation, source, differences)
 
 
-def check_inputs(data=DEFAULT_SOURCE, participation=None, countries=()):
+def check_inputs(data=DEFAULT_SOURCE, participation=None, countries=(), implementation=None):
     """Load ``data`` and ``participation`` as a run would, and refuse ``countries`` absent from the data.
 
     Called before any notebook runs, so that a bad source, participation table or State under review
     is refused with one ``UprLabError`` (naming the file, row and column where there are ones)
     instead of failing inside the notebooks. Returns the loaded ``UprData``.
     """
-    loaded = load(data, participation=participation)
+    loaded = load(data, participation=participation, assessments=implementation)
     available = set(loaded.recommendations["sur_iso3"])
     for code in countries:
         check_present(check_iso3(code), available, loaded.source.get("label"))
