@@ -16,6 +16,7 @@ from .version import __version__
 PUBLIC = {
     "load": ".sources.dataset:load",
     "UprData": ".sources.dataset:UprData",
+    "treaty_status": ".sources.treaties:treaty_status",
     "open_analysis": ".reports.analysis:open_analysis",
     "Analysis": ".reports.analysis:Analysis",
     "metrics": ".stats.metrics",
