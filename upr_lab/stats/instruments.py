@@ -47,7 +47,7 @@ FULL_NAMES = {
                   r"Torture\s+Convention"),
     "CCPR": _names(r"(?:International\s+)?Covenant\s+on\s+Civil\s+(?:and|&)\s+Political\s+Rights"),
     "CESCR": _names(r"(?:International\s+)?Covenant\s+on\s+Economic[\s,]+Social\s+(?:and|&)\s+Cultural\s+Rights"),
-    "CED": _names(r"(?:International\s+)?Convention\s+(?:(?:for|on)\s+the\s+Protection\s+of\s+All\s+Persons\s+"
+    "CED": _names(r"(?:International\s+)?Convention\s+(?:(?:for|on)\s+(?:the\s+)?Protection\s+of\s+All\s+Persons\s+"
                   r"(?:from|against)|(?:against|on)(?:\s+the)?)\s+Enforced\s+(?:or\s+Involuntary\s+)?Disappearances?",
                   # "the International for the Protection of All Persons from ...": the word Convention left out
                   r"International\s+(?:for|on)\s+the\s+Protection\s+of\s+All\s+Persons\s+(?:from|against)\s+"
@@ -66,7 +66,7 @@ FULL_NAMES = {
 TOKEN = r"(?<![\w-])(?:{})(?![\w-])"
 ABBREVIATIONS = {
     "CAT": r"(?:UN)?CAT",
-    "CCPR": r"I?CCPR|ICCRP|ICCP|ICPR",
+    "CCPR": r"I?CCPR|ICCRP|ICCP|ICPR|ICPPR",
     "CESCR": r"I?CESCR|ICESR|CESC",
     "CED": r"CED|CPED|ICPED|ICCPED|ICPPED|ICED",
     "CEDAW": r"I?CEDAW|CEDAWC",

@@ -52,33 +52,42 @@ def _words(*alternatives):
 CUES = _words(r"ratif(?!ied\b)\w*",  # "ratify", "ratification", "ratifying", misspelt "ratifiy"; not "ratified"
               r"accede[s]?", r"acceding", r"accessions?", r"adhere", r"adhering", r"adherence\s+to",
               r"join(?:ing)?", r"sign(?:ing|ature)?", r"become\s+(?:a\s+)?(?:state\s+)?part(?:y|ies)",
-              r"becoming\s+(?:a\s+)?(?:state\s+)?part(?:y|ies)")
+              r"becoming\s+(?:a\s+)?(?:state\s+)?part(?:y|ies)",
+              r"(?:become|becoming)\s+(?:a\s+)?signatory", r"(?:be|being)\s+(?:a\s+)?(?:state\s+)?part(?:y|ies)\s+(?=to|of)")
 BASE_FORMS = re.compile(r"^(?:ratify|accede|adhere|join|sign|become)\b", re.IGNORECASE)
 CONSIDER = _words(r"consider\w*", r"examin\w*\s+(?:\w+\s+){0,8}?(?:the\s+)?possibilit(?:y|ies)",
                   r"(?:study|studying|studies|explore|exploring|review|reviewing|assess|assessing|evaluate|"
                   r"evaluating|look\s+into|looking\s+into)\s+(?:the\s+)?possibilit(?:y|ies)",
                   r"the\s+possibility\s+(?:of|to)", r"stud(?:y|ying)", r"under\s+study", r"envisag\w*",
                   r"contemplat\w*", r"reflect\s+on")
-# Another action: the instruments after it are to be implemented, reported on, aligned with, not ratified.
+# Another action: the instruments after it are to be implemented, aligned with, referred to, not ratified.
 OTHER_ACTIONS = _words(
     r"implement\w*", r"withdraw\w*", r"lift\w*", r"remov\w*", r"reservations?", r"harmoni[sz]\w*", r"align\w*",
     r"bring\w*", r"incorporat\w*", r"domesticat\w*", r"integrat\w*", r"transpos\w*", r"compl(?:y|iance|ies)",
-    r"conform\w*", r"respect\w*", r"fulfil\w*", r"honou?r\w*", r"abid\w*", r"appl(?:y|ies|ying)", r"application", r"enforc\w*",
-    r"submit\w*", r"report\w*", r"cooperat\w*", r"establish\w*", r"adopt\w*", r"enact\w*", r"amend\w*",
-    r"revis\w*", r"review\w*", r"ensur\w*", r"take", r"taking", r"strengthen\w*", r"improv\w*", r"accept\w*",
-    r"recogni[sz]\w*", r"declar\w*", r"obligations?", r"provisions?", r"principles?", r"standards?",
-    r"articles?", r"recommendations?", r"observations?", r"committee", r"in\s+(?:accordance|line|conformity|"
-    r"compliance|keeping)\s+with", r"consistent\s+with", r"pursuant\s+to", r"under", r"as\s+(?:recommended|"
-    r"requested|suggested|called\s+for|provided\s+for)", r"by\s+the\s+committee", r"(?:following|after|since|upon|"
-    r"given)\s+(?:the\s+|its\s+)?(?:recent\s+)?(?:ratification|accession)")
-# "ratify and implement the ICCPR": an action coordinated with the ratification verb does not end its reach
-COORDINATED = re.compile(r"\b(?:ratif\w*|acced\w*|sign\w*|adher\w*|join\w*)\s*,?\s+(?:and|or)\s+(?:\w+ly\s+)?$",
-                         re.IGNORECASE)
+    r"conform\w*", r"respect(?!ively)\w*", r"fulfil\w*", r"honou?r\w*", r"abid\w*", r"appl(?:y|ies|ying)", r"application",
+    r"enforc\w*", r"submit\w*", r"cooperat\w*", r"establish\w*", r"adopt\w*", r"enact\w*", r"amend\w*", r"revis\w*",
+    r"(?<!periodic )review\w*", r"ensur\w*", r"take", r"taking", r"accept\w*", r"recogni[sz]\w*", r"declar\w*", r"obligations?",
+    r"provisions?\s+(?:of|in|contained|enshrined|set)", r"principles?\s+(?:of|in|contained|enshrined|set)",
+    r"standards?\s+(?:of|in|contained|enshrined|set)", r"articles?", r"recommendations?", r"observations?",
+    r"committee", r"in\s+(?:accordance|line|conformity|compliance|keeping)\s+with", r"consistent\s+with",
+    r"pursuant\s+to", r"under(?!\s+(?:way|study|consideration)\b)",
+    r"as\s+(?:recommended|requested|suggested|called\s+for|provided\s+for)",
+    # a ratification already made: "reservations made upon ratification", "obligations arising from the ratification"
+    r"(?:following|after|since|upon|given|on\s+the\s+occasion\s+of|at\s+the\s+time\s+of|(?:arising|resulting|"
+    r"stemming|deriving)\s+from)\s+(?:the\s+|its\s+)?(?:recent\s+)?(?:ratification|accession)")
+PARTICIPLE = re.compile(r"^\w+(?:ed|wn)$", re.IGNORECASE)  # "instruments accepted in 2010", "withdrawn": no action
+WITHOUT = re.compile(r"\bwithout\s+(?:any\s+)?(?:\w+\s+)?$", re.IGNORECASE)  # "ratify without reservations"
+# "ratify, transpose in domestic law and fully implement the CAT": actions coordinated with the ratification verb
+# (nothing but these words between them) do not end its reach
+COORDINATED_WORDS = {"and", "or", "to", "ensure", "ensuring", "implement", "implementation", "implementing", "transpose",
+                     "incorporate", "apply", "application", "in", "into", "domestic", "national", "law", "legislation",
+                     "of", "its", "the", "full", "effective", "gradual", "prompt", ""}
 # "ratify it", "its ratification": the instrument named just before
 ANTECEDENT = re.compile(r"\b(?:ratify|accede\s+to|join)\s+(?:it|them)\b|\b(?:its|their)\s+(?:ratification|accession)"
                         r"\b(?!\s+(?:of|to)\b)", re.IGNORECASE)
 # the end of a sentence, not the dot of "No. 169" or "e.g."
-SENTENCE_END = re.compile(r"(?<!\bNo)(?<!\bNos)(?<!\be\.g)(?<!\bi\.e)(?<!\bArt)(?<!\bpara)[.;](?=\s|$)")
+SENTENCE_END = re.compile(r"(?<!\bNo)(?<!\bNos)(?<!\be\.g)(?<!\bi\.e)(?<!\bArt)(?<!\bpara)[.;](?=\s|$)"
+                          r"(?!\s+(?:This|These)\s+(?:includes?|are|is)\b)")  # "... treaties. This includes CAT"
 # a cheap test first: most recommendations have none of these words
 ANY_CUE = re.compile(r"ratif|acced|accession|adher|join|sign|part(?:y|ies)", re.IGNORECASE)
 
@@ -101,22 +110,37 @@ def events(text):
     found += [Event(m.start(), m.end(), "antecedent") for m in ANTECEDENT.finditer(text)]
     found += [Event(m.start(), m.end(), "cue", base_form=bool(BASE_FORMS.match(m.group()))) for m in CUES.finditer(text)]
     found += [Event(m.start(), m.end(), "consider") for m in CONSIDER.finditer(text)]
-    found += [Event(m.start(), m.end(), "other_action") for m in OTHER_ACTIONS.finditer(text)
-              if not COORDINATED.search(text, 0, m.start())]
+    found += [Event(m.start(), m.end(), "other_action") for m in OTHER_ACTIONS.finditer(text) if is_action(text, m)]
     found += [Event(m.start(), m.end(), "stop") for m in SENTENCE_END.finditer(text)]
     return leftmost_longest(found)
+
+
+def is_action(text, match):
+    """Whether an ``OTHER_ACTIONS`` match ends the reach of a ratification verb before it."""
+    if PARTICIPLE.match(match.group()) or (match.group().lower().startswith("reservation")
+                                           and WITHOUT.search(text, 0, match.start())):
+        return False
+    cues = list(CUES.finditer(text, 0, match.start()))
+    if not cues:
+        return True
+    between = text[cues[-1].end():match.start()].lower()
+    coordinated = re.search(r",|\band\b|\bor\b", between) and all(
+        word in COORDINATED_WORDS or word.endswith("ly") for word in re.split(r"[\s,/]+", between))
+    return not coordinated
 
 
 def scan(sequence):
     """``(code, considered)`` for every instrument a ratification verb governs in ``sequence`` of events."""
     governed = considered = named_since = False
-    last = ()
-    for event in sequence:
+    last, previous = (), None
+    for previous, event in zip([None, *sequence], sequence):
         if event.kind in ("stop", "other_action"):
             governed = considered = False
         elif event.kind == "consider":
             considered, named_since = True, False
         elif event.kind == "cue":
+            if previous is not None and previous.kind == "mention" and event.start - previous.end <= 1:
+                yield from ((code, considered) for code in previous.codes)  # "work towards ICCPR ratification"
             if event.base_form and named_since:  # "Consider ratifying CAT and ratify CED": CED asked outright
                 considered = False
             governed, named_since = True, False
