@@ -43,9 +43,11 @@ def _names(*alternatives):
 
 FULL_NAMES = {
     "CAT": _names(r"(?:UN\s+|United\s+Nations\s+)?Convention\s+against\s+Torture(?:[\s,]+and\s+(?:other\s+)?Cruel"
-                  r"[\s,]+Inhuman\s+(?:or|and)\s+Degrading\s+Treatment(?:\s+(?:or|and)\s+Punishment)?)?",
+                  r"[\s,]+Inhuman\s+(?:or|and)\s+Degrading\s+Treatments?(?:\s+(?:or|and)\s+Punishment)?)?",
+                  r"Convention\s+on\s+Torture\s+and\s+(?:other\s+)?Cruel",  # "on" for "against"
                   r"Torture\s+Convention"),
-    "CCPR": _names(r"(?:International\s+)?Covenant\s+on\s+Civil\s+(?:and|&)\s+Political\s+Rights"),
+    "CCPR": _names(r"(?:International\s+)?Covenant\s+on\s+(?:the\s+)?(?:Civil\s+(?:and|&)\s+Political|Political\s+and\s+"
+                   r"Civil(?:ian)?)\s+Rights"),
     "CESCR": _names(r"(?:International\s+)?Covenant\s+on\s+Economic[\s,]+Social\s+(?:and|&)\s+Cultural\s+Rights"),
     "CED": _names(r"(?:International\s+)?Convention\s+(?:(?:for|on)\s+(?:the\s+)?Protection\s+of\s+All\s+Persons\s+"
                   r"(?:from|against)|(?:against|on)(?:\s+the)?)\s+Enforced\s+(?:or\s+Involuntary\s+)?Disappearances?",
@@ -165,7 +167,7 @@ SUBJECTS = {
 }
 # between a protocol and its parent: "to the", "of the", "(OP-CAT) to", "on a communications procedure to the"
 TO_PARENT = re.compile(r"^\s*(?:[(\[][^)\]]*[)\]]\s*)?(?:,\s*)?(?:(?:on|concerning)\s+(?:(?!\band\b|\bor\b)[^;.,]){0,100}"
-                       r"?\s+)?(?:to|of|under)\s+(?:the\s+)?(?:UN\s+|United\s+Nations\s+)?$", re.IGNORECASE)
+                       r"?\s+)?(?:to|of|under)\s+(?:the\s+)*(?:UN\s+|United\s+Nations\s+)?$", re.IGNORECASE)
 # between two parents of a list: "ICESCR and (to) the CRPD", "CAT, ICESCR"
 IN_LIST = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|as\s+well\s+as\s+|&\s*)(?P<to>to\s+)?(?:the\s+)?$", re.IGNORECASE)
 AND_THE = re.compile(r"^\s*,?\s*(?:and|as\s+well\s+as)\s+(?:the\s+)?$", re.IGNORECASE)  # "CAT and the Optional Protocol"

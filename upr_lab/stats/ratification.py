@@ -64,7 +64,7 @@ CONSIDER = _words(r"consider\w*", r"examin\w*\s+(?:\w+\s+){0,8}?(?:the\s+)?possi
 OTHER_ACTIONS = _words(
     r"implement\w*", r"withdraw\w*", r"lift\w*", r"remov\w*", r"reservations?", r"harmoni[sz]\w*", r"align\w*",
     r"bring\w*", r"incorporat\w*", r"domesticat\w*", r"integrat\w*", r"transpos\w*", r"compl(?:y|iance|ies)",
-    r"conform\w*", r"respect(?!ively)\w*", r"fulfil\w*", r"honou?r\w*", r"abid\w*", r"appl(?:y|ies|ying)", r"application",
+    r"conform\w*", r"respect(?!ive)\w*", r"fulfil\w*", r"honou?r\w*", r"abid\w*", r"appl(?:y|ies|ying)", r"application",
     r"enforc\w*", r"submit\w*", r"cooperat\w*", r"establish\w*", r"adopt\w*", r"enact\w*", r"amend\w*", r"revis\w*",
     r"(?<!periodic )review\w*", r"ensur\w*", r"take", r"taking", r"accept\w*", r"recogni[sz]\w*", r"declar\w*", r"obligations?",
     r"provisions?\s+(?:of|in|contained|enshrined|set)", r"principles?\s+(?:of|in|contained|enshrined|set)",
@@ -83,8 +83,9 @@ COORDINATED_WORDS = {"and", "or", "to", "ensure", "ensuring", "implement", "impl
                      "incorporate", "apply", "application", "in", "into", "domestic", "national", "law", "legislation",
                      "of", "its", "the", "full", "effective", "gradual", "prompt", ""}
 # "ratify it", "its ratification": the instrument named just before
-ANTECEDENT = re.compile(r"\b(?:ratify|accede\s+to|join)\s+(?:it|them)\b|\b(?:its|their)\s+(?:ratification|accession)"
-                        r"\b(?!\s+(?:of|to)\b)", re.IGNORECASE)
+ANTECEDENT = re.compile(r"\b(?:ratify|accede\s+to|join)\s+(?:it|them)\b|"
+                        r"\b(?:its|their)\s+(?!recent\b)(?:\w+\s+)?(?:ratification|accession)\b(?!\s+(?:of|to)\b)",
+                        re.IGNORECASE)
 # the end of a sentence, not the dot of "No. 169" or "e.g."
 SENTENCE_END = re.compile(r"(?<!\bNo)(?<!\bNos)(?<!\be\.g)(?<!\bi\.e)(?<!\bArt)(?<!\bpara)[.;](?=\s|$)"
                           r"(?!\s+(?:This|These)\s+(?:includes?|are|is)\b)")  # "... treaties. This includes CAT"
