@@ -59,7 +59,7 @@ FULL_NAMES = {
     "CERD": _names(r"(?:International\s+)?Convention\s+(?:on\s+the\s+Elimination\s+of\s+(?:All\s+Forms\s+of\s+)?|"
                    r"against\s+)Racial\s+Discrimination"),
     "CRC": _names(r"Convention\s+on\s+the\s+Rights\s+of\s+(?:the\s+)?Child(?:ren)?\b"),
-    "CRPD": _names(r"(?:International\s+)?Convention\s+(?:on|for)\s+the\s+(?:Rights\s+of\s+(?:Persons|People)\s+with\s+"
+    "CRPD": _names(r"(?:International\s+)?Convention\s+(?:on|for)\s+the\s+(?:Rights\s+of\s+(?:the\s+)?(?:Persons|People)\s+with\s+"
                    r"Disabilit(?:y|ies)|Rights\s+of\s+(?:Disabled\s+Persons|the\s+Disabled)|Protection\s+and\s+"
                    r"Promotion\s+of\s+the\s+Rights\s+and\s+Dignity\s+of\s+Persons\s+with\s+Disabilities)",
                    r"Disabilit(?:y|ies)\s+Convention"),
@@ -171,7 +171,7 @@ TO_PARENT = re.compile(r"^\s*(?:[(\[][^)\]]*[)\]]\s*)?(?:,\s*)?(?:(?:on|concerni
 # between two parents of a list: "ICESCR and (to) the CRPD", "CAT, ICESCR"
 IN_LIST = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|as\s+well\s+as\s+|&\s*)(?P<to>to\s+)?(?:the\s+)?$", re.IGNORECASE)
 AND_THE = re.compile(r"^\s*,?\s*(?:and|as\s+well\s+as)\s+(?:the\s+)?$", re.IGNORECASE)  # "CAT and the Optional Protocol"
-THERETO = re.compile(r"^\s*thereto\b", re.IGNORECASE)
+THERETO = re.compile(r"\s*thereto\b", re.IGNORECASE)  # used with match(text, pos): no "^"
 SENTENCE_END = re.compile(r"[.;](?:\s|$)")
 PLURAL_ORDINALS = {"two", "both", "three", "all", "all three", "all the"}
 NO_PROTOCOL_OF_ITS_OWN = {"CED", "CERD"}  # "the Optional Protocols to CAT and CED": CED is named for itself
@@ -206,7 +206,7 @@ def parents_of(text, found, i):
         gap = text[found[j - 1].end:found[j].start]
         if j == i + 1 and TO_PARENT.match(gap):
             named.append(j)
-        elif named and (link := IN_LIST.match(gap)) and (is_plural(words) or link["to"]):
+        elif named and (link := IN_LIST.match(gap)) and (is_plural(words) or link["to"]) and not has_own(text, found, j):
             named.append(j)
         else:
             break
@@ -217,6 +217,16 @@ def parents_of(text, found, i):
     if before and (refers_back or (before[-1] == i - 1 and AND_THE.match(text[found[i - 1].end:mention.start]))):
         return [(None, code) for code in found[before[-1]].codes]  # None: named before, for itself too
     return []
+
+
+def has_own(text, found, j):
+    """Whether the parent ``found[j]`` is followed by its own protocol ("..., the CRPD and the Optional Protocol
+    thereto"): then it is named for itself, not as the parent of a protocol before it."""
+    if j + 1 >= len(found) or found[j + 1].kind != "optional_protocol":
+        return False
+    words = OPTIONAL_PROTOCOL.match(text, found[j + 1].start)
+    return bool(AND_THE.match(text[found[j].end:found[j + 1].start])
+                and (words["its"] or THERETO.match(text, found[j + 1].end)))
 
 
 def is_plural(words):

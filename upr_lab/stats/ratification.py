@@ -55,7 +55,7 @@ CUES = _words(r"ratif(?!ied\b)\w*",  # "ratify", "ratification", "ratifying", mi
               r"becoming\s+(?:a\s+)?(?:state\s+)?part(?:y|ies)",
               r"(?:become|becoming)\s+(?:a\s+)?signatory", r"(?:be|being)\s+(?:a\s+)?(?:state\s+)?part(?:y|ies)\s+(?=to|of)")
 BASE_FORMS = re.compile(r"^(?:ratify|accede|adhere|join|sign|become)\b", re.IGNORECASE)
-CONSIDER = _words(r"consider\w*", r"examin\w*\s+(?:\w+\s+){0,8}?(?:the\s+)?possibilit(?:y|ies)",
+CONSIDER = _words(r"(?:re)?consider\w*", r"examin\w*\s+(?:\w+\s+){0,8}?(?:the\s+)?possibilit(?:y|ies)",
                   r"(?:study|studying|studies|explore|exploring|review|reviewing|assess|assessing|evaluate|"
                   r"evaluating|look\s+into|looking\s+into)\s+(?:the\s+)?possibilit(?:y|ies)",
                   r"the\s+possibility\s+(?:of|to)", r"stud(?:y|ying)", r"under\s+study", r"envisag\w*",
