@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .instruments import leftmost_longest, mentions, normalise
+from .instruments import leftmost_longest, normalise
+from .protocols import mentions
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,13 @@ OTHER_ACTIONS = _words(
     r"committee", r"in\s+(?:accordance|line|conformity|compliance|keeping)\s+with", r"consistent\s+with",
     r"pursuant\s+to", r"under(?!\s+(?:way|study|consideration)\b)",
     r"as\s+(?:recommended|requested|suggested|called\s+for|provided\s+for)",
-    # a ratification already made: "reservations made upon ratification", "obligations arising from the ratification"
-    r"(?:following|after|since|upon|given|on\s+the\s+occasion\s+of|at\s+the\s+time\s+of|(?:arising|resulting|"
-    r"stemming|deriving)\s+from)\s+(?:the\s+|its\s+)?(?:recent\s+)?(?:ratification|accession)")
+    r"reports", r"reporting", r"present(?:s|ing)?", r"allow(?:s|ing)?", r"heard\s+by", r"related\s+to",
+    # a ratification already made: "reservations made upon ratification", "obligations arising from the ratification",
+    # "commitments it undertook by ratifying", "follow up its ratification of CEDAW with implementation"
+    r"(?:following|after|since|upon|given|during|building\s+on|on\s+the\s+occasion\s+of|at\s+the\s+time\s+of|(?:arising|resulting|"
+    r"stemming|deriving)\s+from|follow(?:\s|-)?up(?:\s+on)?)\s+(?:the\s+|its\s+)?(?:recent\s+)?(?:ratification|accession)",
+    r"(?:undert(?:ook|aken)|made|done|assumed|committed(?:\s+itself)?)\s+(?:\w+\s+){0,3}?(?:by|when|upon|on|in|with|"
+    r"through)\s+(?:its\s+|the\s+)?(?:ratifying|acceding|signing|ratification|accession|signature)")
 PARTICIPLE = re.compile(r"^\w+(?:ed|wn)$", re.IGNORECASE)  # "instruments accepted in 2010", "withdrawn": no action
 WITHOUT = re.compile(r"\bwithout\s+(?:any\s+)?(?:\w+\s+)?$", re.IGNORECASE)  # "ratify without reservations"
 # "ratify, transpose in domestic law and fully implement the CAT": actions coordinated with the ratification verb
@@ -133,14 +138,15 @@ def is_action(text, match):
 def scan(sequence):
     """``(code, considered)`` for every instrument a ratification verb governs in ``sequence`` of events."""
     governed = considered = named_since = False
-    last, previous = (), None
+    last, postposed = (), True  # postposed: "ICCPR ratification" counts, "in line with the OPCAT ratification" not
     for previous, event in zip([None, *sequence], sequence):
         if event.kind in ("stop", "other_action"):
             governed = considered = False
+            postposed = event.kind == "stop"
         elif event.kind == "consider":
             considered, named_since = True, False
         elif event.kind == "cue":
-            if previous is not None and previous.kind == "mention" and event.start - previous.end <= 1:
+            if postposed and previous is not None and previous.kind == "mention" and event.start - previous.end <= 1:
                 yield from ((code, considered) for code in previous.codes)  # "work towards ICCPR ratification"
             if event.base_form and named_since:  # "Consider ratifying CAT and ratify CED": CED asked outright
                 considered = False
