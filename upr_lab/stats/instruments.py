@@ -38,7 +38,8 @@ FULL_NAMES = {
                   r"[\s,]+Inhuman\s+(?:or|and)\s+Degrading\s+Treatments?(?:\s+(?:or|and)\s+Punishment)?)?",
                   r"Convention\s+on\s+Torture\s+and\s+(?:other\s+)?Cruel",  # "on" for "against"
                   r"Torture\s+Convention"),
-    "CCPR": _names(r"(?:(?:Inter)?national\s+)?Con?venant\s+on\s+(?:the\s+)?(?:Civil\s+(?:and|&)\s+Political|Political\s+and\s+"
+    "CCPR": _names(r"(?:(?:Inter)?national\s+)?Con?venant\s+on\s+(?:the\s+)?(?:Civil\s+(?:and|&)\s+Political|"
+                   r"Political\s+and\s+"
                    r"Civil(?:ian)?)\s+Rights"),
     "CESCR": _names(r"(?:International\s+)?Con?venant\s+on\s+Economic[\s,]+Social\s+(?:and|&)\s+Cultural\s+Rights"),
     "CED": _names(r"(?:International\s+)?Convention\s+(?:(?:for|on)\s+(?:the\s+)?Protection\s+of\s+All\s+Persons\s+"
@@ -52,8 +53,9 @@ FULL_NAMES = {
     "CERD": _names(r"(?:International\s+)?Convention\s+(?:on\s+the\s+Elimination\s+of\s+(?:All\s+Forms\s+of\s+)?|"
                    r"against\s+)Racial\s+Discrimination"),
     "CRC": _names(r"Convention\s+(?:on|of)\s+the\s+Rights\s+of\s+(?:the\s+)?Child(?:ren)?\b"),
-    "CRPD": _names(r"(?:International\s+)?Convention\s+(?:on|of|for)\s+the\s+(?:Rights\s+of\s+(?:the\s+)?(?:Persons|People)\s+"
-                   r"with\s+(?:the\s+)?Disabilit(?:y|ies)|Rights\s+of\s+(?:Disabled\s+Persons|the\s+Disabled)|Protection\s+and\s+"
+    "CRPD": _names(r"(?:International\s+)?Convention\s+(?:on|of|for)\s+the\s+(?:Rights\s+of\s+(?:the\s+)?"
+                   r"(?:Persons|People)\s+with\s+(?:the\s+)?Disabilit(?:y|ies)|Rights\s+of\s+(?:Disabled\s+Persons|"
+                   r"the\s+Disabled)|Protection\s+and\s+"
                    r"Promotion\s+of\s+the\s+Rights\s+and\s+Dignity\s+of\s+Persons\s+with\s+Disabilities)",
                    r"Disabilit(?:y|ies)\s+Convention"),
 }
@@ -101,7 +103,8 @@ PROTOCOLS = [
     (("CRC-OP-AC",), rf"(?:{CRC_}{SEP})?{OP}{SEP}(?:{CRC_}{SEP})?AC|{CRC_}{SEP}AC{SEP}{OP}"),
     # OP-SCR and OP-CSC-SC: misspellings found in the UPR Info exports
     (("CRC-OP-SC",), rf"(?:{CRC_}{SEP})?{OP}{SEP}(?:{CRC_}{SEP}|CSC{SEP})?SC|{OP}{SEP}SCR|{CRC_}{SEP}SC{SEP}{OP}"),
-    ((), rf"(?:{CRC_}{SEP})?{OP}{SEP}(?:3{SEP})?(?:{CRC_}{SEP})?IC|{OP}{SEP}?3{SEP}{CRC_}|{CRC_}{SEP}{OP}{SEP}?(?:3|IC)"),
+    ((), rf"(?:{CRC_}{SEP})?{OP}{SEP}(?:3{SEP})?(?:{CRC_}{SEP})?IC|{OP}{SEP}?3{SEP}{CRC_}|"
+         rf"{CRC_}{SEP}{OP}{SEP}?(?:3|IC)"),
     (("CRC-OP",), rf"{OP}{SEP}{CRC_}|{CRC_}{SEP}{OP}"),
 ]
 PROTOCOL_PATTERNS = [(codes, re.compile(TOKEN.format(pattern))) for codes, pattern in PROTOCOLS]
@@ -110,7 +113,8 @@ PROTOCOL_PATTERNS = [(codes, re.compile(TOKEN.format(pattern))) for codes, patte
 # "the Second Optional to the ICCPR": resolved by ``protocols.mentions``
 ORDINALS = r"first|second|third|1st|2nd|3rd|two|both|three|all(?:\s+three|\s+the)?"
 OPTIONAL_PROTOCOL = re.compile(
-    rf"(?P<its>\b(?i:its|their)\s+(?:(?i:respective)\s+)?)?(?:\b(?P<ordinal>(?i:{ORDINALS}))\s+)?(?:(?i:additional)\s+)?"
+    r"(?P<its>\b(?i:its|their)\s+(?:(?i:respective)\s+)?)?"
+    rf"(?:\b(?P<ordinal>(?i:{ORDINALS}))\s+)?(?:(?i:additional)\s+)?"
     r"(?:(?i:optional|facultative)\s+(?i:protocol)(?P<plural>s)?\b|(?<![\w-])OP(?P<plural_abbreviation>s)?(?![\w-])|"
     r"(?P<bare>(?i:protocol))(?P<bare_plural>s)?\b|(?P<optional_only>(?i:optional))(?=\s+(?i:to|of)\s))")
 COVENANTS = _names(r"(?:two|both)\s+(?:International\s+)?Covenants", r"International\s+Covenants")
@@ -121,7 +125,8 @@ def normalise(text):
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", str(text)).replace("\u2019", "'")
     text = re.sub(r"(?<=[A-Z0-9])- (?=[A-Z0-9])", "-", text)  # "OP- CRC-SC", "ICCPR- OP2"
     text = re.sub(r"(?<=\bOP)[ -](?=[123]\b)", "", text)  # "OP 2", "OP-2": the protocol's number
-    text = re.sub(r"\b(the|to|of|and)(?=(?:Convention|Covenant|Optional|International)\b)", r"\1 ", text)  # "theConvention"
+    # "theConvention": a space lost
+    text = re.sub(r"\b(the|to|of|and)(?=(?:Convention|Covenant|Optional|International)\b)", r"\1 ", text)
     return re.sub(r"\s+", " ", text).strip()
 
 

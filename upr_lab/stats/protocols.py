@@ -36,12 +36,14 @@ SUBJECTS = {
 }
 # between a protocol and its parent: "to the", "of the", "(OP-CAT) to", "1 and 2 to", "of 1999 to",
 # "on a communications procedure to the", and "the" alone ("the Optional Protocol the ICESCR": a word left out)
-TO_PARENT = re.compile(r"^\s*(?:[(\[][^)\]]*[)\]]\s*)?(?:,\s*)?(?:(?:No\.?\s*)?(?P<numbers>\d(?:\s*(?:and|,|&)\s*\d)*)\s+)?"
+TO_PARENT = re.compile(r"^\s*(?:[(\[][^)\]]*[)\]]\s*)?(?:,\s*)?"
+                       r"(?:(?:No\.?\s*)?(?P<numbers>\d(?:\s*(?:and|,|&)\s*\d)*)\s+)?"
                        r"(?:of\s+\d{4}\s+)?(?:(?:on|concerning)\s+(?:(?!\band\b|\bor\b)[^;.,]){0,100}?\s+)?"
                        r"(?:to|of|under|on)\s+(?:the\s+)*(?:UN\s+|United\s+Nations\s+)?$|^\s+the\s+$", re.IGNORECASE)
 # between two parents of a list: "ICESCR and (to) the CRPD", "CAT, ICESCR"
 IN_LIST = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|as\s+well\s+as\s+|&\s*)(?P<to>to\s+)?(?:the\s+)?$", re.IGNORECASE)
-AND_THE = re.compile(r"^\s*,?\s*(?:and|as\s+well\s+as)\s+(?:the\s+)?$", re.IGNORECASE)  # "CAT and the Optional Protocol"
+# "CAT and the Optional Protocol"
+AND_THE = re.compile(r"^\s*,?\s*(?:and|as\s+well\s+as)\s+(?:the\s+)?$", re.IGNORECASE)
 # "ICCPR and its protocols", "ICCPR, including its second protocol": a bare "its protocols" right after its parent
 RIGHT_AFTER = re.compile(r"^\s*,?\s*(?:and|as\s+well\s+as|including|together\s+with|with)\s+$", re.IGNORECASE)
 THERETO = re.compile(r"\s*thereto\b", re.IGNORECASE)  # used with match(text, pos): no "^"
@@ -115,7 +117,9 @@ def named_parents(text, found, i, words):
         gap = text[found[j - 1].end:found[j].start]
         if j == i + 1 and (link := TO_PARENT.match(gap)):
             named, numbers = [j], re.findall(r"\d", link["numbers"] or "")
-        elif named and (link := IN_LIST.match(gap)) and (is_plural(words) or link["to"]) and not has_own(text, found, j):
+        elif named and (link := IN_LIST.match(gap)) and (is_plural(words) or link["to"]):
+            if has_own(text, found, j):
+                break
             named.append(j)
         else:
             break

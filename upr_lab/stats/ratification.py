@@ -54,7 +54,8 @@ CUES = _words(r"ratif(?!ied\b)\w*",  # "ratify", "ratification", "ratifying", mi
               r"accede[s]?", r"acceding", r"accessions?", r"adhere", r"adhering", r"adherence\s+to",
               r"join(?:ing)?", r"sign(?:ing|ature)?", r"become\s+(?:a\s+)?(?:state\s+)?part(?:y|ies)",
               r"becoming\s+(?:a\s+)?(?:state\s+)?part(?:y|ies)",
-              r"(?:become|becoming)\s+(?:a\s+)?signatory", r"(?:be|being)\s+(?:a\s+)?(?:state\s+)?part(?:y|ies)\s+(?=to|of)")
+              r"(?:become|becoming)\s+(?:a\s+)?signatory",
+              r"(?:be|being)\s+(?:a\s+)?(?:state\s+)?part(?:y|ies)\s+(?=to|of)")
 BASE_FORMS = re.compile(r"^(?:ratify|accede|adhere|join|sign|become)\b", re.IGNORECASE)
 CONSIDER = _words(r"(?:re)?consider\w*", r"examin\w*\s+(?:\w+\s+){0,8}?(?:the\s+)?possibilit(?:y|ies)",
                   r"(?:study|studying|studies|explore|exploring|review|reviewing|assess|assessing|evaluate|"
@@ -67,7 +68,8 @@ OTHER_ACTIONS = _words(
     r"bring\w*", r"incorporat\w*", r"domesticat\w*", r"integrat\w*", r"transpos\w*", r"compl(?:y|iance|ies)",
     r"conform\w*", r"respect(?!ive)\w*", r"fulfil\w*", r"honou?r\w*", r"abid\w*", r"appl(?:y|ies|ying)", r"application",
     r"enforc\w*", r"submit\w*", r"cooperat\w*", r"establish\w*", r"adopt\w*", r"enact\w*", r"amend\w*", r"revis\w*",
-    r"(?<!periodic )review\w*", r"ensur\w*", r"take", r"taking", r"accept\w*", r"recogni[sz]\w*", r"declar\w*", r"obligations?",
+    r"(?<!periodic )review\w*", r"ensur\w*", r"take", r"taking", r"accept\w*", r"recogni[sz]\w*", r"declar\w*",
+    r"obligations?",
     r"provisions?\s+(?:of|in|contained|enshrined|set)", r"principles?\s+(?:of|in|contained|enshrined|set)",
     r"standards?\s+(?:of|in|contained|enshrined|set)", r"articles?", r"recommendations?", r"observations?",
     r"committee", r"in\s+(?:accordance|line|conformity|compliance|keeping)\s+with", r"consistent\s+with",
@@ -76,17 +78,18 @@ OTHER_ACTIONS = _words(
     r"reports", r"reporting", r"present(?:s|ing)?", r"allow(?:s|ing)?", r"heard\s+by", r"related\s+to",
     # a ratification already made: "reservations made upon ratification", "obligations arising from the ratification",
     # "commitments it undertook by ratifying", "follow up its ratification of CEDAW with implementation"
-    r"(?:following|after|since|upon|given|during|building\s+on|on\s+the\s+occasion\s+of|at\s+the\s+time\s+of|(?:arising|resulting|"
-    r"stemming|deriving)\s+from|follow(?:\s|-)?up(?:\s+on)?)\s+(?:the\s+|its\s+)?(?:recent\s+)?(?:ratification|accession)",
+    r"(?:following|after|since|upon|given|during|building\s+on|on\s+the\s+occasion\s+of|at\s+the\s+time\s+of|"
+    r"(?:arising|resulting|stemming|deriving)\s+from|follow(?:\s|-)?up(?:\s+on)?)\s+(?:the\s+|its\s+)?(?:recent\s+)?"
+    r"(?:ratification|accession)",
     r"(?:undert(?:ook|aken)|made|done|assumed|committed(?:\s+itself)?)\s+(?:\w+\s+){0,3}?(?:by|when|upon|on|in|with|"
     r"through)\s+(?:its\s+|the\s+)?(?:ratifying|acceding|signing|ratification|accession|signature)")
 PARTICIPLE = re.compile(r"^\w+(?:ed|wn)$", re.IGNORECASE)  # "instruments accepted in 2010", "withdrawn": no action
 WITHOUT = re.compile(r"\bwithout\s+(?:any\s+)?(?:\w+\s+)?$", re.IGNORECASE)  # "ratify without reservations"
 # "ratify, transpose in domestic law and fully implement the CAT": actions coordinated with the ratification verb
 # (nothing but these words between them) do not end its reach
-COORDINATED_WORDS = {"and", "or", "to", "ensure", "ensuring", "implement", "implementation", "implementing", "transpose",
-                     "incorporate", "apply", "application", "in", "into", "domestic", "national", "law", "legislation",
-                     "of", "its", "the", "full", "effective", "gradual", "prompt", ""}
+COORDINATED_WORDS = {"and", "or", "to", "ensure", "ensuring", "implement", "implementation", "implementing",
+                     "transpose", "incorporate", "apply", "application", "in", "into", "domestic", "national", "law",
+                     "legislation", "of", "its", "the", "full", "effective", "gradual", "prompt", ""}
 # "ratify it", "its ratification": the instrument named just before
 ANTECEDENT = re.compile(r"\b(?:ratify|accede\s+to|join)\s+(?:it|them)\b|"
                         r"\b(?:its|their)\s+(?!recent\b)(?:\w+\s+)?(?:ratification|accession)\b(?!\s+(?:of|to)\b)",
@@ -114,7 +117,8 @@ def events(text):
     """The words that matter in ``text``, in order, the longest where they overlap."""
     found = [Event(m.start, m.end, "mention", codes=m.codes) for m in mentions(text)]
     found += [Event(m.start(), m.end(), "antecedent") for m in ANTECEDENT.finditer(text)]
-    found += [Event(m.start(), m.end(), "cue", base_form=bool(BASE_FORMS.match(m.group()))) for m in CUES.finditer(text)]
+    found += [Event(m.start(), m.end(), "cue", base_form=bool(BASE_FORMS.match(m.group())))
+              for m in CUES.finditer(text)]
     found += [Event(m.start(), m.end(), "consider") for m in CONSIDER.finditer(text)]
     found += [Event(m.start(), m.end(), "other_action") for m in OTHER_ACTIONS.finditer(text) if is_action(text, m)]
     found += [Event(m.start(), m.end(), "stop") for m in SENTENCE_END.finditer(text)]
