@@ -23,6 +23,7 @@ PUBLIC = {
     "models": ".stats.models",
     "plots": ".reports.plots",
     "sdg": ".stats.sdg",
+    "ratification": ".stats.ratification",
     "validation": ".stats.validation",
     "published": ".review.published",
     "run": ".runs.runner:run",
