@@ -128,6 +128,22 @@ def asks(text):
     ("Ratify ICRMW in line with the recommendations made by CRC, CERD and CESCR", set()),
     ("Ratify CED and recognize the competence of the Committee under article 31 of the Convention", {("CED", False)}),
     ("Withdraw reservations made upon the ratification of the CRPD", set()),
+    # protocols by other names, and where they stand
+    ("Ratify the Second Protocol to the ICCPR", {("CCPR-OP2-DP", False)}),
+    ("Accede to Optional Protocols 1 and 2 to ICCPR", {("CCPR-OP2-DP", False)}),
+    ("Withdraw existing reservations to ICCPR and ratify both ICCPR Optional Protocols", {("CCPR-OP2-DP", False)}),
+    ("Ratify CEDAW and CAT facultative protocols", {("CEDAW", False), ("CAT-OP", False)}),
+    ("Ratify the Optional Protocols to the ICESCR and the CRPD", set()),
+    ("Sign and ratify the Optional Protocol to ICESCR and CRPD and ratify CED", {("CRPD", False), ("CED", False)}),
+    ("Ratify the Optional Protocols to CAT, ICESCR and CED", {("CAT-OP", False), ("CED", False)}),
+    ("Ratify CAT, the 1951 Refugee Convention and the 1967 Protocol thereto", {("CAT", False)}),
+    ("Ratify the Second Optional Protocol to the ICCPR, aiming at the abolition of the death penalty (ICCPR)",
+     {("CCPR-OP2-DP", False)}),
+    ("Work towards ICCPR ratification", {("CCPR", False)}),
+    # ratifications already made
+    ("Respect the commitments it undertook by ratifying the ICCPR", set()),
+    ("Follow up its ratification of CEDAW with implementation", set()),
+    ("Adhere to the principles of the CRPD, with a view to its early ratification", {("CRPD", False)}),
     # instruments outside the 12
     ("Ratify the Rome Statute of the International Criminal Court", set()),
     ("Ratify the ICRMW", set()),

@@ -154,8 +154,10 @@ def raw_mentions(text):
 def relabels(text, match, code):
     """Whether the abbreviation ``match`` in brackets only labels the instrument named before it: "the Second
     Optional Protocol to the ICCPR, aiming at the abolition of the death penalty (ICCPR)" asks for no ICCPR."""
-    return bool(LABEL.match(text[max(match.start() - 1, 0):match.end() + 1])
-                and FULL_NAMES[code].search(text, max(match.start() - 300, 0), match.start()))
+    if not LABEL.match(text[max(match.start() - 1, 0):match.end() + 1]):
+        return False
+    before = max(match.start() - 300, 0), match.start() - 1
+    return bool(FULL_NAMES[code].search(text, *before) or ABBREVIATED[code].search(text, *before))
 
 
 def tail_end(text, end, code=None):
