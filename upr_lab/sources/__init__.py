@@ -16,6 +16,7 @@ PUBLIC = {
     "describe": ".info:describe",
     "states": ".countries:states",
     "check_iso3": ".countries:check_iso3",
+    "treaty_status": ".treaties:treaty_status",
 }
 __all__ = list(PUBLIC)
 __getattr__, __dir__ = lazy_names(__name__, PUBLIC)

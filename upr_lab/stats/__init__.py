@@ -1,5 +1,6 @@
 """Statistics: descriptive metrics, outcome models and their results objects, planted-effect validation,
-and pooled results shared by the runs of a batch."""
+pooled results shared by the runs of a batch, and the recommendations that ask a State to ratify a core
+instrument (``ratification``)."""
 
 from upr_lab._lazy import lazy_names
 
@@ -7,6 +8,7 @@ PUBLIC = {
     "metrics": ".metrics",
     "models": ".models",
     "sdg": ".sdg",
+    "ratification": ".ratification",
     "validation": ".validation",
     "EffectsResult": ".effects:EffectsResult",
     "pooled": ".shared:pooled",

@@ -1,0 +1,182 @@
+"""Where a recommendation names one of the core human rights instruments.
+
+``raw_mentions(text)`` finds, in text order, the names of the twelve instruments of the treaty status
+table (full names, abbreviations and the usual variants, misspellings found in the data included), the
+protocols outside the twelve (with empty codes: OP-CEDAW, OP-ICESCR, ...) and the words "Optional
+Protocol(s)", which ``protocols.mentions`` resolves. Names that contain an instrument's words without
+being it are not mentions: the Inter-American Convention to Prevent and Punish Torture, the Council of
+Europe Convention on ... Violence against Women, the CEDAW Committee, the Committee against Torture (CAT).
+``text`` is first folded by ``normalise`` (dashes, "OP- CAT", "OP 2"); positions refer to that text.
+"""
+
+import re
+from dataclasses import dataclass
+
+PARENTS = ("CAT", "CCPR", "CED", "CEDAW", "CERD", "CESCR", "CRC", "CRPD")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An instrument named in a text: ``codes`` among the twelve (empty for one outside them).
+
+    ``kind`` is ``parent`` (a convention or covenant), ``protocol`` (a protocol named by its
+    abbreviation), ``optional_protocol`` (the words "Optional Protocol(s)", resolved from context) or
+    ``covenants`` (the two Covenants together)."""
+
+    start: int
+    end: int
+    kind: str
+    codes: tuple = ()
+
+
+def _names(*alternatives):
+    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
+
+
+FULL_NAMES = {
+    "CAT": _names(r"(?:UN\s+|United\s+Nations\s+)?Convention\s+against\s+Torture(?:[\s,]+and\s+(?:other\s+)?Cruel"
+                  r"[\s,]+Inhuman\s+(?:or|and)\s+Degrading\s+Treatments?(?:\s+(?:or|and)\s+Punishment)?)?",
+                  r"Convention\s+on\s+Torture\s+and\s+(?:other\s+)?Cruel",  # "on" for "against"
+                  r"Torture\s+Convention"),
+    "CCPR": _names(r"(?:(?:Inter)?national\s+)?Con?venant\s+on\s+(?:the\s+)?(?:Civil\s+(?:and|&)\s+Political|"
+                   r"Political\s+and\s+"
+                   r"Civil(?:ian)?)\s+Rights"),
+    "CESCR": _names(r"(?:International\s+)?Con?venant\s+on\s+Economic[\s,]+Social\s+(?:and|&)\s+Cultural\s+Rights"),
+    "CED": _names(r"(?:International\s+)?Convention\s+(?:(?:for|on)\s+(?:the\s+)?Protection\s+of\s+All\s+Persons\s+"
+                  r"(?:from|against)|(?:against|on)(?:\s+the)?)\s+Enforced\s+(?:or\s+Involuntary\s+)?Disappearances?",
+                  # "the International for the Protection of All Persons from ...": the word Convention left out
+                  r"International\s+(?:for|on)\s+the\s+Protection\s+of\s+All\s+Persons\s+(?:from|against)\s+"
+                  r"Enforced\s+Disappearances?"),
+    "CEDAW": _names(r"(?:International\s+)?Convention\s+(?:on|for)\s+the\s+Elimination\s+of\s+(?:All\s+Forms\s+of\s+)?"
+                    r"Discriminations?\s+"
+                    r"against\s+Wom[ae]n"),
+    "CERD": _names(r"(?:International\s+)?Convention\s+(?:on\s+the\s+Elimination\s+of\s+(?:All\s+Forms\s+of\s+)?|"
+                   r"against\s+)Racial\s+Discrimination"),
+    "CRC": _names(r"Convention\s+(?:on|of)\s+the\s+Rights\s+of\s+(?:the\s+)?Child(?:ren)?\b"),
+    "CRPD": _names(r"(?:International\s+)?Convention\s+(?:on|of|for)\s+the\s+(?:Rights\s+of\s+(?:the\s+)?"
+                   r"(?:Persons|People)\s+with\s+(?:the\s+)?Disabilit(?:y|ies)|Rights\s+of\s+(?:Disabled\s+Persons|"
+                   r"the\s+Disabled)|Protection\s+and\s+"
+                   r"Promotion\s+of\s+the\s+Rights\s+and\s+Dignity\s+of\s+Persons\s+with\s+Disabilities)",
+                   r"Disabilit(?:y|ies)\s+Convention"),
+}
+# Abbreviations are upper case and whole tokens: "CRC" in "CRC-C-QAT-CO-2" (a report symbol) is none.
+TOKEN = r"(?<![\w-])(?:{})(?![\w-])"
+ABBREVIATIONS = {
+    "CAT": r"(?:UN)?CAT",
+    "CCPR": r"I?CCPR|ICCRP|ICCP|ICPR|ICPPR",
+    "CESCR": r"I?CESCR|ICESR|CESC",
+    "CED": r"CED|CPED|ICPED|ICCPED|ICPPED|ICED",
+    "CEDAW": r"I?CEDAW",
+    "CERD": r"I?CERD",
+    "CRC": r"(?:UN)?CRC",
+    "CRPD": r"(?:UN|I)?CRPD|CPRD|CRPWD",
+}
+ABBREVIATED = {code: re.compile(TOKEN.format(pattern)) for code, pattern in ABBREVIATIONS.items()}
+# A parent's abbreviation for a committee, not a treaty: "the CEDAW Committee", "Committee against Torture (CAT)"
+COMMITTEE_BEFORE = re.compile(r"Committee[\w\s,]*[(\[]\s*$", re.IGNORECASE)
+COMMITTEE_AFTER = re.compile(r"^(?:'s)?\s+Committee", re.IGNORECASE)
+# "the Inter-American Convention ...", "the Council of Europe Convention ...", "the Declaration on the ...":
+# names that contain a core instrument's words without being it
+REGIONAL_BEFORE = re.compile(r"(?:Inter-American|European|African|Arab|Council\s+of\s+Europe(?:'s)?|ILO|UNESCO|"
+                             r"Declaration\s+on\s+the)\s*$", re.IGNORECASE)
+LABEL = re.compile(r"^[(\[]\w+[)\]]$")  # "(ICCPR)"
+ABBREVIATION_TAIL = re.compile(r"\s*[(\[]\s*[A-Za-z0-9 -]{2,20}[)\]]")  # "(CRC)" after a full name
+# "... with Disabilities CRPD", "... with Disabilities - CRPD -": the abbreviation without brackets
+BARE_TAIL = r"\s*(?:-\s*)?(?:{})(?![\w-])(?:\s*-(?=\s))?"
+
+SEP = r"[- ]?"
+OP = r"(?i:OP)"
+CCPR_ = r"(?:I?CCPR|ICCP)"
+CRC_ = r"(?:UN)?CRC"
+# Protocols by abbreviation: the codes among the twelve, () for a protocol outside them; "CCPR-OP" and
+# "CRC-OP" name a protocol of the ICCPR or the CRC without saying which (resolved like the words).
+PROTOCOLS = [
+    (("CAT-OP",), rf"{OP}{SEP}(?:UN)?(?i:CAT)|(?:UN)?CAT{SEP}{OP}"),
+    (("CCPR-OP2-DP",), rf"{CCPR_}{SEP}{OP}{SEP}(?:2|II)(?:{SEP}DP)?|{OP}{SEP}(?:2|II){SEP}{CCPR_}|"
+                       rf"(?i:second|2nd){SEP}{OP}{SEP}{CCPR_}|{OP}{SEP}{CCPR_}{SEP}(?:2|II)"),
+    ((), rf"{CCPR_}{SEP}{OP}{SEP}(?:1|I)|{OP}{SEP}(?:1|I){SEP}{CCPR_}|(?i:first|1st){SEP}{OP}{SEP}{CCPR_}|"
+         rf"{OP}{SEP}{CCPR_}{SEP}(?:1|I)"),
+    (("CCPR-OP",), rf"{OP}{SEP}{CCPR_}|{CCPR_}{SEP}{OP}"),
+    ((), rf"{OP}A?{SEP}I?CESCR|(?:I?CESCR|ICESR){SEP}{OP}|OPESCR"),
+    ((), rf"{OP}{SEP}I?CEDAW|CEDAW{SEP}{OP}"),
+    ((), rf"{OP}{SEP}(?:CRPD|CPRD)|(?:CRPD|CPRD){SEP}{OP}"),
+    (("CRC-OP-AC",), rf"(?:{CRC_}{SEP})?{OP}{SEP}(?:{CRC_}{SEP})?AC|{CRC_}{SEP}AC{SEP}{OP}"),
+    # OP-SCR and OP-CSC-SC: misspellings found in the UPR Info exports
+    (("CRC-OP-SC",), rf"(?:{CRC_}{SEP})?{OP}{SEP}(?:{CRC_}{SEP}|CSC{SEP})?SC|{OP}{SEP}SCR|{CRC_}{SEP}SC{SEP}{OP}"),
+    ((), rf"(?:{CRC_}{SEP})?{OP}{SEP}(?:3{SEP})?(?:{CRC_}{SEP})?IC|{OP}{SEP}?3{SEP}{CRC_}|"
+         rf"{CRC_}{SEP}{OP}{SEP}?(?:3|IC)"),
+    (("CRC-OP",), rf"{OP}{SEP}{CRC_}|{CRC_}{SEP}{OP}"),
+]
+PROTOCOL_PATTERNS = [(codes, re.compile(TOKEN.format(pattern))) for codes, pattern in PROTOCOLS]
+
+# "its two Optional Protocols", "the second Optional Protocol", "OPs", "the Second Protocol to the ICCPR",
+# "the Second Optional to the ICCPR": resolved by ``protocols.mentions``
+ORDINALS = r"first|second|third|1st|2nd|3rd|two|both|three|all(?:\s+three|\s+the)?"
+OPTIONAL_PROTOCOL = re.compile(
+    r"(?P<its>\b(?i:its|their)\s+(?:(?i:respective)\s+)?)?"
+    rf"(?:\b(?P<ordinal>(?i:{ORDINALS}))\s+)?(?:(?i:additional)\s+)?"
+    r"(?:(?i:optional|facultative)\s+(?i:protocol)(?P<plural>s)?\b|(?<![\w-])OP(?P<plural_abbreviation>s)?(?![\w-])|"
+    r"(?P<bare>(?i:protocol))(?P<bare_plural>s)?\b|(?P<optional_only>(?i:optional))(?=\s+(?i:to|of)\s))")
+COVENANTS = _names(r"(?:two|both)\s+(?:International\s+)?Covenants", r"International\s+Covenants")
+
+
+def normalise(text):
+    """Fold the spellings of dashes and abbreviations: "OP‑ CAT" to "OP-CAT", "ICCPR-OP 2" to "ICCPR-OP2"."""
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", str(text)).replace("\u2019", "'")
+    text = re.sub(r"(?<=[A-Z0-9])- (?=[A-Z0-9])", "-", text)  # "OP- CRC-SC", "ICCPR- OP2"
+    text = re.sub(r"(?<=\bOP)[ -](?=[123]\b)", "", text)  # "OP 2", "OP-2": the protocol's number
+    # "theConvention": a space lost
+    text = re.sub(r"\b(the|to|of|and)(?=(?:Convention|Covenant|Optional|International)\b)", r"\1 ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def raw_mentions(text):
+    """Every name of an instrument in ``text`` (normalised), leftmost first and the longest where they
+    overlap; "Optional Protocol" words are not resolved yet (``codes`` empty)."""
+    found = []
+    for code, pattern in FULL_NAMES.items():
+        for match in pattern.finditer(text):
+            if not REGIONAL_BEFORE.search(text[:match.start()]):
+                found.append(Mention(match.start(), tail_end(text, match.end(), code), "parent", (code,)))
+    for code, pattern in ABBREVIATED.items():
+        for match in pattern.finditer(text):
+            if not (COMMITTEE_BEFORE.search(text[:match.start()]) or COMMITTEE_AFTER.match(text[match.end():])
+                    or relabels(text, match, code)):
+                found.append(Mention(match.start(), match.end(), "parent", (code,)))
+    for codes, pattern in PROTOCOL_PATTERNS:
+        found += [Mention(m.start(), m.end(), "protocol", codes) for m in pattern.finditer(text)]
+    found += [Mention(m.start(), tail_end(text, m.end()), "covenants", ("CCPR", "CESCR"))
+              for m in COVENANTS.finditer(text)]
+    found += [Mention(m.start(), m.end(), "optional_protocol") for m in OPTIONAL_PROTOCOL.finditer(text)]
+    return leftmost_longest(found)
+
+
+def relabels(text, match, code):
+    """Whether the abbreviation ``match`` in brackets only labels the instrument named before it: "the Second
+    Optional Protocol to the ICCPR, aiming at the abolition of the death penalty (ICCPR)" asks for no ICCPR."""
+    if not LABEL.match(text[max(match.start() - 1, 0):match.end() + 1]):
+        return False
+    before = max(match.start() - 300, 0), match.start() - 1
+    return bool(FULL_NAMES[code].search(text, *before) or ABBREVIATED[code].search(text, *before))
+
+
+def tail_end(text, end, code=None):
+    """Where a full name ends once the abbreviation after it is included: "(CRC)", "[ICCPR and ICESCR]", or
+    the parent's own abbreviation without brackets."""
+    if tail := ABBREVIATION_TAIL.match(text, end):
+        return tail.end()
+    if code and (tail := re.compile(BARE_TAIL.format(ABBREVIATIONS[code])).match(text, end)):
+        return tail.end()
+    return end
+
+
+def leftmost_longest(spans):
+    """Non-overlapping spans (anything with ``start`` and ``end``): the leftmost first, the longest of those
+    that start together."""
+    kept, end = [], -1
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if span.start >= end:
+            kept.append(span)
+            end = span.end
+    return kept
+
