@@ -26,13 +26,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from upr_lab.exceptions import DataError
 from upr_lab.stats import wording
 from upr_lab.stats.metrics import rate_with_ci
 
-THRESHOLD = 0.5
+THRESHOLD = 0.3
 NEEDED = ("rec_id", "cycle", "sur_iso3", "text", "response", "issues")
 
 
@@ -40,61 +41,101 @@ def _tags(value):
     return frozenset(value) if isinstance(value, (tuple, list, np.ndarray)) else frozenset()
 
 
-def _vectors(recs):
-    """TF-IDF vectors of every recommendation (rows in the order of ``recs``)."""
-    vectorizer = TfidfVectorizer(analyzer=wording.terms, sublinear_tf=True, dtype=np.float64)
-    return vectorizer.fit_transform(recs["text"].astype(str).tolist())
+@dataclass(frozen=True)
+class _Features:
+    """What the pairs of one data set are judged on, one row per recommendation (in the order of ``recs``)."""
+
+    vectors: sparse.csr_matrix      # TF-IDF of wording.terms
+    tags: sparse.csr_matrix         # issue tags, one column per tag
+    instruments: list               # wording.instruments
+    ratifications: list             # wording.ratification
 
 
-def _conflicts(later, earlier):
-    """Boolean matrix: pairs that name different international instruments."""
-    out = np.zeros((len(later), len(earlier)), dtype=bool)
-    named_later = [i for i, s in enumerate(later) if s]
-    named_earlier = [j for j, s in enumerate(earlier) if s]
-    for i in named_later:
-        for j in named_earlier:
-            out[i, j] = not wording.compatible(later[i], earlier[j])
+def _features(recs):
+    texts = recs["text"].astype(str).tolist()
+    vectors = TfidfVectorizer(analyzer=wording.terms, sublinear_tf=True, dtype=np.float64).fit_transform(texts)
+    tags = [sorted(_tags(t)) for t in recs["issues"]]
+    names = {tag: k for k, tag in enumerate(sorted({t for row in tags for t in row}))}
+    rows = np.repeat(np.arange(len(tags)), [len(t) for t in tags])
+    columns = np.array([names[t] for row in tags for t in row], dtype=np.int64)
+    incidence = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(tags), max(len(names), 1)))
+    return _Features(vectors, incidence, [wording.instruments(t) for t in texts],
+                     [wording.ratification(t) for t in texts])
+
+
+def _pairwise(first, second, test):
+    """Boolean matrix of ``test(a, b)`` over two lists of sets, evaluated only where both sets are non-empty."""
+    out = np.zeros((len(first), len(second)), dtype=bool)
+    named = [j for j, b in enumerate(second) if b]
+    for i, a in enumerate(first):
+        if a:
+            for j in named:
+                out[i, j] = test(a, second[j])
     return out
 
 
-def similarities(recs, later_index, earlier_index, vectors):
-    """The similarity of every (later, earlier) pair of positions in ``recs``: cosine, 0 across instruments."""
-    texts = recs["text"].to_numpy()
-    cosine = (vectors[later_index] @ vectors[earlier_index].T).toarray()
-    named_later = [wording.instruments(texts[i]) for i in later_index]
-    named_earlier = [wording.instruments(texts[j]) for j in earlier_index]
-    return np.where(_conflicts(named_later, named_earlier), 0.0, cosine)
+def judge(features, later, earlier):
+    """Every (later, earlier) pair of row positions: ``cosine``, ``same_instrument`` (two ratification demands
+    sharing an instrument) and ``eligible`` (not about different instruments; sharing an issue tag where both
+    have tags, unless the same ratification demand), as matrices."""
+    cosine = (features.vectors[later] @ features.vectors[earlier].T).toarray()
+    tags_later, tags_earlier = features.tags[later], features.tags[earlier]
+    shared = (tags_later @ tags_earlier.T).toarray() > 0
+    both_tagged = np.outer(tags_later.getnnz(axis=1) > 0, tags_earlier.getnnz(axis=1) > 0)
+    conflict = _pairwise([features.instruments[i] for i in later], [features.instruments[j] for j in earlier],
+                         lambda a, b: not wording.compatible(a, b))
+    same = _pairwise([features.ratifications[i] for i in later], [features.ratifications[j] for j in earlier],
+                     wording.compatible)
+    eligible = ~conflict & (shared | ~both_tagged | same)
+    return {"cosine": cosine, "same_instrument": same, "eligible": eligible}
 
 
-def _best(score, later_tags, earlier_tags):
-    """Per row of ``score``, the column of the best match: highest score, then a shared tag, then the first."""
-    best = score.argmax(axis=1)
-    top = score.max(axis=1, keepdims=True)
-    tied = np.flatnonzero((score >= top - 1e-12).sum(axis=1) > 1)
-    for i in tied:
-        candidates = np.flatnonzero(score[i] >= top[i, 0] - 1e-12)
+def _ranking(judged):
+    """Higher is a better match: the same ratification demand first, then eligible pairs, each by cosine."""
+    return np.where(judged["eligible"], judged["cosine"] + 2.0 * judged["same_instrument"], judged["cosine"] - 2.0)
+
+
+def _best(rank, later_tags, earlier_tags):
+    """Per row of ``rank``, the column of the best match: highest rank, then a shared tag, then the first."""
+    best = rank.argmax(axis=1)
+    top = rank.max(axis=1, keepdims=True)
+    for i in np.flatnonzero((rank >= top - 1e-12).sum(axis=1) > 1):
+        candidates = np.flatnonzero(rank[i] >= top[i, 0] - 1e-12)
         sharing = [j for j in candidates if later_tags[i] & earlier_tags[j]]
         best[i] = sharing[0] if sharing else candidates[0]
     return best
 
 
-def _one_state(recs, positions, vectors, earlier, later):
-    """Matches for one State under review: (later rows, earlier rows) as two lists of dicts."""
-    state = recs.iloc[positions]
-    early = positions[(state["cycle"] == earlier).to_numpy()]
-    late = positions[(state["cycle"] == later).to_numpy()]
-    ids, texts = recs["rec_id"].to_numpy(), recs["text"].to_numpy()
+def _verdicts(judged, rows, columns, threshold):
+    """similarity, same_instrument, repeated of the chosen pairs."""
+    pick = (rows, columns)
+    similarity = judged["cosine"][pick]
+    same = judged["same_instrument"][pick]
+    repeated = judged["eligible"][pick] & (same | (similarity >= threshold - 1e-12))
+    return similarity, same, repeated
+
+
+def _one_state(recs, positions, features, cycles, threshold):
+    """Matches for one State under review: (later rows, earlier rows), each a frame."""
+    earlier, later = cycles
+    state = recs["cycle"].to_numpy()[positions]
+    early, late = positions[state == earlier], positions[state == later]
+    ids, texts, tags = recs["rec_id"].to_numpy(), recs["text"].to_numpy(), recs["issues"].map(_tags).to_numpy()
     if len(early) == 0 or len(late) == 0:
-        return ([dict(rec_id=ids[i], matched_rec_id=None, similarity=np.nan) for i in late],
-                [dict(rec_id=ids[j], repeated_by=None, similarity=np.nan) for j in early])
-    score = similarities(recs, late, early, vectors)
-    tags = recs["issues"].to_numpy()
-    best = _best(score, [_tags(tags[i]) for i in late], [_tags(tags[j]) for j in early])
-    back = _best(score.T, [_tags(tags[j]) for j in early], [_tags(tags[i]) for i in late])
-    later_rows = [dict(rec_id=ids[i], matched_rec_id=ids[early[b]], similarity=score[k, b], matched_text=texts[early[b]])
-                  for k, (i, b) in enumerate(zip(late, best))]
-    earlier_rows = [dict(rec_id=ids[j], repeated_by=ids[late[b]], similarity=score[b, k])
-                    for k, (j, b) in enumerate(zip(early, back))]
+        return (pd.DataFrame({"rec_id": ids[late], "similarity": np.nan, "same_instrument": False, "repeated": False}),
+                pd.DataFrame({"rec_id": ids[early], "similarity": np.nan, "same_instrument": False,
+                              "repeated": False}))
+    judged = judge(features, late, early)
+    rank = _ranking(judged)
+    best = _best(rank, tags[late], tags[early])
+    back = _best(rank.T, tags[early], tags[late])
+    similarity, same, repeated = _verdicts(judged, np.arange(len(late)), best, threshold)
+    later_rows = pd.DataFrame({"rec_id": ids[late], "matched_rec_id": ids[early[best]],
+                               "matched_text": texts[early[best]], "similarity": similarity,
+                               "same_instrument": same, "repeated": repeated})
+    similarity, same, repeated = _verdicts(judged, back, np.arange(len(early)), threshold)
+    earlier_rows = pd.DataFrame({"rec_id": ids[early], "repeated_by": ids[late[back]], "similarity": similarity,
+                                 "same_instrument": same, "repeated": repeated})
     return later_rows, earlier_rows
 
 
@@ -115,30 +156,55 @@ def match(recs, threshold=THRESHOLD, countries=None, earlier=1, later=2):
     the vectors still fitted on all of ``recs``. Returns a ``Recurrence``.
     """
     recs = _checked(recs, earlier, later)
-    vectors = _vectors(recs)
+    features = _features(recs)
     later_rows, earlier_rows = [], []
     for iso3, positions in recs.groupby("sur_iso3", sort=True).indices.items():
         if countries is None or iso3 in countries:
-            late, early = _one_state(recs, positions, vectors, earlier, later)
-            later_rows += late
-            earlier_rows += early
-    return Recurrence(_repeats(recs, later_rows, threshold), _firsts(recs, earlier_rows, threshold), threshold)
+            late, early = _one_state(recs, positions, features, (earlier, later), threshold)
+            later_rows.append(late)
+            earlier_rows.append(early)
+    return Recurrence(_repeats(recs, later_rows), _firsts(recs, earlier_rows), threshold)
 
 
-def _repeats(recs, rows, threshold):
-    columns = ["rec_id", "sur_iso3", "recommender_iso3", "text", "matched_rec_id", "matched_text", "similarity"]
-    frame = pd.DataFrame(rows, columns=["rec_id", "matched_rec_id", "similarity", "matched_text"])
-    frame = frame.merge(recs[["rec_id", "sur_iso3", "recommender_iso3", "text"]], on="rec_id", how="left")[columns]
-    first = recs.set_index("rec_id")["response"]
-    return frame.assign(repeated=frame["similarity"].ge(threshold),
-                        first_response=frame["matched_rec_id"].map(first).astype("str"))
+def judge_pairs(recs, pairs, threshold=THRESHOLD, earlier=1, later=2):
+    """The verdict on given pairs, e.g. hand-labelled ones: ``pairs`` has ``cycle2_rec_id`` and
+    ``cycle1_rec_id`` (rec_ids of ``recs``); returns it with ``similarity, same_instrument, eligible,
+    repeated`` added, judged as ``match`` judges its matches (vectors fitted on all of ``recs``)."""
+    recs = _checked(recs, earlier, later)
+    position = pd.Series(np.arange(len(recs)), index=recs["rec_id"])
+    unknown = sorted(set(pairs["cycle2_rec_id"]).union(pairs["cycle1_rec_id"]) - set(position.index))
+    if unknown:
+        raise DataError(f"found rec_id {unknown[0]} in the pairs; expected rec_ids of cycles {earlier}-{later}")
+    features = _features(recs)
+    later_at, earlier_at = position[pairs["cycle2_rec_id"]].to_numpy(), position[pairs["cycle1_rec_id"]].to_numpy()
+    judged = [judge(features, [i], [j]) for i, j in zip(later_at, earlier_at)]
+    columns = {name: [j[name][0, 0] for j in judged] for name in ("cosine", "same_instrument", "eligible")}
+    frame = pairs.assign(similarity=columns["cosine"], same_instrument=columns["same_instrument"],
+                         eligible=columns["eligible"])
+    similarity = frame["similarity"].to_numpy()
+    repeated = frame["eligible"] & (frame["same_instrument"] | (similarity >= threshold - 1e-12))
+    return frame.assign(repeated=repeated)
 
 
-def _firsts(recs, rows, threshold):
-    frame = pd.DataFrame(rows, columns=["rec_id", "repeated_by", "similarity"])
-    frame = frame.merge(recs[["rec_id", "sur_iso3", "response", "issues"]], on="rec_id", how="left")
-    frame = frame[["rec_id", "sur_iso3", "response", "issues", "repeated_by", "similarity"]]
-    return frame.assign(repeated=frame["similarity"].ge(threshold))
+def _repeats(recs, frames):
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["rec_id"])
+    info = recs.set_index("rec_id")
+    frame = frame.assign(sur_iso3=frame["rec_id"].map(info["sur_iso3"]),
+                         recommender_iso3=frame["rec_id"].map(info["recommender_iso3"]),
+                         text=frame["rec_id"].map(info["text"]),
+                         first_response=frame["matched_rec_id"].map(info["response"]).astype("str"))
+    return frame[["rec_id", "sur_iso3", "recommender_iso3", "text", "matched_rec_id", "matched_text", "similarity",
+                  "same_instrument", "repeated", "first_response"]]
+
+
+def _firsts(recs, frames):
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["rec_id"])
+    info = recs.set_index("rec_id")
+    frame = frame.assign(sur_iso3=frame["rec_id"].map(info["sur_iso3"]), response=frame["rec_id"].map(info["response"]),
+                         action_category=frame["rec_id"].map(info["action_category"]),
+                         issues=frame["rec_id"].map(info["issues"]))
+    return frame[["rec_id", "sur_iso3", "response", "action_category", "issues", "repeated_by", "similarity",
+                  "same_instrument", "repeated"]]
 
 
 def _rates(frame, keys, total, hits, alpha):

@@ -15,7 +15,10 @@ Torture". So before words are compared:
 
 ``instruments(text)`` gives the codes a recommendation names, and ``compatible(a, b)`` whether two sets of
 codes can be the same demand: they must share an instrument (a protocol left unspecified, such as "the
-optional protocols to the CRC", is compatible with each of them).
+optional protocols to the CRC", is compatible with each of them). ``ratification(text)`` gives the
+instruments a recommendation asks the State to join: two such demands that share an instrument are the
+same demand however differently worded ("Accede to ICESCR and ICCPR", "Ratify the International Covenant
+on Economic, Social and Cultural Rights").
 """
 
 import functools
@@ -156,6 +159,16 @@ def compatible(first, second):
     if not first or not second:
         return True
     return any(_same_instrument(a, b) for a in first for b in second)
+
+
+_RATIFY = re.compile(r"\b(?:ratif\w*|acce(?:de|des|ding|ded|ssion)|sign(?:s|ing|ed)?|adhe(?:re|ring|sion)|"
+                     r"become (?:a )?part(?:y|ies))\b")
+
+
+def ratification(text):
+    """The instruments a recommendation asks the State to join (sign, ratify, accede to, become party to),
+    or an empty set when it is no such demand."""
+    return instruments(text) if _RATIFY.search(normalise(text)) else frozenset()
 
 
 @functools.lru_cache(maxsize=None)
