@@ -47,6 +47,7 @@ class _Features:
 
     vectors: sparse.csr_matrix      # TF-IDF of wording.terms
     tags: sparse.csr_matrix         # issue tags, one column per tag
+    tag_sets: np.ndarray            # issue tags as frozensets
     instruments: list               # wording.instruments
     ratifications: list             # wording.ratification
 
@@ -59,7 +60,8 @@ def _features(recs):
     rows = np.repeat(np.arange(len(tags)), [len(t) for t in tags])
     columns = np.array([names[t] for row in tags for t in row], dtype=np.int64)
     incidence = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(tags), max(len(names), 1)))
-    return _Features(vectors, incidence, [wording.instruments(t) for t in texts],
+    tag_sets = np.array([frozenset(t) for t in tags] + [None], dtype=object)[:-1]
+    return _Features(vectors, incidence, tag_sets, [wording.instruments(t) for t in texts],
                      [wording.ratification(t) for t in texts])
 
 
@@ -120,7 +122,7 @@ def _one_state(recs, positions, features, cycles, threshold):
     earlier, later = cycles
     state = recs["cycle"].to_numpy()[positions]
     early, late = positions[state == earlier], positions[state == later]
-    ids, texts, tags = recs["rec_id"].to_numpy(), recs["text"].to_numpy(), recs["issues"].map(_tags).to_numpy()
+    ids, texts, tags = recs["rec_id"].to_numpy(), recs["text"].to_numpy(), features.tag_sets
     if len(early) == 0 or len(late) == 0:
         return (pd.DataFrame({"rec_id": ids[late], "similarity": np.nan, "same_instrument": False, "repeated": False}),
                 pd.DataFrame({"rec_id": ids[early], "similarity": np.nan, "same_instrument": False,

@@ -88,7 +88,8 @@ _STEMMER = snowballstemmer.stemmer("english")
 
 def _plain(text):
     """Lower case, accents dropped, dashes and quotes made plain, spaces single."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    text = str(text).replace("\u2019", "'")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = re.sub(r"[\u2010-\u2015]", "-", text.lower())
     return re.sub(r"\s+", " ", text).strip()
 
@@ -105,8 +106,13 @@ def _protocol_code(parent, ordinal, window, plural):
     return f"{parent}_op"
 
 
+_POSSESSIVE = re.compile(rf"\b({'|'.join(PARENTS)})'s (?:(first|second) )?(?:optional )?(protocols?)\b")
+
+
 def _protocols(text):
     """Every "optional protocol" as a code, its parent taken from its own words or the instrument before it."""
+    text = _POSSESSIVE.sub(lambda m: f"{m.group(2) or ''} optional {m.group(3)} to the {m.group(1)}", text)
+    text = re.sub(r"\bsecond protocol\b", "second optional protocol", text)
     out, last = [], 0
     for match in _PROTOCOL.finditer(text):
         ordinal, parent = match.group(1), match.group(2)
