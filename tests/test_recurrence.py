@@ -137,8 +137,9 @@ def small():
     """Norway: two cycle-1 (CAT supported, OP-CAT noted), three cycle-2, of which one asks OP-CAT again;
     Kenya: one of each, the same demand."""
     return recurrence.match(make_recs([
-        {"cycle": 1, "text": "Ratify the Convention against Torture", "response": "supported", "issues": ("Torture",)},
-        {"cycle": 1, "text": "Ratify OP-CAT", "response": "noted", "issues": ("Torture",)},
+        {"cycle": 1, "text": "Ratify the Convention against Torture", "response": "supported", "issues": ("Torture",),
+         "action_category": 5},
+        {"cycle": 1, "text": "Ratify OP-CAT", "response": "noted", "issues": ("Torture",), "action_category": 5},
         {"cycle": 2, "text": "Ratify the Optional Protocol to the Convention against Torture"},
         {"cycle": 2, "text": "Improve prison conditions for detainees"},
         {"cycle": 2, "text": "Ensure equal pay for women and men"},
@@ -168,6 +169,19 @@ def test_by_issue_of_the_first_one(small):
     frame = small.by_issue().set_index("issue")
     assert frame.loc["Torture", ["n_first", "n_repeated"]].tolist() == [2, 1]
     assert frame.loc["International justice", "share_repeated"] == 1.0
+
+
+def test_by_the_first_ones_action_category(small):
+    frame = small.by_first_action_category()
+    assert frame["action_category"].isna().tolist() == [False, True]  # Kenya's first one has none
+    assert frame.iloc[0][["action_category", "n_first", "n_repeated"]].tolist() == [5, 2, 1]
+    assert frame.iloc[1][["n_first", "n_repeated"]].tolist() == [1, 1]
+
+
+def test_metrics_json_entries(small):
+    entries = small.metrics("NOR")
+    assert entries["recurrence"] == {"share_repeated": 1 / 3, "n_cycle2": 3, "n_repeated": 1}
+    assert entries["recurrence_all_states"] == {"share_repeated": 0.5, "n_cycle2": 4, "n_repeated": 2}
 
 
 def test_the_matched_first_recommendation_is_named(small):

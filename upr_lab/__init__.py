@@ -22,6 +22,7 @@ PUBLIC = {
     "models": ".stats.models",
     "plots": ".reports.plots",
     "sdg": ".stats.sdg",
+    "recurrence": ".stats.recurrence",
     "validation": ".stats.validation",
     "published": ".review.published",
     "run": ".runs.runner:run",

@@ -1,5 +1,5 @@
-"""Statistics: descriptive metrics, outcome models and their results objects, planted-effect validation,
-and pooled results shared by the runs of a batch."""
+"""Statistics: descriptive metrics, outcome models and their results objects, recurring recommendations,
+planted-effect validation, and pooled results shared by the runs of a batch."""
 
 from upr_lab._lazy import lazy_names
 
@@ -7,6 +7,7 @@ PUBLIC = {
     "metrics": ".metrics",
     "models": ".models",
     "sdg": ".sdg",
+    "recurrence": ".recurrence",
     "validation": ".validation",
     "EffectsResult": ".effects:EffectsResult",
     "pooled": ".shared:pooled",

@@ -211,7 +211,7 @@ def _firsts(recs, frames):
 
 def _rates(frame, keys, total, hits, alpha):
     """``keys`` plus ``total``, ``hits`` counts and ``share_repeated`` with a Wilson interval, per group."""
-    grouped = frame.groupby(keys, sort=True).agg(**{total: ("repeated", "size"), hits: ("repeated", "sum")})
+    grouped = frame.groupby(keys, sort=True, dropna=False).agg(**{total: ("repeated", "size"), hits: ("repeated", "sum")})
     grouped = grouped.reset_index()
     rates = [rate_with_ci(k, n, alpha) for k, n in zip(grouped[hits], grouped[total])]
     return grouped.assign(share_repeated=[r["rate"] for r in rates], ci_low=[r["ci_low"] for r in rates],
@@ -240,6 +240,13 @@ class Recurrence:
         return {"share_repeated": rate["rate"], "n_cycle2": rate["n"], "n_repeated": rate["k"],
                 "ci_low": rate["ci_low"], "ci_high": rate["ci_high"]}
 
+    def metrics(self, country):
+        """The ``metrics.json`` entries: ``{"recurrence": {...}, "recurrence_all_states": {...}}``, each
+        ``{"share_repeated", "n_cycle2", "n_repeated"}``, for ``country`` (ISO3) and over all States."""
+        keys = ("share_repeated", "n_cycle2", "n_repeated")
+        return {"recurrence": {k: self.summary(country)[k] for k in keys},
+                "recurrence_all_states": {k: self.summary()[k] for k in keys}}
+
     def by_state(self, alpha=0.05):
         """Per State under review: ``sur_iso3, n_cycle2, n_repeated, share_repeated, ci_low, ci_high``."""
         return _rates(self.repeats, ["sur_iso3"], "n_cycle2", "n_repeated", alpha)
@@ -254,6 +261,13 @@ class Recurrence:
         frame = _rates(self.firsts, ["response"], "n_first", "n_repeated", alpha)
         later = self.repeats[self.repeats["repeated"]]["first_response"].value_counts()
         return frame.assign(n_cycle2_repeating=frame["response"].map(later).fillna(0).astype(int))
+
+    def by_first_action_category(self, alpha=0.05):
+        """Per UPR Info action category of the earlier recommendation (1 minimal to 5 specific action; <NA>
+        where unknown): ``action_category, n_first, n_repeated, share_repeated, ci_low, ci_high``. A specific
+        action asked again says more about implementation than a call to continue efforts."""
+        frame = self.firsts.assign(action_category=self.firsts["action_category"].astype("Int64"))
+        return _rates(frame, ["action_category"], "n_first", "n_repeated", alpha)
 
     def by_issue(self, alpha=0.05):
         """Per issue tag of the earlier recommendation (each counts once per tag): ``issue, n_first,
