@@ -2,12 +2,17 @@
 
     .venv/bin/python tests/recurrence_pairs.py OUT.csv
 
-Candidate pairs are each cycle-2 recommendation of the embedded data with its best cycle-1 match
-(``recurrence.match``, as of the commit that drew them). The draw is stratified by similarity, in bands of
+Candidate pairs are each cycle-2 recommendation of the embedded data with its best cycle-1 match. Pairs
+1-225 (``draw``) come from the draft matcher of commit 7e2c923 (cosine with the instrument gate only); run
+this file at that commit to draw them again. The draw is stratified by similarity, in bands of
 0.1, with more pairs in the middle bands where the threshold was expected to fall, so that both sides of it
 are well represented; within a band, pairs are drawn uniformly (seed ``SEED``). ``weight`` is the band's
 number of candidate pairs over the number drawn from it: weighted counts estimate precision and recall over
 all candidate pairs, not only over the ones drawn.
+
+Pairs 226-255 (``draw_rematched``, seed 14, stratum ``rematched``) are 30 of the final matcher's repeats
+whose cycle-2 recommendation the draft had matched to another cycle-1 one (582 such repeats): the pairs
+the first draw could not hold.
 """
 
 import sys
@@ -43,6 +48,19 @@ def draw(repeats):
                          "weight": frame["weight"].round(4), "sur_iso3": frame["sur_iso3"],
                          "cycle2_rec_id": frame["rec_id"], "cycle1_rec_id": frame["matched_rec_id"],
                          "cycle2_text": frame["text"], "cycle1_text": frame["matched_text"]})
+
+
+def draw_rematched(final, draft, n=30, seed=14):
+    """Pairs to label among ``final.repeats`` flagged repeated whose match differs in ``draft.repeats``."""
+    draft_match = draft.repeats.set_index("rec_id")["matched_rec_id"]
+    final_rows = final.repeats.set_index("rec_id")
+    pool = final_rows[final_rows["repeated"] & (final_rows["matched_rec_id"] != draft_match.reindex(final_rows.index))]
+    pool = pool.sort_index().reset_index()
+    rng = np.random.default_rng(seed)
+    picked = pool.iloc[np.sort(rng.choice(len(pool), n, replace=False))].sample(frac=1, random_state=seed)
+    return pd.DataFrame({"stratum": "rematched", "weight": round(len(pool) / n, 4), "sur_iso3": picked["sur_iso3"],
+                         "cycle2_rec_id": picked["rec_id"], "cycle1_rec_id": picked["matched_rec_id"],
+                         "cycle2_text": picked["text"], "cycle1_text": picked["matched_text"]}).reset_index(drop=True)
 
 
 if __name__ == "__main__":

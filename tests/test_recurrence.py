@@ -240,3 +240,14 @@ def test_the_threshold_is_where_precision_reaches_the_target(labelled):
     lower = labelled.assign(repeated=labelled["eligible"] & (labelled["same_instrument"] |
                                                               (labelled["similarity"] >= recurrence.THRESHOLD - 0.03)))
     assert precision_recall(lower)[0] < 0.95 <= precision_recall(labelled)[0]
+
+
+def test_a_state_without_a_first_review_has_nothing_repeated():
+    recs = make_recs([{"cycle": 1, "text": "Ratify the Rome Statute", "sur_iso3": "KEN"},
+                      {"cycle": 2, "text": "Ratify the Rome Statute", "sur_iso3": "KEN"},
+                      {"cycle": 2, "text": "Ratify the Rome Statute", "sur_iso3": "NOR"}])
+    found = recurrence.match(recs)
+    assert found.summary("NOR") | {"ci_low": 0, "ci_high": 0} == {"share_repeated": 0.0, "n_cycle2": 1,
+                                                                   "n_repeated": 0, "ci_low": 0, "ci_high": 0}
+    assert pd.isna(found.repeats.set_index("sur_iso3").loc["NOR", "matched_rec_id"])
+    assert found.summary("KEN")["n_repeated"] == 1

@@ -10,13 +10,17 @@ How a repeat is found, for each State under review separately:
   (``wording.terms``), the IDF fitted once on all the recommendations given (a word's rarity in UPR
   language, not in one State's review); sub-linear term counts, unit length;
 * each cycle-2 recommendation is set beside every cycle-1 recommendation made to the same State, whatever
-  the recommending State; the similarity of a pair is the cosine of their vectors, and 0 when both name
-  international instruments and none of them is the same (``wording.compatible``: "ratify CAT" and
-  "ratify OP-CAT" are two demands);
-* its match is the most similar cycle-1 recommendation; among equally similar ones (the same text made by
-  several States), one that shares an issue tag, then the lowest ``rec_id``;
-* it is **repeated** when that similarity reaches ``THRESHOLD``, chosen on hand-labelled pairs
-  (``tests/data/recurrence_labels.csv``; precision and recall in the README).
+  the recommending State; the ``similarity`` of a pair is the cosine of their vectors;
+* a pair is not **eligible** when both name international instruments and none of them is the same
+  (``wording.compatible``: "ratify CAT" and "ratify OP-CAT" are two demands), nor when both carry issue
+  tags and share none; two ratification demands that share an instrument (``wording.ratification``) are
+  the same demand (``same_instrument``) whatever their wording, and eligible;
+* its match is the best pair: the same ratification demand first, then eligible pairs, each by
+  similarity; among equal ones (the same text made by several States), one that shares an issue tag,
+  then the lowest ``rec_id``;
+* it is **repeated** when the match is eligible and the same ratification demand or of similarity at
+  least ``THRESHOLD`` (0.30, chosen on the hand-labelled pairs of ``tests/data/recurrence_labels.csv``:
+  precision 0.955, recall 0.884 on them; see the README).
 
 A cycle-1 recommendation is repeated when some cycle-2 recommendation to the same State reaches the
 threshold with it: the side on which its response (supported, noted) and its issue tags are known.
