@@ -39,6 +39,7 @@ lab: setup
 
 bench: setup
 	$(PY) bench/run.py
+	$(PY) bench/recurrence.py
 
 clean:
 	rm -rf outputs/*/ outputs/index.html outputs/batch.json

@@ -24,6 +24,7 @@ PUBLIC = {
     "plots": ".reports.plots",
     "sdg": ".stats.sdg",
     "ratification": ".stats.ratification",
+    "recurrence": ".stats.recurrence",
     "validation": ".stats.validation",
     "published": ".review.published",
     "run": ".runs.runner:run",

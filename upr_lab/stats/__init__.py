@@ -1,6 +1,6 @@
-"""Statistics: descriptive metrics, outcome models and their results objects, planted-effect validation,
-pooled results shared by the runs of a batch, and the recommendations that ask a State to ratify a core
-instrument (``ratification``)."""
+"""Statistics: descriptive metrics, outcome models and their results objects, the recommendations that ask a
+State to ratify a core instrument (``ratification``), recurring recommendations (``recurrence``),
+planted-effect validation, and pooled results shared by the runs of a batch."""
 
 from upr_lab._lazy import lazy_names
 
@@ -9,6 +9,7 @@ PUBLIC = {
     "models": ".models",
     "sdg": ".sdg",
     "ratification": ".ratification",
+    "recurrence": ".recurrence",
     "validation": ".validation",
     "EffectsResult": ".effects:EffectsResult",
     "pooled": ".shared:pooled",
