@@ -84,7 +84,7 @@ def _one_per_symbol(paths):
     """A report given twice (its PDF and a text version) is read once, from the PDF."""
     chosen = {}
     for path in sorted(paths, key=lambda p: (p.suffix.lower() != ".pdf", p.name)):
-        chosen.setdefault(reports.SYMBOL.search(read_document(path).text[:TOP]).group(0), path)
+        chosen.setdefault(reports.report_symbol(read_document(path))[0], path)
     return sorted(chosen.values())
 
 
@@ -131,9 +131,9 @@ def _responses(report, answer):
         if rec.response is not None:
             found.append(rec.response)
             continue
-        item = rec.paragraph.split(".")[1]
-        bare = given.get(item) if len(examined) == 1 else None
-        found.append((given.get(rec.paragraph) or bare).response if (given.get(rec.paragraph) or bare) else None)
+        bare = rec.paragraph.split(".")[1] if len(examined) == 1 else None
+        answered = given.get(rec.paragraph) or given.get(bare)
+        found.append(answered.response if answered else None)
     return found
 
 

@@ -85,7 +85,7 @@ def read_report(path, resolver=None):
     """The ``Report`` at ``path`` (PDF or text); refuses, in one line, anything it cannot read whole."""
     document = read_document(path)
     resolver = resolver or CountryResolver()
-    symbol, council, number = _symbol(document)
+    symbol, council, number = report_symbol(document)
     sur = _state_under_review(document, resolver)
     session = _session(document, council, number)
     section, first = _section(document)
@@ -99,7 +99,8 @@ def read_report(path, resolver=None):
     return Report(Path(path), symbol, sur, session, tuple(recommendations), tuple(examined))
 
 
-def _symbol(document):
+def report_symbol(document):
+    """``("A/HRC/14/15", 14, 15)``: a report's own symbol, from its top or else its file's name."""
     match = SYMBOL.search(document.text[:TOP]) or FILE_SYMBOL.search(document.path.stem)
     if match is None or "Addendum" in document.text[:TOP]:
         raise DataError("found no symbol A/HRC/<session>/<number> at its top; expected the report of the Working "
