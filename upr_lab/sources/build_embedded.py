@@ -51,19 +51,25 @@ def checked_inputs(raw):
     return paths
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m upr_lab.sources.build_embedded",
-                                     description="build the embedded UPR data set from the raw files")
-    parser.add_argument("raw", help="the folder holding upr-info/ and dihr/ (../shared/data)")
-    parser.add_argument("--out", default=FOLDER, help=f"where to write it (default: {FOLDER})")
+def builder_main(module, description, holding, out, build_function, argv=None):
+    """The command line of a data builder run by ``make data``: ``python -m MODULE RAW [--out PATH]``, calling
+    ``build_function(raw, out)``; one line and exit status 2 on a refused input."""
+    parser = argparse.ArgumentParser(prog=f"python -m {module}", description=description)
+    parser.add_argument("raw", help=f"the folder holding {holding} (../shared/data)")
+    parser.add_argument("--out", default=out, help=f"where to write it (default: {out})")
     args = parser.parse_args(argv)
     try:
-        folder = build(args.raw, args.out)
+        written = build_function(args.raw, args.out)
     except UprLabError as exc:
         print(f"upr-lab: error: {exc}", file=sys.stderr)
         return 2
-    print(f"wrote {folder}")
+    print(f"wrote {written}")
     return 0
+
+
+def main(argv=None):
+    return builder_main("upr_lab.sources.build_embedded", "build the embedded UPR data set from the raw files",
+                        "upr-info/ and dihr/", FOLDER, build, argv)
 
 
 if __name__ == "__main__":

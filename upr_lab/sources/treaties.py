@@ -14,7 +14,6 @@ explicit list, never by guessing; the two non-member States of the export that u
 State and is left out. ``data/treaty_status.md`` is the companion note.
 """
 
-import argparse
 import csv
 import functools
 import hashlib
@@ -26,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from upr_lab.exceptions import DataError, UprLabError
+from upr_lab.exceptions import DataError
 
 from .countries import CountryResolver
 
@@ -155,18 +154,10 @@ def parse_date(cell, path, row):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m upr_lab.sources.treaties",
-                                     description="derive the treaty status table from the raw export")
-    parser.add_argument("raw", help=f"the folder holding {RAW_PATH} (../shared/data)")
-    parser.add_argument("--out", default=TABLE, help=f"where to write it (default: {TABLE})")
-    args = parser.parse_args(argv)
-    try:
-        table = build(args.raw, args.out)
-    except UprLabError as exc:
-        print(f"upr-lab: error: {exc}", file=sys.stderr)
-        return 2
-    print(f"wrote {table}")
-    return 0
+    from .build_embedded import builder_main  # the builder's command line, not needed to read the table
+
+    return builder_main("upr_lab.sources.treaties", "derive the treaty status table from the raw export", RAW_PATH,
+                        TABLE, build, argv)
 
 
 if __name__ == "__main__":
