@@ -1,27 +1,36 @@
-"""Where a recommendation names one of the core human rights instruments.
+"""Where a recommendation names an international human rights instrument: the package's one vocabulary.
 
-``raw_mentions(text)`` finds, in text order, the names of the twelve instruments of the treaty status
-table (full names, abbreviations and the usual variants, misspellings found in the data included), the
-protocols outside the twelve (with empty codes: OP-CEDAW, OP-ICESCR, ...) and the words "Optional
-Protocol(s)", which ``protocols.mentions`` resolves. Names that contain an instrument's words without
-being it are not mentions: the Inter-American Convention to Prevent and Punish Torture, the Council of
-Europe Convention on ... Violence against Women, the CEDAW Committee, the Committee against Torture (CAT).
-``text`` is first folded by ``normalise`` (dashes, "OP- CAT", "OP 2"); positions refer to that text.
+``raw_mentions(text)`` finds, in text order, the names of the twelve core instruments of the treaty
+status table (``CORE``: full names, abbreviations and the usual variants, misspellings found in the data
+included), the protocols outside the twelve (``CCPR-OP1``, ``CESCR-OP``, ``CEDAW-OP``, ``CRPD-OP``,
+``CRC-OP-IC``, the codes of the treaty body database), a few other instruments (``OTHER_NAMES``: the
+migrant workers convention ``CMW``, the Rome Statute, the refugee and statelessness conventions, the
+Palermo Protocol, the UNESCO Convention against Discrimination in Education; ILO conventions as
+``ILO-C169``, ...) and the words "Optional Protocol(s)", which ``protocols.mentions`` resolves. Names that
+contain an instrument's words without being it are not mentions: the Inter-American Convention to Prevent
+and Punish Torture, the Council of Europe Convention on ... Violence against Women, the CEDAW Committee,
+the Committee against Torture (CAT). ``text`` is first folded by ``normalise`` (dashes, "OP- CAT",
+"OP 2"); positions refer to that text.
 """
 
 import re
 from dataclasses import dataclass
 
+from upr_lab.sources.treaties import CODES as _TREATY_TABLE
+
+CORE = frozenset(_TREATY_TABLE)  # the twelve instruments of the treaty status table
 PARENTS = ("CAT", "CCPR", "CED", "CEDAW", "CERD", "CESCR", "CRC", "CRPD")
 
 
 @dataclass(frozen=True)
 class Mention:
-    """An instrument named in a text: ``codes`` among the twelve (empty for one outside them).
+    """An instrument named in a text: ``codes``, those of ``CORE`` or outside it (empty for an optional
+    protocol not resolved, or none of any instrument).
 
     ``kind`` is ``parent`` (a convention or covenant), ``protocol`` (a protocol named by its
-    abbreviation), ``optional_protocol`` (the words "Optional Protocol(s)", resolved from context) or
-    ``covenants`` (the two Covenants together)."""
+    abbreviation), ``optional_protocol`` (the words "Optional Protocol(s)", resolved from context),
+    ``covenants`` (the two Covenants together) or ``other`` (an instrument of ``OTHER_NAMES``, ILO
+    conventions)."""
 
     start: int
     end: int
@@ -88,26 +97,49 @@ SEP = r"[- ]?"
 OP = r"(?i:OP)"
 CCPR_ = r"(?:I?CCPR|ICCP)"
 CRC_ = r"(?:UN)?CRC"
-# Protocols by abbreviation: the codes among the twelve, () for a protocol outside them; "CCPR-OP" and
-# "CRC-OP" name a protocol of the ICCPR or the CRC without saying which (resolved like the words).
+# Protocols by abbreviation; "CCPR-OP" and "CRC-OP" name a protocol of the ICCPR or the CRC without saying
+# which (resolved like the words).
 PROTOCOLS = [
     (("CAT-OP",), rf"{OP}{SEP}(?:UN)?(?i:CAT)|(?:UN)?CAT{SEP}{OP}"),
     (("CCPR-OP2-DP",), rf"{CCPR_}{SEP}{OP}{SEP}(?:2|II)(?:{SEP}DP)?|{OP}{SEP}(?:2|II){SEP}{CCPR_}|"
                        rf"(?i:second|2nd){SEP}{OP}{SEP}{CCPR_}|{OP}{SEP}{CCPR_}{SEP}(?:2|II)"),
-    ((), rf"{CCPR_}{SEP}{OP}{SEP}(?:1|I)|{OP}{SEP}(?:1|I){SEP}{CCPR_}|(?i:first|1st){SEP}{OP}{SEP}{CCPR_}|"
-         rf"{OP}{SEP}{CCPR_}{SEP}(?:1|I)"),
+    (("CCPR-OP1",), rf"{CCPR_}{SEP}{OP}{SEP}(?:1|I)|{OP}{SEP}(?:1|I){SEP}{CCPR_}|"
+                    rf"(?i:first|1st){SEP}{OP}{SEP}{CCPR_}|{OP}{SEP}{CCPR_}{SEP}(?:1|I)"),
     (("CCPR-OP",), rf"{OP}{SEP}{CCPR_}|{CCPR_}{SEP}{OP}"),
-    ((), rf"{OP}A?{SEP}I?CESCR|(?:I?CESCR|ICESR){SEP}{OP}|OPESCR"),
-    ((), rf"{OP}{SEP}I?CEDAW|CEDAW{SEP}{OP}"),
-    ((), rf"{OP}{SEP}(?:CRPD|CPRD)|(?:CRPD|CPRD){SEP}{OP}"),
+    (("CESCR-OP",), rf"{OP}A?{SEP}I?CESCR|(?:I?CESCR|ICESR){SEP}{OP}|OPESCR"),
+    (("CEDAW-OP",), rf"{OP}{SEP}I?CEDAW|CEDAW{SEP}{OP}"),
+    (("CRPD-OP",), rf"{OP}{SEP}(?:CRPD|CPRD)|(?:CRPD|CPRD){SEP}{OP}"),
     (("CRC-OP-AC",), rf"(?:{CRC_}{SEP})?{OP}{SEP}(?:{CRC_}{SEP})?AC|{CRC_}{SEP}AC{SEP}{OP}"),
     # OP-SCR and OP-CSC-SC: misspellings found in the UPR Info exports
     (("CRC-OP-SC",), rf"(?:{CRC_}{SEP})?{OP}{SEP}(?:{CRC_}{SEP}|CSC{SEP})?SC|{OP}{SEP}SCR|{CRC_}{SEP}SC{SEP}{OP}"),
-    ((), rf"(?:{CRC_}{SEP})?{OP}{SEP}(?:3{SEP})?(?:{CRC_}{SEP})?IC|{OP}{SEP}?3{SEP}{CRC_}|"
-         rf"{CRC_}{SEP}{OP}{SEP}?(?:3|IC)"),
+    (("CRC-OP-IC",), rf"(?:{CRC_}{SEP})?{OP}{SEP}(?:3{SEP})?(?:{CRC_}{SEP})?IC|{OP}{SEP}?3{SEP}{CRC_}|"
+                     rf"{CRC_}{SEP}{OP}{SEP}?(?:3|IC)"),
     (("CRC-OP",), rf"{OP}{SEP}{CRC_}|{CRC_}{SEP}{OP}"),
 ]
 PROTOCOL_PATTERNS = [(codes, re.compile(TOKEN.format(pattern))) for codes, pattern in PROTOCOLS]
+
+# Instruments outside the twelve that are no protocol of theirs: full names (any case) and abbreviations
+OTHER_NAMES = {
+    "CMW": _names(r"(?:International\s+)?Convention\s+(?:on|for)\s+the\s+Protection\s+of\s+(?:the\s+)?"
+                  r"(?:Rights\s+of\s+)?All\s+Migrant\s+Workers\s+and\s+(?:the\s+)?(?:Members\s+of\s+)?"
+                  r"Their\s+Famil(?:y|ies)(?:\s+Members)?",
+                  r"Convention\s+on\s+Migrant\s+Workers", TOKEN.format(r"ICRMW|ICPMW|ICMW|CMW|ICRMWF")),
+    "ROME-STATUTE": _names(r"Rome\s+Statu(?:t)?e(?:\s+of\s+the\s+(?:International\s+Criminal\s+Court|ICC))?"),
+    "REFUGEES": _names(r"(?:1951\s+)?Convention\s+relating\s+to\s+the\s+Status\s+of\s+Refugees",
+                       r"1951\s+(?:Refugees?\s+)?Convention",
+                       r"1967\s+Protocol(?:\s+relating\s+to\s+the\s+Status\s+of\s+Refugees)?"),
+    "STATELESS-1954": _names(r"(?:1954\s+)?Convention\s+relating\s+to\s+the\s+Status\s+of\s+Stateless\s+Persons",
+                             r"1954\s+Convention"),
+    "STATELESS-1961": _names(r"(?:1961\s+)?Convention\s+on\s+the\s+Reduction\s+of\s+Statelessness",
+                             r"1961\s+Convention"),
+    "PALERMO": _names(r"Palermo\s+Protocol", r"Protocol\s+to\s+Prevent,?\s+Suppress\s+and\s+Punish\s+Trafficking\s+"
+                      r"in\s+Persons(?:,?\s+Especially\s+Women\s+and\s+Children)?"),
+    "UNESCO-CDE": _names(r"(?:UNESCO\s+)?Convention\s+against\s+Discrimination\s+in\s+Education"),
+}
+# ILO conventions by number, where the text names the ILO: "ILO Conventions Nos. 87 and 98", "C169"
+ILO = _names(r"\bILO\b", r"International\s+Labou?r\s+Organi[sz]ation")
+ILO_NUMBERED = _names(r"\bConventions?\s*(?:Nos?\.?\s*|Numbers?\s*)?"
+                      r"\d{2,3}(?:\s*(?:,|and|&|or)\s*(?:Nos?\.?\s*)?\d{2,3})*(?!\d)", r"\bC\s?\d{2,3}\b")
 
 # "its two Optional Protocols", "the second Optional Protocol", "OPs", "the Second Protocol to the ICCPR",
 # "the Second Optional to the ICCPR": resolved by ``protocols.mentions``
@@ -148,7 +180,17 @@ def raw_mentions(text):
     found += [Mention(m.start(), tail_end(text, m.end()), "covenants", ("CCPR", "CESCR"))
               for m in COVENANTS.finditer(text)]
     found += [Mention(m.start(), m.end(), "optional_protocol") for m in OPTIONAL_PROTOCOL.finditer(text)]
-    return leftmost_longest(found)
+    return leftmost_longest(found + other_mentions(text))
+
+
+def other_mentions(text):
+    """The instruments of ``OTHER_NAMES`` and the ILO conventions named in ``text``."""
+    found = [Mention(m.start(), tail_end(text, m.end()), "other", (code,))
+             for code, pattern in OTHER_NAMES.items() for m in pattern.finditer(text)]
+    if ILO.search(text):
+        found += [Mention(m.start(), m.end(), "other", tuple(f"ILO-C{n}" for n in re.findall(r"\d{2,3}", m.group())))
+                  for m in ILO_NUMBERED.finditer(text)]
+    return found
 
 
 def relabels(text, match, code):

@@ -1,9 +1,9 @@
 """Which optional protocol a recommendation means: the grammar of "Optional Protocol".
 
 ``mentions(text)`` gives the instruments named in ``text`` (``instruments.raw_mentions``) with every
-protocol resolved to the codes it stands for among the twelve (empty for a protocol outside them). An
-optional protocol is never its parent convention: "the Optional Protocol to the Convention against
-Torture" is CAT-OP and not CAT; "OP-CEDAW" and "the Optional Protocol to the ICESCR" are nothing.
+protocol resolved to the codes it stands for, among the twelve (``instruments.CORE``) or outside them.
+An optional protocol is never its parent convention: "the Optional Protocol to the Convention against
+Torture" is CAT-OP and not CAT; "OP-CEDAW" is CEDAW-OP, "the Optional Protocol to the ICESCR" CESCR-OP.
 
 * A protocol takes the parent named right after it ("... to/of/on the ICCPR", "Optional Protocols 1 and
   2 to ICCPR"), the one before it ("CAT and its Optional Protocol", "... the Optional Protocol thereto",
@@ -15,9 +15,10 @@ Torture" is CAT-OP and not CAT; "OP-CEDAW" and "the Optional Protocol to the ICE
   Optional Protocol": CAT itself); CED and CERD, which have no protocol, are named for themselves.
 * Which protocol of the ICCPR or the CRC: the ordinal or number ("second", "2"), the subject ("on the
   involvement of children in armed conflict", "aiming at the abolition of the death penalty"), or, for
-  the plural, all of them ("the Optional Protocols to the CRC": CRC-OP-AC and CRC-OP-SC). A singular
-  protocol of the ICCPR not said is the first (nothing), unless the recommendation is about the death
-  penalty; one of the CRC not said is nothing unless the recommendation names its subject.
+  the plural, all of them ("the Optional Protocols to the CRC": CRC-OP-AC and CRC-OP-SC; "both Optional
+  Protocols to the ICCPR": CCPR-OP1 and CCPR-OP2-DP). A singular protocol of the ICCPR not said is the
+  first (CCPR-OP1), unless the recommendation is about the death penalty; one of the CRC not said is
+  ``CRC-OP`` (one of them, which not known) unless the recommendation names its subject.
 * A bare "Protocol" counts only with its parent ("the Second Protocol to the ICCPR", "its protocols"):
   "the 1967 Protocol thereto" (refugees) or "the Second Protocol to the Hague Convention" are none.
 """
@@ -56,6 +57,7 @@ PLURAL_ORDINALS = {"two", "both", "three", "all", "all three", "all the"}
 NUMBERED = {"1": "first", "2": "second", "3": "third"}
 NO_PROTOCOL_OF_ITS_OWN = {"CED", "CERD"}  # "the Optional Protocols to CAT and CED": CED is named for itself
 UNSPECIFIED = {("CCPR-OP",): "CCPR", ("CRC-OP",): "CRC"}  # "OP-ICCPR", "OP-CRC": which one is not said
+OWN_PROTOCOL = {"CAT": "CAT-OP", "CESCR": "CESCR-OP", "CEDAW": "CEDAW-OP", "CRPD": "CRPD-OP"}  # the only one
 
 
 def mentions(text):
@@ -156,13 +158,13 @@ def is_plural(words):
 
 
 def protocol_codes(parents, ordinal, plural, window, text):
-    """The codes among the twelve of the protocol(s) of ``parents`` (codes, in order of the list)."""
+    """The codes of the protocol(s) of ``parents`` (codes, in order of the list)."""
     if not parents:
         return of_no_parent(ordinal, window)
     codes = []
     for position, parent in enumerate(parents):
-        if parent == "CAT":
-            codes.append("CAT-OP")
+        if parent in OWN_PROTOCOL:
+            codes.append(OWN_PROTOCOL[parent])
         elif parent == "CCPR":
             codes += of_the_covenant(ordinal, plural, text)
         elif parent == "CRC":
@@ -180,22 +182,24 @@ def of_no_parent(ordinal, window):
 
 
 def of_the_covenant(ordinal, plural, text):
-    if ordinal in ("second", "2nd") or (not ordinal.startswith(("first", "1st")) and plural):
+    if plural and not ordinal.startswith(("first", "1st")):  # "both", "Optional Protocols 1 and 2"
+        return ["CCPR-OP1", "CCPR-OP2-DP"]
+    if ordinal in ("second", "2nd"):
         return ["CCPR-OP2-DP"]
     if ordinal or not SUBJECTS["CCPR-OP2-DP"].search(text):  # the first, or one not said: the first
-        return []
+        return ["CCPR-OP1"]
     return ["CCPR-OP2-DP"]  # "abolish the death penalty and ratify the Optional Protocol to the ICCPR"
 
 
 def of_the_child_convention(ordinal, plural, window, text):
     said = [code for code in SUBJECTS if code.startswith("CRC") and SUBJECTS[code].search(window)]
     if said:
-        return [code for code in said if code != "CRC-OP-IC"]
+        return said
     if ordinal in ("third", "3rd"):
-        return []
+        return ["CRC-OP-IC"]
     if plural:
         return ["CRC-OP-AC", "CRC-OP-SC"]
-    return [code for code in ("CRC-OP-AC", "CRC-OP-SC") if SUBJECTS[code].search(text)]
+    return [code for code in ("CRC-OP-AC", "CRC-OP-SC") if SUBJECTS[code].search(text)] or ["CRC-OP"]
 
 
 def subject_window(text, found, i):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .instruments import leftmost_longest, normalise
+from .instruments import CORE, leftmost_longest, normalise
 from .protocols import mentions
 
 
@@ -116,7 +116,7 @@ def ratification_requests(text):
 
 def events(text):
     """The words that matter in ``text``, in order, the longest where they overlap."""
-    found = [Event(m.start, m.end, "mention", codes=m.codes) for m in mentions(text)]
+    found = [Event(m.start, m.end, "mention", codes=tuple(c for c in m.codes if c in CORE)) for m in mentions(text)]
     found += [Event(m.start(), m.end(), "antecedent") for m in ANTECEDENT.finditer(text)]
     found += [Event(m.start(), m.end(), "cue", base_form=bool(BASE_FORMS.match(m.group())))
               for m in CUES.finditer(text)]
