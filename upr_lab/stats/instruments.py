@@ -43,14 +43,15 @@ def _names(*alternatives):
 
 
 FULL_NAMES = {
-    "CAT": _names(r"(?:UN\s+|United\s+Nations\s+)?Convention\s+against\s+Torture(?:[\s,]+and\s+(?:other\s+)?Cruel"
-                  r"[\s,]+Inhuman\s+(?:or|and)\s+Degrading\s+Treatments?(?:\s+(?:or|and)\s+Punishment)?)?",
-                  r"Convention\s+on\s+Torture\s+and\s+(?:other\s+)?Cruel",  # "on" for "against"
+    # "on Torture" for "against Torture"
+    "CAT": _names(r"(?:UN\s+|United\s+Nations\s+)?Convention\s+(?:against|on)\s+Tortures?(?:[\s,]+and\s+(?:other\s+)?"
+                  r"Cruel[\s,]+Inhuman\s+(?:or|and)\s+Degrading\s+Treatments?(?:\s+(?:or|and)\s+Punishment)?)?",
                   r"Torture\s+Convention"),
-    "CCPR": _names(r"(?:(?:Inter)?national\s+)?Con?venant\s+on\s+(?:the\s+)?(?:Civil\s+(?:and|&)\s+Political|"
-                   r"Political\s+and\s+"
-                   r"Civil(?:ian)?)\s+Rights"),
-    "CESCR": _names(r"(?:International\s+)?Con?venant\s+on\s+Economic[\s,]+Social\s+(?:and|&)\s+Cultural\s+Rights"),
+    # "Covenant of", "Convention on" for "Covenant on"; "Right" for "Rights"
+    "CCPR": _names(r"(?:(?:Inter)?national\s+)?(?:Con?venant\s+(?:on|of)|Convention\s+on)\s+(?:the\s+)?"
+                   r"(?:Civil\s+(?:and|&)\s+Political|Political\s+and\s+Civil(?:ian)?)\s+Rights?\b"),
+    "CESCR": _names(r"(?:International\s+)?(?:Con?venant\s+(?:on|of)|Convention\s+on)\s+Economic[\s,]+Social,?\s+"
+                    r"(?:and|&)\s+Cultural\s+Rights?\b"),
     "CED": _names(r"(?:International\s+)?Convention\s+(?:(?:for|on)\s+(?:the\s+)?Protection\s+of\s+All\s+Persons\s+"
                   r"(?:from|against)|(?:against|on)(?:\s+the)?)\s+Enforced\s+(?:or\s+Involuntary\s+)?Disappearances?",
                   # "the International for the Protection of All Persons from ...": the word Convention left out
@@ -59,10 +60,10 @@ FULL_NAMES = {
     "CEDAW": _names(r"(?:International\s+)?Convention\s+(?:on|for)\s+the\s+Elimination\s+of\s+(?:All\s+Forms\s+of\s+)?"
                     r"Discriminations?\s+"
                     r"against\s+Wom[ae]n"),
-    "CERD": _names(r"(?:International\s+)?Convention\s+(?:on\s+the\s+Elimination\s+of\s+(?:All\s+Forms\s+of\s+)?|"
-                   r"against\s+)Racial\s+Discrimination"),
-    "CRC": _names(r"Convention\s+(?:on|of)\s+the\s+Rights\s+of\s+(?:the\s+)?Child(?:ren)?\b"),
-    "CRPD": _names(r"(?:International\s+)?Convention\s+(?:on|of|for)\s+the\s+(?:Rights\s+of\s+(?:the\s+)?"
+    "CERD": _names(r"(?:International\s+)?Convention\s+(?:(?:on|for)\s+the\s+Elimination\s+of\s+"
+                   r"(?:All\s+Forms\s+of\s+)?|against\s+)Racial\s+Discrimination"),
+    "CRC": _names(r"Convention\s+(?:on|of)\s+the\s+Rights\s+(?:of|on)\s+(?:the\s+)?Child(?:ren)?\b"),
+    "CRPD": _names(r"(?:International\s+)?Convention\s+(?:on|of|for)\s+the\s+(?:Rights?\s+of\s+(?:the\s+)?"
                    r"(?:Persons|People)\s+with\s+(?:the\s+)?Disabilit(?:y|ies)|Rights\s+of\s+(?:Disabled\s+Persons|"
                    r"the\s+Disabled)|Protection\s+and\s+"
                    r"Promotion\s+of\s+the\s+Rights\s+and\s+Dignity\s+of\s+Persons\s+with\s+Disabilities)",
@@ -85,9 +86,9 @@ ABBREVIATED = {code: re.compile(TOKEN.format(pattern)) for code, pattern in ABBR
 COMMITTEE_BEFORE = re.compile(r"Committee[\w\s,]*[(\[]\s*$", re.IGNORECASE)
 COMMITTEE_AFTER = re.compile(r"^(?:'s)?\s+Committee", re.IGNORECASE)
 # "the Inter-American Convention ...", "the Council of Europe Convention ...", "the Declaration on the ...":
-# names that contain a core instrument's words without being it
+# names that contain a core instrument's words without being it (an "interpretative declaration on" one is it)
 REGIONAL_BEFORE = re.compile(r"(?:Inter-American|European|African|Arab|Council\s+of\s+Europe(?:'s)?|ILO|UNESCO|"
-                             r"Declaration\s+on\s+the)\s*$", re.IGNORECASE)
+                             r"(?<!interpretative\s)(?<!interpretive\s)Declaration\s+on\s+the)\s*$", re.IGNORECASE)
 LABEL = re.compile(r"^[(\[]\w+[)\]]$")  # "(ICCPR)"
 ABBREVIATION_TAIL = re.compile(r"\s*[(\[]\s*[A-Za-z0-9 -]{2,20}[)\]]")  # "(CRC)" after a full name
 # "... with Disabilities CRPD", "... with Disabilities - CRPD -": the abbreviation without brackets
@@ -132,8 +133,8 @@ OTHER_NAMES = {
                              r"1954\s+Convention"),
     "STATELESS-1961": _names(r"(?:1961\s+)?Convention\s+on\s+the\s+Reduction\s+of\s+Statelessness",
                              r"1961\s+Convention"),
-    "PALERMO": _names(r"Palermo\s+Protocol", r"Protocol\s+to\s+Prevent,?\s+Suppress\s+and\s+Punish\s+Trafficking\s+"
-                      r"in\s+Persons(?:,?\s+Especially\s+Women\s+and\s+Children)?"),
+    "PALERMO": _names(r"Palermo\s+Protocol", r"(?:(?:its|their)\s+)?Protocol\s+to\s+Prevent,?\s+Suppress\s+and\s+"
+                      r"Punish\s+Trafficking\s+in\s+Persons(?:,?\s+Especially\s+Women\s+and\s+Children)?"),
     "UNESCO-CDE": _names(r"(?:UNESCO\s+)?Convention\s+against\s+Discrimination\s+in\s+Education"),
 }
 # ILO conventions by number, where the text names the ILO: "ILO Conventions Nos. 87 and 98", "C169"
