@@ -16,9 +16,10 @@ Torture" is CAT-OP and not CAT; "OP-CEDAW" is CEDAW-OP, "the Optional Protocol t
 * Which protocol of the ICCPR or the CRC: the ordinal or number ("second", "2"), the subject ("on the
   involvement of children in armed conflict", "aiming at the abolition of the death penalty"), or, for
   the plural, all of them ("the Optional Protocols to the CRC": CRC-OP-AC and CRC-OP-SC; "both Optional
-  Protocols to the ICCPR": CCPR-OP1 and CCPR-OP2-DP). A singular protocol of the ICCPR not said is the
-  first (CCPR-OP1), unless the recommendation is about the death penalty; one of the CRC not said is
-  ``CRC-OP`` (one of them, which not known) unless the recommendation names its subject.
+  Protocols to the ICCPR": CCPR-OP1 and CCPR-OP2-DP). A singular protocol of the ICCPR not said is
+  ``CCPR-OP`` (one of them, which not known: none of the twelve, for the first is the one so named)
+  unless the recommendation is about the death penalty; one of the CRC not said is ``CRC-OP`` unless the
+  recommendation names its subject.
 * A bare "Protocol" counts only with its parent ("the Second Protocol to the ICCPR", "its protocols"):
   "the 1967 Protocol thereto" (refugees) or "the Second Protocol to the Hague Convention" are none.
 """
@@ -47,7 +48,10 @@ IN_LIST = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|as\s+well\s+as\s+|&\s*)(?P<
 AND_THE = re.compile(r"^\s*,?\s*(?:and|as\s+well\s+as)\s+(?:the\s+)?$", re.IGNORECASE)
 # "ICCPR and its protocols", "ICCPR, including its second protocol": a bare "its protocols" right after its parent
 RIGHT_AFTER = re.compile(r"^\s*,?\s*(?:and|as\s+well\s+as|including|together\s+with|with)\s+$", re.IGNORECASE)
-THERETO = re.compile(r"\s*thereto\b", re.IGNORECASE)  # used with match(text, pos): no "^"
+# "thereto", "to the Convention" (the one named before: not "to the Convention against Transnational ...")
+THERETO = re.compile(r"\s*(?:thereto|to\s+(?:the|this|that|said)\s+(?:same\s+|relevant\s+|said\s+)?"
+                     r"(?:Convention|Covenant)(?![\w-]|\s+(?:on|against|for|relating|of|to|in)\b|\s*[(\[]))\b",
+                     re.IGNORECASE)  # used with match(text, pos): no "^"
 # after a parent: "'s second protocol", " Optional Protocols", " facultative protocols"
 POSTPOSED = re.compile(rf"(?:'s)?\s+(?:(?P<ordinal>{ORDINALS})\s+)?(?:(?P<optional>optional|facultative)\s+)?"
                        r"protocol(?P<plural>s)?\b", re.IGNORECASE)
@@ -186,9 +190,11 @@ def of_the_covenant(ordinal, plural, text):
         return ["CCPR-OP1", "CCPR-OP2-DP"]
     if ordinal in ("second", "2nd"):
         return ["CCPR-OP2-DP"]
-    if ordinal or not SUBJECTS["CCPR-OP2-DP"].search(text):  # the first, or one not said: the first
+    if ordinal:
         return ["CCPR-OP1"]
-    return ["CCPR-OP2-DP"]  # "abolish the death penalty and ratify the Optional Protocol to the ICCPR"
+    if SUBJECTS["CCPR-OP2-DP"].search(text):  # "abolish the death penalty and ratify the Optional Protocol"
+        return ["CCPR-OP2-DP"]
+    return ["CCPR-OP"]  # not said which
 
 
 def of_the_child_convention(ordinal, plural, window, text):
