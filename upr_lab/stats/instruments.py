@@ -62,7 +62,7 @@ FULL_NAMES = {
                     r"against\s+Wom[ae]n"),
     "CERD": _names(r"(?:International\s+)?Convention\s+(?:(?:on|for)\s+the\s+Elimination\s+of\s+"
                    r"(?:All\s+Forms\s+of\s+)?|against\s+)Racial\s+Discrimination"),
-    "CRC": _names(r"Convention\s+(?:on|of)\s+the\s+Rights\s+(?:of|on)\s+(?:the\s+)?Child(?:ren)?\b"),
+    "CRC": _names(r"Convention\s+(?:on|of)\s+the\s+Rights?\s+(?:of|on)\s+(?:the\s+)?Child(?:ren)?\b"),
     "CRPD": _names(r"(?:International\s+)?Convention\s+(?:on|of|for)\s+the\s+(?:Rights?\s+of\s+(?:the\s+)?"
                    r"(?:Persons|People)\s+with\s+(?:the\s+)?Disabilit(?:y|ies)|Rights\s+of\s+(?:Disabled\s+Persons|"
                    r"the\s+Disabled)|Protection\s+and\s+"
@@ -119,17 +119,20 @@ PROTOCOLS = [
 ]
 PROTOCOL_PATTERNS = [(codes, re.compile(TOKEN.format(pattern))) for codes, pattern in PROTOCOLS]
 
-# Instruments outside the twelve that are no protocol of theirs: full names (any case) and abbreviations
+# Instruments outside the twelve that are no protocol of theirs: full names and abbreviations (any case)
+OTHER_ABBREVIATIONS = {"CMW": r"ICRMW|ICPMW|ICMW|CMW|ICRMWF"}
 OTHER_NAMES = {
     "CMW": _names(r"(?:International\s+)?Convention\s+(?:on|for)\s+the\s+Protection\s+of\s+(?:the\s+)?"
                   r"(?:Rights\s+of\s+)?All\s+Migrant\s+Workers\s+and\s+(?:the\s+)?(?:Members\s+of\s+)?"
                   r"Their\s+Famil(?:y|ies)(?:\s+Members)?",
-                  r"Convention\s+on\s+Migrant\s+Workers", TOKEN.format(r"ICRMW|ICPMW|ICMW|CMW|ICRMWF")),
+                  r"Convention\s+on\s+Migrant\s+Workers", TOKEN.format(OTHER_ABBREVIATIONS["CMW"])),
     "ROME-STATUTE": _names(r"Rome\s+Statu(?:t)?e(?:\s+of\s+the\s+(?:International\s+Criminal\s+Court|ICC))?"),
-    "REFUGEES": _names(r"(?:1951\s+)?Convention\s+relating\s+to\s+the\s+Status\s+of\s+Refugees",
-                       r"1951\s+(?:Refugees?\s+)?Convention",
+    "REFUGEES": _names(r"(?:1951\s+)?Convention\s+(?:relating\s+to|on)\s+the\s+Status\s+of\s+Refugees",
+                       r"Conventions?\s+on\s+(?:the\s+)?Refugees", r"(?:1951\s+)?Refugees?\s+Convention",
+                       r"1951\s+Convention",
                        r"1967\s+Protocol(?:\s+relating\s+to\s+the\s+Status\s+of\s+Refugees)?"),
-    "STATELESS-1954": _names(r"(?:1954\s+)?Convention\s+relating\s+to\s+the\s+Status\s+of\s+Stateless\s+Persons",
+    "STATELESS-1954": _names(r"(?:1954\s+)?Convention\s+(?:relating\s+to|on)\s+the\s+Status\s+of\s+Stateless\s+"
+                             r"Persons",
                              r"1954\s+Convention"),
     "STATELESS-1961": _names(r"(?:1961\s+)?Convention\s+on\s+the\s+Reduction\s+of\s+Statelessness",
                              r"1961\s+Convention"),
@@ -150,6 +153,9 @@ OPTIONAL_PROTOCOL = re.compile(
     rf"(?:\b(?P<ordinal>(?i:{ORDINALS}))\s+)?(?:(?i:additional)\s+)?"
     r"(?:(?i:optional|facultative)\s+(?i:protocol)(?P<plural>s)?\b|(?<![\w-])OP(?P<plural_abbreviation>s)?(?![\w-])|"
     r"(?P<bare>(?i:protocol))(?P<bare_plural>s)?\b|(?P<optional_only>(?i:optional))(?=\s+(?i:to|of)\s))")
+# A cheap test first: a text without any of these words or two capitals in a row names no instrument
+MAY_NAME = re.compile(r"(?i:conven|covenant|protocol|optional|facultative|statut|statue|rome|international|"
+                      r"op[- ]?cat|icrmw|icpmw|cmw|ilo)|[A-Z]{2}")
 COVENANTS = _names(r"(?:two|both)\s+(?:International\s+)?Covenants", r"International\s+Covenants")
 
 
@@ -166,6 +172,8 @@ def normalise(text):
 def raw_mentions(text):
     """Every name of an instrument in ``text`` (normalised), leftmost first and the longest where they
     overlap; "Optional Protocol" words are not resolved yet (``codes`` empty)."""
+    if not MAY_NAME.search(text):
+        return []
     found = []
     for code, pattern in FULL_NAMES.items():
         for match in pattern.finditer(text):
@@ -186,7 +194,7 @@ def raw_mentions(text):
 
 def other_mentions(text):
     """The instruments of ``OTHER_NAMES`` and the ILO conventions named in ``text``."""
-    found = [Mention(m.start(), tail_end(text, m.end()), "other", (code,))
+    found = [Mention(m.start(), tail_end(text, m.end(), code), "other", (code,))
              for code, pattern in OTHER_NAMES.items() for m in pattern.finditer(text)]
     if ILO.search(text):
         found += [Mention(m.start(), m.end(), "other", tuple(f"ILO-C{n}" for n in re.findall(r"\d{2,3}", m.group())))
@@ -208,7 +216,8 @@ def tail_end(text, end, code=None):
     the parent's own abbreviation without brackets."""
     if tail := ABBREVIATION_TAIL.match(text, end):
         return tail.end()
-    if code and (tail := re.compile(BARE_TAIL.format(ABBREVIATIONS[code])).match(text, end)):
+    abbreviation = ABBREVIATIONS.get(code) or OTHER_ABBREVIATIONS.get(code)
+    if abbreviation and (tail := re.compile(BARE_TAIL.format(abbreviation)).match(text, end)):
         return tail.end()
     return end
 
