@@ -112,6 +112,14 @@ def asks(text):
      "Disappearance", {("CED", True)}),
     ("Consider ratifying CAT and ratify CED without delay", {("CAT", True), ("CED", False)}),
     ("Establish a moratorium with a view to ratifying the Second Optional Protocol to ICCPR", {("CCPR-OP2-DP", False)}),
+    # variants of the names
+    ("Sign and ratify the Convention on Economic, Social and Cultural Rights", {("CESCR", False)}),
+    ("Ratify the International Covenant of Civil and Political Rights", {("CCPR", False)}),
+    ("Ratify the Convention on the Right of Persons with Disabilities", {("CRPD", False)}),
+    ("Ratify the Optional Protocol to the Convention on Torture", {("CAT-OP", False)}),
+    ("Review the implementation of the Convention against Torture and ratify the Optional Protocol to the Convention",
+     {("CAT-OP", False)}),
+    ("Ratify the CRC and the Optional Protocol to the Convention against Transnational Organized Crime", {("CRC", False)}),
     # an optional protocol is never its parent, and these protocols are not among the 12
     ("Ratify the Optional Protocol to CEDAW", set()),
     ("Ratify OP-CEDAW", set()),

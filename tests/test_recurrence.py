@@ -58,6 +58,7 @@ def verdict(first, second, extra=None):
     ("Ratify ILO Conventions Nos. 87 and 98", {"ILO-C87", "ILO-C98"}),
     ("Accede to the 1954 Convention relating to the Status of Stateless Persons", {"STATELESS-1954"}),
     ("Ratify the ICRMW and the Rome Statute", {"CMW", "ROME-STATUTE"}),
+    ("Consider ratifying the Convention on Refugees and the 1967 Protocol", {"REFUGEES"}),
     ("Implement the recommendations of the Committee against Torture (CAT)", set()),
     ("Protect the rights of refugees and asylum-seekers", set()),
     ("Strengthen efforts against domestic violence", set()),
