@@ -7,7 +7,7 @@ Torture" is CAT-OP and not CAT; "OP-CEDAW" is CEDAW-OP, "the Optional Protocol t
 
 * A protocol takes the parent named right after it ("... to/of/on the ICCPR", "Optional Protocols 1 and
   2 to ICCPR"), the one before it ("CAT and its Optional Protocol", "... the Optional Protocol thereto",
-  "CRC and its protocols"), or stands after it ("both ICCPR Optional Protocols", "CAT facultative
+  "... the Optional Protocol to the Convention", "CRC and its protocols"), or stands after it ("both ICCPR Optional Protocols", "CAT facultative
   protocols", "the ICCPR's second protocol").
 * Plural protocols distribute over a list ("the Optional Protocols to the ICESCR and the CRPD"); a
   singular one does not ("the Optional Protocol to ICESCR and CRPD": CRPD is named for itself), nor
