@@ -104,6 +104,8 @@ def asks(text):
     ("Accede to ICPPED and the CRPD", {("CED", False), ("CRPD", False)}),
     ("Ratify the CAT and its Optional Protocol", {("CAT", False), ("CAT-OP", False)}),
     ("Ratify the two Optional Protocols to the CRC", {("CRC-OP-AC", False), ("CRC-OP-SC", False)}),
+    ("Adhere to the CRC and its two Optional Protocols and end the recruitment of children by armed groups",
+     {("CRC", False), ("CRC-OP-AC", False), ("CRC-OP-SC", False)}),
     ("Consider ratifying both International Covenants", {("CCPR", True), ("CESCR", True)}),
     # considered, and not
     ("Consider ratifying the Convention on the Rights of Persons with Disabilities", {("CRPD", True)}),

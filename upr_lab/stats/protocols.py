@@ -7,19 +7,19 @@ Torture" is CAT-OP and not CAT; "OP-CEDAW" is CEDAW-OP, "the Optional Protocol t
 
 * A protocol takes the parent named right after it ("... to/of/on the ICCPR", "Optional Protocols 1 and
   2 to ICCPR"), the one before it ("CAT and its Optional Protocol", "... the Optional Protocol thereto",
-  "... the Optional Protocol to the Convention", "CRC and its protocols"), or stands after it ("both ICCPR Optional Protocols", "CAT facultative
-  protocols", "the ICCPR's second protocol").
+  "... the Optional Protocol to the Convention", "CRC and its protocols"), or stands after it ("both ICCPR
+  Optional Protocols", "CAT facultative protocols", "the ICCPR's second protocol").
 * Plural protocols distribute over a list ("the Optional Protocols to the ICESCR and the CRPD"); a
   singular one does not ("the Optional Protocol to ICESCR and CRPD": CRPD is named for itself), nor
   does a list member followed by its own protocol ("the Optional Protocols to CEDAW, CAT and its
   Optional Protocol": CAT itself); CED and CERD, which have no protocol, are named for themselves.
 * Which protocol of the ICCPR or the CRC: the ordinal or number ("second", "2"), the subject ("on the
   involvement of children in armed conflict", "aiming at the abolition of the death penalty"), or, for
-  the plural, all of them ("the Optional Protocols to the CRC": CRC-OP-AC and CRC-OP-SC; "both Optional
-  Protocols to the ICCPR": CCPR-OP1 and CCPR-OP2-DP). A singular protocol of the ICCPR not said is
-  ``CCPR-OP`` (one of them, which not known: none of the twelve, for the first is the one so named)
-  unless the recommendation is about the death penalty; one of the CRC not said is ``CRC-OP`` unless the
-  recommendation names its subject.
+  the plural, all of them ("the Optional Protocols to the CRC": CRC-OP-AC and CRC-OP-SC, "its two" both
+  whatever the subject words nearby; "both Optional Protocols to the ICCPR": CCPR-OP1 and CCPR-OP2-DP).
+  A singular protocol of the ICCPR not said is ``CCPR-OP`` (one of them, which not known: none of the
+  twelve, for the first is the one so named) unless the recommendation is about the death penalty; one
+  of the CRC not said is ``CRC-OP`` unless the recommendation names its subject.
 * A bare "Protocol" counts only with its parent ("the Second Protocol to the ICCPR", "its protocols"):
   "the 1967 Protocol thereto" (refugees) or "the Second Protocol to the Hague Convention" are none.
 """
@@ -199,6 +199,8 @@ def of_the_covenant(ordinal, plural, text):
 
 def of_the_child_convention(ordinal, plural, window, text):
     said = [code for code in SUBJECTS if code.startswith("CRC") and SUBJECTS[code].search(window)]
+    if ordinal in ("two", "both") and set(said) < {"CRC-OP-AC", "CRC-OP-SC"}:  # "its two Optional Protocols and
+        return ["CRC-OP-AC", "CRC-OP-SC"]  # endorse the Paris Commitments against recruitment": both, not one
     if said:
         return said
     if ordinal in ("third", "3rd"):
