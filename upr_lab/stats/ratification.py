@@ -14,7 +14,8 @@ every instrument of the list that follows them. "Establish a moratorium with a v
 the Second Optional Protocol" asks for the protocol. A recommendation naming several instruments asks
 for each. Instruments outside the twelve (the migrant workers convention, the Rome Statute, ILO
 conventions, OP-CEDAW, OP-ICESCR, OP-CRPD, the first Optional Protocol to the ICCPR, the CRC
-communications protocol) give nothing, and none of them is its parent convention.
+communications protocol) give nothing (the vocabulary gives them codes outside ``instruments.CORE``, left
+out here), and none of them is its parent convention.
 
 Checked by hand on 320 recommendations drawn at random (``tests/data/ratification_labels.csv``; README,
 "Recommendations to ratify a core instrument").
