@@ -11,7 +11,8 @@ recommendation and instrument) with the treaty status table (``treaty_status``) 
 * ``years``: from the review to ratification, or to the table's date when not ratified (censored);
 * ``within_5y``, ``by_mid_term`` (2.5 years, half a cycle) and ``before_next_review`` are true, false,
   or unknown (NA) when the window had not closed by the table's date, or the next review is not known.
-  The next review is the State's next review in ``recs``, else 14 sessions later from cycle 2 on.
+  The next review is the State's next review in ``recs``, else 14 sessions later from cycle 2 on. For a
+  request to a State already a party they are NA: there was nothing to follow.
 
 Requests that cannot be followed are counted and left out, with the reason (``FollowThrough.left_out``):
 reviews after the treaty table's date, States the table does not hold, sessions without known dates.
@@ -103,6 +104,8 @@ def _outcomes(frame, cutoff):
     for name, years in WINDOWS.items():
         columns[name] = _window(frame, frame["review_date"] + pd.Timedelta(days=years * DAYS_PER_YEAR), after, cutoff)
     columns["before_next_review"] = _window(frame, frame["next_review_date"], after, cutoff)
+    for name in (*WINDOWS, "before_next_review"):  # already a party: nothing to follow
+        columns[name] = columns[name].mask(before.to_numpy(), pd.NA)
     return frame.assign(**columns)
 
 
