@@ -61,9 +61,9 @@ def session_starts(sessions):
 def _next_sessions(recs):
     """Per (State, cycle): the session of the State's next review, from ``recs`` or the calendar."""
     reviews = recs.groupby(["sur_iso3", "cycle"], sort=True)["session"].min().reset_index()
-    following = reviews.groupby("sur_iso3")["session"].shift(-1)
-    scheduled = reviews["session"].map(calendar.next_session)
-    reviews["next_session"] = following.fillna(scheduled).astype("Int64")
+    following = reviews.groupby("sur_iso3")["session"].shift(-1).astype("Int64")
+    scheduled = reviews["session"].map(calendar.next_session).astype("Int64")
+    reviews["next_session"] = following.fillna(scheduled)
     return reviews.set_index(["sur_iso3", "cycle"])["next_session"]
 
 

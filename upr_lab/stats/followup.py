@@ -3,7 +3,8 @@
 ``ratification_vs_all`` (from a ``FollowThrough``) and ``recurrence_vs_all`` (from a ``Recurrence``) give one
 row per measure and population (``this State`` or ``all States``) with ``n``, ``k``, the ``share`` and its
 Wilson interval; ``ratification_reviews`` lists a State's requests to ratify, one row per review and
-instrument, in words a reader can check against the treaty database.
+instrument, in words a reader can check against the treaty database; ``repeated_examples`` the recommendations
+a State received again, for a reader to judge the matches.
 """
 
 import pandas as pd
@@ -87,3 +88,13 @@ def ratification_reviews(follow, country):
     columns = ["cycle", "review", "instrument", "requests", "supported", "noted", "considered", "ratified", "when",
                "before_next_review"]
     return pd.DataFrame(table, columns=columns)
+
+
+def repeated_examples(found, country, top=10):
+    """The ``top`` cycle-2 recommendations to ``country`` most clearly repeating a cycle-1 one: ``recommended by,
+    cycle 2, cycle 1, first response, similarity``, highest similarity first."""
+    rows = found.repeats[(found.repeats["sur_iso3"] == country) & found.repeats["repeated"]]
+    rows = rows.sort_values(["similarity", "rec_id"], ascending=[False, True], kind="mergesort").head(top)
+    return pd.DataFrame({"recommended by": rows["recommender_iso3"], "cycle 2": rows["text"],
+                         "cycle 1": rows["matched_text"], "first response": rows["first_response"],
+                         "similarity": rows["similarity"].round(2)}).reset_index(drop=True)

@@ -40,6 +40,10 @@ def _curve(group, rows, alpha):
     start = {"group": group, "years": 0.0, "not_ratified": 1.0, "ci_low": 1.0, "ci_high": 1.0, "at_risk": len(rows)}
     steps = pd.DataFrame({"group": group, "years": fit.surv_times, "not_ratified": fit.surv_prob,
                           "ci_low": low, "ci_high": high, "at_risk": fit.n_risk.astype(int)})
+    end = float(rows["years"].max())
+    if end > (fit.surv_times[-1] if len(fit.surv_times) else 0.0):  # the curve runs on to the last censoring
+        last = steps.iloc[-1] if len(steps) else pd.Series(start)
+        steps.loc[len(steps)] = {**last.to_dict(), "years": end, "at_risk": int((rows["years"] >= end).sum())}
     return pd.concat([pd.DataFrame([start]), steps], ignore_index=True)
 
 
