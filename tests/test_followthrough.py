@@ -11,8 +11,9 @@ from upr_lab import load
 from upr_lab.review import published
 from upr_lab.sources import calendar
 from upr_lab.sources.treaties import treaty_status
-from upr_lab.stats import followup, survival
-from upr_lab.stats.followthrough import follow_through
+from upr_lab.stats.followup import compare as followup
+from upr_lab.stats.followup import survival
+from upr_lab.stats.followup.followthrough import follow_through
 
 RATIFY_CAT_OP = "Ratify the Optional Protocol to the Convention against Torture"
 

@@ -1,7 +1,6 @@
 """Statistics: descriptive metrics, outcome models and their results objects, the recommendations that ask a
 State to ratify a core instrument (``ratification``), recurring recommendations (``recurrence``),
-what followed a recommendation to ratify (``followthrough``, ``survival``), a State's follow-up beside all
-States' (``followup``),
+what followed a recommendation to ratify and a State's follow-up beside all States' (``followup``),
 planted-effect validation, and pooled results shared by the runs of a batch."""
 
 from upr_lab._lazy import lazy_names
@@ -12,8 +11,6 @@ PUBLIC = {
     "sdg": ".sdg",
     "ratification": ".ratification",
     "recurrence": ".recurrence",
-    "followthrough": ".followthrough",
-    "survival": ".survival",
     "followup": ".followup",
     "validation": ".validation",
     "EffectsResult": ".effects:EffectsResult",

@@ -15,7 +15,7 @@ from scipy import stats
 from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
-from .effects import EffectsResult, not_estimated
+from ..effects import EffectsResult, not_estimated
 
 MIN_EVENTS = 10
 CURVE_COLUMNS = ["group", "years", "not_ratified", "ci_low", "ci_high", "at_risk"]

@@ -18,7 +18,7 @@ Requests that cannot be followed are counted and left out, with the reason (``Fo
 reviews after the treaty table's date, States the table does not hold, sessions without known dates.
 
 ``FollowThrough.shares(by)`` gives the shares ratified within 5 years and before the next review per
-response, action category, group, instrument (Wilson intervals); ``survival`` in ``stats/survival.py``
+response, action category, group, instrument (Wilson intervals); ``survival`` (beside this module)
 gives Kaplan-Meier curves and the Cox model.
 """
 
@@ -30,8 +30,8 @@ import pandas as pd
 from upr_lab.sources import calendar
 from upr_lab.sources.treaties import treaty_status
 
-from .metrics import rate_with_ci
-from .ratification import detect
+from ..metrics import rate_with_ci
+from ..ratification import detect
 
 DAYS_PER_YEAR = 365.25
 WINDOWS = {"by_mid_term": 2.5, "within_5y": 5.0}  # years after the review

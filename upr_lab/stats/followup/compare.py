@@ -9,7 +9,7 @@ a State received again, for a reader to judge the matches.
 
 import pandas as pd
 
-from .metrics import rate_with_ci
+from ..metrics import rate_with_ci
 
 COMPARISON_COLUMNS = ["measure", "who", "n", "k", "share", "ci_low", "ci_high"]
 OUTCOME_WORDS = {"within_5y": "ratified within 5 years", "before_next_review": "ratified before the next review",
