@@ -67,6 +67,7 @@ def test_run_on_synthetic_data_writes_every_file_labelled_synthetic(tmp_path):
     assert "SYNTHETIC" in page
     assert set(metrics["by_cycle"]) == {"1", "2", "3", "4"}
     assert metrics["trend_implemented"]["odds_ratio"] is not None  # the demo data hold assessments
+    assert metrics["ratification"] == {} and metrics["recurrence"] is None  # template texts: nothing to measure
 
 
 @pytest.mark.parametrize("country", ["NOR", "PRK", "COD"])
@@ -78,6 +79,12 @@ def test_run_on_real_exports_matches_an_independent_count(tmp_path, upr_info_dir
     assert metrics["data_source"]["synthetic"] is False and "SYNTHETIC" not in page
     assert len(manifest["inputs"]) == 6 and all(len(i["sha256"]) == 64 for i in manifest["inputs"])
     assert "no implementation assessments" in page
+    assert "Ratification after a recommendation to ratify" in page and "Recurring recommendations" in page
+    n_cycle2 = count_exports(upr_info_dir)[names[country]]["by_cycle"][2][0]
+    assert metrics["recurrence"]["n_cycle2"] == n_cycle2 and 0 <= metrics["recurrence"]["n_repeated"] <= n_cycle2
+    for entry in metrics["ratification"].values():
+        assert entry["supported"] + entry["noted"] <= entry["n_recommendations"]
+        assert entry["ratified_before_review"] + entry["ratified_after"] <= entry["n_recommendations"]
 
 
 def assert_matches_count(metrics, counts):

@@ -8,6 +8,7 @@ PUBLIC = {
     "Analysis": ".analysis:Analysis",
     "html_table": ".analysis:html_table",
     "plots": ".plots",
+    "followup_plots": ".followup_plots",
 }
 __all__ = list(PUBLIC)
 __getattr__, __dir__ = lazy_names(__name__, PUBLIC)

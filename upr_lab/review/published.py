@@ -215,3 +215,58 @@ def provenance_line(source, version):
     """One line naming the data files read (names, not paths) and their SHA-256, and the version."""
     files = "; ".join(f"{f['name']} (sha256 {f['sha256']})" for f in source.get("files", []))
     return f"upr-lab {version}. Data: {source.get('label', '')}. Files: {files or 'none'}."
+
+
+BEYOND_PROMISES = PublishedFigure(
+    name="share of recommendations that triggered action by mid-term, supported and noted",
+    value={"supported": 0.55, "noted": 0.19},
+    source="UPR Info, 'Beyond Promises: The impact of the UPR on the ground', Geneva, 2014 (mid-term "
+           "assessments of the first cycle's recommendations)",
+    note="a different measure: any action (partly or fully implemented) on any recommendation, as civil society, "
+         "NHRIs and the UN reported it at mid-term; upr-lab's is completed ratification of the instrument a "
+         "recommendation to ratify named, from the treaty database. Compared in direction only",
+)
+MOST_RECOMMENDED = ("CAT-OP", "CED", "CCPR-OP2-DP")  # the instruments recommended most in cycles 1-2
+
+
+def beyond_promises_note(mid_term):
+    """A sentence setting ``mid_term`` (``FollowThrough.shares(outcome="by_mid_term")`` by response) beside
+    Beyond Promises: both shares, and whether the direction (supported above noted) is the same."""
+    shares = mid_term.set_index("response")["share"]
+    published = BEYOND_PROMISES.value
+    if not {"supported", "noted"}.issubset(shares.dropna().index):
+        return "The comparison with Beyond Promises needs requests both supported and noted; this data has not both."
+    same = shares["supported"] > shares["noted"]
+    return (f"By mid-term (2.5 years after the review), {shares['supported']:.1%} of the open requests to ratify "
+            f"that were supported had been ratified, against {shares['noted']:.1%} of those noted; Beyond Promises "
+            f"found {published['supported']:.0%} and {published['noted']:.0%} of recommendations acted on. "
+            + ("The direction is the same: supported above noted." if same else
+               "The direction is NOT the same: noted at or above supported."))
+
+
+def ratification_direction(follow, instruments=MOST_RECOMMENDED, outcome="within_5y", alpha=0.05):
+    """Per instrument of ``instruments``: the share of open requests ratified (``outcome``), supported and noted,
+    with Wilson intervals, their difference, and ``supported_higher``."""
+    table = follow.shares(by=("instrument", "response"), outcome=outcome, alpha=alpha)
+    rows = []
+    for code in instruments:
+        found = table[table["instrument"] == code].set_index("response")
+        entry = {"instrument": code}
+        for response in ("supported", "noted"):
+            row = found.loc[response] if response in found.index else None
+            for key in ("n", "share", "ci_low", "ci_high"):
+                entry[f"{response}_{key}"] = None if row is None else row[key]
+        entry["difference"] = (None if entry["supported_share"] is None or entry["noted_share"] is None
+                               else entry["supported_share"] - entry["noted_share"])
+        entry["supported_higher"] = entry["difference"] is not None and entry["difference"] > 0
+        rows.append(entry)
+    return pd.DataFrame(rows)
+
+
+def check_ratification_direction(table):
+    """Raise ``PublishedFigureMismatch`` unless supported requests were ratified more often than noted ones for
+    every instrument of ``table`` (``ratification_direction``)."""
+    wrong = table[~table["supported_higher"]]
+    if len(wrong):
+        raise PublishedFigureMismatch("supported requests to ratify were not ratified more often than noted ones for "
+                                      + ", ".join(wrong["instrument"]))

@@ -1,5 +1,6 @@
 """Statistics: descriptive metrics, outcome models and their results objects, the recommendations that ask a
 State to ratify a core instrument (``ratification``), recurring recommendations (``recurrence``),
+what followed a recommendation to ratify and a State's follow-up beside all States' (``followup``),
 planted-effect validation, and pooled results shared by the runs of a batch."""
 
 from upr_lab._lazy import lazy_names
@@ -10,6 +11,7 @@ PUBLIC = {
     "sdg": ".sdg",
     "ratification": ".ratification",
     "recurrence": ".recurrence",
+    "followup": ".followup",
     "validation": ".validation",
     "EffectsResult": ".effects:EffectsResult",
     "pooled": ".shared:pooled",

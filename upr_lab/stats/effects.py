@@ -40,8 +40,11 @@ class EffectsResult:
     """Estimates of a logit model: ``params`` (log-odds) and ``bse`` as Series, plus caveats.
 
     ``headline_term`` names the effect a report leads with; ``notes`` lists plain-language caveats.
-    Intervals are Wald intervals on the normal scale (as statsmodels for GLM).
+    Intervals are Wald intervals on the normal scale (as statsmodels for GLM). Subclasses for other
+    models name their ratio (``RATIO``: the column, ``RATIO_LABEL``: for reading, ``RATIO_CI``: its bounds).
     """
+
+    RATIO, RATIO_LABEL, RATIO_CI = "odds_ratio", "odds ratio", ("or_ci_low", "or_ci_high")
 
     def __init__(self, title, params, bse, pvalues, nobs=0, n_clusters=None, cov_type="nonrobust",
                  outcome="", notes=(), alpha=0.05, headline_term=None):
@@ -57,26 +60,30 @@ class EffectsResult:
         z = stats.norm.ppf(1 - (self.alpha if alpha is None else alpha) / 2)
         return pd.DataFrame({"lower": self.params - z * self.bse, "upper": self.params + z * self.bse})
 
+    def ratios(self, alpha=None):
+        """DataFrame ``<RATIO>, ci_low, ci_high, p_value`` per term: the exponentiated coefficients."""
+        ci = np.exp(self.conf_int(alpha))
+        return pd.DataFrame({self.RATIO: np.exp(self.params), "ci_low": ci["lower"],
+                             "ci_high": ci["upper"], "p_value": self.pvalues})
+
     def odds_ratios(self, alpha=None):
         """DataFrame ``odds_ratio, ci_low, ci_high, p_value`` per term."""
-        ci = np.exp(self.conf_int(alpha))
-        return pd.DataFrame({"odds_ratio": np.exp(self.params), "ci_low": ci["lower"],
-                             "ci_high": ci["upper"], "p_value": self.pvalues})
+        return self.ratios(alpha)
 
     def summary(self, alpha=None):
         """Tidy DataFrame per term: log-odds, SE, z, p-value, its CI and the odds ratio with CI."""
-        ci, ors = self.conf_int(alpha), self.odds_ratios(alpha)
+        ci, ratios = self.conf_int(alpha), self.ratios(alpha)
         frame = pd.DataFrame({"coef": self.params, "std_err": self.bse, "z": self.params / self.bse,
                               "p_value": self.pvalues, "ci_low": ci["lower"], "ci_high": ci["upper"],
-                              "odds_ratio": ors["odds_ratio"], "or_ci_low": ors["ci_low"],
-                              "or_ci_high": ors["ci_high"]})
+                              self.RATIO: ratios[self.RATIO], self.RATIO_CI[0]: ratios["ci_low"],
+                              self.RATIO_CI[1]: ratios["ci_high"]})
         return frame.rename_axis("term")
 
     def effect(self, term=None, alpha=None):
         """One term as a JSON-safe dict (default: the headline term); values None if not estimated."""
         term = term or self.headline_term
         row = self.summary(alpha).reindex([term]).iloc[0]
-        keys = ("coef", "std_err", "odds_ratio", "or_ci_low", "or_ci_high", "p_value")
+        keys = ("coef", "std_err", self.RATIO, *self.RATIO_CI, "p_value")
         return {"term": term, **{k: _json(row[k]) for k in keys}}
 
     def to_dict(self):
@@ -93,8 +100,8 @@ class EffectsResult:
         return f"outcome: {self.outcome}; {self.nobs} observations{clusters}; SE: {self.cov_type}"
 
     def _display(self):
-        """Odds ratios formatted for reading: 3 decimals, p < 0.001 shown as such."""
-        table = self.odds_ratios().rename(columns={"odds_ratio": "odds ratio", "ci_low": "CI low",
+        """Ratios formatted for reading: 3 decimals, p < 0.001 shown as such."""
+        table = self.ratios().rename(columns={self.RATIO: self.RATIO_LABEL, "ci_low": "CI low",
                                                    "ci_high": "CI high", "p_value": "p-value"})
         return table.apply(lambda column: column.map(_fmt)) if len(table) else table
 
@@ -113,10 +120,10 @@ class EffectsResult:
         return f"<div class='upr-lab-result'>{''.join(parts)}</div>"
 
 
-def not_estimated(title, terms, outcome, notes, alpha, headline, nobs=0, n_clusters=None):
-    """A result with NaN estimates for ``terms``, carrying the ``notes`` that say why."""
+def not_estimated(title, terms, outcome, notes, alpha, headline, nobs=0, n_clusters=None, kind=EffectsResult):
+    """A result (of class ``kind``) with NaN estimates for ``terms``, carrying the ``notes`` that say why."""
     nan = pd.Series(np.nan, index=list(terms), dtype=float)
-    return EffectsResult(title, nan, nan, nan, nobs, n_clusters, "not estimated", outcome, notes,
+    return kind(title, nan, nan, nan, nobs, n_clusters, "not estimated", outcome, notes,
                          alpha, headline)
 
 
