@@ -9,7 +9,7 @@ a State received again, for a reader to judge the matches.
 
 import pandas as pd
 
-from ..metrics import rate_with_ci
+from .followthrough import known_share
 
 COMPARISON_COLUMNS = ["measure", "who", "n", "k", "share", "ci_low", "ci_high"]
 OUTCOME_WORDS = {"within_5y": "ratified within 5 years", "before_next_review": "ratified before the next review",
@@ -17,10 +17,7 @@ OUTCOME_WORDS = {"within_5y": "ratified within 5 years", "before_next_review": "
 
 
 def _row(measure, who, values, alpha):
-    known = values.dropna().astype(bool)
-    rate = rate_with_ci(int(known.sum()), len(known), alpha)
-    return {"measure": measure, "who": who, "n": rate["n"], "k": rate["k"], "share": rate["rate"],
-            "ci_low": rate["ci_low"], "ci_high": rate["ci_high"]}
+    return {"measure": measure, "who": who, **known_share(values, alpha)}
 
 
 def _compare(rows, country, column, groups, alpha):

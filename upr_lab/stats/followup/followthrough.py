@@ -130,9 +130,9 @@ def follow_through(recs, treaties=None):
                          .reset_index(drop=True), cutoff)
 
 
-def _share(values, alpha):
+def known_share(values, alpha=0.05):
     """``n`` (known), ``k`` (true), share and Wilson interval of a boolean column with NA for unknown."""
-    known = values.dropna()
+    known = values.dropna().astype(bool)
     rate = rate_with_ci(int(known.sum()), len(known), alpha)
     return {"n": rate["n"], "k": rate["k"], "share": rate["rate"], "ci_low": rate["ci_low"], "ci_high": rate["ci_high"]}
 
@@ -158,7 +158,7 @@ class FollowThrough:
         rows = self.open_requests if country is None else self.open_requests.query("sur_iso3 == @country")
         rows = rows.assign(action_category=rows["action_category"].astype("Int64"))
         groups = rows.groupby(list(by), sort=True, dropna=False)[outcome]
-        table = pd.DataFrame([{**dict(zip(by, key if isinstance(key, tuple) else (key,))), **_share(values, alpha)}
+        table = pd.DataFrame([{**dict(zip(by, key if isinstance(key, tuple) else (key,))), **known_share(values, alpha)}
                               for key, values in groups])
         return table if len(table) else pd.DataFrame(columns=[*by, "n", "k", "share", "ci_low", "ci_high"])
 
