@@ -1,10 +1,15 @@
 """Shared pooled results: computed once per data content and arguments, never a different answer."""
 
+import concurrent.futures
+import os
+import time
+
 import pandas as pd
 import pytest
 
 from upr_lab import load, metrics, models
-from upr_lab.stats import shared
+from upr_lab.exceptions import DataError
+from upr_lab.stats import own_process, shared
 
 
 @pytest.fixture
@@ -58,3 +63,37 @@ def test_the_key_follows_the_data_content_and_refuses_other_objects(cache_dir, u
     assert shared.data_digest(again) == shared.data_digest(real)
     with pytest.raises(TypeError, match="pooled\\(\\) takes the data set's tables and plain values"):
         shared.pooled(demo, metrics.acceptance, demo.recommendations.head(10))
+
+
+def test_an_isolated_result_is_computed_in_another_process_and_equals_the_direct_one(cache_dir):
+    data = load("synthetic")
+    here = models.outcome_model(data.recommendations, data.participation, outcome="supported")
+    there = shared.pooled(data, models.outcome_model, data.recommendations, data.participation,
+                          outcome="supported", isolated=True)
+    pd.testing.assert_series_equal(there.params, here.params)
+    pd.testing.assert_series_equal(there.bse, here.bse)
+    assert own_process.call(os.getpid) != os.getpid()
+
+
+def test_an_error_in_the_other_process_is_raised_here_with_its_message(cache_dir):
+    data = load("synthetic")
+    with pytest.raises(DataError, match="no recommendations for State under review ATA"):
+        shared.pooled(data, models.group_differences, data.recommendations, None, "ATA", isolated=True)
+    assert not list((cache_dir / "shared").glob("*.pickle")), "a failed computation leaves no result"
+    with pytest.raises(RuntimeError, match=r"_exit stopped in its own process \(exit code 3\)"):
+        own_process.call(os._exit, 3)
+
+
+def test_two_threads_asking_at_once_compute_the_result_once(cache_dir):
+    data = load("synthetic")
+    calls = []
+
+    def slow_acceptance(recs):
+        calls.append(1)
+        time.sleep(0.5)
+        return metrics.acceptance(recs, by="cycle")
+    slow_acceptance.__module__, slow_acceptance.__qualname__ = "tests.slow", "slow_acceptance"
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: shared.pooled(data, slow_acceptance, data.recommendations), range(2)))
+    assert len(calls) == 1, "the second waited for the first and read its result"
+    pd.testing.assert_frame_equal(results[0], results[1])

@@ -51,7 +51,8 @@ class Analysis:
     def pooled(self, function, *args, **kwargs):
         """``function(*args, **kwargs)`` over all States, computed once per data set and shared between runs.
 
-        Arguments may be ``self.data.recommendations``, ``self.data.participation`` and plain values.
+        Arguments may be ``self.data.recommendations``, ``self.data.participation`` and plain values;
+        ``isolated=True`` computes it in a process of its own (large computations: the kernel stays small).
         """
         return shared.pooled(self.data, function, *args, **kwargs)
 

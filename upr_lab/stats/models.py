@@ -193,10 +193,14 @@ def group_differences(recs, participation, country, alpha=0.05):
     the own group for recommendations of the same category, cycle and (if known) participation.
     Headline: the first other group's term.
     """
-    states = state_acceptance(recs)
-    country, own = _own(states, country)
-    group = str(own["sur_group"])
-    others = sorted(set(states["sur_group"]) - {group})
+    country, own = _own(state_acceptance(recs), country)
+    return group_model(recs, participation, str(own["sur_group"]), alpha)
+
+
+def group_model(recs, participation, group, alpha=0.05):
+    """``group_differences`` against a regional ``group``: the same for every State of that group (so a
+    batch fits it once per group)."""
+    others = sorted(set(state_acceptance(recs)["sur_group"]) - {group})
     headline = f"sur_group[{others[0]}]" if others else None
     return outcome_model(recs, participation, "supported", alpha, True, headline, group)
 

@@ -5,9 +5,16 @@ computes it once and keeps it in memory (for the next notebook on the same warm 
 cache folder (for the other kernels and Dask workers on this machine). The key is the data set's
 content, the function, its arguments and upr-lab's source, so a kept result is exactly what the
 function would return now. ``upr-lab verify`` turns the cache off and recomputes everything.
+
+A large computation (a text match over every recommendation, a model on all of them) can be ``isolated``:
+it runs in a short-lived process of its own, so the memory it needs while working is handed back to the
+system when it ends, instead of staying in the kernel that asked (a Python process keeps what it freed).
+While one process computes a result, others asking for it wait and read it (a lock beside the cache file).
 """
 
+import contextlib
 import copy
+import fcntl
 import hashlib
 import json
 import pickle
@@ -16,13 +23,17 @@ from collections import OrderedDict
 
 from upr_lab import version
 from upr_lab.sources import cache
+from upr_lab.stats import own_process
 
 _memory = OrderedDict()
 MEMORY_ENTRIES = 32
 
 
-def pooled(data, function, *args, **kwargs):
-    """``function(*args, **kwargs)``, where args may be ``data``'s own tables, computed once per content."""
+def pooled(data, function, *args, isolated=False, **kwargs):
+    """``function(*args, **kwargs)``, where args may be ``data``'s own tables, computed once per content.
+
+    ``isolated``: compute it in a process of its own (for large computations; see the module's docstring).
+    """
     key = _key(data, function, args, kwargs)
     if key in _memory:  # a copy: a notebook that changes its result must not change the next notebook's
         _memory.move_to_end(key)
@@ -30,12 +41,30 @@ def pooled(data, function, *args, **kwargs):
     path = None if cache.location() is None else cache.location() / "shared" / f"{key}.pickle"
     result = _read(path)
     if result is None:
-        result = function(*args, **kwargs)
-        _write(path, result)
+        with _computing(path):
+            result = _read(path)
+            if result is None:
+                result = own_process.call(function, *args, **kwargs) if isolated else function(*args, **kwargs)
+                _write(path, result)
     _memory[key] = result
     while len(_memory) > MEMORY_ENTRIES:
         _memory.popitem(last=False)
     return copy.deepcopy(result)
+
+
+@contextlib.contextmanager
+def _computing(path):
+    """Hold the lock of one cached result while it is computed (nothing to hold without a cache folder)."""
+    if path is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f".{path.stem}.lock"), "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _key(data, function, args, kwargs):

@@ -16,6 +16,7 @@ from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
 from ..effects import EffectsResult, not_estimated
+from .followthrough import follow_through
 
 MIN_EVENTS = 10
 CURVE_COLUMNS = ["group", "years", "not_ratified", "ci_low", "ci_high", "at_risk"]
@@ -78,6 +79,12 @@ def _design(rows):
     for group in ("Asia-Pacific", "EEG", "GRULAC", "WEOG"):  # Africa, the largest group, is the reference
         design[f"sur_group[{group}]"] = (rows["sur_group"] == group).astype(float)
     return design.loc[:, design.std() > 0]
+
+
+def ratification_model_of(recs, alpha=0.05):
+    """``ratification_model`` of ``follow_through(recs)``: one call on the canonical recommendations table,
+    which ``pooled`` can keep for every State of a batch."""
+    return ratification_model(follow_through(recs), alpha=alpha)
 
 
 def ratification_model(follow, alpha=0.05):
