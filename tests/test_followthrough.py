@@ -178,6 +178,9 @@ def test_recurrence_beside_all_states_and_the_examples_shown():
     assert table.loc[("cycle-2 recommendations repeating a cycle-1 one", "this State"), ["n", "k"]].tolist() == [2, 1]
     assert table.loc[("cycle-2 recommendations repeating a cycle-1 one", "all States"), ["n", "k"]].tolist() == [3, 1]
     assert table.loc[("cycle-1 recommendations noted, made again", "this State"), "share"] == 1.0
+    assert ("cycle-1 recommendations supported, made again", "this State") not in table.index, \
+        "KEN had no supported cycle-1 recommendation: no empty row for it"
+    assert ("cycle-1 recommendations supported, made again", "all States") in table.index
     examples = followup.repeated_examples(found, "KEN")
     assert examples["cycle 1"].tolist() == ["Abolish the death penalty for all crimes"]
     assert examples["first response"].tolist() == ["noted"]

@@ -77,6 +77,16 @@ class Analysis:
         """Show a tidy table: rates as percentages, other floats rounded, no index clutter."""
         display(html_table(frame, percent, digits))
 
+    def comparison(self, table, percent=("share", "ci_low", "ci_high")):
+        """Show a table of the State beside all States (one row per measure and ``who``); the measures the
+        State has no case of are said in one line below it, rather than shown as empty rows."""
+        self.table(table, percent)
+        own = set(table.loc[table["who"] == "this State", "measure"])
+        absent = [m for m in dict.fromkeys(table["measure"]) if m not in own]
+        if absent:
+            self.note(f"Not shown for {self.state.name}, which has no case with a known outcome: "
+                      f"{' | '.join(absent)}. All States are shown alone for these.")
+
     def figure(self, figure, name, missing, covers=None, needs=None):
         """Save and show a figure, or say ``missing`` when it could not be drawn (figure is None).
 

@@ -1,8 +1,8 @@
 """The follow-up measures of one State set beside all States: tables a report shows as they are.
 
 ``ratification_vs_all`` (from a ``FollowThrough``) and ``recurrence_vs_all`` (from a ``Recurrence``) give one
-row per measure and population (``this State`` or ``all States``) with ``n``, ``k``, the ``share`` and its
-Wilson interval; ``ratification_reviews`` lists a State's requests to ratify, one row per review and
+row per measure and population (``this State``, left out where the State has no case, or ``all States``)
+with ``n``, ``k``, the ``share`` and its Wilson interval; ``ratification_reviews`` lists a State's requests to ratify, one row per review and
 instrument, in words a reader can check against the treaty database; ``repeated_examples`` the recommendations
 a State received again, for a reader to judge the matches.
 """
@@ -21,11 +21,12 @@ def _row(measure, who, values, alpha):
 
 
 def _compare(rows, country, column, groups, alpha):
-    """``groups``: (label, mask over ``rows``) pairs; for each, the State's row then all States'."""
+    """``groups``: (label, mask over ``rows``) pairs; for each, the State's row (none where the State has no
+    case with a known outcome) then all States'."""
     table = []
     for label, mask in groups:
-        table.append(_row(label, "this State", rows.loc[mask & (rows["sur_iso3"] == country), column], alpha))
-        table.append(_row(label, "all States", rows.loc[mask, column], alpha))
+        own = _row(label, "this State", rows.loc[mask & (rows["sur_iso3"] == country), column], alpha)
+        table += ([own] if own["n"] else []) + [_row(label, "all States", rows.loc[mask, column], alpha)]
     return pd.DataFrame(table, columns=COMPARISON_COLUMNS)
 
 
