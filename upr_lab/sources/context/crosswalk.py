@@ -203,10 +203,11 @@ def unmapped_table(left):
 def report(frame, unmapped, path, stacklevel=3):
     """Attach ``unmapped`` to ``frame.attrs`` and warn naming the codes left out; returns ``frame``."""
     frame.attrs["unmapped"] = unmapped
-    if len(unmapped):
-        named = [f"{r.code} {r.name} {r.first_year}-{r.last_year}" for r in unmapped.head(NAMED).itertuples()]
-        more = f" and {len(unmapped) - NAMED} more" if len(unmapped) > NAMED else ""
-        warnings.warn(f"{path}: left out {unmapped['rows'].sum():,} rows of {len(unmapped)} codes that map to no UN "
+    codes = unmapped.drop_duplicates(["code", "name"])  # a folder's files may each list the same code
+    if len(codes):
+        named = [f"{r.code} {r.name} {r.first_year}-{r.last_year}" for r in codes.head(NAMED).itertuples()]
+        more = f" and {len(codes) - NAMED} more" if len(codes) > NAMED else ""
+        warnings.warn(f"{path}: left out {unmapped['rows'].sum():,} rows of {len(codes)} codes that map to no UN "
                       f"member or observer State ({'; '.join(named)}{more}); the list: .attrs['unmapped']",
                       UnmappedCodesWarning, stacklevel=stacklevel)
     return frame

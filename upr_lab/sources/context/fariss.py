@@ -35,6 +35,11 @@ def read_fariss(path, years=None):
     ``years``: a year or a ``(first, last)`` pair (default: all); years the file does not cover are refused.
     Rows whose COW code maps to no UN member or observer State are left out, listed in
     ``.attrs["unmapped"]`` and named in an ``UnmappedCodesWarning``."""
+    return crosswalk.report(*read(path, years), path)
+
+
+def read(path, years=None):
+    """The tidy frame and the ``unmapped`` table of ``path``, without warning (see ``read_fariss``)."""
     check_columns(path, header(path), COLUMNS)
     raw = pd.read_csv(path, usecols=COLUMNS, encoding="utf-8", keep_default_na=False, na_values=["NA", ""])
     raw = raw.rename(columns={"YEAR": "year", "theta_mean": INDICATORS[0], "theta_sd": INDICATORS[1]})
@@ -43,7 +48,7 @@ def read_fariss(path, years=None):
     links = [crosswalk.cow_links().get(code) for code in raw["COW"]]
     codes = [f"COW {code}" for code in raw["COW"]]
     mapped, unmapped = crosswalk.resolve(raw, links, codes, raw["country_name"], path)
-    return crosswalk.report(tidy(mapped, INDICATORS), unmapped, path)
+    return tidy(mapped, INDICATORS), unmapped
 
 
 def _check_values(raw, path):

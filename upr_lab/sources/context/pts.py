@@ -61,13 +61,18 @@ def read_pts(path, years=None):
     ``years``: a year or a ``(first, last)`` pair (default: all); years the file does not cover are refused.
     Scored rows of entities that are no UN member or observer State are left out, listed in
     ``.attrs["unmapped"]`` and named in an ``UnmappedCodesWarning``."""
+    return crosswalk.report(*read(path, years), path)
+
+
+def read(path, years=None):
+    """The tidy frame and the ``unmapped`` table of ``path``, without warning (see ``read_pts``)."""
     raw = read_raw(path)
     raw = keep_years(raw, years, path)
     raw = raw[raw[INDICATORS].notna().any(axis=1)].reset_index(drop=True)
     links = [entity_link(*row) for row in raw[["Country", "UN_Code_N", "COW_Code_N"]].itertuples(index=False)]
     mapped, unmapped = crosswalk.resolve(raw, links, [code_label(*r) for r in zip(raw["UN_Code_N"], raw["COW_Code_N"])],
                                          raw["Country"], path)
-    return crosswalk.report(tidy(mapped, INDICATORS), unmapped, path)
+    return tidy(mapped, INDICATORS), unmapped
 
 
 def read_raw(path):
