@@ -4,6 +4,8 @@ import csv
 import io
 from pathlib import Path
 
+import pandas as pd
+
 from upr_lab.exceptions import DataError
 
 
@@ -50,3 +52,20 @@ def tidy(frame, columns):
     """``frame`` as ``iso3, year, <columns>``, sorted by State and year, with a fresh index."""
     frame = frame[["iso3", "year", *columns]].sort_values(["iso3", "year"], kind="stable")
     return frame.reset_index(drop=True)
+
+
+def combine(results, files, order):
+    """One frame from several files' ``(frame, unmapped)``: an outer join on State and year, indicators in
+    the ``order`` given, the unmapped tables stacked with a ``file`` column. Two files giving the same
+    column are refused."""
+    frame, seen = None, {}
+    for (part, _), path in zip(results, files):
+        for column in part.columns[2:]:
+            if column in seen:
+                raise DataError(f"found the column {column} in {seen[column]} too; expected each indicator in one "
+                                "file", path=path)
+            seen[column] = path
+        frame = part if frame is None else frame.merge(part, on=["iso3", "year"], how="outer")
+    unmapped = pd.concat([u.assign(file=str(p)) for (_, u), p in zip(results, files)], ignore_index=True)
+    frame = frame[["iso3", "year", *sorted(seen, key=order.index)]]
+    return frame.sort_values(["iso3", "year"], kind="stable").reset_index(drop=True), unmapped

@@ -147,7 +147,7 @@ def iso3_from_m49(code, year):
     return link.at(int(year)) if link else None
 
 
-def crosswalk(system):
+def code_table(system):
     """The crosswalk ``"cow"`` or ``"m49"`` as a table: ``code, iso3, first_year, last_year, note``."""
     links = {"cow": cow_links, "m49": m49_links}[system]()
     rows = [(code, link.iso3, link.first, link.last, link.note) for code, link in sorted(links.items())]

@@ -19,7 +19,7 @@ from 1998, South Sudan before 2011): kept as published. OWID's "Palestine" (PSE)
 upr-lab ships a derived table of the six indices for 2000-2025 and the UN member and observer States
 (``data/vdem_indices.csv``, CC BY, attributed in ``data/vdem_indices.md``), built by
 ``python -m upr_lab.sources.context.vdem RAW_FOLDER`` (``make data``), which refuses raw files whose SHA-256
-differs from ``RAW_SHA256``; ``vdem()`` reads it. ``read_vdem`` reads OWID files themselves.
+differs from ``RAW_SHA256``; ``vdem_indices()`` reads it. ``read_vdem`` reads OWID files themselves.
 """
 
 import functools
@@ -33,7 +33,7 @@ import pandas as pd
 from upr_lab.exceptions import DataError
 
 from . import crosswalk
-from .common import header, keep_years, tidy
+from .common import combine, header, keep_years, tidy
 from .crosswalk import NO_CONTINUATOR, NOT_A_STATE, Link
 
 INDICES = {  # OWID's column: upr-lab's
@@ -99,7 +99,7 @@ def read_vdem(path, years=None):
     files = sorted(p for p in path.glob("*.csv") if matches(header(p))) if path.is_dir() else [path]
     if not files:
         raise DataError("found no OWID V-Dem file (Entity, Code, Year, <index>) in the folder", path=path)
-    frame, unmapped = combine([read(p, years) for p in files], files)
+    frame, unmapped = combine([read(p, years) for p in files], files, INDICATORS)
     return crosswalk.report(frame, unmapped, path)
 
 
@@ -131,21 +131,6 @@ def _numbers(cells, path, column, integer):
     return values.astype("Int64") if integer else values.astype(float)
 
 
-def combine(results, files):
-    """One frame from several files' ``(frame, unmapped)``: an outer join on State and year, the unmapped
-    tables stacked with a ``file`` column. Two files giving the same column are refused."""
-    frame, seen = None, {}
-    for (part, _), path in zip(results, files):
-        for column in part.columns[2:]:
-            if column in seen:
-                raise DataError(f"found the column {column} in {seen[column]} too; expected each indicator in one "
-                                "file", path=path)
-            seen[column] = path
-        frame = part if frame is None else frame.merge(part, on=["iso3", "year"], how="outer")
-    unmapped = pd.concat([u.assign(file=str(p)) for (_, u), p in zip(results, files)], ignore_index=True)
-    return frame.sort_values(["iso3", "year"], kind="stable").reset_index(drop=True), unmapped
-
-
 @functools.cache
 def _shipped():
     with resources.files("upr_lab").joinpath("data/vdem_indices.csv").open(encoding="utf-8") as f:
@@ -156,7 +141,7 @@ def _shipped():
     return table.astype({"year": int, "political_regime": "Int64"})
 
 
-def vdem(years=None):
+def vdem_indices(years=None):
     """The V-Dem indices shipped with upr-lab: ``iso3, year, electoral_democracy, liberal_democracy,
     freedom_of_expression, civil_liberties, rule_of_law, political_regime`` for the UN member and observer
     States V-Dem covers, 2000-2025 (CC BY: cite V-Dem and Our World in Data, see ``data/vdem_indices.md``).
@@ -169,7 +154,7 @@ def build(raw, table=TABLE):
     """Derive ``vdem_indices.csv`` from the OWID files under the folder ``raw``; returns the path written."""
     folder = Path(raw) / RAW_FOLDER
     files = [checked(folder / name, expected) for name, expected in RAW_SHA256.items()]
-    frame, _ = combine([read(path, SHIPPED_YEARS) for path in files], files)
+    frame, _ = combine([read(path, SHIPPED_YEARS) for path in files], files, INDICATORS)
     table = Path(table)
     table.parent.mkdir(parents=True, exist_ok=True)
     frame[COLUMNS].to_csv(table, index=False, lineterminator="\n")
