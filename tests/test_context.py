@@ -59,7 +59,7 @@ def years_of(frame, iso3):
 
 
 def unmapped_codes(frame):
-    return set(frame.attrs["unmapped"]["code"])
+    return set(context.unmapped(frame)["code"])
 
 
 # --- the crosswalks ---------------------------------------------------------------------------------------
@@ -128,7 +128,7 @@ def test_fariss_successions(fariss_scores):
 
 
 def test_fariss_codes_left_out_are_reported(fariss_scores):
-    table = fariss_scores.attrs["unmapped"]
+    table = context.unmapped(fariss_scores)
     assert list(table.columns) == crosswalk.UNMAPPED_COLUMNS
     assert set(table["code"]) == {f"COW {c}" for c in (260, 265, 345, 347, 511, 678, 680, 713, 817)}
     assert table["rows"].sum() == 11665 - 11393
@@ -174,7 +174,7 @@ def test_pts_successions(pts_scores):
 
 
 def test_pts_entities_left_out_are_reported(pts_scores):
-    table = pts_scores.attrs["unmapped"]
+    table = context.unmapped(pts_scores)
     names = set(table["name"])
     assert {"Kosovo", "Taiwan, Province of China", "Czechoslovakia", "German Democratic Republic", "Puerto Rico",
             "Western Sahara", "European Union", "Crimea", "Somaliland", "Gaza (Hamas)"} <= names
@@ -233,9 +233,9 @@ def test_load_context_reads_a_folder_by_layout(raw):
         frame = context.load_context(FOLDER, years=(2000, 2021))
     assert list(frame.columns) == ["iso3", "year", *vdem.INDICATORS, *fariss.INDICATORS, *pts.INDICATORS]
     assert not frame.duplicated(["iso3", "year"]).any() and set(frame["iso3"]) <= set(states())
-    files = frame.attrs["files"]
+    files = context.files_read(frame)
     assert sorted(files["layout"]) == ["fariss", "pts", *["vdem"] * 6]
-    assert set(frame.attrs["unmapped"]["file"]) <= set(files["file"])
+    assert set(context.unmapped(frame)["file"]) <= set(files["file"])
     kenya = frame[(frame["iso3"] == "KEN") & (frame["year"] == 2015)].iloc[0]
     assert kenya[["electoral_democracy", "fariss_theta_mean", "pts_s"]].notna().all()
 
@@ -295,6 +295,15 @@ def test_a_score_out_of_range_is_refused_with_its_row(tmp_path):
         context.read_pts(path)
 
 
+def test_frames_read_can_be_joined_and_keep_their_reports(pts_scores, fariss_scores):
+    """The reports ride in ``.attrs`` as records, which pandas can compare when it joins two frames."""
+    joined = pts_scores.merge(fariss_scores, on=["iso3", "year"])
+    assert len(joined) == 8022 and len(pd.concat([pts_scores, fariss_scores])) == 8439 + 11393
+    assert len(context.unmapped(pts_scores[pts_scores["year"] > 2000])) == 17
+    with pytest.raises(DataError, match="found no record of the codes left out"):
+        context.unmapped(pd.DataFrame())
+
+
 def test_an_unknown_code_is_reported_not_dropped(tmp_path):
     path = tmp_path / "fariss.csv"
     path.write_text('"YEAR","COW","theta_mean","theta_sd","country_name"\n2000,385,1.5,0.2,"Norway"\n'
@@ -302,4 +311,4 @@ def test_an_unknown_code_is_reported_not_dropped(tmp_path):
     with pytest.warns(UnmappedCodesWarning, match="left out 1 rows of 1 codes .*COW 9999 Atlantis 2000-2000"):
         frame = context.read_fariss(path)
     assert list(frame["iso3"]) == ["NOR"]
-    assert frame.attrs["unmapped"].iloc[0]["reason"] == "code in no crosswalk"
+    assert context.unmapped(frame).iloc[0]["reason"] == "code in no crosswalk"

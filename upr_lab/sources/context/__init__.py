@@ -17,6 +17,8 @@ from upr_lab._lazy import lazy_names
 PUBLIC = {
     "load_context": ".load:load_context",
     "layout": ".load:layout",
+    "files_read": ".load:files_read",
+    "unmapped": ".crosswalk:unmapped",
     "vdem_indices": ".vdem:vdem_indices",
     "read_vdem": ".vdem:read_vdem",
     "read_fariss": ".fariss:read_fariss",

@@ -28,7 +28,8 @@ Historical States and successions, one rule for every source:
    like Taiwan, Hong Kong, Puerto Rico, Western Sahara, Somaliland and the sub-State entities of a source.
 
 Nothing is dropped silently: ``resolve`` returns, beside the mapped rows, an ``unmapped`` table (one row
-per code left out: its name, years, row count and why), and ``report`` warns naming them.
+per code left out: its name, years, row count and why); ``report`` keeps it with the frame the loader
+returns (``unmapped(frame)`` gives it back) and warns naming them.
 """
 
 import functools
@@ -190,6 +191,17 @@ def _refuse_duplicates(mapped, codes, path):
                         "expected one row per State and year", path=path)
 
 
+def unmapped(frame):
+    """The codes left out when ``frame`` was read (``code, name, first_year, last_year, rows, reason``, and
+    ``file`` for a folder): one row per code that maps to no UN member or observer State."""
+    records = frame.attrs.get("unmapped")
+    if records is None:
+        raise DataError("found no record of the codes left out; expected a frame as a context loader returns it "
+                        "(pandas keeps .attrs through most, not all, operations)")
+    columns = [*UNMAPPED_COLUMNS, *(["file"] if records and "file" in records[0] else [])]
+    return pd.DataFrame(list(records), columns=columns)
+
+
 def unmapped_table(left):
     """One row per code left out (``code, name, first_year, last_year, rows, reason``), from rows with
     ``code, name, year, reason``."""
@@ -201,13 +213,13 @@ def unmapped_table(left):
 
 
 def report(frame, unmapped, path, stacklevel=3):
-    """Attach ``unmapped`` to ``frame.attrs`` and warn naming the codes left out; returns ``frame``."""
-    frame.attrs["unmapped"] = unmapped
+    """Keep ``unmapped`` with ``frame`` (see ``unmapped``) and warn naming the codes left out; returns ``frame``."""
+    frame.attrs["unmapped"] = tuple(unmapped.to_dict("records"))  # records, not a frame: pandas compares attrs
     codes = unmapped.drop_duplicates(["code", "name"])  # a folder's files may each list the same code
     if len(codes):
         named = [f"{r.code} {r.name} {r.first_year}-{r.last_year}" for r in codes.head(NAMED).itertuples()]
         more = f" and {len(codes) - NAMED} more" if len(codes) > NAMED else ""
         warnings.warn(f"{path}: left out {unmapped['rows'].sum():,} rows of {len(codes)} codes that map to no UN "
-                      f"member or observer State ({'; '.join(named)}{more}); the list: .attrs['unmapped']",
+                      f"member or observer State ({'; '.join(named)}{more}); the list: context.unmapped(frame)",
                       UnmappedCodesWarning, stacklevel=stacklevel)
     return frame

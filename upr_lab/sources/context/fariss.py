@@ -1,4 +1,4 @@
-"""Fariss latent human rights protection scores (v4.02): ``fariss_theta_mean`` and ``fariss_theta_sd`` by State and year.
+"""Fariss latent human rights protection scores (v4.02): ``fariss_theta_mean``, ``fariss_theta_sd`` by State and year.
 
 The file (``LHRS-v4.02-2021_names.csv``, from CJFariss/Human-Rights-Latent-Variable) holds one row per COW
 State and year, 1946-2021: ``YEAR, COW, ..., theta_mean, theta_sd, theta_q025, theta_q975, country_name``.
@@ -34,7 +34,7 @@ def read_fariss(path, years=None):
 
     ``years``: a year or a ``(first, last)`` pair (default: all); years the file does not cover are refused.
     Rows whose COW code maps to no UN member or observer State are left out, listed in
-    ``.attrs["unmapped"]`` and named in an ``UnmappedCodesWarning``."""
+    ``unmapped(frame)`` and named in an ``UnmappedCodesWarning``."""
     return crosswalk.report(*read(path, years), path)
 
 

@@ -2,8 +2,8 @@
 
 Each CSV file is recognised by its header (``LAYOUTS``): an OWID V-Dem file, the Fariss scores or the
 Political Terror Scale. The files are joined on ``iso3, year`` (outer join: a State-year any file covers
-is kept, with NaN where another file has no value); ``.attrs`` says what was read (``files``: each file's
-layout, years, States and rows) and what was left out (``unmapped``: codes that map to no State, by file).
+is kept, with NaN where another file has no value); ``files_read(frame)`` says what was read (each file's
+layout, years, States and rows) and ``unmapped(frame)`` what was left out (codes that map to no State, by file).
 """
 
 from pathlib import Path
@@ -55,13 +55,21 @@ def load_context(path, years=None):
 
     ``years``: a year or a ``(first, last)`` pair (default: all); a file that does not cover them is
     refused. A file of no known layout is refused, naming its columns. Codes that map to no UN member or
-    observer State are left out, listed in ``.attrs["unmapped"]`` and named in an ``UnmappedCodesWarning``;
-    ``.attrs["files"]`` describes each file read."""
+    observer State are left out, listed in ``unmapped(frame)`` and named in an ``UnmappedCodesWarning``;
+    ``files_read(frame)`` describes each file read."""
     files = context_files(path)
     results = [LAYOUTS[layout(p)][1](p, years) for p in files]
     frame, unmapped = combine(results, files, INDICATORS)
-    frame.attrs["files"] = files_table(results, files)
+    frame.attrs["files"] = tuple(files_table(results, files).to_dict("records"))  # records: see crosswalk.report
     return crosswalk.report(frame, unmapped, path)
+
+
+def files_read(frame):
+    """The files ``load_context`` read into ``frame``: ``file, layout, first_year, last_year, states, rows``."""
+    records = frame.attrs.get("files")
+    if records is None:
+        raise DataError("found no record of the files read; expected a frame as load_context returns it")
+    return pd.DataFrame(list(records), columns=FILE_COLUMNS)
 
 
 def files_table(results, files):

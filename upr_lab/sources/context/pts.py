@@ -16,7 +16,7 @@ Russia-occupied areas of Ukraine, Somaliland, the European Union) are left out, 
 Western Sahara (ISO codes, but no UN member or observer).
 
 The file has every entity in every year; only rows with at least one score are read (a State's years
-before independence have none). Rows left out with a score are reported (``.attrs["unmapped"]``).
+before independence have none). Rows left out with a score are reported (``unmapped(frame)``).
 """
 
 import pandas as pd
@@ -60,7 +60,7 @@ def read_pts(path, years=None):
 
     ``years``: a year or a ``(first, last)`` pair (default: all); years the file does not cover are refused.
     Scored rows of entities that are no UN member or observer State are left out, listed in
-    ``.attrs["unmapped"]`` and named in an ``UnmappedCodesWarning``."""
+    ``unmapped(frame)`` and named in an ``UnmappedCodesWarning``."""
     return crosswalk.report(*read(path, years), path)
 
 

@@ -93,7 +93,7 @@ def read_vdem(path, years=None):
     one column per file (``INDICES`` names them).
 
     ``years``: a year or a ``(first, last)`` pair (default: all); years a file does not cover are refused.
-    Rows whose code is no UN member or observer State are left out, listed in ``.attrs["unmapped"]`` and
+    Rows whose code is no UN member or observer State are left out, listed in ``unmapped(frame)`` and
     named in an ``UnmappedCodesWarning``."""
     path = Path(path)
     files = sorted(p for p in path.glob("*.csv") if matches(header(p))) if path.is_dir() else [path]
