@@ -8,9 +8,10 @@ the path of your copy. Higher ``theta`` means more protection of physical integr
 COW codes are read with ``crosswalk.cow_links`` (rules for historical States there). What this means for
 this file: COW 345 ("Yugoslavia", 1946-2018) is Serbia from 1992 and is left out for 1946-1991 (SFRY);
 365 (Russia, from 1946) includes the USSR's years; 260 (German Federal Republic) is Germany up to 1989,
-1990 coming from Germany's own code 255; the file files Czechoslovakia's years under 316 (Czechia) from
+1990 coming from Germany's own code 255; the file puts Czechoslovakia's years under 316 (Czechia) from
 1946 and scores Estonia, Latvia, Lithuania, Belarus, Armenia and Azerbaijan from 1985: kept as published.
-Left out and reported: 265, 345 up to 1991, 347 (Kosovo), 511, 678, 680, 713 (Taiwan), 817.
+Left out and reported: 260 in 1990, 265, 345 up to 1991, 347 (Kosovo), 511, 678, 680, 713 (Taiwan), 817
+(272 rows with the real file). The State of Palestine and the Holy See have no COW code and no row.
 """
 
 import pandas as pd

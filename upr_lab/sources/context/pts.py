@@ -9,11 +9,12 @@ Each entity is read through its UN M49 code (``UN_Code_N``, with ``crosswalk.m49
 none, its COW code (``COW_Code_N``); the World Bank code (``WordBank_Code_A``) is not used: it is not
 always ISO3 (ROM, ZAR, TMP, ADO, WBG, KSV). The historical entities share or lack codes, so they are named
 in ``ENTITIES``: the Soviet Union is Russia up to 1991, the Federal Republic of Yugoslavia (Yugoslavia /
-Serbia and Montenegro, scored 1991-2006) is Serbia for 1992-2005 (from 2006 Serbia's own row), the German
+Serbia and Montenegro, scored 1991-2006) is Serbia for 1992-2005 (from 2006 Serbia's own row; its 1991
+row, still the SFRY's year, and its 2006 row are left out and reported), the German
 Federal Republic is Germany; the SFRY, Czechoslovakia, the German Democratic Republic, the two Yemens,
 Kosovo, Taiwan and the entities that are no State (Crimea, Gaza (Hamas), the two "Israel in ..." rows,
 Russia-occupied areas of Ukraine, Somaliland, the European Union) are left out, as are Puerto Rico and
-Western Sahara (ISO codes, but no UN member or observer).
+Western Sahara (ISO codes, but no UN member or observer). The Holy See has no row.
 
 The file has every entity in every year; only rows with at least one score are read (a State's years
 before independence have none). Rows left out with a score are reported (``unmapped(frame)``).

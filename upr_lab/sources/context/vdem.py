@@ -14,7 +14,8 @@ every other code that is no UN member or observer State (regions, Kosovo, Taiwan
 Zanzibar, the GDR, the two Yemens, the Republic of Vietnam...) is left out and reported. V-Dem scores a
 territory before independence as it was governed then (Slovakia 1945-1992 repeats Czechoslovakia; Montenegro
 from 1998, South Sudan before 2011): kept as published. OWID's "Palestine" (PSE) is the British Mandate,
-1918-1948; the State of Palestine has no national series (Gaza and the West Bank have no code).
+1918-1948; the State of Palestine has no national series (Gaza and the West Bank have no code). OWID puts
+the Papal States (1789-1870) under the Holy See's code (VAT): kept as published, outside the shipped years.
 
 upr-lab ships a derived table of the six indices for 2000-2025 and the UN member and observer States
 (``data/vdem_indices.csv``, CC BY, attributed in ``data/vdem_indices.md``), built by
