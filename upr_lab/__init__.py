@@ -3,7 +3,7 @@
 The public API, for notebooks and scripts (each name is imported when first used, so that the
 ``upr-lab`` command starts quickly)::
 
-    from upr_lab import load, open_analysis, metrics, models, plots
+    from upr_lab import load, open_analysis, metrics, models, plots, context
 
 Subpackages, lowest layer first: ``sources`` (files to canonical tables), ``stats`` (metrics, models,
 planted-effect validation), ``reports`` (what a notebook and a reader see), ``runs`` (parameters,
@@ -17,6 +17,7 @@ PUBLIC = {
     "load": ".sources.dataset:load",
     "UprData": ".sources.dataset:UprData",
     "treaty_status": ".sources.treaties:treaty_status",
+    "context": ".sources.context",
     "open_analysis": ".reports.analysis:open_analysis",
     "Analysis": ".reports.analysis:Analysis",
     "metrics": ".stats.metrics",

@@ -1,0 +1,83 @@
+"""``load_context(path)``: any country-year context file, or a folder of them, as one tidy frame.
+
+Each CSV file is recognised by its header (``LAYOUTS``): an OWID V-Dem file, the Fariss scores or the
+Political Terror Scale. The files are joined on ``iso3, year`` (outer join: a State-year any file covers
+is kept, with NaN where another file has no value); ``files_read(frame)`` says what was read (each file's
+layout, years, States and rows) and ``unmapped(frame)`` what was left out (codes that map to no State, by file).
+"""
+
+from pathlib import Path
+
+import pandas as pd
+
+from upr_lab.exceptions import DataError
+
+from . import crosswalk, fariss, pts, vdem
+from .common import combine, header
+
+LAYOUTS = {  # name: (recognises a header, reads a file, what its header holds)
+    "vdem": (vdem.matches, vdem.read, "Entity, Code, Year, <V-Dem index>"),
+    "fariss": (fariss.matches, fariss.read, "YEAR, COW, theta_mean, theta_sd, ..."),
+    "pts": (pts.matches, pts.read, "Country, Year, COW_Code_N, UN_Code_N, PTS_A, PTS_H, PTS_S, ..."),
+}
+INDICATORS = [*vdem.INDICATORS, *fariss.INDICATORS, *pts.INDICATORS]  # the order of a joined frame's columns
+FILE_COLUMNS = ["file", "layout", "first_year", "last_year", "states", "rows"]
+
+
+def layout(path):
+    """The name of the layout of the CSV file ``path`` (a key of ``LAYOUTS``); ``DataError`` if none."""
+    columns = header(path)
+    for name, (recognises, _, _) in LAYOUTS.items():
+        if recognises(columns):
+            return name
+    shown = columns if len(columns) <= 8 else [*columns[:8], f"... {len(columns) - 8} more"]
+    expected = "; ".join(f"{name}: {holds}" for name, (_, _, holds) in LAYOUTS.items())
+    raise DataError(f"found columns {shown}; expected one of the country-year layouts ({expected})", path=path)
+
+
+def context_files(path):
+    """The CSV files ``path`` names: itself, or every ``*.csv`` under the folder (sorted)."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*.csv") if p.is_file())
+        if not files:
+            raise DataError("found no CSV file in the folder; expected country-year context files", path=path)
+        return files
+    if not path.is_file():
+        raise DataError("no such file or folder; expected a country-year context file or a folder of them", path=path)
+    return [path]
+
+
+def load_context(path, years=None):
+    """Every country-year context file under ``path`` (a file or a folder) as one frame ``iso3, year,
+    <indicators>`` (V-Dem: ``electoral_democracy``...; Fariss: ``fariss_theta_mean, fariss_theta_sd``;
+    PTS: ``pts_a, pts_h, pts_s``), joined on State and year.
+
+    ``years``: a year or a ``(first, last)`` pair (default: all); a file that does not cover them is
+    refused. A file of no known layout is refused, naming its columns. Codes that map to no UN member or
+    observer State are left out, listed in ``unmapped(frame)`` and named in an ``UnmappedCodesWarning``;
+    ``files_read(frame)`` describes each file read."""
+    files = context_files(path)
+    results = [LAYOUTS[layout(p)][1](p, years) for p in files]
+    frame, unmapped = combine(results, files, INDICATORS)
+    frame.attrs["files"] = tuple(files_table(results, files).to_dict("records"))  # records: see crosswalk.report
+    return crosswalk.report(frame, unmapped, path)
+
+
+def files_read(frame):
+    """The files ``load_context`` read into ``frame``: ``file, layout, first_year, last_year, states, rows``."""
+    records = frame.attrs.get("files")
+    if records is None:
+        raise DataError("found no record of the files read; expected a frame as load_context returns it")
+    return pd.DataFrame(list(records), columns=FILE_COLUMNS)
+
+
+def files_table(results, files):
+    """One row per file read: its layout, first and last year, number of States and rows."""
+    rows = [(str(p), layout(p), _year(part, "min"), _year(part, "max"), part["iso3"].nunique(), len(part))
+            for (part, _), p in zip(results, files)]
+    return pd.DataFrame(rows, columns=FILE_COLUMNS)
+
+
+def _year(part, how):
+    return int(getattr(part["year"], how)()) if len(part) else None
