@@ -15,6 +15,7 @@ from IPython.display import HTML, Image, display
 
 from upr_lab.files import dump_json
 from upr_lab.sources import coverage
+from upr_lab.sources.context.load import context_table
 from upr_lab.sources.countries import check_iso3, check_present, states
 from upr_lab.sources.dataset import listing_digest, load
 from upr_lab.stats import metrics, shared
@@ -23,25 +24,32 @@ from upr_lab.version import __version__
 from . import plots
 
 
-def open_analysis(analysis, country, data="upr", out_dir=".", participation=None, implementation=None):
+def open_analysis(analysis, country, data="upr", out_dir=".", participation=None, implementation=None,
+                  context=None):
     """Load the data for one State under review and prepare the output folder; ``implementation`` (optional) is
-    a table of implementation statuses by ``rec_id`` (e.g. written by ``upr-lab code merge``)."""
+    a table of implementation statuses by ``rec_id`` (e.g. written by ``upr-lab code merge``); ``context``
+    (optional) a country-year context file or folder added to the shipped V-Dem indices (``run.context``)."""
     country = check_iso3(country)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         loaded = load(data, participation=participation, assessments=implementation)
+        frame = context_table(context)
     check_present(country, sorted(loaded.recommendations["sur_iso3"].unique()))
-    return Analysis(analysis, country, loaded, Path(out_dir), [str(w.message) for w in caught])
+    return Analysis(analysis, country, loaded, Path(out_dir), [str(w.message) for w in caught], frame)
 
 
 class Analysis:
-    """One analysis of one State under review: its data, its outputs, its labels."""
+    """One analysis of one State under review: its data, its outputs, its labels.
 
-    def __init__(self, name, country, data, out_dir, load_warnings=()):
+    ``context``: the country-year context (``iso3, year, <indicators>``: the shipped V-Dem indices, and the
+    files passed as ``context``), to join with ``upr_lab.context.with_context``."""
+
+    def __init__(self, name, country, data, out_dir, load_warnings=(), context=None):
         self.name, self.country, self.data, self.out_dir = name, country, data, out_dir
         self.state = states()[country]
         self.recs = data.for_country(country)
         self.load_warnings = list(load_warnings)
+        self.context = context_table() if context is None else context
         (out_dir / "figures").mkdir(parents=True, exist_ok=True)
 
     @property

@@ -10,12 +10,14 @@ licensed for non-commercial use only and never shipped: pass the path of your co
     context.vdem_indices()                          # shipped, CC BY
     context.read_pts("PTS-2024.csv", years=(2008, 2023))
     context.load_context("country-year/")           # every file of the folder, joined on iso3, year
+    context.with_context(recs, context.vdem_indices())  # sur_* and recommender_* columns, year of the review
 """
 
 from upr_lab._lazy import lazy_names
 
 PUBLIC = {
     "load_context": ".load:load_context",
+    "context_table": ".load:context_table",
     "layout": ".load:layout",
     "files_read": ".load:files_read",
     "unmapped": ".crosswalk:unmapped",
@@ -27,6 +29,10 @@ PUBLIC = {
     "iso3_from_m49": ".crosswalk:iso3_from_m49",
     "code_table": ".crosswalk:code_table",
     "UnmappedCodesWarning": ".crosswalk:UnmappedCodesWarning",
+    "by_review": ".join:by_review",
+    "with_context": ".join:with_context",
+    "gaps": ".join:gaps",
+    "gap_note": ".join:gap_note",
 }
 __all__ = list(PUBLIC)
 __getattr__, __dir__ = lazy_names(__name__, PUBLIC)

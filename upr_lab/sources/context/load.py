@@ -13,7 +13,7 @@ import pandas as pd
 from upr_lab.exceptions import DataError
 
 from . import crosswalk, fariss, pts, vdem
-from .common import combine, header
+from .common import combine, header, year_span
 
 LAYOUTS = {  # name: (recognises a header, reads a file, what its header holds)
     "vdem": (vdem.matches, vdem.read, "Entity, Code, Year, <V-Dem index>"),
@@ -81,3 +81,21 @@ def files_table(results, files):
 
 def _year(part, how):
     return int(getattr(part["year"], how)()) if len(part) else None
+
+
+def context_table(path=None, years=None):
+    """The context a report uses: the V-Dem indices shipped with upr-lab, joined on ``iso3, year`` with the
+    files under ``path`` (``load_context``; e.g. your copies of the Fariss scores and the PTS). Indicators
+    a file of yours also has (a newer V-Dem) replace the shipped ones."""
+    shipped = vdem.vdem_indices()
+    if years is not None:
+        first, last = year_span(years)
+        shipped = shipped[shipped["year"].between(first, last)]
+    if path is None:
+        return shipped.reset_index(drop=True)
+    own = load_context(path, years)
+    kept = shipped[["iso3", "year", *[c for c in shipped.columns if c not in own.columns]]]
+    frame = own.merge(kept, on=["iso3", "year"], how="outer").sort_values(["iso3", "year"], kind="mergesort")
+    frame = frame.reset_index(drop=True)
+    frame.attrs = own.attrs
+    return frame
