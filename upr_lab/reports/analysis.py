@@ -59,10 +59,11 @@ class Analysis:
     def pooled(self, function, *args, **kwargs):
         """``function(*args, **kwargs)`` over all States, computed once per data set and shared between runs.
 
-        Arguments may be ``self.data.recommendations``, ``self.data.participation`` and plain values;
-        ``isolated=True`` computes it in a process of its own (large computations: the kernel stays small).
+        Arguments may be ``self.data.recommendations``, ``self.data.participation``, ``self.context`` and
+        plain values; ``isolated=True`` computes it in a process of its own (large computations: the kernel
+        stays small).
         """
-        return shared.pooled(self.data, function, *args, **kwargs)
+        return shared.pooled(self.data, function, *args, frames={"context": self.context}, **kwargs)
 
     def banner(self):
         """Show what is analysed, from which source, and a warning when the data are synthetic."""

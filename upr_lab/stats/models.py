@@ -113,11 +113,11 @@ def _known(frame, y, notes):
     return frame[~dropped].reset_index(drop=True), y[~dropped].reset_index(drop=True), kept
 
 
-def _design(frame, flags=None, group_reference=None):
+def _design(frame, flags=None, group_reference=None, extra=()):
     """Design of the pooled models: intercept, ``cycle`` (0 = cycle 1), the participation terms when
     ``flags`` is a list (``log1p_stakeholder_submissions`` and the participation flags named in it, known
     in every row), action category dummies (reference 4; a missing category is its own level ``unknown``)
-    and ``sur_group`` dummies (reference ``group_reference``, default the first)."""
+    and ``sur_group`` dummies (reference ``group_reference``, default the first), then the ``extra`` columns."""
     columns = {"Intercept": 1.0, "cycle": frame["cycle"].astype(float) - 1}
     if flags is not None:
         columns["log1p_stakeholder_submissions"] = np.log1p(frame["stakeholder_submissions"].astype(float))
@@ -126,19 +126,33 @@ def _design(frame, flags=None, group_reference=None):
     category = category.where(category.notna(), "unknown").astype(str)
     return pd.concat([pd.DataFrame(columns, index=frame.index),
                       _dummies(category, "action_category", "4"),
-                      _dummies(frame["sur_group"].astype(str), "sur_group", group_reference)], axis=1)
+                      _dummies(frame["sur_group"].astype(str), "sur_group", group_reference),
+                      frame[list(extra)].astype(float)], axis=1)
 
 
-def _pooled(title, recs, participation, outcome, alpha, cluster, headline, group_reference=None):
+def _pooled(title, recs, participation, outcome, alpha, cluster, headline, group_reference=None, extra=()):
     notes, flags = [], None
+    recs = _extra_known(recs, extra, notes)
     if participation is not None:
         recs = _with_participation(recs, participation, notes)
     frame, y = _outcome(recs, outcome)
     if participation is not None:
         frame, y, flags = _known(frame, y, notes)
-    X = _design(frame, flags, group_reference)
+    X = _design(frame, flags, group_reference, extra)
     groups = frame["sur_iso3"] if cluster else None
     return fit_logit(title, y, X, outcome, alpha, headline, groups, notes)
+
+
+def _extra_known(recs, extra, notes):
+    """The rows where every ``extra`` term is known (a term unknown is never read as 0), said in ``notes``."""
+    if not extra:
+        return recs
+    unknown = recs[list(extra)].isna().any(axis=1)
+    if unknown.any():
+        states = recs.loc[unknown, "sur_iso3"].nunique()
+        notes.append(f"{int(unknown.sum()):,} recommendations ({states} States under review) have no value of "
+                     f"{', '.join(extra)} and were left out.")
+    return recs[~unknown]
 
 
 def _missing(participation):
@@ -146,7 +160,7 @@ def _missing(participation):
 
 
 def outcome_model(recs, participation=None, outcome="supported", alpha=0.05, cluster=True,
-                  headline="cycle", group_reference=None):
+                  headline="cycle", group_reference=None, extra=()):
     """The adjusted pooled model of an outcome over all States under review in ``recs``.
 
     Logit of the outcome (``"supported"`` vs noted, or ``"implemented"`` fully or partially vs not)
@@ -158,16 +172,17 @@ def outcome_model(recs, participation=None, outcome="supported", alpha=0.05, clu
     every review is, and the notes say so). Each term is an effect with the others held fixed: ``cycle``
     is the trend within category, group and participation, unlike the unadjusted
     ``compliance_trend``. Standard errors clustered by State under review (``cluster=False``: naive).
-    ``headline`` names the term a report leads with.
+    ``headline`` names the term a report leads with. ``extra``: columns of ``recs`` added as terms as they
+    are (e.g. the State's context, ``stats.context_models``); rows where one is unknown are left out.
     """
     who = "" if group_reference is None else f", groups against {group_reference}"
     title = f"Adjusted model of {outcome} recommendations (all States under review{who})"
     if _missing(participation):
-        result = _pooled(title, recs, None, outcome, alpha, cluster, headline, group_reference)
+        result = _pooled(title, recs, None, outcome, alpha, cluster, headline, group_reference, extra)
         result.notes.insert(0, "No civil society participation data: the model is not adjusted for "
                                "stakeholder submissions, NHRI submissions or national consultations.")
         return result
-    return _pooled(title, recs, participation, outcome, alpha, cluster, headline, group_reference)
+    return _pooled(title, recs, participation, outcome, alpha, cluster, headline, group_reference, extra)
 
 
 def civil_society_effects(recs, participation, outcome="implemented", alpha=0.05, cluster=True):

@@ -21,6 +21,8 @@ import pickle
 import secrets
 from collections import OrderedDict
 
+import pandas as pd
+
 from upr_lab import version
 from upr_lab.sources import cache
 from upr_lab.stats import own_process
@@ -29,12 +31,14 @@ _memory = OrderedDict()
 MEMORY_ENTRIES = 32
 
 
-def pooled(data, function, *args, isolated=False, **kwargs):
+def pooled(data, function, *args, isolated=False, frames=None, **kwargs):
     """``function(*args, **kwargs)``, where args may be ``data``'s own tables, computed once per content.
 
     ``isolated``: compute it in a process of its own (for large computations; see the module's docstring).
+    ``frames``: other tables the arguments may be, by name (e.g. ``{"context": run.context}``), known by
+    their content.
     """
-    key = _key(data, function, args, kwargs)
+    key = _key(data, function, args, kwargs, frames or {})
     if key in _memory:  # a copy: a notebook that changes its result must not change the next notebook's
         _memory.move_to_end(key)
         return copy.deepcopy(_memory[key])
@@ -67,8 +71,9 @@ def _computing(path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _key(data, function, args, kwargs):
-    tables = {id(data.recommendations): "<recommendations>", id(data.participation): "<participation>"}
+def _key(data, function, args, kwargs, frames):
+    tables = {id(frame): f"<{name} {frame_digest(frame)}>" for name, frame in frames.items()}
+    tables.update({id(data.recommendations): "<recommendations>", id(data.participation): "<participation>"})
     def token(value):
         if id(value) in tables:
             return tables[id(value)]
@@ -79,6 +84,12 @@ def _key(data, function, args, kwargs):
                           [token(a) for a in args], {k: token(v) for k, v in sorted(kwargs.items())},
                           version.source_digest()])
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def frame_digest(frame):
+    """The identity of a table's content: its columns, index and values."""
+    values = pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
+    return hashlib.sha256(json.dumps(list(map(str, frame.columns))).encode() + values).hexdigest()
 
 
 def data_digest(data):
