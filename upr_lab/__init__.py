@@ -30,6 +30,8 @@ PUBLIC = {
     "survival": ".stats.followup.survival",
     "followup": ".stats.followup.compare",
     "followup_plots": ".reports.followup_plots",
+    "dyads": ".stats.dyads",
+    "recommender_plots": ".reports.recommender_plots",
     "validation": ".stats.validation",
     "published": ".review.published",
     "run": ".runs.runner:run",

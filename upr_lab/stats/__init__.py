@@ -1,6 +1,7 @@
 """Statistics: descriptive metrics, outcome models and their results objects, the recommendations that ask a
 State to ratify a core instrument (``ratification``), recurring recommendations (``recurrence``),
-what followed a recommendation to ratify and a State's follow-up beside all States' (``followup``),
+what followed a recommendation to ratify and a State's follow-up beside all States' (``followup``), the
+recommending States' side and the dyadic model of support (``dyads``),
 planted-effect validation, and pooled results shared by the runs of a batch."""
 
 from upr_lab._lazy import lazy_names
@@ -12,6 +13,7 @@ PUBLIC = {
     "ratification": ".ratification",
     "recurrence": ".recurrence",
     "followup": ".followup",
+    "dyads": ".dyads",
     "validation": ".validation",
     "EffectsResult": ".effects:EffectsResult",
     "pooled": ".shared:pooled",
