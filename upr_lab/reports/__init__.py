@@ -9,6 +9,7 @@ PUBLIC = {
     "html_table": ".analysis:html_table",
     "plots": ".plots",
     "followup_plots": ".followup_plots",
+    "recommender_plots": ".recommender_plots",
 }
 __all__ = list(PUBLIC)
 __getattr__, __dir__ = lazy_names(__name__, PUBLIC)
