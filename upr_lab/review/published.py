@@ -7,7 +7,10 @@ The reference figures are data, each with the source it comes from, so that a va
   (rows of the database, exact repeats included);
 * ``SHARE_SUPPORTED``: the share of recommendations supported, about 75% through the first cycles;
 * ``SPECIFIC_ACTION``: the qualitative finding that specific-action recommendations (category 5) are
-  accepted less often than the others (McMahon's analyses of the UPR Info database).
+  accepted less often than the others (McMahon's analyses of the UPR Info database);
+* ``RECOMMENDER_SPECIFICITY``: the recommending groups ordered by how specific their recommendations are
+  (McMahon: WEOG and EEG States more specific than African and Asian ones), with the approximate mean action
+  category of each group in cycle 1.
 
 The ``check_*`` functions raise ``PublishedFigureMismatch`` (an ``AssertionError``) when the
 workbench's figure disagrees with the published one, so that a notebook run by nbval fails on them.
@@ -19,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from upr_lab.stats import metrics
+from upr_lab.stats.dyads.asked import action_category_by_recommender_group
 from upr_lab.reports.analysis import html_table  # noqa: F401  (the validation notebook shows its tables with it)
 
 
@@ -270,3 +274,56 @@ def check_ratification_direction(table):
     if len(wrong):
         raise PublishedFigureMismatch("supported requests to ratify were not ratified more often than noted ones for "
                                       + ", ".join(wrong["instrument"]))
+
+
+MCMAHON_2012 = ("Edward R. McMahon, 'The Universal Periodic Review: A Work in Progress. An Evaluation of the First "
+                "Cycle of the New UPR Mechanism of the United Nations Human Rights Council', Friedrich-Ebert-Stiftung, 2012")
+RECOMMENDER_SPECIFICITY = PublishedFigure(
+    name="mean UPR Info action category of the recommendations made by each regional group, cycle 1 (sessions 1-12)",
+    value={"WEOG": 4.3, "EEG": 4.1, "GRULAC": 3.8, "Asia-Pacific": 3.4, "Africa": 3.3},
+    source=f"{MCMAHON_2012}: WEOG and EEG States make more specific recommendations than African and Asian States; "
+           "the approximate means on the UPR Info data of cycle 1 as quoted in upr-lab issue 14",
+    note="the order of the groups is McMahon's finding and is checked strictly; the means are approximate "
+         "(one decimal), compared within a tolerance",
+)
+SPECIFICITY_TOLERANCE = 0.1  # "about 4.3": one decimal, and a little slack for how rows are counted
+
+
+def specificity_by_group_vs_published(recs, published=RECOMMENDER_SPECIFICITY, cycle=1, alpha=0.05):
+    """The mean action category of the recommendations each regional group made in ``cycle``, over all States
+    under review (``dyads.action_category_by_recommender_group``: SE clustered by recommending State), beside the
+    published order and approximate means: ``recommender_group, published_rank, published_mean, n_categorised,
+    n_states, mean_action_category, ci_low, ci_high, rank, difference`` (mean - published), in published order."""
+    table = action_category_by_recommender_group(recs, alpha=alpha)
+    table = table[table["cycle"] == cycle].set_index("recommender_group")
+    order = list(published.value)
+    measured = table["mean_action_category"].reindex(order)
+    rank = measured.rank(ascending=False, method="min")
+    frame = pd.DataFrame({"recommender_group": order, "published_rank": range(1, len(order) + 1),
+                          "published_mean": [published.value[g] for g in order],
+                          "n_categorised": table["n_categorised"].reindex(order).fillna(0).astype(int).to_numpy(),
+                          "n_states": table["n_states"].reindex(order).fillna(0).astype(int).to_numpy(),
+                          "mean_action_category": measured.to_numpy(float),
+                          "ci_low": table["ci_low"].reindex(order).to_numpy(float),
+                          "ci_high": table["ci_high"].reindex(order).to_numpy(float),
+                          "rank": rank.to_numpy(float)})
+    return frame.assign(difference=frame["mean_action_category"] - frame["published_mean"])
+
+
+def check_specificity_order(table, tolerance=SPECIFICITY_TOLERANCE):
+    """Raise ``PublishedFigureMismatch`` unless the groups' means (``specificity_by_group_vs_published``) fall
+    strictly in the published order, each within ``tolerance`` of its approximate published mean."""
+    means = table.set_index("recommender_group")["mean_action_category"]
+    if means.isna().any():
+        raise PublishedFigureMismatch("no mean action category for " + ", ".join(means.index[means.isna()])
+                                      + " in cycle 1: the order cannot be checked")
+    measured = sorted(means.index, key=lambda g: -means[g])
+    if measured != list(table["recommender_group"]) or not (means.diff().dropna() < 0).all():
+        shown = " > ".join(f"{g} {means[g]:.2f}" for g in measured)
+        raise PublishedFigureMismatch(f"the groups' mean action categories are ordered {shown}; published: "
+                                      + " > ".join(table["recommender_group"]))
+    far = table[~(table["difference"].abs() <= tolerance)]
+    if len(far):
+        raise PublishedFigureMismatch(f"mean action category more than {tolerance} away from the published one: "
+                                      + "; ".join(f"{r.recommender_group} {r.mean_action_category:.2f} against about "
+                                                  f"{r.published_mean}" for r in far.itertuples()))
