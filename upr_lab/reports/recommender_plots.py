@@ -93,7 +93,7 @@ def category_mix(table, title, synthetic):
     axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     axes.set_xlabel("share of the recommendations with a category (1 = minimal ... 5 = specific action)")
     axes.legend(frameon=False, fontsize=7, ncol=5, title="action category", title_fontsize=7,
-                bbox_to_anchor=(0.5, -0.25), loc="upper center")
+                bbox_to_anchor=(0.5, -0.18), loc="upper center")
     return figure
 
 

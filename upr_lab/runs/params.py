@@ -9,7 +9,7 @@ from pathlib import Path
 from upr_lab.exceptions import ParameterError
 from upr_lab.yamlfile import read_mapping
 
-ANALYSES = ("compliance_trends", "civil_society", "regional_comparison")
+ANALYSES = ("compliance_trends", "civil_society", "regional_comparison", "recommending_states")
 PATH_PARAMETERS = ("data", "participation", "implementation")  # parameters naming input files
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 PARAMS_DIR = Path("params")

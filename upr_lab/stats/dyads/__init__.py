@@ -24,6 +24,7 @@ PUBLIC = {
     "by_recommending_state": ".recommenders:by_recommending_state",
     "by_recommending_group": ".recommenders:by_recommending_group",
     "top_recommenders": ".recommenders:top_recommenders",
+    "top_recommenders_table": ".recommenders:top_recommenders_table",
     "group_shares": ".recommenders:group_shares",
     "category_mix_by_group": ".asked:category_mix_by_group",
     "top_issues_by_group": ".asked:top_issues_by_group",

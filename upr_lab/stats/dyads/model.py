@@ -91,16 +91,16 @@ READINGS = {  # term: (what its odds ratio compares, what it may reflect)
                    "between the two; it can only arise once both have been reviewed"),
     "democracy_gap": ("a recommending State a whole V-Dem scale (0 to 1) more democratic than the State under "
                       "review against one as democratic as it, the State under review's own index held fixed",
-                      "the distance between the two political systems, and what comes with it"),
+                      "the distance between the two political systems and what comes with it"),
     "sur_democracy": ("a State under review at the top of the V-Dem scale against one at the bottom, with the "
-                      "same gap to its recommending States", "a control: the State's own record"),
+                      "same gap to its recommending States", "the State's own record (a control here, not a finding of the dyadic model)"),
 }
 
 
 def _compared(term):
     if term.startswith("recommender_group["):
         group = term[len("recommender_group["):-1]
-        return (f"a recommendation from a State of {group} against one from a State of Africa (the reference)",
+        return (f"a recommendation from a State of {group} against one from a State of Africa, the reference",
                 "how the group's States recommend, beyond the category and the other terms")
     return READINGS[term]
 
@@ -116,7 +116,7 @@ def reading(result):
             continue
         compared, meaning = _compared(term)
         level = ("not distinguishable from" if verdict == "indistinguishable" else f"{verdict} than")
-        sentences.append(f"{term}: {compared} (same action category, States under review of the same group and "
-                         f"cycle): {_ratio(row)}; the odds of support are {level} the other's. It may reflect "
-                         f"{meaning}.")
+        sentences.append(f"{term}: {compared}, for recommendations of the same action category to States under "
+                         f"review of the same group and cycle: {_ratio(row)}. The odds of support are {level} the "
+                         f"other's. It may reflect {meaning}.")
     return sentences

@@ -73,15 +73,22 @@ def by_recommending_group(recs, country, alpha=0.05, cycles=True):
     return table[[*keys, "n_states", *[c for c in table.columns if c not in keys and c != "n_states"]]]
 
 
+def top_recommenders_table(recs, country, n=10, alpha=0.05):
+    """The ``n`` States that made the most recommendations to ``country`` over all cycles: the rows of
+    ``by_recommending_state(..., cycles=False)`` whose recommending State is named (has an ISO3 code), most
+    recommendations first, then by ISO3."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise DataError(f"found n = {n!r} top recommenders; expected a whole number of 1 or more")
+    table = by_recommending_state(recs, country, alpha=alpha, cycles=False)
+    return table[table["recommender_iso3"].astype(str) != ""].head(n).reset_index(drop=True)
+
+
 def top_recommenders(recs, country, n=10):
     """The States that made the most recommendations to ``country`` over all cycles, for ``metrics.json``:
     a list of ``{"iso3", "name", "group", "n", "supported", "noted", "acceptance_rate"}`` (acceptance among
     supported + noted; None without either), most recommendations first, then by ISO3. Recommendations whose
     recommending State is unknown (no ISO3) are left out."""
-    if n < 1:
-        raise DataError(f"found n = {n} top recommenders; expected a whole number of 1 or more")
-    table = by_recommending_state(recs, country, cycles=False)
-    table = table[table["recommender_iso3"].astype(str) != ""].head(n)
+    table = top_recommenders_table(recs, country, n)
     columns = ["recommender_iso3", "recommender_name", "recommender_group", "n", "n_supported", "n_noted",
                "acceptance_rate"]
     return [dict(zip(TOP_KEYS, map(_clean, row))) for row in table[columns].itertuples(index=False)]
