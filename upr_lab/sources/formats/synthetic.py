@@ -23,7 +23,20 @@ Implementation, for each supported recommendation of cycles 1-3 (cycle 4 is not 
 Implemented recommendations are ``fully`` with probability 0.4, else ``partially``. ``cycle`` enters
 as the number 1-4 (intercepts are log-odds at the extrapolated "cycle 0"); the covariates come from
 the participation table of the State under review in that cycle, joined on (sur_iso3, cycle).
-Recommending State, issues and text are drawn independently of both outcomes (no planted effect).
+
+The recommending side (``TRUE_EFFECTS["recommending"]``): the recommending State is drawn as before
+(weighted by its group, never the State under review itself); its group sets the mix of action
+categories (``CATEGORY_SHARES_BY_GROUP``: WEOG asks for specific action most, Africa least), and acceptance
+adds two dyadic terms, each centred on its share among the recommendations to States of the same group in
+the same cycle, so that the models above, which leave them out, stay as they were::
+
+    + 0.30 * (same_group - share same_group[sur_group, cycle])
+    + 0.20 * (reciprocal - share reciprocal[sur_group, cycle])
+
+``same_group``: the recommending State is of the group of the State under review; ``reciprocal``: the State
+under review had recommended to the recommending State at a review in an earlier session
+(``reciprocal_flags``). Nothing depends on the two States' democracy (no planted democracy-gap effect).
+Issues and text are drawn independently of both outcomes (no planted effect).
 Odds ratios, sampling details and what each analysis should recover: ``data/DEMO.md``.
 """
 
@@ -56,9 +69,22 @@ TRUE_EFFECTS = {
         "national_consultation": 0.20,
         "category_5": -0.30,
     },
+    "recommending": {
+        "same_group": 0.30,
+        "reciprocal": 0.20,
+        "democracy_gap": 0.0,
+        "action_category_shares": {  # categories 1-5, by the recommending State's group
+            "WEOG": (0.02, 0.065, 0.035, 0.40, 0.48),
+            "EEG": (0.02, 0.114, 0.056, 0.40, 0.41),
+            "GRULAC": (0.02, 0.191, 0.089, 0.40, 0.30),
+            "Asia-Pacific": (0.02, 0.268, 0.122, 0.40, 0.19),
+            "Africa": (0.02, 0.282, 0.128, 0.40, 0.17),
+        },
+    },
 }
 
-CATEGORY_SHARES = (0.02, 0.17, 0.08, 0.40, 0.33)
+CATEGORY_SHARES = (0.02, 0.17, 0.08, 0.40, 0.33)  # over all recommendations (the groups' shares average to it)
+CATEGORY_SHARES_BY_GROUP = TRUE_EFFECTS["recommending"]["action_category_shares"]
 RECOMMENDATIONS_PER_REVIEW = {1: (25, 60), 2: (50, 130), 3: (80, 190), 4: (120, 250)}
 RECOMMENDER_WEIGHT = {"WEOG": 3.0, "EEG": 1.5, "GRULAC": 1.2, "Asia-Pacific": 1.0, "Africa": 0.8}
 SUBMISSIONS_MEAN = {"WEOG": 16.0, "EEG": 11.0, "GRULAC": 13.0, "Asia-Pacific": 8.0, "Africa": 7.0}
@@ -144,7 +170,9 @@ def _recommendations(reviews, states, rng):
     rows = reviews.loc[np.repeat(reviews.index.to_numpy(), counts)].reset_index(drop=True)
     rows["number"] = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts) + 1
     recommender = _recommenders(rows["sur_iso3"].to_numpy(), states, rng)
-    rows["action_category"] = rng.choice(np.arange(1, 6), size=len(rows), p=CATEGORY_SHARES)
+    rows["recommender_iso3"] = states["iso3"].to_numpy()[recommender]
+    rows["recommender_group"] = states["group"].to_numpy()[recommender]
+    rows["action_category"] = _categories(rows["recommender_group"].to_numpy(), rng)
     rows["response"] = _responses(rows, rng)
     rows["implementation"] = _implementation(rows, rng)
     rows["issues"] = _issues(len(rows), rng)
@@ -162,6 +190,18 @@ def _recommenders(sur_iso3, states, rng):
     return chosen
 
 
+def _categories(recommender_group, rng):
+    """Action category 1-5 from the shares of the recommending State's group (one uniform draw per row,
+    as ``rng.choice`` would take)."""
+    uniform = rng.random(len(recommender_group))
+    category = np.zeros(len(recommender_group), dtype="int64")
+    for group, shares in CATEGORY_SHARES_BY_GROUP.items():
+        cumulative = np.cumsum(shares) / np.sum(shares)
+        rows = recommender_group == group
+        category[rows] = np.searchsorted(cumulative, uniform[rows], side="right") + 1
+    return category
+
+
 def _numbers(frame, column):
     return frame[column].astype(float).to_numpy()
 
@@ -172,7 +212,8 @@ def _log1p_submissions(frame):
 
 def acceptance_log_odds(frame):
     """True log-odds of 'supported' (vs 'noted') for rows with sur_group, action_category, cycle
-    and stakeholder_submissions (recommendations joined to participation)."""
+    and stakeholder_submissions (recommendations joined to participation), without the recommending side's
+    terms (``dyadic_log_odds``, which average zero among the recommendations to a group in a cycle)."""
     effects = TRUE_EFFECTS["acceptance"]
     return (frame["sur_group"].map(effects["intercept"]).to_numpy(dtype=float)
             + frame["action_category"].astype(int).map(effects["action_category"]).to_numpy(dtype=float)
@@ -191,8 +232,33 @@ def implementation_log_odds(frame):
             + effects["category_5"] * (_numbers(frame, "action_category") == 5))
 
 
+def reciprocal_flags(recs):
+    """Per recommendation (``sur_iso3, recommender_iso3, session``): whether the State under review had made a
+    recommendation to the recommending State at a review held in an earlier session."""
+    made = pd.DataFrame({"sur_iso3": recs["recommender_iso3"].to_numpy(), "recommender_iso3": recs["sur_iso3"].to_numpy(),
+                         "first": recs["session"].to_numpy()}).groupby(["sur_iso3", "recommender_iso3"])["first"].min()
+    keys = pd.MultiIndex.from_arrays([recs["sur_iso3"].to_numpy(), recs["recommender_iso3"].to_numpy()])
+    first = made.reindex(keys).to_numpy(dtype=float)
+    return first < recs["session"].to_numpy(dtype=float)  # NaN (never) compares False
+
+
+def dyadic_log_odds(recs):
+    """The recommending side's true addition to the log-odds of 'supported', per recommendation of the whole
+    table ``recs`` (``sur_iso3, sur_group, cycle, session, recommender_iso3, recommender_group``): the planted
+    same-group and reciprocity terms, each centred on its share in the cell (sur_group, cycle)."""
+    effects = TRUE_EFFECTS["recommending"]
+    cells = [recs["sur_group"].to_numpy(), recs["cycle"].to_numpy()]
+    total = np.zeros(len(recs))
+    for name, values in (("same_group", recs["recommender_group"].to_numpy() == recs["sur_group"].to_numpy()),
+                         ("reciprocal", reciprocal_flags(recs))):
+        values = pd.Series(values.astype(float))
+        total += effects[name] * (values - values.groupby(cells).transform("mean")).to_numpy()
+    return total
+
+
 def _responses(rows, rng):
-    supported = rng.random(len(rows)) < _expit(acceptance_log_odds(rows))
+    log_odds = acceptance_log_odds(rows) + dyadic_log_odds(rows)
+    supported = rng.random(len(rows)) < _expit(log_odds)
     other = rng.random(len(rows)) < SHARE_OTHER
     return np.where(other, "other", np.where(supported, "supported", "noted"))
 
