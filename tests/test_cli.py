@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from upr_lab.runs.params import ANALYSES
+
 try:
     from .independent import count_exports
 except ImportError:
@@ -106,7 +108,7 @@ def test_run_on_excel_exports_gives_the_same_figures(tmp_path, upr_info_dir):
     assert_matches_count(metrics, count_exports(upr_info_dir)["Norway"])
 
 
-def test_all_three_analyses_on_real_exports(tmp_path, upr_info_dir):
+def test_all_four_analyses_on_real_exports(tmp_path, upr_info_dir):
     upr_lab("batch", "--countries", "KOR", "--data", upr_info_dir, "--out", tmp_path)
     regional, _, _ = assert_complete_run(tmp_path / "KOR" / "regional_comparison", "regional_comparison", "KOR")
     assert regional["group"] == "Asia-Pacific" and 1 <= regional["rank_in_group"] <= regional["n_in_group"]
@@ -114,12 +116,15 @@ def test_all_three_analyses_on_real_exports(tmp_path, upr_info_dir):
     civil, _, page = assert_complete_run(tmp_path / "KOR" / "civil_society", "civil_society", "KOR")
     assert civil["participation_available"] is False and civil["effect_on_implemented"]["odds_ratio"] is None
     assert "no participation table" in page
+    recommending, _, _ = assert_complete_run(tmp_path / "KOR" / "recommending_states", "recommending_states", "KOR")
+    assert set(recommending["mean_action_category_by_recommender_group"]) == {"1", "2"}
+    assert recommending["top_recommenders"] and recommending["dyadic_model"]["n_clusters"] > 100
 
 
 def test_batch_on_the_default_data_writes_real_reports(tmp_path):
     upr_lab("batch", "--countries", "KEN", "--out", tmp_path)
     assert "upr-lab's embedded real UPR data, cycles 1-2" in (tmp_path / "index.html").read_text(encoding="utf-8")
-    for analysis in ("compliance_trends", "civil_society", "regional_comparison"):
+    for analysis in ANALYSES:
         metrics, manifest, page = assert_complete_run(tmp_path / "KEN" / analysis, analysis, "KEN")
         assert metrics["data_source"]["synthetic"] is False and manifest["synthetic"] is False
         assert set(metrics["by_cycle"]) == {"1", "2"} and "SYNTHETIC" not in page
@@ -130,11 +135,11 @@ def test_batch_on_the_default_data_writes_real_reports(tmp_path):
 def test_batch_on_synthetic_data_writes_index_and_summary(tmp_path):
     upr_lab("batch", "--countries", "KEN,BRA", "--data", "synthetic", "--out", tmp_path)
     summary = read_json(tmp_path / "batch.json")
-    assert summary["n_ok"] == 6 and summary["n_failed"] == 0
+    assert summary["n_ok"] == 2 * len(ANALYSES) == 8 and summary["n_failed"] == 0
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "SYNTHETIC data" in index
     for country in ("KEN", "BRA"):
-        for analysis in ("compliance_trends", "civil_society", "regional_comparison"):
+        for analysis in ANALYSES:
             assert f'href="{country}/{analysis}/report.html"' in index
             assert_complete_run(tmp_path / country / analysis, analysis, country)
     regional = read_json(tmp_path / "KEN" / "regional_comparison" / "metrics.json")

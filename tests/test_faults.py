@@ -194,10 +194,10 @@ def test_a_batch_goes_on_past_a_failed_run_and_lists_it(tmp_path, monkeypatch, c
     printed = capsys.readouterr().out
 
     assert status == 1
-    assert "4 ok, 2 failed" in printed
+    assert "6 ok, 2 failed" in printed  # 2 States x 4 analyses
     assert "failed: NOR civil_society: RuntimeError: planted failure" in printed
     summary = read_json(out / "batch.json")
-    assert (summary["n_ok"], summary["n_failed"]) == (4, 2)
+    assert (summary["n_ok"], summary["n_failed"]) == (6, 2)
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.count("RuntimeError: planted failure") == 2 and index.count("(none: run failed)") == 2
     for country in ("NOR", "KEN"):

@@ -12,10 +12,10 @@ import pytest
 
 from test_cli import ROOT, read_json, upr_lab
 from upr_lab.review import compare
+from upr_lab.runs.params import ANALYSES
 from upr_lab.review.verify import find_runs
 
 pytestmark = pytest.mark.slow
-ANALYSES = ("compliance_trends", "civil_society", "regional_comparison")
 
 
 def files_of(folder):

@@ -18,18 +18,22 @@ def rows():
     return validation.rows_for_seeds(SEEDS, workers=1)
 
 
-def test_every_planted_effect_of_the_three_analyses_is_checked(rows):
+def test_every_planted_effect_of_the_four_analyses_is_checked(rows):
     per_seed = [tuple(group["effect"]) for _, group in rows.groupby("seed", sort=True)]
     assert per_seed[0] == per_seed[1] and len(set(per_seed[0])) == len(per_seed[0])
     checked = rows[rows["check"] & (rows["seed"] == 1)].set_index("effect")
     assert checked.groupby("analysis", sort=True).size().to_dict() == {
-        "civil_society": 8, "compliance_trends": 3, "regional_comparison": 4 + 5 * 5}
+        "civil_society": 8, "compliance_trends": 3, "regional_comparison": 4 + 5 * 5,
+        "recommending_states": 8 + 5}
     truth = checked["truth"]
     assert truth["adjusted, implemented: cycle"] == 0.25 and truth["adjusted, supported: cycle"] == 0.15
     assert truth["implemented: nhri_submitted"] == 0.40 and truth["supported: nhri_submitted"] == 0.0
     assert truth["supported: action_category[5]"] == -0.80
     assert truth["adjusted vs Africa: sur_group[WEOG]"] == pytest.approx(0.80)
     assert 0.0 < truth["raw difference: NOR - Africa"] < 0.3  # WEOG supports more than Africa
+    assert truth["dyadic: same_group"] == 0.30 and truth["dyadic: reciprocal"] == 0.20
+    assert truth["dyadic: democracy_gap"] == 0.0 and truth["dyadic: recommender_group[WEOG]"] == 0.0
+    assert truth["mean action category, cycle 1: WEOG"] > truth["mean action category, cycle 1: Africa"]
 
 
 def test_estimates_are_within_four_standard_errors_of_the_truth(rows):

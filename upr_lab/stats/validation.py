@@ -1,7 +1,7 @@
 """Do the analyses recover what the demo data plant? Coverage of the planted effects over seeds.
 
 ``seed_rows(seed)`` generates the synthetic demo data set with ``seed`` and fits exactly the model
-functions the three notebooks call, giving one row per planted effect: the true value, the estimate,
+functions the four notebooks call, giving one row per planted effect: the true value, the estimate,
 its standard error and 95% interval, and whether the interval covers the truth. ``summarise(rows)``
 turns the rows of many seeds into one line per effect (mean estimate, bias, empirical SD, mean SE,
 coverage with a Wilson 95% Monte-Carlo interval), ``markdown(summary)`` into the report that
@@ -16,10 +16,13 @@ from multiprocessing import Pool
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from upr_lab.sources.formats import synthetic
 
 from . import models
+from .dyads.asked import action_category_by_recommender_group
+from .dyads.model import dyadic_model
 from .metrics import rate_with_ci
 
 COUNTRIES = ("NOR", "BRA", "KEN", "IND", "POL")  # States whose raw regional comparisons are checked
@@ -34,6 +37,12 @@ PARTICIPATION_TRUTH = {
                     "national_consultation": IMPLEMENTATION["national_consultation"],
                     "action_category[5]": IMPLEMENTATION["category_5"]},
 }
+RECOMMENDING = synthetic.TRUE_EFFECTS["recommending"]
+DYADIC_TRUTH = {**{f"recommender_group[{g}]": 0.0 for g in ("Asia-Pacific", "EEG", "GRULAC", "WEOG")},
+                "same_group": RECOMMENDING["same_group"], "reciprocal": RECOMMENDING["reciprocal"],
+                "democracy_gap": RECOMMENDING["democracy_gap"], "sur_democracy": 0.0}
+MEAN_CATEGORY_TRUTH = {g: float(np.dot(np.arange(1, 6), shares))
+                       for g, shares in sorted(RECOMMENDING["action_category_shares"].items())}
 COLUMNS = ["seed", "analysis", "effect", "truth", "estimate", "se", "ci_low", "ci_high", "covered",
            "check"]
 
@@ -81,9 +90,11 @@ def civil_society_rows(recs, participation):
 def true_acceptance(recs, participation):
     """Per State under review: the sum of the true probabilities of support over its supported or
     noted recommendations, their number, and its group."""
+    dyadic = pd.Series(synthetic.dyadic_log_odds(recs), index=recs.index)  # needs the whole table
     decided = recs[recs["response"].isin(["supported", "noted"])]
+    decided = decided.assign(dyadic_log_odds=dyadic[decided.index].to_numpy())
     joined = decided.merge(participation, on=["sur_iso3", "cycle"], validate="many_to_one")
-    p = 1.0 / (1.0 + np.exp(-synthetic.acceptance_log_odds(joined)))
+    p = 1.0 / (1.0 + np.exp(-(synthetic.acceptance_log_odds(joined) + joined["dyadic_log_odds"].to_numpy())))
     frame = pd.DataFrame({"sur_iso3": joined["sur_iso3"].to_numpy(), "p": p,
                           "sur_group": joined["sur_group"].to_numpy()})
     return frame.groupby("sur_iso3").agg(p=("p", "sum"), n=("p", "size"), sur_group=("sur_group", "first"))
@@ -108,12 +119,26 @@ def regional_rows(recs, participation):
     return rows
 
 
+def recommending_rows(recs, alpha=0.05):
+    """The recommending States notebook: the dyadic model's terms (same group, reciprocity, democracy gap and
+    the recommending groups, which have no effect of their own once the category is held fixed) and the mean
+    action category of each recommending group in cycle 1 (interval clustered by recommending State)."""
+    rows = _model_rows("recommending_states", "dyadic", dyadic_model(recs, alpha=alpha), DYADIC_TRUTH)
+    means = action_category_by_recommender_group(recs, alpha=alpha)
+    z = 2 * stats.norm.ppf(1 - alpha / 2)
+    for line in means[means["cycle"] == 1].itertuples(index=False):
+        rows.append(_row("recommending_states", f"mean action category, cycle 1: {line.recommender_group}",
+                         MEAN_CATEGORY_TRUTH[line.recommender_group], line.mean_action_category,
+                         (line.ci_high - line.ci_low) / z, line.ci_low, line.ci_high))
+    return rows
+
+
 def seed_rows(seed):
-    """Every planted effect of the three analyses, fitted on the demo data generated with ``seed``."""
+    """Every planted effect of the four analyses, fitted on the demo data generated with ``seed``."""
     data = synthetic.generate(seed)
     recs, participation = data.recommendations, data.participation
     rows = (compliance_rows(recs, participation) + civil_society_rows(recs, participation)
-            + regional_rows(recs, participation))
+            + regional_rows(recs, participation) + recommending_rows(recs))
     return [{"seed": seed, **row} for row in rows]
 
 
