@@ -61,8 +61,8 @@ def naive_loop(data, out, env):
 
 def batch(data, out, env, countries=None, force=False, memory=None):
     which = ["--all"] if countries is None else ["--countries", ",".join(countries)]
-    command = [BIN / "upr-lab", "batch", *which, "--analyses", ",".join(ANALYSES), "--data", str(data), "--out", str(out),
-               "--workers", "2"]
+    command = [BIN / "upr-lab", "batch", *which, "--analyses", ",".join(ANALYSES), "--data", str(data),
+               "--out", str(out), "--workers", "2"]
     return timed(command + (["--force"] if force else []), env, memory)
 
 
@@ -131,8 +131,8 @@ def main():
         naive = naive_loop(data, scratch / "naive", {**os.environ, "UPR_LAB_CACHE": "off"})
         with KernelMemory() as memory:
             six = batch(data, scratch / "six", env, COUNTRIES, memory=memory)
-        runs = f"{len(COUNTRIES)} States x {len(ANALYSES)} analyses"
-        rows += [(f"naive papermill loop (no cache), {runs}", f"{naive:.1f} s", ""),
+        size = f"{len(COUNTRIES)} States x {len(ANALYSES)} analyses"
+        rows += [(f"naive papermill loop (no cache), {size}", f"{naive:.1f} s", ""),
                  ("upr-lab batch --workers 2, same runs, cold", f"{six:.1f} s",
                   f"{six / naive:.2f} x naive (target <= 0.25)")]
         if not args.skip_full:

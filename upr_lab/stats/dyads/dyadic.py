@@ -49,7 +49,8 @@ def reciprocal(recs):
                            "recommender_iso3": named["sur_iso3"].to_numpy(dtype=str),
                            "session": named["session"].to_numpy(dtype="int64")})
              .groupby(["sur_iso3", "recommender_iso3"])["session"].min())
-    keys = pd.MultiIndex.from_arrays([recs["sur_iso3"].to_numpy(dtype=str), recs["recommender_iso3"].to_numpy(dtype=str)])
+    keys = pd.MultiIndex.from_arrays([recs["sur_iso3"].to_numpy(dtype=str),
+                                      recs["recommender_iso3"].to_numpy(dtype=str)])
     earlier = first.reindex(keys).to_numpy(dtype=float) < recs["session"].to_numpy(dtype=float)
     return pd.Series(earlier, index=recs.index, dtype="boolean").where(_named(recs).to_numpy(), pd.NA)
 

@@ -93,7 +93,8 @@ READINGS = {  # term: (what its odds ratio compares, what it may reflect)
                       "review against one as democratic as it, the State under review's own index held fixed",
                       "the distance between the two political systems and what comes with it"),
     "sur_democracy": ("a State under review at the top of the V-Dem scale against one at the bottom, with the "
-                      "same gap to its recommending States", "the State's own record (a control here, not a finding of the dyadic model)"),
+                      "same gap to its recommending States",
+                      "the State's own record (a control here, not a finding of the dyadic model)"),
 }
 
 

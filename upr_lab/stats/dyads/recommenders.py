@@ -7,7 +7,8 @@ supported among supported + noted, with a Wilson interval (``ci_low``, ``ci_high
 is over the recommendations with a UPR Info action category (``n_categorised`` of them: DIHR rows have none).
 Recommending States are the UN member States (their UN regional group), the two observer States that
 recommend (Holy See and State of Palestine, group ``Observer``) and, where a source could not name one, an
-unknown recommender (empty ISO3; group ``unknown`` in the tables by group). Rows come in a stable order: cycle, then most recommendations first, then ISO3.
+unknown recommender (empty ISO3; group ``unknown`` in the tables by group). Rows come in a stable order: cycle,
+then most recommendations first, then ISO3.
 """
 
 import pandas as pd
