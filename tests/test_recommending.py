@@ -55,6 +55,7 @@ def test_recommending_groups_by_cycle_name_an_unknown_recommender(received):
     table = dyads.by_recommending_group(received, "NOR").set_index(["cycle", "recommender_group"])
     assert list(table.index) == [(1, "Africa"), (1, "WEOG"), (2, "Observer"), (2, "WEOG"), (2, "unknown")]
     assert table.loc[(1, "WEOG"), ["n_states", "n", "n_supported", "n_noted"]].tolist() == [1, 3, 2, 1]
+    assert table.loc[(2, "unknown"), ["n_states", "n"]].tolist() == [0, 1]  # an unnamed recommender is no State
     overall = dyads.by_recommending_group(received, "NOR", cycles=False).set_index("recommender_group")
     assert overall.loc["WEOG", "n_states"] == 2 and overall.loc["WEOG", "n"] == 4
     assert overall.loc["WEOG", "mean_action_category"] == pytest.approx((5 + 4 + 5) / 3)

@@ -64,12 +64,13 @@ def by_recommending_state(recs, country, alpha=0.05, cycles=True):
 
 def by_recommending_group(recs, country, alpha=0.05, cycles=True):
     """The recommendations to ``country`` by recommending group, per cycle (``cycles=False``: over all
-    cycles): ``[cycle], recommender_group, n_states`` (recommending States), ``n, n_supported, n_noted,
+    cycles): ``[cycle], recommender_group, n_states`` (named recommending States), ``n, n_supported, n_noted,
     acceptance_rate, ci_low, ci_high, n_categorised, mean_action_category``; groups in alphabetical order."""
     own = _group_named(received(recs, country))
     keys = (["cycle"] if cycles else []) + ["recommender_group"]
     table = _summary(own, keys, alpha)
-    states = own.groupby(keys, sort=True)["recommender_iso3"].nunique().rename("n_states").reset_index()
+    named = own["recommender_iso3"].astype(str).where(own["recommender_iso3"].astype(str) != "")
+    states = named.groupby([own[k] for k in keys], sort=True).nunique().rename("n_states").reset_index()
     table = table.merge(states, on=keys, how="left", validate="one_to_one")
     return table[[*keys, "n_states", *[c for c in table.columns if c not in keys and c != "n_states"]]]
 
