@@ -22,6 +22,7 @@ PUBLIC = {
     "Analysis": ".reports.analysis:Analysis",
     "metrics": ".stats.metrics",
     "models": ".stats.models",
+    "context_models": ".stats.context_models",
     "plots": ".reports.plots",
     "sdg": ".stats.sdg",
     "ratification": ".stats.ratification",
