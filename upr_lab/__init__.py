@@ -18,6 +18,7 @@ PUBLIC = {
     "UprData": ".sources.dataset:UprData",
     "treaty_status": ".sources.treaties:treaty_status",
     "context": ".sources.context",
+    "nmirf": ".sources.nmirf",
     "open_analysis": ".reports.analysis:open_analysis",
     "Analysis": ".reports.analysis:Analysis",
     "metrics": ".stats.metrics",
