@@ -209,3 +209,130 @@ def test_the_build_refuses_a_changed_raw_file(raw, tmp_path):
     (folder / nmirf.Y_FILE).write_text((raw / nmirf.Y_FILE).read_text(encoding="utf-8") + "\n", encoding="utf-8")
     with pytest.raises(DataError, match="NMIRF_Y.csv: found SHA-256 .*; expected 6feded15"):
         nmirf.build(tmp_path, tmp_path / "out.csv")
+
+
+# A State's mechanism in words
+
+
+def test_a_coded_states_mechanism_in_words_and_for_metrics():
+    import json
+
+    from upr_lab.stats.followup import mechanisms
+
+    angola = mechanisms.state_mechanism(nmirf.nmirf_table(), "AGO")
+    assert angola.level == {"classification": "NMIRF", "cso_participation": "high", "tracking_database": "yes",
+                            "implementation_monitoring": "yes"}
+    assert "classifies Angola's mechanism as 'NMIRF'" in angola.sentence()
+    assert "participation scores 2 on URG's scale of -1 to 3 (read here as high)" in angola.sentence()
+    assert "not documented in the source" in angola.sentence()
+    shown = angola.table().set_index("item")["score"]
+    assert (shown["civil society organisations (CSOs)"], shown["centralised repository / tracking database"],
+            shown["X total (participation and criteria)"], shown["budget"]) == ("2", "2", "7.67", "1")
+    record = angola.to_dict()
+    assert json.loads(json.dumps(record)) == record
+    assert (record["participation"]["csos"], record["criteria"]["tracking_database"], record["y_total"]) == (2, 2, 5)
+    assert "Of the 83 coded States, 17 score 3, 38 score 2, 18 score 1, 10 score 0." in angola.cso_sentence()
+
+
+def test_an_empty_score_is_said_not_coded_and_null_in_metrics():
+    from upr_lab.stats.followup import mechanisms
+
+    ecuador = mechanisms.state_mechanism(nmirf.nmirf_table(), "ECU")
+    assert ecuador.table().set_index("item").loc["statistics", "score"] == "not coded (empty in the source)"
+    assert ecuador.to_dict()["participation"]["statistics"] is None
+    assert ecuador.to_dict()["participation"]["parliament"] == 3
+
+
+def test_a_state_urg_did_not_code_has_no_mechanism():
+    from upr_lab.stats.followup import mechanisms
+
+    assert mechanisms.state_mechanism(nmirf.nmirf_table(), "USA") is None
+    assert "did not code United States" in mechanisms.not_coded("United States")
+
+
+# Across States: follow-up measures by mechanism feature, on the embedded data
+
+
+@pytest.fixture(scope="module")
+def found_associations():
+    from upr_lab import load
+    from upr_lab.stats.followup import mechanisms
+
+    return mechanisms.associations_of(load().recommendations)
+
+
+@pytest.fixture(scope="module")
+def follow():
+    from upr_lab import load
+    from upr_lab.stats.followup.followthrough import follow_through
+
+    return follow_through(load().recommendations)
+
+
+def cso_high_by_hand():
+    """The States whose CSO score is 2 or 3, read from the raw file with the csv module."""
+    with open(FOLDER / nmirf.STATUS_FILE, encoding="utf-8", newline="") as f:
+        return {row["ISO-3166-1"] for row in csv.DictReader(f) if int(row["CSOs"]) >= 2}
+
+
+def test_how_many_coded_states_are_in_the_embedded_data(found_associations):
+    assert found_associations.coverage == {"coded": 83, "in_data": 83, "with_requests": 77, "with_cycle2": 83,
+                                           "reviews": [2008, 2016]}
+    assert found_associations.summary().startswith("URG coded 83 States; 83 of them are States under review")
+
+
+def test_shares_by_feature_level_count_what_they_say(found_associations, follow):
+    shares = found_associations.shares.set_index(["outcome", "feature", "level"]).sort_index()
+    ratified = "open requests to ratify ratified within 5 years"
+    known = follow.open_requests.dropna(subset=["within_5y"])
+    high = known[known["sur_iso3"].isin(cso_high_by_hand())]
+    row = shares.loc[(ratified, "cso_participation", "high")]
+    assert (row["n"], row["k"], row["states"]) == (len(high), int(high["within_5y"].sum()), high["sur_iso3"].nunique())
+    assert (row["n"], row["k"], row["states"]) == (1738, 497, 53)
+    assert row["share"] == pytest.approx(497 / 1738) and row["ci_low"] < row["share"] < row["ci_high"]
+    coded = shares.loc[(ratified, "coded by URG")]
+    assert coded["n"].sum() == len(known) == 7187
+    for outcome in (ratified, "cycle-2 recommendations repeating a cycle-1 one"):
+        for feature in ("classification", "cso_participation", "tracking_database", "implementation_monitoring"):
+            assert shares.loc[(outcome, feature), "n"].sum() == shares.loc[(outcome, "coded by URG", "yes"), "n"]
+    repeated = shares.loc[("cycle-2 recommendations repeating a cycle-1 one", "coded by URG")]
+    assert (repeated["n"].sum(), repeated["k"].sum()) == (36237, 8120)  # the README's all-States figures
+
+
+def test_the_logit_of_a_binary_feature_is_the_odds_ratio_of_its_shares(found_associations):
+    shares = found_associations.shares.set_index(["outcome", "feature", "level"]).sort_index()
+    estimates = found_associations.estimates().set_index(["outcome", "term"])
+    for outcome in shares.index.unique("outcome"):
+        for feature, level, reference in (("cso_participation", "high", "low"), ("tracking_database", "yes", "no"),
+                                          ("implementation_monitoring", "yes", "no")):
+            one, zero = shares.loc[(outcome, feature, level)], shares.loc[(outcome, feature, reference)]
+            by_hand = (one["k"] / (one["n"] - one["k"])) / (zero["k"] / (zero["n"] - zero["k"]))
+            row = estimates.loc[(outcome, f"{feature}[{level}]")]
+            assert row["odds_ratio"] == pytest.approx(by_hand, rel=1e-6)
+            assert row["ci_low"] < row["odds_ratio"] < row["ci_high"]
+            assert row["observations"] == one["n"] + zero["n"]
+    model = found_associations.models[("within_5y", "classification")]
+    assert model.cov_type == "cluster" and model.n_clusters == 77
+    assert list(model.params.index) == ["Intercept", "classification[Single inter-ministerial]",
+                                        "classification[Ad hoc inter-ministerial]", "classification[Single ministerial]",
+                                        "classification[Hybrid]"]
+
+
+def test_every_association_result_carries_the_cross_sectional_caveat(found_associations):
+    caveat = found_associations.caveat
+    for words in ("Cross-sectional association among the 83 States", "not an effect", "reviews of 2008-2016",
+                  "in 2021-23, after those reviews"):
+        assert words in caveat
+    assert len(found_associations.models) == 8
+    for model in found_associations.models.values():
+        assert caveat in model.notes
+        assert caveat in repr(model)
+
+
+def test_the_association_figure_has_one_panel_per_outcome(found_associations):
+    from upr_lab.reports import followup_plots
+
+    figure = followup_plots.mechanism_shares(found_associations.shares, "by mechanism", False)
+    assert len(figure.axes) == 2
+    assert figure.axes[0].get_xlabel().startswith("share of open requests")
+    assert followup_plots.mechanism_shares(found_associations.shares.iloc[:0], "none", False) is None

@@ -30,6 +30,7 @@ PUBLIC = {
     "followthrough": ".stats.followup.followthrough",
     "survival": ".stats.followup.survival",
     "followup": ".stats.followup.compare",
+    "mechanisms": ".stats.followup.mechanisms",
     "followup_plots": ".reports.followup_plots",
     "validation": ".stats.validation",
     "published": ".review.published",
