@@ -104,6 +104,11 @@ class Mechanism:
                  for part, columns in PARTS for column in columns]
         return pd.DataFrame(rows, columns=["part", "item", "score"])
 
+    def who_takes_part(self):
+        """The rows of ``table`` on the classification and who takes part (CSOs among them)."""
+        table = self.table()
+        return table[table["part"].isin(["classification", PARTS[0][0]])].reset_index(drop=True)
+
     def sentence(self):
         """The mechanism in one paragraph: classification, CSOs, tracking database, monitoring, totals."""
         row, level = self.row, self.level
