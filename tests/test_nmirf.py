@@ -68,7 +68,8 @@ def test_values_read_by_hand_from_the_files(table):
     assert (angola["classification"], angola["group"], angola["csos"], angola["judiciary"]) == ("NMIRF", "Africa", 2, 3)
     assert (angola["weighted_participation"], angola["tracking_database"], angola["x_total"]) == (3.67, 2, 7.67)
     # NMIRF_Y.csv: Angola,AGO,1,1,2,0,1,0,5
-    assert (angola["established_by_law"], angola["regular_meetings"], angola["budget"], angola["y_total"]) == (1, 2, 1, 5)
+    assert (angola["established_by_law"], angola["regular_meetings"], angola["budget"]) == (1, 2, 1)
+    assert angola["y_total"] == 5
     # Norway,NOR,WEOG,Ad hoc inter-ministerial,2,-1,3,2,3,-1,-1,2.33,0,1,-1,1,1,1,-1,4.33 / NOR,-1,1,2,-1,-1,-1,-1
     norway = by_state.loc["NOR"]
     assert (norway["classification"], norway["csos"], norway["judiciary"], norway["tracking_database"]) == (
@@ -181,9 +182,19 @@ def test_a_state_in_one_file_only_is_a_stated_gap_not_a_silent_empty_join(raw, t
 
 
 def test_one_file_alone_is_read_and_the_other_files_columns_said_empty(raw):
+    from upr_lab.stats.followup import mechanisms
+
     with pytest.warns(nmirf.NmirfGapWarning, match="83 State"):
         table = nmirf.nmirf_table(raw / nmirf.STATUS_FILE)
     assert len(table) == 83 and table["y_total"].isna().all() and table["x_total"].notna().all()
+    with pytest.warns(nmirf.NmirfGapWarning, match="classification, participation, criteria columns are empty"):
+        table = nmirf.nmirf_table(raw / nmirf.Y_FILE)
+    assert table["classification"].isna().all() and table.set_index("iso3").loc["AGO", "y_total"] == 5
+    angola = mechanisms.state_mechanism(table, "AGO")
+    assert "mechanism as 'not coded (empty in the source)'" in angola.sentence()
+    assert angola.to_dict()["classification"] is None and angola.level["cso_participation"] is None
+    with pytest.raises(DataError, match="found two NMIRF_Y.csv files"):
+        nmirf.read_nmirf([raw / nmirf.Y_FILE, raw / nmirf.Y_FILE])
 
 
 def test_a_folder_without_the_files_is_refused(tmp_path):
@@ -313,9 +324,8 @@ def test_the_logit_of_a_binary_feature_is_the_odds_ratio_of_its_shares(found_ass
             assert row["observations"] == one["n"] + zero["n"]
     model = found_associations.models[("within_5y", "classification")]
     assert model.cov_type == "cluster" and model.n_clusters == 77
-    assert list(model.params.index) == ["Intercept", "classification[Single inter-ministerial]",
-                                        "classification[Ad hoc inter-ministerial]", "classification[Single ministerial]",
-                                        "classification[Hybrid]"]
+    assert list(model.params.index) == ["Intercept", *(f"classification[{level}]" for level in (
+        "Single inter-ministerial", "Ad hoc inter-ministerial", "Single ministerial", "Hybrid"))]
 
 
 def test_every_association_result_carries_the_cross_sectional_caveat(found_associations):

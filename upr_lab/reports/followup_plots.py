@@ -74,8 +74,7 @@ def mechanism_shares(shares, title, synthetic):
     if shares.empty:
         return None
     outcomes = list(dict.fromkeys(shares["outcome"]))
-    labels = list(dict.fromkeys(f"{FEATURE_LABELS.get(f, f)}: {level}" for f, level in zip(shares["feature"],
-                                                                                          shares["level"])))
+    labels = list(dict.fromkeys(_feature_labels(shares)))
     figure = Figure(figsize=(4.2 * len(outcomes) + 2.2, 0.3 * len(labels) + 1.8), layout="constrained")
     figure.suptitle(f"{title}\n{SYNTHETIC_MARK}" if synthetic else title, fontsize=11)
     axes_list = figure.subplots(1, len(outcomes), sharey=True, squeeze=False)[0]
@@ -85,12 +84,17 @@ def mechanism_shares(shares, title, synthetic):
     return figure
 
 
+def _feature_labels(rows):
+    return [f"{FEATURE_LABELS.get(feature, feature)}: {level}"
+            for feature, level in zip(rows["feature"], rows["level"])]
+
+
 def _mechanism_panel(axes, rows, labels, outcome):
     axes.spines[["top", "right"]].set_visible(False)
-    rows = rows.assign(label=[f"{FEATURE_LABELS.get(f, f)}: {level}" for f, level in zip(rows["feature"], rows["level"])])
-    positions = np.array([len(labels) - 1 - labels.index(label) for label in rows["label"]])
+    positions = np.array([len(labels) - 1 - labels.index(label) for label in _feature_labels(rows)])
     share = rows["share"].to_numpy(float)
-    errors = np.clip(np.vstack([share - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - share]), 0, None)
+    errors = np.clip(np.vstack([share - rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float) - share]),
+                     0, None)
     colours = [COLOURS["group"] if f == "coded by URG" else COLOURS["country"] for f in rows["feature"]]
     for x, y, error, colour in zip(share, positions, errors.T, colours):
         axes.errorbar([x], [y], xerr=error.reshape(2, 1), fmt="o", capsize=3, color=colour)

@@ -100,8 +100,13 @@ def read_nmirf(path):
 def _files(path):
     """``(status file or None, y file or None)`` from a folder, a file or a pair."""
     if isinstance(path, (list, tuple)):
-        found = [_kind(Path(p)) for p in path]
-        return (next((p for k, p in found if k == "status"), None), next((p for k, p in found if k == "y"), None))
+        found = {}
+        for kind, file in (_kind(Path(p)) for p in path):
+            if kind in found:
+                raise DataError(f"found two {STATUS_FILE if kind == 'status' else Y_FILE} files ({found[kind]} too); "
+                                "expected one of each", path=file)
+            found[kind] = file
+        return found.get("status"), found.get("y")
     path = Path(path)
     if path.is_dir():
         named = {p.name.lower(): p for p in path.iterdir() if p.is_file()}
@@ -198,7 +203,8 @@ def _scores(cells, lines, path, column, scale):
         bad |= values.notna() & ((values % 1 != 0) | ~values.between(*scale))
     if bad.any():
         at = int(bad.to_numpy().argmax())
-        expected = (f"a whole number from {scale[0]} to {scale[1]}" if scale else "a number") + ", or empty where not coded"
+        expected = f"a whole number from {scale[0]} to {scale[1]}" if scale else "a number"
+        expected += ", or empty where not coded"
         raise DataError(f"found {cells.iloc[at]!r}; expected {expected}", path=path, row=int(lines.iloc[at]),
                         column=column)
     return values.astype("Int64") if scale is not None else values.astype(float)

@@ -51,7 +51,8 @@ WORDS = {
     "holistic_approach": "holistic approach", "coordination_responsibility": "coordination responsibility",
     "x_total": "X total (participation and criteria)", "established_by_law": "established by law",
     "permanent": "permanent", "regular_meetings": "regularity of meetings", "secretariat": "secretariat",
-    "budget": "budget", "dedicated_staff": "dedicated focal points / staff", "y_total": "Y total (institutionalisation)",
+    "budget": "budget", "dedicated_staff": "dedicated focal points / staff",
+    "y_total": "Y total (institutionalisation)",
 }
 PARTS = (("who takes part (-1 to 3)", [*PARTICIPATION.values(), "weighted_participation"]),
          ("criteria (-1 to 1; tracking database -1 to 2)", [*CRITERIA.values(), "x_total"]),
@@ -99,10 +100,13 @@ class Mechanism:
 
     def table(self):
         """``part, item, score``: the classification, who takes part, the criteria, institutionalisation, totals."""
-        rows = [{"part": "classification", "item": "URG's classification", "score": self.row["classification"]}]
+        rows = [{"part": "classification", "item": "URG's classification", "score": self._classification()}]
         rows += [{"part": part, "item": WORDS[column], "score": _shown(self.row[column])}
                  for part, columns in PARTS for column in columns]
         return pd.DataFrame(rows, columns=["part", "item", "score"])
+
+    def _classification(self):
+        return NOT_CODED if pd.isna(self.row["classification"]) else self.row["classification"]
 
     def who_takes_part(self):
         """The rows of ``table`` on the classification and who takes part (CSOs among them)."""
@@ -112,7 +116,7 @@ class Mechanism:
     def sentence(self):
         """The mechanism in one paragraph: classification, CSOs, tracking database, monitoring, totals."""
         row, level = self.row, self.level
-        return (f"The Universal Rights Group classifies {self.name}'s mechanism as '{row['classification']}' (survey "
+        return (f"The Universal Rights Group classifies {self.name}'s mechanism as '{self._classification()}' (survey "
                 f"2021-22, validated 2023). Civil society organisations' participation scores {_shown(row['csos'])} "
                 f"on URG's scale of -1 to 3 (read here as {_level(level, 'cso_participation')}); the criterion "
                 f"'centralised repository / tracking database' scores {_shown(row['tracking_database'])} (read as "
@@ -134,7 +138,7 @@ class Mechanism:
     def to_dict(self):
         """The ``metrics.json`` entry ``mechanism``: source, classification, scores by part, totals, features."""
         row = self.row
-        return {"source": SOURCE, "classification": row["classification"],
+        return {"source": SOURCE, "classification": None if pd.isna(row["classification"]) else row["classification"],
                 "participation": {c: _value(row[c]) for c in PARTICIPATION.values()},
                 "weighted_participation": _value(row["weighted_participation"]),
                 "criteria": {c: _value(row[c]) for c in CRITERIA.values()}, "x_total": _value(row["x_total"]),
