@@ -28,6 +28,7 @@ data: setup
 	$(PY) -m upr_lab.sources.build_embedded $(RAW)
 	$(PY) -m upr_lab.sources.treaties $(RAW)
 	$(PY) -m upr_lab.sources.context.vdem $(RAW)
+	$(PY) -m upr_lab.sources.nmirf $(RAW)
 
 test: setup
 	$(PY) -m pytest

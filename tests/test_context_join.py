@@ -72,3 +72,52 @@ def test_context_table_adds_the_users_files_to_the_shipped_vdem():
     assert fariss["year"].between(2008, 2016).all()
     nor = fariss.set_index(["iso3", "year"]).loc[("NOR", 2010)]
     assert nor["civil_liberties"] == shipped.set_index(["iso3", "year"]).loc[("NOR", 2010), "civil_liberties"]
+
+
+def test_acceptance_rises_from_the_lowest_quartile_of_civil_liberties(recs, vdem):
+    from upr_lab import context_models
+
+    table = context_models.acceptance_by_quartile(recs, vdem)
+    rates = table.set_index("quartile")["acceptance_rate"]
+    assert 0.66 < rates[1] < 0.70 and all(0.73 < rates[q] < 0.80 for q in (2, 3, 4))  # the 68% vs 74-79%
+    decided = recs[recs["response"].isin(["supported", "noted"])]
+    assert table["n"].sum() == decided["sur_iso3"].isin(vdem["iso3"]).sum() - _no_value_that_year(decided, vdem)
+    assert "no civil_liberties for 21 States" in table.attrs["note"]
+    model = context_models.quartile_model(recs, vdem)
+    top = model.odds_ratios().loc["civil_liberties_q[4]"]
+    assert model.n_clusters == 172 and top["ci_low"] > 1, "clustered by State, and the direction holds"
+
+
+def _no_value_that_year(decided, vdem):
+    keys = set(zip(vdem["iso3"], vdem["year"]))
+    known_state = decided["sur_iso3"].isin(vdem["iso3"])
+    return int((known_state & ~pd.Series([k in keys for k in zip(decided["sur_iso3"], decided["year"])],
+                                          index=decided.index)).sum())
+
+
+def test_a_state_against_its_group_with_the_record_held_fixed(recs, vdem):
+    from upr_lab import context_models
+
+    norway = context_models.state_vs_group(recs, vdem, "NOR")
+    assert "this_state" in norway.params.index and norway.n_clusters == recs.loc[
+        (recs["sur_group"] == "WEOG") & recs["sur_iso3"].isin(vdem["iso3"]), "sur_iso3"].nunique()
+    tuvalu = context_models.state_vs_group(recs, vdem, "TUV")
+    assert tuvalu.params.isna().all() and "TUV has no value of civil_liberties" in tuvalu.notes[0]
+    record = context_models.state_record(recs, vdem, "KEN")
+    assert record[["cycle", "year"]].values.tolist() == [[1, 2010], [2, 2015]]
+    assert record["civil_liberties"].tolist() == vdem.set_index(["iso3", "year"]).loc[
+        [("KEN", 2010), ("KEN", 2015)], "civil_liberties"].tolist()
+
+
+def test_a_run_records_the_context_files_and_refuses_a_bad_one_before_running(tmp_path):
+    from upr_lab.runs import preflight
+
+    prepared = preflight.check_run("regional_comparison", "NOR", out=tmp_path / "out",
+                                   parameters={"context": str(FOLDER / "fariss")})
+    prepared.destination.mkdir(parents=True)
+    assert [(i["role"], i["path"].split("/")[-1]) for i in prepared.inputs()] == [
+        ("context", "LHRS-v4.02-2021_names.csv")]
+    bad = tmp_path / "scores.csv"
+    bad.write_text("state,year,score\nNOR,2010,1\n", encoding="utf-8")
+    with pytest.raises(DataError, match="expected one of the country-year layouts"):
+        preflight.check_run("regional_comparison", "NOR", out=tmp_path / "out", parameters={"context": str(bad)})

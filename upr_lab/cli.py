@@ -94,6 +94,9 @@ def _data_options(p):
 def _run_options(p):
     p.add_argument("--implementation", default=None, metavar="FILE.csv",
                    help="implementation statuses by rec_id (e.g. written by `upr-lab code merge`)")
+    p.add_argument("--context", default=None, metavar="PATH",
+                   help="country-year context: your copy of the Fariss scores or the Political Terror Scale (a "
+                   "CSV file or a folder of them), added to the V-Dem indices shipped with upr-lab")
     p.add_argument("--params", default=None, help="YAML parameter file")
     p.add_argument("--out", default="outputs", help="output folder (default: outputs)")
 
@@ -172,7 +175,7 @@ def _run(args):
     from .runs.runner import run
 
     result = run(args.analysis, args.country, args.data, args.participation, args.params, args.out,
-                 _implementation(args))
+                 _extra_inputs(args))
     print(f"{result.status}: {result.path}" + (f" ({result.error})" if result.error else ""))
     return 0 if result.status == "ok" else 1
 
@@ -183,14 +186,15 @@ def _batch(args):
     countries = None if args.all else [c.strip() for c in args.countries.split(",") if c.strip()]
     analyses = [a.strip() for a in args.analyses.split(",") if a.strip()]
     results = run_batch(countries, analyses, args.data, args.participation, args.params, args.out, args.workers,
-                        args.force, args.scheduler, _implementation(args))
+                        args.force, args.scheduler, _extra_inputs(args))
     print("\n".join(summary_lines(results, args.out)))
     return 1 if any(r.status != "ok" for r in results) else 0
 
 
-def _implementation(args):
-    """Extra parameters of a run: the implementation table, where given."""
-    return None if args.implementation is None else {"implementation": args.implementation}
+def _extra_inputs(args):
+    """Extra parameters of a run: the implementation table and the context, where given."""
+    given = {"implementation": args.implementation, "context": args.context}
+    return {name: value for name, value in given.items() if value is not None} or None
 
 
 def _verify(args):

@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from upr_lab.sources.context.load import context_files
 from upr_lab.sources.countries import check_iso3
 from upr_lab.sources.dataset import is_named, map_paths, sha256, source_files, source_parts
 from upr_lab.sources.formats.participation import participation_files
@@ -79,8 +80,10 @@ def input_files(parameters, folder):
 
 def _files(role, value, folder):
     """The files an input names: a data source's (each of its parts), the participation table's (a table, or
-    the stakeholder summaries of a folder), or the file itself."""
+    the stakeholder summaries of a folder), the context's (a file, or the CSV files of a folder)."""
     if role == "participation":
         return participation_files(Path(folder) / value)
+    if role == "context":
+        return context_files(Path(folder) / value)
     paths = [Path(folder) / part for part in source_parts(value) if not is_named(part)]
     return source_files(paths) if paths else []

@@ -10,7 +10,7 @@ from upr_lab.exceptions import ParameterError
 from upr_lab.yamlfile import read_mapping
 
 ANALYSES = ("compliance_trends", "civil_society", "regional_comparison", "recommending_states")
-PATH_PARAMETERS = ("data", "participation", "implementation")  # parameters naming input files
+PATH_PARAMETERS = ("data", "participation", "implementation", "context")  # parameters naming input files
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 PARAMS_DIR = Path("params")
 EXPECTED = "a mapping of parameter names to values (e.g. alpha: 0.05)"

@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 from upr_lab.sources import dataset
+from upr_lab.sources.context.load import context_table
 from upr_lab.sources.countries import check_iso3
 from upr_lab.sources.dataset import is_named, map_paths, source_parts
 
@@ -46,7 +47,7 @@ def _checked(countries, analyses, data, participation, params_file, out, paramet
 
 
 def check_inputs(jobs, given=None):
-    """Load every data source and participation table the jobs read; refuse States absent from the data.
+    """Load every data source, participation table and context the jobs read; refuse States absent from the data.
 
     ``given`` maps input names to paths as the user spelt them, so that messages name files that way.
     """
@@ -57,6 +58,8 @@ def check_inputs(jobs, given=None):
         by_inputs.setdefault(key, []).append(job.country)
     for (data, participation, implementation), countries in by_inputs.items():
         dataset.check_inputs(data, participation, countries, implementation)
+    for context in sorted({str(input_path(job, "context")) for job in jobs if job.parameters.get("context")}):
+        context_table(context)  # a context file of no known layout, or years it lacks, is refused here
 
 
 def input_path(job, name, given=None):

@@ -17,6 +17,7 @@ PUBLIC = {
     "states": ".countries:states",
     "check_iso3": ".countries:check_iso3",
     "treaty_status": ".treaties:treaty_status",
+    "nmirf_table": ".nmirf:nmirf_table",
 }
 __all__ = list(PUBLIC)
 __getattr__, __dir__ = lazy_names(__name__, PUBLIC)

@@ -102,3 +102,19 @@ def state_vs_group(recs, context, country, indicators=RECORD, alpha=0.05):
         return not_estimated(title, terms, "supported", [missing], alpha, "this_state")
     result = outcome_model(frame, None, "supported", alpha, True, "this_state", extra=terms)
     return _titled(result, title, note)
+
+
+def state_record(recs, context, country, quartile_table=None, indicators=RECORD):
+    """The State's record in each of its reviews: ``cycle, year``, the ``indicators`` (NaN where the context
+    has no value) and, given ``acceptance_by_quartile``'s table, the quartile its civil liberties fall in."""
+    reviews = recs.loc[recs["sur_iso3"] == country, ["sur_iso3", "cycle", "year"]].drop_duplicates()
+    reviews = reviews.sort_values(["cycle", "year"], kind="mergesort").reset_index(drop=True)
+    values = context.set_index(["iso3", "year"])
+    frame = reviews[["cycle", "year"]].copy()
+    for indicator in indicators:
+        frame[indicator] = [values[indicator].get((country, year), float("nan")) for year in reviews["year"]]
+    if quartile_table is not None and "civil_liberties" in frame:
+        bounds = quartile_table["high"].to_numpy()[:-1]
+        frame["civil_liberties_quartile"] = [pd.NA if pd.isna(v) else int((v > bounds).sum()) + 1
+                                             for v in frame["civil_liberties"]]
+    return frame

@@ -79,6 +79,8 @@ def _key(data, function, args, kwargs, frames):
             return tables[id(value)]
         if value is None or isinstance(value, (str, int, float, bool)):
             return value
+        if isinstance(value, tuple):
+            return {"tuple": [token(v) for v in value]}
         raise TypeError(f"pooled() takes the data set's tables and plain values, not {type(value).__name__}")
     payload = json.dumps([data_digest(data), f"{function.__module__}.{function.__qualname__}",
                           [token(a) for a in args], {k: token(v) for k, v in sorted(kwargs.items())},
