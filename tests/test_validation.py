@@ -31,7 +31,7 @@ def test_every_planted_effect_of_the_four_analyses_is_checked(rows):
     assert truth["supported: action_category[5]"] == -0.80
     assert truth["adjusted vs Africa: sur_group[WEOG]"] == pytest.approx(0.80)
     assert 0.0 < truth["raw difference: NOR - Africa"] < 0.3  # WEOG supports more than Africa
-    assert truth["dyadic: same_group"] == 0.30 and truth["dyadic: reciprocal"] == 0.20
+    assert truth["dyadic: same_group"] == 0.20 and truth["dyadic: reciprocal"] == 0.15
     assert truth["dyadic: democracy_gap"] == 0.0 and truth["dyadic: recommender_group[WEOG]"] == 0.0
     assert truth["mean action category, cycle 1: WEOG"] > truth["mean action category, cycle 1: Africa"]
 

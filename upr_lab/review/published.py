@@ -291,9 +291,10 @@ SPECIFICITY_TOLERANCE = 0.1  # "about 4.3": one decimal, and a little slack for 
 
 def specificity_by_group_vs_published(recs, published=RECOMMENDER_SPECIFICITY, cycle=1, alpha=0.05):
     """The mean action category of the recommendations each regional group made in ``cycle``, over all States
-    under review (``dyads.action_category_by_recommender_group``: SE clustered by recommending State), beside the
-    published order and approximate means: ``recommender_group, published_rank, published_mean, n_categorised,
-    n_states, mean_action_category, ci_low, ci_high, rank, difference`` (mean - published), in published order."""
+    under review (``dyads.action_category_by_recommender_group``: SE clustered by recommending State, t interval),
+    beside the published order and approximate means: ``recommender_group, published_rank, published_mean,
+    n_categorised, n_states, mean_action_category, ci_low, ci_high, rank, difference`` (mean - published), in
+    published order."""
     table = action_category_by_recommender_group(recs, alpha=alpha)
     table = table[table["cycle"] == cycle].set_index("recommender_group")
     order = list(published.value)

@@ -16,7 +16,6 @@ from multiprocessing import Pool
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from upr_lab.sources.formats import synthetic
 
@@ -125,11 +124,10 @@ def recommending_rows(recs, alpha=0.05):
     action category of each recommending group in cycle 1 (interval clustered by recommending State)."""
     rows = _model_rows("recommending_states", "dyadic", dyadic_model(recs, alpha=alpha), DYADIC_TRUTH)
     means = action_category_by_recommender_group(recs, alpha=alpha)
-    z = 2 * stats.norm.ppf(1 - alpha / 2)
     for line in means[means["cycle"] == 1].itertuples(index=False):
         rows.append(_row("recommending_states", f"mean action category, cycle 1: {line.recommender_group}",
-                         MEAN_CATEGORY_TRUTH[line.recommender_group], line.mean_action_category,
-                         (line.ci_high - line.ci_low) / z, line.ci_low, line.ci_high))
+                         MEAN_CATEGORY_TRUTH[line.recommender_group], line.mean_action_category, line.se,
+                         line.ci_low, line.ci_high))
     return rows
 
 

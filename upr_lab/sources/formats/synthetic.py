@@ -27,11 +27,11 @@ the participation table of the State under review in that cycle, joined on (sur_
 The recommending side (``TRUE_EFFECTS["recommending"]``): the recommending State is drawn as before
 (weighted by its group, never the State under review itself); its group sets the mix of action
 categories (``CATEGORY_SHARES_BY_GROUP``: WEOG asks for specific action most, Africa least), and acceptance
-adds two dyadic terms, each centred on its share among the recommendations to States of the same group in
-the same cycle, so that the models above, which leave them out, stay as they were::
+adds two dyadic terms, each centred on its share in a cell of the recommendations to one regional group, so
+that the models above, which leave them out, stay as they were::
 
-    + 0.30 * (same_group - share same_group[sur_group, cycle])
-    + 0.20 * (reciprocal - share reciprocal[sur_group, cycle])
+    + 0.20 * (same_group - share same_group[sur_group, action_category])
+    + 0.15 * (reciprocal - share reciprocal[sur_group, cycle])
 
 ``same_group``: the recommending State is of the group of the State under review; ``reciprocal``: the State
 under review had recommended to the recommending State at a review in an earlier session
@@ -70,8 +70,8 @@ TRUE_EFFECTS = {
         "category_5": -0.30,
     },
     "recommending": {
-        "same_group": 0.30,
-        "reciprocal": 0.20,
+        "same_group": 0.20,  # small enough to leave the models that omit it (nearly) as they were
+        "reciprocal": 0.15,
         "democracy_gap": 0.0,
         "action_category_shares": {  # categories 1-5, by the recommending State's group
             "WEOG": (0.02, 0.065, 0.035, 0.40, 0.48),
@@ -244,15 +244,19 @@ def reciprocal_flags(recs):
 
 def dyadic_log_odds(recs):
     """The recommending side's true addition to the log-odds of 'supported', per recommendation of the whole
-    table ``recs`` (``sur_iso3, sur_group, cycle, session, recommender_iso3, recommender_group``): the planted
-    same-group and reciprocity terms, each centred on its share in the cell (sur_group, cycle)."""
+    table ``recs`` (``sur_iso3, sur_group, cycle, session, action_category, recommender_iso3,
+    recommender_group``): the planted same-group term centred on its share in the cell (sur_group,
+    action_category), the reciprocity term on its share in the cell (sur_group, cycle). Same-group
+    recommenders ask for other categories than the rest (their group sets the mix), so centring the first
+    within the category keeps it from shifting the category effects of the models that leave it out."""
     effects = TRUE_EFFECTS["recommending"]
-    cells = [recs["sur_group"].to_numpy(), recs["cycle"].to_numpy()]
+    group = recs["sur_group"].to_numpy()
+    terms = (("same_group", recs["recommender_group"].to_numpy() == group, recs["action_category"].to_numpy()),
+             ("reciprocal", reciprocal_flags(recs), recs["cycle"].to_numpy()))
     total = np.zeros(len(recs))
-    for name, values in (("same_group", recs["recommender_group"].to_numpy() == recs["sur_group"].to_numpy()),
-                         ("reciprocal", reciprocal_flags(recs))):
+    for name, values, within in terms:
         values = pd.Series(values.astype(float))
-        total += effects[name] * (values - values.groupby(cells).transform("mean")).to_numpy()
+        total += effects[name] * (values - values.groupby([group, within]).transform("mean")).to_numpy()
     return total
 
 

@@ -15,7 +15,7 @@ from ..metrics import ACTION_LABELS, thematic_profile
 from .recommenders import GROUPS, _group_named, received
 
 ANCHOR_COLUMNS = ["cycle", "recommender_group", "n", "n_categorised", "n_states", "mean_action_category",
-                  "ci_low", "ci_high"]
+                  "se", "ci_low", "ci_high"]
 
 
 def _scope(recs, country):
@@ -54,31 +54,33 @@ def top_issues_by_group(recs, country=None, top=3):
 
 
 def _clustered_mean(values, clusters, alpha):
-    """Mean and Wald interval, standard error clustered (by recommending State) with the G/(G-1) correction."""
+    """Mean, standard error clustered (by recommending State) with the G/(G-1) correction, and its interval
+    on Student's t with G - 1 degrees of freedom (G clusters: a group has a few dozen States)."""
     n, groups = len(values), pd.Series(clusters).nunique()
     mean = float(np.mean(values)) if n else np.nan
     if groups < 2:
-        return mean, np.nan, np.nan
+        return mean, np.nan, np.nan, np.nan
     sums = pd.Series(values - mean).groupby(np.asarray(clusters)).sum().to_numpy()
     se = np.sqrt(groups / (groups - 1) * np.sum(sums ** 2)) / n
-    z = stats.norm.ppf(1 - alpha / 2)
-    return mean, mean - z * se, mean + z * se
+    t = stats.t.ppf(1 - alpha / 2, groups - 1)
+    return mean, se, mean - t * se, mean + t * se
 
 
 def action_category_by_recommender_group(recs, alpha=0.05, groups=GROUPS):
     """Over all States under review in ``recs``, per cycle and UN regional group of the recommending State
     (``groups``; observers and unknown recommenders are left out): ``n`` recommendations, ``n_categorised``
     (with an action category), ``n_states`` (recommending States among those), ``mean_action_category``
-    and its interval (``ci_low``, ``ci_high``: Wald, standard error clustered by recommending State, since
-    one State's recommendations are not independent). A cycle or group without categorised
-    recommendations has no mean (NaN)."""
+    with its standard error ``se`` (clustered by recommending State, since one State's recommendations are
+    not independent) and interval (``ci_low``, ``ci_high``; Student's t with one degree of freedom fewer than
+    States). A cycle or group without categorised recommendations has no mean (NaN)."""
     rows = []
     for (cycle, group), part in recs[recs["recommender_group"].isin(groups)].groupby(
             ["cycle", "recommender_group"], sort=True):
         known = part[part["action_category"].notna()]
         values = known["action_category"].astype(float).to_numpy()
-        mean, low, high = _clustered_mean(values, known["recommender_iso3"].to_numpy(), alpha)
-        rows.append([int(cycle), group, len(part), len(known), known["recommender_iso3"].nunique(), mean, low, high])
+        mean, se, low, high = _clustered_mean(values, known["recommender_iso3"].to_numpy(), alpha)
+        rows.append([int(cycle), group, len(part), len(known), known["recommender_iso3"].nunique(), mean, se, low,
+                     high])
     return pd.DataFrame(rows, columns=ANCHOR_COLUMNS)
 
 

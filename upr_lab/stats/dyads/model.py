@@ -9,9 +9,12 @@ A logit of *supported vs noted* over all recommendations of ``dyads.dyads`` (all
   the odds ratio compares a recommending State at the top of the scale with one at the bottom), holding
   ``sur_democracy``, the State under review's own index, fixed;
 
-with, as controls, ``action_category[k]`` (reference 4, general action; ``unknown`` where a source codes
-none) and ``sur_group_cycle[G, c]``: one level per regional group of the State under review and cycle
-(reference: the first), since baseline support differs between groups and moves over cycles. Standard
+with, as controls, ``sur_group_cycle[G, c]``: one level per regional group of the State under review and
+cycle (reference: the first), since baseline support differs between groups and moves over cycles; and
+``action_category[G: k]``: the action category within each group of States under review (reference 4,
+general action; ``unknown`` where a source codes none), since the groups answer specific recommendations
+differently and recommending groups differ in what they ask (a same-group recommendation is also, on
+average, a recommendation of another kind). Standard
 errors are clustered by State under review, which answers all its recommendations at once. The estimates
 are associations across States, not effects: see ``reading`` for what each term can and cannot say.
 """
@@ -33,12 +36,20 @@ def _category(frame):
     return category.where(category.notna(), "unknown").astype(str)
 
 
+def _categories_within_groups(frame):
+    """``action_category[G: k]`` for each group G of States under review and category k other than 4."""
+    category, group = _category(frame), frame["sur_group"].astype(str)
+    levels = sorted(set(category) - {"4"})
+    return pd.DataFrame({f"action_category[{g}: {k}]": ((group == g) & (category == k)).astype(float)
+                         for g in sorted(set(group)) for k in levels}, index=frame.index)
+
+
 def design(frame):
     """The model's design matrix for a ``dyads`` frame (terms named as in the module's docstring)."""
     cells = frame["sur_group"].astype(str) + ", " + frame["cycle"].astype(str)
     parts = [pd.DataFrame({"Intercept": 1.0}, index=frame.index),
              _dummies(cells, "sur_group_cycle"),
-             _dummies(_category(frame), "action_category", "4"),
+             _categories_within_groups(frame),
              _dummies(frame["recommender_group"].astype(str), "recommender_group", "Africa"),
              frame[[t for t in DYADIC_TERMS if frame[t].notna().any()]].astype(float)]
     return pd.concat(parts, axis=1)
