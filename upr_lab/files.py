@@ -1,9 +1,12 @@
 """Output files that hold the same bytes for the same content, and that a reader only ever sees whole."""
 
+import hashlib
 import json
 import os
 import threading
 from pathlib import Path
+
+from upr_lab.exceptions import DataError
 
 
 def dump_json(data, path):
@@ -23,4 +26,16 @@ def write_atomic(path, text):
     scratch = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     scratch.write_text(text, encoding="utf-8")
     os.replace(scratch, path)
+    return path
+
+
+def raw_input(path, expected_sha256, what):
+    """``path``, after checking that it is the raw file a shipped table is built from (``what`` names that
+    file and the table, for the messages): refused when missing or when its SHA-256 differs."""
+    if not path.is_file():
+        raise DataError(f"no such file; expected {what[0]}", path=path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != expected_sha256:
+        raise DataError(f"found SHA-256 {digest}; expected {expected_sha256} (the file the {what[1]} is built "
+                        "from): review a changed input before rebuilding", path=path)
     return path

@@ -23,7 +23,6 @@ RAW_FOLDER``, part of ``make data``, which checks their SHA-256); ``nmirf_table(
 """
 
 import functools
-import hashlib
 import re
 import sys
 import warnings
@@ -33,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
+from upr_lab.files import raw_input
 
 from .countries import CountryResolver, states, suggest
 from .tables import read_table
@@ -269,13 +269,7 @@ def build(raw, table=TABLE):
 
 def checked(path, expected):
     """``path``, after checking that it is the raw file the shipped table is built from."""
-    if not path.is_file():
-        raise DataError(f"no such file; expected URG's NMIRF coding {path.name} under {RAW_FOLDER}", path=path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != expected:
-        raise DataError(f"found SHA-256 {digest}; expected {expected} (the file the NMIRF table is built from): "
-                        "review a changed input before rebuilding", path=path)
-    return path
+    return raw_input(path, expected, (f"URG's NMIRF coding {path.name} under {RAW_FOLDER}", "NMIRF table"))
 
 
 def main(argv=None):

@@ -16,7 +16,6 @@ State and is left out. ``data/treaty_status.md`` is the companion note.
 
 import csv
 import functools
-import hashlib
 import re
 import sys
 from datetime import datetime
@@ -26,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
+from upr_lab.files import raw_input
 
 from .countries import CountryResolver
 
@@ -99,12 +99,7 @@ def build(raw, table=TABLE):
 
 def read_raw(path):
     """The raw export's rows as dictionaries, after checking that it is the file this table is built from."""
-    if not path.is_file():
-        raise DataError(f"no such file; expected the raw treaty status export {RAW_PATH}", path=path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != RAW_SHA256:
-        raise DataError(f"found SHA-256 {digest}; expected {RAW_SHA256} (the file the treaty table is built from): "
-                        "review a changed input before rebuilding", path=path)
+    raw_input(path, RAW_SHA256, (f"the raw treaty status export {RAW_PATH}", "treaty table"))
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
         if reader.fieldnames != RAW_COLUMNS:

@@ -24,7 +24,6 @@ differs from ``RAW_SHA256``; ``vdem_indices()`` reads it. ``read_vdem`` reads OW
 """
 
 import functools
-import hashlib
 import sys
 from importlib import resources
 from pathlib import Path
@@ -32,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
+from upr_lab.files import raw_input
 
 from . import crosswalk
 from .common import combine, header, keep_years, tidy
@@ -164,13 +164,7 @@ def build(raw, table=TABLE):
 
 def checked(path, expected):
     """``path``, after checking that it is the raw file the shipped table is built from."""
-    if not path.is_file():
-        raise DataError(f"no such file; expected the OWID V-Dem file {path.name} under {RAW_FOLDER}", path=path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != expected:
-        raise DataError(f"found SHA-256 {digest}; expected {expected} (the file the V-Dem table is built from): "
-                        "review a changed input before rebuilding", path=path)
-    return path
+    return raw_input(path, expected, (f"the OWID V-Dem file {path.name} under {RAW_FOLDER}", "V-Dem table"))
 
 
 def main(argv=None):
