@@ -5,13 +5,15 @@ figures in the notebook, writes figures to ``out_dir/figures`` and headline figu
 ``out_dir/metrics.json``, and labels everything from synthetic data as synthetic.
 """
 
+import base64
 import html
 import math
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-from IPython.display import HTML, Image, display
+from IPython.display import HTML, display
 
 from upr_lab.files import dump_json
 from upr_lab.sources import coverage
@@ -21,7 +23,7 @@ from upr_lab.sources.dataset import listing_digest, load
 from upr_lab.stats import metrics, shared
 from upr_lab.version import __version__
 
-from . import plots
+from . import alt_text, plots
 
 
 def open_analysis(analysis, country, data="upr", out_dir=".", participation=None, implementation=None,
@@ -50,6 +52,7 @@ class Analysis:
         self.recs = data.for_country(country)
         self.load_warnings = list(load_warnings)
         self.context = context_table() if context is None else context
+        self.figures_shown = 0
         (out_dir / "figures").mkdir(parents=True, exist_ok=True)
 
     @property
@@ -99,9 +102,10 @@ class Analysis:
     def figure(self, figure, name, missing, covers=None, needs=None):
         """Save and show a figure, or say ``missing`` when it could not be drawn (figure is None).
 
-        Below it, a caption says which sessions and sources it covers (``covers``: the recommendations
-        behind it, by default this State's) and, with ``needs`` (a column such as ``action_category``),
-        which of them it leaves out for lack of that column.
+        The figure is shown with a text alternative read off it (title, axes, categories, series:
+        ``alt_text``) and, below it, a numbered caption: its title, which sessions and sources it covers
+        (``covers``: the recommendations behind it, by default this State's) and, with ``needs`` (a column
+        such as ``action_category``), which of them it leaves out for lack of that column.
         """
         if figure is None:
             self.note(f"No figure '{name}': {missing}")
@@ -109,8 +113,14 @@ class Analysis:
         png = plots.render_png(figure)
         path = self.out_dir / "figures" / f"{name}.png"
         path.write_bytes(png)
-        display(Image(data=png, format="png"))
-        display(HTML(f"<p style='font-size:85%;color:#444'>{html.escape(self.caption(covers, needs))}</p>"))
+        self.figures_shown += 1
+        alt = alt_text.alt_text(figure)
+        display({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt}, raw=True,
+                metadata={"image/png": {"alt": alt}})
+        heading = alt_text.title(figure)
+        label = f"Figure {self.figures_shown}." + (f" {heading}." if heading else "")
+        display(HTML(f"<p class='upr-caption' style='font-size:85%;color:#444'><b>{html.escape(label)}</b> "
+                     f"{html.escape(self.caption(covers, needs))}</p>"))
 
     def caption(self, covers=None, needs=None):
         """'Covers sessions ...' for the recommendations behind a figure (this State's by default)."""
@@ -155,15 +165,41 @@ class Analysis:
 
 
 def html_table(frame, percent=(), digits=3):
-    """A table for a notebook (IPython ``HTML``): ``percent`` columns as percentages, other floats
-    rounded, missing values empty, no index, text escaped."""
-    shown = frame.copy()
-    for column in shown.columns:
-        if column in percent:
-            shown[column] = shown[column].map(lambda v: "" if pd.isna(v) else f"{v:.1%}")
-        elif pd.api.types.is_float_dtype(shown[column]):
-            shown[column] = shown[column].round(digits)
-    return HTML(shown.to_html(index=False, escape=True, na_rep=""))
+    """A table for a notebook (IPython ``HTML``): ``percent`` columns in percent (the unit in the header),
+    other floats rounded, missing values empty, no index, text escaped. Numbers are right-aligned; text
+    (recommendations, names) is left-aligned and wraps."""
+    columns = [(name, _cell_kind(frame[name], name in percent)) for name in frame.columns]
+    head = "".join(f'<th scope="col" class="{kind}"{_ALIGN[kind]}>{html.escape(str(name))}'
+                   f'{" (%)" if name in percent else ""}</th>' for name, kind in columns)
+    rows = "".join("<tr>" + "".join(_td(kind, _cell(value, name in percent, digits))
+                                    for (name, kind), value in zip(columns, values)) + "</tr>\n"
+                   for values in frame.itertuples(index=False, name=None))
+    return HTML(f'<table class="dataframe upr-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>')
+
+
+_ALIGN = {"num": ' style="text-align:right"', "text": ' style="text-align:left;white-space:normal"'}
+
+
+def _td(kind, text):
+    return f'<td class="{kind}"{_ALIGN[kind]}>{html.escape(text)}</td>'
+
+
+def _cell_kind(column, is_percent):
+    numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+    return "num" if numeric or is_percent else "text"
+
+
+def _cell(value, is_percent, digits):
+    """One value as shown: '' when missing, percentages with one decimal, floats rounded, the rest as text."""
+    if not isinstance(value, (list, tuple, dict, set, np.ndarray)) and pd.isna(value):
+        return ""
+    if is_percent:
+        return f"{100 * float(value):.1f}"
+    if isinstance(value, float):
+        return np.format_float_positional(round(value, digits), trim="-")
+    if isinstance(value, (list, tuple, set, np.ndarray)):
+        return ", ".join(map(str, value))
+    return str(value)
 
 
 def _json_safe(value):
