@@ -23,7 +23,7 @@ from upr_lab.runs import job, params, preflight
 from upr_lab.sources.formats import canonical
 from upr_lab.sources.dataset import load
 from upr_lab.exceptions import ParameterError, UnknownCountryError
-from upr_lab.reports.htmlreport import index_page
+from upr_lab.reports.site import index_page
 
 pytestmark = pytest.mark.slow
 COUNTRIES = "NOR,KEN,BRA"

@@ -1,6 +1,7 @@
-"""Self-contained HTML pages: a report per run (code hidden, figures embedded) and a batch index."""
+"""A run's report page: the executed notebook as self-contained HTML (code hidden, figures embedded).
 
-import html
+The batch's overview and State pages are ``site.py``'s."""
+
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -39,44 +40,3 @@ def page_title(notebook):
     state = states().get(country)
     name = f"{state.name} ({country})" if state else country
     return f"{name}: {analysis.replace('_', ' ')}, upr-lab" if analysis else f"{name}, upr-lab"
-
-
-def index_page(runs, data, title="upr-lab reports"):
-    """The batch index: the data source, then one row per run with its status and links, text escaped."""
-    rows = "\n".join(_row(r) for r in runs)
-    source = {"synthetic": "<p class='failed'>SYNTHETIC data: generated with planted effects, not real UPR data.</p>",
-              "upr": "<p>Data: upr-lab's embedded real UPR data, cycles 1-2 (UPR Info sessions 1-20, DIHR explorer "
-                     "sessions 21-26)</p>"}.get(str(data), f"<p>Data: {html.escape(str(data))}</p>")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}.failed{{color:#b00;font-weight:bold}}
-.ok{{color:#070}}.interrupted{{color:#b60;font-weight:bold}}</style></head>
-<body><h1>{html.escape(title)}</h1>
-{source}
-<table><thead><tr><th>State under review</th><th>Analysis</th><th>Status</th><th>This batch</th><th>Report</th>
-<th>Notebook</th><th>Metrics</th><th>Manifest</th></tr></thead>
-<tbody>
-{rows}
-</tbody></table></body></html>
-"""
-
-
-def _row(run):
-    base = f"{html.escape(run['country'])}/{html.escape(run['analysis'])}"
-    status = html.escape(run["status"])
-    report = f'<a href="{base}/report.html">report</a>' if run["status"] == "ok" else f"(none: run {status})"
-    detail = f"<br><small>{html.escape(run.get('error') or '')}</small>" if run.get("error") else ""
-    return (f"<tr><td>{html.escape(run['country'])}</td><td>{html.escape(run['analysis'])}</td>"
-            f'<td class="{status}">{status}{detail}</td><td>{_this_batch(run)}</td><td>{report}</td>'
-            f'<td><a href="{base}/report.ipynb">notebook</a></td>'
-            f'<td><a href="{base}/metrics.json">metrics</a></td>'
-            f'<td><a href="{base}/manifest.json">manifest</a></td></tr>')
-
-
-def _this_batch(run):
-    if run.get("skipped"):
-        return html.escape(f"skipped: {run.get('reason') or 'unchanged since its last successful run'}")
-    if run["status"] == "interrupted":
-        return html.escape(run["reason"])
-    return html.escape(f"ran: {run['reason']}") if run.get("reason") else "ran"

@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 
 from upr_lab.exceptions import RunInterrupted
 from upr_lab.files import json_text, write_atomic
-from upr_lab.reports import htmlreport
+from upr_lab.reports import site
 
 from . import interrupt, preflight, runner
 from .incremental import reason_to_run
@@ -148,7 +148,8 @@ def _reasons(results):
 
 
 def write_index(results, out, data):
-    """Write ``index.html`` and ``batch.json`` for the runs of a batch (each replaced whole, never half-written)."""
+    """Write ``batch.json`` and the site for the runs of a batch: ``index.html`` (the overview) and a page per
+    State, ``<ISO3>/index.html`` (each file replaced whole, never half-written)."""
     runs = [{"country": r.country, "analysis": r.analysis, "status": r.status, "skipped": r.skipped,
              "reason": r.reason, "error": r.error, "path": f"{r.country}/{r.analysis}"} for r in results]
     count = lambda status: sum(r["status"] == status for r in runs)  # noqa: E731
@@ -156,5 +157,5 @@ def write_index(results, out, data):
                "n_interrupted": count("interrupted"), "n_skipped": sum(r["skipped"] for r in runs), "runs": runs}
     out.mkdir(parents=True, exist_ok=True)
     write_atomic(out / "batch.json", json_text(summary))
-    write_atomic(out / "index.html", htmlreport.index_page(runs, data))
+    site.write_site(runs, out, data)
     return summary
