@@ -69,12 +69,18 @@ def _parser():
     p.add_argument("--force", action="store_true", help="rerun every run, even those up to date")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run on a Dask distributed cluster (e.g. tcp://127.0.0.1:8786) instead of locally")
+    p.add_argument("--pdf", action="store_true",
+                   help="also print each report to report.pdf (needs Chromium; about 1-2 s per report)")
     _data_options(p)
     _run_options(p)
     p.set_defaults(func=_batch)
     p = sub.add_parser("verify", help="re-execute recorded runs and compare their outputs")
     p.add_argument("paths", nargs="+", metavar="PATH", help="run folders, manifest.json files or output folders")
     p.set_defaults(func=_verify)
+    p = sub.add_parser("pdf", help="print reports to PDF (report.pdf beside each report.html; needs Chromium)")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="report.html files, run folders or output folders")
+    p.add_argument("--workers", type=int, default=2, help="Chromiums printing at once (default: 2)")
+    p.set_defaults(func=_pdf)
     p = sub.add_parser("lab", help="JupyterLab on the notebooks with the project's kernel; other options "
                                    "(e.g. --no-browser --port 8890) are passed to JupyterLab")
     p.set_defaults(func=_lab)
@@ -186,7 +192,7 @@ def _batch(args):
     countries = None if args.all else [c.strip() for c in args.countries.split(",") if c.strip()]
     analyses = [a.strip() for a in args.analyses.split(",") if a.strip()]
     results = run_batch(countries, analyses, args.data, args.participation, args.params, args.out, args.workers,
-                        args.force, args.scheduler, _extra_inputs(args))
+                        args.force, args.scheduler, _extra_inputs(args), args.pdf)
     print("\n".join(summary_lines(results, args.out)))
     return 1 if any(r.status != "ok" for r in results) else 0
 
@@ -203,6 +209,14 @@ def _verify(args):
     results = verify(args.paths)
     print(render(results))
     return 0 if all(r.ok for r in results) else 1
+
+
+def _pdf(args):
+    from .reports.pdf import print_reports
+
+    printed = print_reports(args.paths, args.workers)
+    print(f"{len(printed)} PDF{'s' * (len(printed) != 1)}: " + (str(printed[0]) if len(printed) == 1 else
+          f"{printed[0]} ... {printed[-1]}"))
 
 
 def _lab(args):

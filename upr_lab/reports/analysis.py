@@ -169,7 +169,7 @@ def html_table(frame, percent=(), digits=3):
     other floats rounded, missing values empty, no index, text escaped. Numbers are right-aligned; text
     (recommendations, names) is left-aligned and wraps."""
     columns = [(name, _cell_kind(frame[name], name in percent)) for name in frame.columns]
-    head = "".join(f'<th scope="col" class="{kind}"{_ALIGN[kind]}>{html.escape(str(name))}'
+    head = "".join(f'<th scope="col" class="{kind}"{_ALIGN[kind]}>{_breakable(name)}'
                    f'{" (%)" if name in percent else ""}</th>' for name, kind in columns)
     rows = "".join("<tr>" + "".join(_td(kind, _cell(value, name in percent, digits))
                                     for (name, kind), value in zip(columns, values)) + "</tr>\n"
@@ -178,6 +178,11 @@ def html_table(frame, percent=(), digits=3):
 
 
 _ALIGN = {"num": ' style="text-align:right"', "text": ' style="text-align:left;white-space:normal"'}
+
+
+def _breakable(name):
+    """A column name, escaped, that may break after its underscores (long names in narrow pages and print)."""
+    return html.escape(str(name)).replace("_", "_<wbr>")
 
 
 def _td(kind, text):

@@ -14,6 +14,7 @@ from tqdm.auto import tqdm
 
 from upr_lab.exceptions import RunInterrupted
 from upr_lab.files import json_text, write_atomic
+from upr_lab.reports import pdf as pdfs
 from upr_lab.reports import site
 
 from . import interrupt, preflight, runner
@@ -27,13 +28,18 @@ def default_workers():
 
 
 def run_batch(countries=None, analyses=ANALYSES, data="upr", participation=None, params_file=None,
-              out="outputs", workers=None, force=False, scheduler=None, parameters=None):
-    """Run a batch (``countries=None``: every State under review), skipping up-to-date runs; write its index.
+              out="outputs", workers=None, force=False, scheduler=None, parameters=None, pdf=False):
+    """Run a batch (``countries=None``: every State under review), skipping up-to-date runs; write its site.
+
+    With ``pdf``, each complete run's report is also printed to ``report.pdf`` (headless Chromium; an
+    up-to-date PDF is kept), and the State pages link them.
 
     Ctrl-C or SIGTERM stops it cleanly: kernels are killed, unfinished runs leave nothing behind, the
     index lists them as interrupted, and ``RunInterrupted`` is raised. Rerunning completes the rest.
     """
     out = Path(out)
+    if pdf:
+        pdfs.require_chromium()  # before any run: a missing browser is said at once, in one line
     jobs = preflight.check_batch(countries, analyses, data, participation, params_file, out, parameters)
     reasons = {id(job): "forced" if force else reason_to_run(job) for job in jobs}
     todo = [job for job in jobs if reasons[id(job)]]
@@ -56,6 +62,8 @@ def run_batch(countries=None, analyses=ANALYSES, data="upr", participation=None,
                 write_index(results, out, data)
             raise _stopped(results, out, stopping) from None
     results = [done[id(job)] for job in jobs]
+    if pdf:
+        pdfs.write_pdfs([r.path / "report.html" for r in results if r.status == "ok"], workers or default_workers())
     write_index(results, out, data)
     return results
 
