@@ -30,3 +30,78 @@ def real_data(upr_info_dir):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return load(upr_info_dir)
+
+
+# Browser tests (tests/test_browser.py): Debian's chromium and chromium-driver, headless, driven by selenium.
+# Without them the tests are skipped with how to install them, and the run ends with a line saying so;
+# UPR_LAB_REQUIRE_BROWSER=1 (set by .ci/run) makes a missing browser a failure instead.
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+INSTALL_BROWSER = ("browser tests need Chromium and its driver: `sudo apt-get install chromium chromium-driver` "
+                   "(Debian/Ubuntu), or set UPR_LAB_CHROMIUM and UPR_LAB_CHROMEDRIVER to their paths")
+BROWSER = {"missing": None, "screenshots": []}
+
+
+def browser_paths():
+    """(chromium, chromedriver) executables, or None for each one not found."""
+    import shutil
+
+    from upr_lab.reports.pdf import find_chromium
+
+    driver = os.environ.get("UPR_LAB_CHROMEDRIVER") or shutil.which("chromedriver")
+    return find_chromium(), driver if driver and Path(driver).is_file() else None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium driven by selenium (console logged), shared by the browser tests."""
+    chromium, driver_path = browser_paths()
+    if chromium is None or driver_path is None:
+        missing = " and ".join(n for n, p in (("chromium", chromium), ("chromedriver", driver_path)) if p is None)
+        BROWSER["missing"] = missing
+        message = f"{missing} not found: {INSTALL_BROWSER}"
+        if os.environ.get("UPR_LAB_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"UPR_LAB_REQUIRE_BROWSER=1 and {message}", pytrace=False)
+        pytest.skip(message)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--disable-gpu", "--window-size=1280,1000", "--no-first-run",
+                     "--disable-extensions", "--disable-dev-shm-usage"):
+        options.add_argument(argument)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        options.add_argument("--no-sandbox")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def save_screenshot(driver, name, max_height=6000):
+    """A full-page PNG of what the browser shows (up to ``max_height`` px), saved under test-artifacts/browser."""
+    import base64
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    height = min(int(driver.execute_script("return document.documentElement.scrollHeight")), max_height)
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": 1280, "height": height, "scale": 1}})
+    path = ARTIFACTS / f"{name}.png"
+    path.write_bytes(base64.b64decode(shot["data"]))
+    BROWSER["screenshots"].append(path)
+    return path
+
+
+def pytest_terminal_summary(terminalreporter):
+    if BROWSER["missing"]:
+        required = os.environ.get("UPR_LAB_REQUIRE_BROWSER") == "1"
+        terminalreporter.write_sep("!", f"browser tests {'FAILED' if required else 'NOT RUN'}: "
+                                        f"{BROWSER['missing']} not found", red=True, bold=True)
+        terminalreporter.write_line(INSTALL_BROWSER)
+    elif BROWSER["screenshots"]:
+        terminalreporter.write_sep("-", "browser screenshots")
+        for path in BROWSER["screenshots"]:
+            terminalreporter.write_line(str(path))
