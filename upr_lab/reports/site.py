@@ -38,6 +38,8 @@ def write_site(runs, out, data):
         mine = [r for r in runs if r["country"] == head["iso3"]]
         head["n_reports_ok"] = sum(r["status"] == "ok" for r in mine)
         head["reports"] = f"{head['n_reports_ok']} of {len(mine)}"
+        head["synthetic"] = head["synthetic"] or str(data) == "synthetic"  # also a State with no complete run
+        (out / head["iso3"]).mkdir(parents=True, exist_ok=True)  # no run of the State may have got that far
         write_atomic(out / head["iso3"] / "index.html", state_page(head, mine, out))
     write_atomic(out / "index.html", overview_page(runs, data, heads))
     return out / "index.html"
