@@ -174,7 +174,8 @@ def html_table(frame, percent=(), digits=3):
     rows = "".join("<tr>" + "".join(_td(kind, _cell(value, name in percent, digits))
                                     for (name, kind), value in zip(columns, values)) + "</tr>\n"
                    for values in frame.itertuples(index=False, name=None))
-    return HTML(f'<table class="dataframe upr-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n</table>')
+    return HTML(f'<table class="dataframe upr-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n'
+                '</table>')
 
 
 _ALIGN = {"num": ' style="text-align:right"', "text": ' style="text-align:left;white-space:normal"'}

@@ -172,27 +172,51 @@ def state_page(head, runs, out):
 
 
 def _figures_section(h):
-    ci = h["acceptance_ci"]
-    accepted = (f"{percent(h['acceptance_rate'])}% (95% CI {percent(ci[0])} to {percent(ci[1])})"
-                if h["acceptance_rate"] is not None and ci and None not in ci else
-                f"{percent(h['acceptance_rate'])}%" if h["acceptance_rate"] is not None else "not available")
-    ratification, recurrence = h["ratification"], h["recurrence"]
-    facts = [("Recommendations", _count(h["n_recommendations"]) or "not available"), ("Accepted", accepted),
-             ("Rank in group", f"{h['rank_in_group']} of {h['n_in_group']} in {h['group']} by acceptance "
-              f"(1 the highest; the group's own rate {percent(h['group_acceptance_rate'])}%)"
-              if h["rank_in_group"] is not None else "not available (no regional comparison in this batch)"),
-             ("Ratified within 5 years", f"{percent(ratification['share'])}% ({ratification['k']} of "
-              f"{ratification['n']} open requests to ratify)" if ratification and ratification["share"] is not None
-              else "not available (no compliance trends, or no open request to ratify)"),
-             ("Recurring", f"{percent(recurrence['share'])}% ({recurrence['n_repeated']} of {recurrence['n_cycle2']}"
-              " cycle-2 recommendations)" + _all_states(h) if recurrence
-              else "not available (no compliance trends, or no cycle-2 recommendation)")]
+    facts = [("Recommendations", _count(h["n_recommendations"]) or "not available"), ("Accepted", _accepted(h)),
+             ("Rank in group", _rank(h)), ("Ratified within 5 years", _ratified(h["ratification"])),
+             ("Recurring", _recurring(h))]
     items = "".join(f"<dt>{escape(term)}</dt><dd>{escape(text)}</dd>" for term, text in facts)
+    return f'<h2 id="figures">Headline figures</h2>\n<dl class="figures">{items}</dl>\n{_cycle_table(h)}'
+
+
+def _accepted(h):
+    rate, ci = h["acceptance_rate"], h["acceptance_ci"]
+    if rate is None:
+        return "not available"
+    interval = f" (95% CI {percent(ci[0])} to {percent(ci[1])})" if ci and None not in ci else ""
+    return f"{percent(rate)}%{interval}"
+
+
+def _rank(h):
+    if h["rank_in_group"] is None:
+        return "not available (no regional comparison in this batch)"
+    own = h["group_acceptance_rate"]
+    return (f"{h['rank_in_group']} of {h['n_in_group']} in {h['group']} by acceptance (1 the highest"
+            + (f"; the group's own rate {percent(own)}%)" if own is not None else ")"))
+
+
+def _ratified(entry):
+    if not entry or entry["share"] is None:
+        return "not available (no compliance trends, or no open request to ratify)"
+    return f"{percent(entry['share'])}% ({entry['k']} of {entry['n']} open requests to ratify)"
+
+
+def _recurring(h):
+    entry = h["recurrence"]
+    if not entry:
+        return "not available (no compliance trends, or no cycle-2 recommendation)"
+    return (f"{percent(entry['share'])}% ({entry['n_repeated']} of {entry['n_cycle2']} cycle-2 recommendations)"
+            + _all_states(h))
+
+
+def _cycle_table(h):
     rows = "\n".join(f"<tr>{num_cell(escape(c))}{num_cell(_count(v.get('n')))}"
                      f"{num_cell(percent(v.get('acceptance_rate')))}</tr>" for c, v in h["by_cycle"].items())
-    table = ("<table><caption>Accepted, cycle by cycle</caption><thead><tr><th class=\"num\">Cycle</th><th class=\"num\">Recommendations</th>"
-             f"<th class=\"num\">Accepted (%)</th></tr></thead><tbody>\n{rows}\n</tbody></table>" if rows else "")
-    return f'<h2 id="figures">Headline figures</h2>\n<dl class="figures">{items}</dl>\n{table}'
+    if not rows:
+        return ""
+    return ('<table><caption>Accepted, cycle by cycle</caption><thead><tr><th class="num">Cycle</th>'
+            '<th class="num">Recommendations</th><th class="num">Accepted (%)</th></tr></thead><tbody>\n'
+            f"{rows}\n</tbody></table>")
 
 
 def _all_states(h):
