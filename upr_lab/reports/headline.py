@@ -41,7 +41,7 @@ def state_headline(iso3, by_analysis):
             "recurrence_all_states": _recurrence(trends.get("recurrence_all_states")),
             "rank_in_group": regional.get("rank_in_group"), "n_in_group": regional.get("n_in_group"),
             "group_acceptance_rate": regional.get("group_acceptance_rate"),
-            "sources": _sources(by_analysis), "synthetic": any(_synthetic(m) for m in by_analysis.values())}
+            "analyses": sorted(by_analysis), "sources": _sources(by_analysis), "synthetic": any(_synthetic(m) for m in by_analysis.values())}
 
 
 def ratification_followthrough(per_instrument):

@@ -173,8 +173,7 @@ def state_page(head, runs, out):
 
 def _figures_section(h):
     facts = [("Recommendations", _count(h["n_recommendations"]) or "not available"), ("Accepted", _accepted(h)),
-             ("Rank in group", _rank(h)), ("Ratified within 5 years", _ratified(h["ratification"])),
-             ("Recurring", _recurring(h))]
+             ("Rank in group", _rank(h)), ("Ratified within 5 years", _ratified(h)), ("Recurring", _recurring(h))]
     items = "".join(f"<dt>{escape(term)}</dt><dd>{escape(text)}</dd>" for term, text in facts)
     return f'<h2 id="figures">Headline figures</h2>\n<dl class="figures">{items}</dl>\n{_cycle_table(h)}'
 
@@ -187,24 +186,32 @@ def _accepted(h):
     return f"{percent(rate)}%{interval}"
 
 
+def _absent(h, analysis, why):
+    """Why a figure is missing: its analysis has no complete run here, or the analysis gives none."""
+    if analysis not in h["analyses"]:
+        return f"not available: no complete {analysis.replace('_', ' ')} run in this batch"
+    return f"not available: {why} (see the {analysis.replace('_', ' ')} report)"
+
+
 def _rank(h):
     if h["rank_in_group"] is None:
-        return "not available (no regional comparison in this batch)"
+        return _absent(h, "regional_comparison", "no rank recorded")
     own = h["group_acceptance_rate"]
     return (f"{h['rank_in_group']} of {h['n_in_group']} in {h['group']} by acceptance (1 the highest"
             + (f"; the group's own rate {percent(own)}%)" if own is not None else ")"))
 
 
-def _ratified(entry):
+def _ratified(h):
+    entry = h["ratification"]
     if not entry or entry["share"] is None:
-        return "not available (no compliance trends, or no open request to ratify)"
+        return _absent(h, "compliance_trends", "no recommendation to ratify an instrument not yet ratified")
     return f"{percent(entry['share'])}% ({entry['k']} of {entry['n']} open requests to ratify)"
 
 
 def _recurring(h):
     entry = h["recurrence"]
     if not entry:
-        return "not available (no compliance trends, or no cycle-2 recommendation)"
+        return _absent(h, "compliance_trends", "not measured for this State's data")
     return (f"{percent(entry['share'])}% ({entry['n_repeated']} of {entry['n_cycle2']} cycle-2 recommendations)"
             + _all_states(h))
 
