@@ -268,7 +268,7 @@ def _run_row(run, base, out, in_state):
     detail = f"<br><small>{escape(run.get('error'))}</small>" if run.get("error") else ""
     name = TITLES.get(run["analysis"], run["analysis"].replace("_", " "))
     links = "".join(f"<td>{link(f'{base}/{file}', label)}</td>" for file, label in FILES)
-    state = "" if in_state else f"<td>{escape(run['country'])}</td>"
+    state = "" if in_state else f"<td>{link(run['country'] + '/index.html', run['country'])}</td>"
     return (f"<tr>{state}<td>{escape(name)}</td>"
             f'<td class="{status}">{status}{detail}</td><td>{escape(_this_batch(run))}</td><td>{report}</td>'
             f"{links}</tr>")
