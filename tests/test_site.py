@@ -74,6 +74,7 @@ def test_the_site_shows_figures_runs_and_sources_escaped_and_the_same_bytes_twic
     assert "10 of 29" in overview and "skipped: unchanged since its last successful run" in overview
     assert "(none: run failed)" in overview and "&lt;script&gt;alert(1)&lt;/script&gt;" in overview
     assert "<script>alert" not in overview and "SYNTHETIC" not in overview
+    assert "Data: upr-lab's embedded real UPR data, cycles 1-2" in overview
     assert "http://" not in overview and "https://" not in overview  # nothing from the network
     state = (tmp_path / "NOR" / "index.html").read_text(encoding="utf-8")
     assert 'href="../index.html"' in state and 'href="compliance_trends/report.html"' in state

@@ -20,8 +20,9 @@ def static(name):
 
 
 def escape(value):
-    """Text for HTML (quotes too, so it is safe in attributes)."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """Text for HTML, safe in element text and in double-quoted attributes (the only kind these pages use);
+    apostrophes are left as they are, so "the State's" reads the same in the page's source."""
+    return html.escape("" if value is None else str(value), quote=False).replace('"', "&quot;")
 
 
 def page(title, body, script=False):
