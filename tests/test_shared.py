@@ -84,6 +84,28 @@ def test_an_error_in_the_other_process_is_raised_here_with_its_message(cache_dir
         own_process.call(os._exit, 3)
 
 
+def test_the_other_process_ends_when_the_process_that_asked_is_killed():
+    import signal
+    import subprocess
+    import sys
+
+    import psutil
+
+    asking = subprocess.Popen([sys.executable, "-c", "import time; from upr_lab.stats import own_process; "
+                               "own_process.call(time.sleep, 120)"])
+    try:
+        deadline = time.monotonic() + 60
+        while not psutil.Process(asking.pid).children() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        computing, = psutil.Process(asking.pid).children()
+        asking.send_signal(signal.SIGKILL)  # as a batch kills the kernels of an interrupted batch
+        asking.wait()
+        gone, alive = psutil.wait_procs([computing], timeout=10)
+        assert gone and not alive, "the computation goes on for no one"
+    finally:
+        asking.kill()
+
+
 def test_two_threads_asking_at_once_compute_the_result_once(cache_dir):
     data = load("synthetic")
     calls = []
