@@ -115,11 +115,9 @@ class Analysis:
     def caption(self, covers=None, needs=None):
         """'Covers sessions ...' for the recommendations behind a figure (this State's by default)."""
         recs = self.recs if covers is None else covers
-        text = f"Covers {coverage.coverage(recs)}."
-        if needs is not None:
-            _, left_out = coverage.lacking(recs, needs)
-            text += f" {left_out[0].upper()}{left_out[1:]}." if left_out else ""
-        return text
+        if recs is self.data.recommendations:  # the same for every run of a batch
+            return self.pooled(coverage.caption, recs, needs)
+        return coverage.caption(recs, needs)
 
     def write_metrics(self, extra=None):
         """Write ``metrics.json``: the common headline keys, then the analysis' own."""
