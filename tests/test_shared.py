@@ -61,8 +61,21 @@ def test_the_key_follows_the_data_content_and_refuses_other_objects(cache_dir, u
         demo, real, again = load("synthetic"), load(upr_info_dir), load(upr_info_dir)
     assert shared.data_digest(demo) != shared.data_digest(real)
     assert shared.data_digest(again) == shared.data_digest(real)
-    with pytest.raises(TypeError, match="pooled\\(\\) takes the data set's tables and plain values"):
-        shared.pooled(demo, metrics.acceptance, demo.recommendations.head(10))
+    with pytest.raises(TypeError, match="pooled\\(\\) takes tables, functions and plain values, not set"):
+        shared.pooled(demo, metrics.acceptance, {"NOR"})
+
+
+def test_a_derived_table_is_known_by_its_content(cache_dir):
+    data = load("synthetic")
+    first, same, other = (data.recommendations.head(n) for n in (10, 10, 11))
+    key = lambda table: shared._key(data, metrics.acceptance, (table,), {}, {})
+    assert first is not same and key(first) == key(same)
+    assert key(first) != key(other)
+    labelled = first.copy()
+    labelled.attrs["note"] = "a note the figure shows"
+    assert key(labelled) != key(first), "attrs are part of a table's content"
+    result = shared.pooled(data, metrics.acceptance, first)
+    assert result == metrics.acceptance(first)
 
 
 def test_an_isolated_result_is_computed_in_another_process_and_equals_the_direct_one(cache_dir):

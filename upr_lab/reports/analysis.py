@@ -99,14 +99,15 @@ class Analysis:
     def figure(self, figure, name, missing, covers=None, needs=None):
         """Save and show a figure, or say ``missing`` when it could not be drawn (figure is None).
 
-        Below it, a caption says which sessions and sources it covers (``covers``: the recommendations
-        behind it, by default this State's) and, with ``needs`` (a column such as ``action_category``),
-        which of them it leaves out for lack of that column.
+        ``figure``: a matplotlib figure, or its PNG bytes (a figure over all States drawn once per batch:
+        ``run.pooled(plots.png, draw, ...)``). Below it, a caption says which sessions and sources it covers
+        (``covers``: the recommendations behind it, by default this State's) and, with ``needs`` (a column
+        such as ``action_category``), which of them it leaves out for lack of that column.
         """
         if figure is None:
             self.note(f"No figure '{name}': {missing}")
             return
-        png = plots.render_png(figure)
+        png = figure if isinstance(figure, bytes) else plots.render_png(figure)
         path = self.out_dir / "figures" / f"{name}.png"
         path.write_bytes(png)
         display(Image(data=png, format="png"))

@@ -23,6 +23,16 @@ def render_png(figure, dpi=110):
     return buffer.getvalue()
 
 
+def png(draw, *args, **kwargs):
+    """``render_png(draw(*args, **kwargs))``, or None when ``draw`` says the data cannot support its figure.
+
+    A figure over all States is the same in every report of a batch: ``run.pooled(plots.png, draw, ...)``
+    draws it once per batch (drawing is most of what a report costs).
+    """
+    figure = draw(*args, **kwargs)
+    return None if figure is None else render_png(figure)
+
+
 def _figure(title, synthetic, size=(7, 4)):
     figure = Figure(figsize=size)
     axes = figure.add_subplot()
