@@ -86,6 +86,9 @@ def test_acceptance_rises_from_the_lowest_quartile_of_civil_liberties(recs, vdem
     model = context_models.quartile_model(recs, vdem)
     top = model.odds_ratios().loc["civil_liberties_q[4]"]
     assert model.n_clusters == 172 and top["ci_low"] > 1, "clustered by State, and the direction holds"
+    shown = context_models.quartile_terms(model)
+    assert list(shown.index) == ["2nd quartile", "3rd quartile", "4th (highest) quartile"]
+    assert shown.loc["4th (highest) quartile"].equals(top), "the figure's rows are the model's terms, relabelled"
 
 
 def _no_value_that_year(decided, vdem):

@@ -346,3 +346,11 @@ def test_the_association_figure_has_one_panel_per_outcome(found_associations):
     assert len(figure.axes) == 2
     assert figure.axes[0].get_xlabel().startswith("share of open requests")
     assert followup_plots.mechanism_shares(found_associations.shares.iloc[:0], "none", False) is None
+
+
+def test_a_shipped_table_of_other_columns_is_refused_with_how_to_rebuild_it():
+    from upr_lab.sources.tables import read_shipped
+
+    with pytest.raises(DataError, match=r"nmirf\.csv.*expected \['iso3', 'score'\] \(rebuild it with `make data`\)"):
+        read_shipped("nmirf.csv", ["iso3", "score"], dtype=str)
+    assert list(read_shipped("nmirf.csv", nmirf.COLUMNS, dtype=str).columns) == nmirf.COLUMNS

@@ -61,8 +61,21 @@ def test_the_key_follows_the_data_content_and_refuses_other_objects(cache_dir, u
         demo, real, again = load("synthetic"), load(upr_info_dir), load(upr_info_dir)
     assert shared.data_digest(demo) != shared.data_digest(real)
     assert shared.data_digest(again) == shared.data_digest(real)
-    with pytest.raises(TypeError, match="pooled\\(\\) takes the data set's tables and plain values"):
-        shared.pooled(demo, metrics.acceptance, demo.recommendations.head(10))
+    with pytest.raises(TypeError, match="pooled\\(\\) takes tables, functions and plain values, not set"):
+        shared.pooled(demo, metrics.acceptance, {"NOR"})
+
+
+def test_a_derived_table_is_known_by_its_content(cache_dir):
+    data = load("synthetic")
+    first, same, other = (data.recommendations.head(n) for n in (10, 10, 11))
+    key = lambda table: shared._key(data, metrics.acceptance, (table,), {}, {})
+    assert first is not same and key(first) == key(same)
+    assert key(first) != key(other)
+    labelled = first.copy()
+    labelled.attrs["note"] = "a note the figure shows"
+    assert key(labelled) != key(first), "attrs are part of a table's content"
+    result = shared.pooled(data, metrics.acceptance, first)
+    assert result == metrics.acceptance(first)
 
 
 def test_an_isolated_result_is_computed_in_another_process_and_equals_the_direct_one(cache_dir):
@@ -82,6 +95,28 @@ def test_an_error_in_the_other_process_is_raised_here_with_its_message(cache_dir
     assert not list((cache_dir / "shared").glob("*.pickle")), "a failed computation leaves no result"
     with pytest.raises(RuntimeError, match=r"_exit stopped in its own process \(exit code 3\)"):
         own_process.call(os._exit, 3)
+
+
+def test_the_other_process_ends_when_the_process_that_asked_is_killed():
+    import signal
+    import subprocess
+    import sys
+
+    import psutil
+
+    asking = subprocess.Popen([sys.executable, "-c", "import time; from upr_lab.stats import own_process; "
+                               "own_process.call(time.sleep, 120)"])
+    try:
+        deadline = time.monotonic() + 60
+        while not psutil.Process(asking.pid).children() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        computing, = psutil.Process(asking.pid).children()
+        asking.send_signal(signal.SIGKILL)  # as a batch kills the kernels of an interrupted batch
+        asking.wait()
+        gone, alive = psutil.wait_procs([computing], timeout=10)
+        assert gone and not alive, "the computation goes on for no one"
+    finally:
+        asking.kill()
 
 
 def test_two_threads_asking_at_once_compute_the_result_once(cache_dir):

@@ -23,7 +23,7 @@ from upr_lab.sources.dataset import listing_digest, load
 from upr_lab.stats import metrics, shared
 from upr_lab.version import __version__
 
-from . import alt_text, plots
+from . import plots
 
 
 def open_analysis(analysis, country, data="upr", out_dir=".", participation=None, implementation=None,
@@ -102,34 +102,31 @@ class Analysis:
     def figure(self, figure, name, missing, covers=None, needs=None):
         """Save and show a figure, or say ``missing`` when it could not be drawn (figure is None).
 
-        The figure is shown with a text alternative read off it (title, axes, categories, series:
-        ``alt_text``) and, below it, a numbered caption: its title, which sessions and sources it covers
-        (``covers``: the recommendations behind it, by default this State's) and, with ``needs`` (a column
-        such as ``action_category``), which of them it leaves out for lack of that column.
+        ``figure``: a matplotlib figure, or one already rendered (``plots.Rendered``: a figure over all
+        States, drawn once per batch with ``run.pooled(plots.drawn, draw, ...)``). It is shown with a text
+        alternative read off it (title, axes, categories, series: ``alt_text``) and, below it, a numbered
+        caption: its title, which sessions and sources it covers (``covers``: the recommendations behind
+        it, by default this State's) and, with ``needs`` (a column such as ``action_category``), which of
+        them it leaves out for lack of that column.
         """
         if figure is None:
             self.note(f"No figure '{name}': {missing}")
             return
-        png = plots.render_png(figure)
-        path = self.out_dir / "figures" / f"{name}.png"
-        path.write_bytes(png)
+        shown = figure if isinstance(figure, plots.Rendered) else plots.rendered(figure)
+        (self.out_dir / "figures" / f"{name}.png").write_bytes(shown.png)
         self.figures_shown += 1
-        alt = alt_text.alt_text(figure)
-        display({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt}, raw=True,
-                metadata={"image/png": {"alt": alt}})
-        heading = alt_text.title(figure)
-        label = f"Figure {self.figures_shown}." + (f" {heading}." if heading else "")
+        display({"image/png": base64.b64encode(shown.png).decode("ascii"), "text/plain": shown.alt}, raw=True,
+                metadata={"image/png": {"alt": shown.alt}})
+        label = f"Figure {self.figures_shown}." + (f" {shown.title}." if shown.title else "")
         display(HTML(f"<p class='upr-caption' style='font-size:85%;color:#444'><b>{html.escape(label)}</b> "
                      f"{html.escape(self.caption(covers, needs))}</p>"))
 
     def caption(self, covers=None, needs=None):
         """'Covers sessions ...' for the recommendations behind a figure (this State's by default)."""
         recs = self.recs if covers is None else covers
-        text = f"Covers {coverage.coverage(recs)}."
-        if needs is not None:
-            _, left_out = coverage.lacking(recs, needs)
-            text += f" {left_out[0].upper()}{left_out[1:]}." if left_out else ""
-        return text
+        if recs is self.data.recommendations:  # the same for every run of a batch
+            return self.pooled(coverage.caption, recs, needs)
+        return coverage.caption(recs, needs)
 
     def write_metrics(self, extra=None):
         """Write ``metrics.json``: the common headline keys, then the analysis' own."""

@@ -7,10 +7,13 @@ runs; ``render_png`` writes them without varying metadata, so the same data give
 
 import io
 import textwrap
+from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter, PercentFormatter
+
+from . import alt_text
 
 SYNTHETIC_MARK = "SYNTHETIC data, not real UPR data"
 COLOURS = {"country": "#1f5f8b", "group": "#9aa5b1", "highlight": "#d1495b"}
@@ -21,6 +24,29 @@ def render_png(figure, dpi=110):
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A figure as a report shows it: its PNG bytes, and the text alternative and title read off it."""
+    png: bytes
+    alt: str
+    title: str
+
+
+def rendered(figure):
+    """``figure`` rendered for a report (``Rendered``)."""
+    return Rendered(render_png(figure), alt_text.alt_text(figure), alt_text.title(figure))
+
+
+def drawn(draw, *args, **kwargs):
+    """``rendered(draw(*args, **kwargs))``, or None when ``draw`` says the data cannot support its figure.
+
+    A figure over all States is the same in every report of a batch: ``run.pooled(plots.drawn, draw, ...)``
+    draws it once per batch (drawing is most of what a report costs).
+    """
+    figure = draw(*args, **kwargs)
+    return None if figure is None else rendered(figure)
 
 
 def _figure(title, synthetic, size=(7, 4)):

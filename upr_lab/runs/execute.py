@@ -36,7 +36,8 @@ def execute(analysis, parameters, folder, warm=None):
         papermill.execute_notebook(
             str(params.notebook_path(analysis)), str(report),
             parameters={**dict(sorted(parameters.items())), "out_dir": "."},
-            kernel_name=kernel.ensure(), progress_bar=False, record_timing=False, **engine)
+            kernel_name=kernel.ensure(), progress_bar=False, record_timing=False,
+            request_save_on_cell_execute=False, **engine)
         error = None
     except papermill.PapermillExecutionError as exc:
         error = f"{exc.ename}: {exc.evalue} (cell {exc.exec_count})"

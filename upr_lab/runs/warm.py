@@ -3,15 +3,14 @@
 Starting a kernel and importing pandas, statsmodels and matplotlib costs seconds per notebook; a
 batch pays it once per kernel instead. Between notebooks the kernel is reset to the state of a fresh
 one: user namespace and history cleared, execution counter back to 1, working folder set to the run
-folder, warning filters and their "already shown" registries restored, matplotlib defaults back.
+folder, warning filters and their "already shown" registries restored, matplotlib defaults back
+(``kernel_reset``, the part that runs inside the kernel).
 What cannot be reset (modules already imported, their caches) holds no analysis state; ``upr-lab
 verify``, which always uses a fresh kernel, checks that outputs are the same either way. A kernel
 is replaced after ``max_runs`` notebooks, or when it died.
 """
 
 import atexit
-import ctypes
-import gc
 import threading
 
 import nbformat
@@ -28,33 +27,14 @@ ENGINE = "upr-lab-warm"
 MAX_RUNS = 40
 # pyarrow's own allocator keeps what reading Parquet freed; the system one lets release_memory() return it
 HEAVY_IMPORTS = """\
-import warnings, matplotlib, pyarrow
+import matplotlib, pyarrow
 pyarrow.set_memory_pool(pyarrow.system_memory_pool())
-import pandas, numpy, scipy.stats, statsmodels.api, nbformat
-import upr_lab.reports.analysis, upr_lab.stats.models, upr_lab.stats.metrics, upr_lab.reports.plots, upr_lab.runs.warm
-upr_lab.runs.warm._fresh_warning_filters = list(warnings.filters)
+import pandas, numpy, scipy.stats, statsmodels.api
+import upr_lab.reports.analysis, upr_lab.stats.models, upr_lab.stats.metrics, upr_lab.reports.plots
+import upr_lab.runs.kernel_reset
+upr_lab.runs.kernel_reset.remember_fresh_state()
 """
-RESET = """\
-import os, warnings, matplotlib, upr_lab.runs.warm
-os.chdir({folder!r})
-warnings.filters[:] = upr_lab.runs.warm._fresh_warning_filters
-warnings._filters_mutated()
-matplotlib.rcdefaults()
-get_ipython().reset(new_session=True)
-get_ipython().execution_count = 1
-__import__("upr_lab.runs.warm", fromlist=["release_memory"]).release_memory()
-"""
-_fresh_warning_filters = []  # set inside a kernel by HEAVY_IMPORTS
-
-
-def release_memory():
-    """In a kernel, between notebooks: collect the last notebook's objects and hand the freed memory back
-    to the system (glibc keeps freed blocks otherwise, and a kernel's resident memory only grows)."""
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to trim
-        pass
+RESET = """__import__("upr_lab.runs.kernel_reset", fromlist=["reset"]).reset(get_ipython(), {folder!r})\n"""
 
 
 class KernelPool:

@@ -20,6 +20,16 @@ def coverage(recs):
     return f"{sessions(recs['session'])}: " + _per_source(recs, counts=True)
 
 
+def caption(recs, needs=None):
+    """'Covers sessions ...' for the recommendations behind a figure; with ``needs`` (a column such as
+    ``action_category``), also which of them it leaves out for lack of that column."""
+    text = f"Covers {coverage(recs)}."
+    if needs is not None:
+        _, left_out = lacking(recs, needs)
+        text += f" {left_out[0].upper()}{left_out[1:]}." if left_out else ""
+    return text
+
+
 def sources_cited(recs):
     """The sources of ``recs`` as a footer names them, with the sessions each provides."""
     return "; ".join(f"{CITED.get(source, SOURCE_NAMES.get(source, source))} ({sessions(rows['session'])})"

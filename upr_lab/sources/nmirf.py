@@ -26,7 +26,6 @@ import functools
 import re
 import sys
 import warnings
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -35,7 +34,7 @@ from upr_lab.exceptions import DataError
 from upr_lab.files import raw_input
 
 from .countries import CountryResolver, states, suggest
-from .tables import read_table
+from .tables import read_shipped, read_table
 
 RAW_FOLDER = "nmirf"  # under the raw folder (../shared/data)
 STATUS_FILE, Y_FILE = "NMIRF_status.csv", "NMIRF_Y.csv"
@@ -239,11 +238,7 @@ def _warn_gaps(table, status_path, y_path):
 
 @functools.cache
 def _shipped():
-    with resources.files("upr_lab").joinpath("data/nmirf.csv").open(encoding="utf-8") as f:
-        table = pd.read_csv(f, dtype=str, keep_default_na=False)
-    if list(table.columns) != COLUMNS:
-        raise DataError(f"found columns {list(table.columns)}; expected {COLUMNS} (rebuild it with `make data`)",
-                        path=TABLE)
+    table = read_shipped(TABLE.name, COLUMNS, dtype=str)
     for column in (*SCALES, *TOTALS):
         table[column] = pd.to_numeric(table[column].replace("", None))
     return table.astype({**{c: "Int64" for c in SCALES}, **{c: float for c in TOTALS}})

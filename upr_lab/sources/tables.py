@@ -7,6 +7,7 @@ the spreadsheet row number of the first data row, and what was detected (format,
 import csv
 import io
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -50,6 +51,17 @@ def read_table(path):
     if table.rows.empty:
         raise DataError("found only a header row, no data rows; expected a table with at least one row of data",
                         path=path)
+    return table
+
+
+def read_shipped(name, columns, **options):
+    """A derived table shipped in ``upr_lab/data`` (``name``, a UTF-8 CSV; ``options`` for ``pd.read_csv``, empty
+    cells kept as ""), refused unless its columns are ``columns`` (a table of another version of upr-lab)."""
+    with resources.files("upr_lab").joinpath("data", name).open(encoding="utf-8") as f:
+        table = pd.read_csv(f, keep_default_na=False, **options)
+    if list(table.columns) != list(columns):
+        raise DataError(f"found columns {list(table.columns)}; expected {list(columns)} (rebuild it with `make data`)",
+                        path=Path(__file__).resolve().parents[1] / "data" / name)
     return table
 
 

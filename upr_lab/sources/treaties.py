@@ -19,7 +19,6 @@ import functools
 import re
 import sys
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +27,7 @@ from upr_lab.exceptions import DataError
 from upr_lab.files import raw_input
 
 from .countries import CountryResolver
+from .tables import read_shipped
 
 RAW_PATH = "treaties/treaty-status.csv"  # under the raw folder (../shared/data)
 RAW_SHA256 = "83153dd0261b36162432115ad1b2d943e1b78049dcc64053ed02bf68b708fda9"
@@ -68,11 +68,7 @@ DATE = re.compile(r"^(?P<date>\d{2} [A-Z][a-z]{2} \d{4})(?: \((?P<how>[ad])\))?$
 
 @functools.cache
 def _read():
-    with resources.files("upr_lab").joinpath("data/treaty_status.csv").open(encoding="utf-8") as f:
-        table = pd.read_csv(f, dtype=str, keep_default_na=False)
-    if list(table.columns) != COLUMNS:
-        raise DataError(f"found columns {list(table.columns)}; expected {COLUMNS} (rebuild it with `make data`)",
-                        path=TABLE)
+    table = read_shipped(TABLE.name, COLUMNS, dtype=str)
     for column in ("signature", "ratification"):
         table[column] = pd.to_datetime(table[column].replace("", None), format="%Y-%m-%d")
     return table

@@ -56,6 +56,9 @@ def acceptance_by_quartile(recs, context, indicator="civil_liberties", alpha=0.0
     return table
 
 
+QUARTILE_NAMES = {2: "2nd quartile", 3: "3rd quartile", 4: "4th (highest) quartile"}
+
+
 def quartile_model(recs, context, indicator="civil_liberties", alpha=0.05):
     """The pooled acceptance model with the quartiles of ``indicator`` as terms ``<indicator>_q[2..4]``
     (against the lowest): cycle, action category and regional group held fixed, SEs clustered by State."""
@@ -65,6 +68,12 @@ def quartile_model(recs, context, indicator="civil_liberties", alpha=0.05):
     frame = joined.assign(**{t: (quartile == q).astype(float).where(quartile.notna()) for t, q in zip(terms, (2, 3, 4))})
     result = outcome_model(frame, None, "supported", alpha, True, terms[-1], extra=terms)
     return _titled(result, f"Acceptance by quartile of the State's {indicator.replace('_', ' ')} (all States)", note)
+
+
+def quartile_terms(result, indicator="civil_liberties", alpha=0.05):
+    """The odds ratios of a ``quartile_model``'s quartile terms, labelled as a reader says them."""
+    table = result.odds_ratios(alpha).filter(like=f"{indicator}_q[", axis=0)
+    return table.rename(index=lambda term: QUARTILE_NAMES[int(term[-2])])
 
 
 def adjusted_model(recs, participation=None, context=None, indicators=RECORD, group_reference=None, alpha=0.05):

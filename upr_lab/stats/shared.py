@@ -19,6 +19,7 @@ import hashlib
 import json
 import pickle
 import secrets
+import types
 from collections import OrderedDict
 
 import pandas as pd
@@ -79,9 +80,17 @@ def _key(data, function, args, kwargs, frames):
             return tables[id(value)]
         if value is None or isinstance(value, (str, int, float, bool)):
             return value
-        if isinstance(value, tuple):
-            return {"tuple": [token(v) for v in value]}
-        raise TypeError(f"pooled() takes the data set's tables and plain values, not {type(value).__name__}")
+        if isinstance(value, (tuple, list)):
+            return {type(value).__name__: [token(v) for v in value]}
+        if isinstance(value, dict):
+            return {"dict": [[token(k), token(v)] for k, v in value.items()]}
+        if isinstance(value, (pd.DataFrame, pd.Series)):  # a derived table (e.g. a model's estimates to draw)
+            return f"<table {frame_digest(value)}>"
+        if isinstance(value, pd.Timestamp):
+            return f"<timestamp {value.isoformat()}>"
+        if isinstance(value, types.FunctionType):  # a function passed on (e.g. the figure to draw)
+            return f"<function {value.__module__}.{value.__qualname__}>"
+        raise TypeError(f"pooled() takes tables, functions and plain values, not {type(value).__name__}")
     payload = json.dumps([data_digest(data), f"{function.__module__}.{function.__qualname__}",
                           [token(a) for a in args], {k: token(v) for k, v in sorted(kwargs.items())},
                           version.source_digest()])
@@ -89,9 +98,11 @@ def _key(data, function, args, kwargs, frames):
 
 
 def frame_digest(frame):
-    """The identity of a table's content: its columns, index and values."""
+    """The identity of a table's content (a DataFrame or a Series): its columns, index, values and attrs."""
     values = pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
-    return hashlib.sha256(json.dumps(list(map(str, frame.columns))).encode() + values).hexdigest()
+    columns = frame.columns if isinstance(frame, pd.DataFrame) else [frame.name]
+    labels = json.dumps([list(map(str, columns)), frame.attrs], sort_keys=True, default=str)
+    return hashlib.sha256(labels.encode() + values).hexdigest()
 
 
 def data_digest(data):

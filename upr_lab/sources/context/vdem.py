@@ -25,7 +25,6 @@ differs from ``RAW_SHA256``; ``vdem_indices()`` reads it. ``read_vdem`` reads OW
 
 import functools
 import sys
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +35,7 @@ from upr_lab.files import raw_input
 from . import crosswalk
 from .common import combine, header, keep_years, tidy
 from .crosswalk import NO_CONTINUATOR, NOT_A_STATE, Link
+from ..tables import read_shipped
 
 INDICES = {  # OWID's column: upr-lab's
     "Electoral democracy index": "electoral_democracy",
@@ -134,11 +134,7 @@ def _numbers(cells, path, column, integer):
 
 @functools.cache
 def _shipped():
-    with resources.files("upr_lab").joinpath("data/vdem_indices.csv").open(encoding="utf-8") as f:
-        table = pd.read_csv(f, dtype={"iso3": str}, keep_default_na=False, na_values=[""])
-    if list(table.columns) != COLUMNS:
-        raise DataError(f"found columns {list(table.columns)}; expected {COLUMNS} (rebuild it with `make data`)",
-                        path=TABLE)
+    table = read_shipped(TABLE.name, COLUMNS, dtype={"iso3": str}, na_values=[""])
     return table.astype({"year": int, "political_regime": "Int64"})
 
 
