@@ -33,3 +33,15 @@ def test_notebooks_are_stored_without_outputs():
         tags = [c.metadata.get("tags", []) for c in code]
         assert sum("parameters" in t for t in tags) == 1, path.name
         assert notebook.metadata["kernelspec"]["name"] == "upr-lab"
+
+
+def test_every_name_of_the_environments_python_registers_the_same_kernel():
+    """A batch started by the console script (``python3``) and the tests (``python``) must agree on the kernel
+    spec, or each rewrites it while the other starts kernels."""
+    import subprocess
+    import sys
+
+    names = [p for p in (Path(sys.prefix) / "bin").glob("python*") if p.name in ("python", "python3")]
+    argv = {subprocess.run([str(p), "-c", "from upr_lab.runs import kernel; print(kernel.ARGV[0])"],
+                           capture_output=True, text=True, check=True).stdout.strip() for p in names}
+    assert len(names) == 2 and argv == {str(Path(sys.prefix) / "bin" / "python")}

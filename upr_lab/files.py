@@ -1,5 +1,7 @@
 """Output files that hold the same bytes for the same content, and that a reader only ever sees whole."""
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -39,3 +41,18 @@ def raw_input(path, expected_sha256, what):
         raise DataError(f"found SHA-256 {digest}; expected {expected_sha256} (the file the {what[1]} is built "
                         "from): review a changed input before rebuilding", path=path)
     return path
+
+
+@contextlib.contextmanager
+def file_lock(path):
+    """Hold an exclusive lock on the file ``path`` (between processes; created if missing and never removed,
+    since removing it while another process waits would break the lock). The system releases it when its
+    process ends, however it ends."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -7,9 +7,15 @@ from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
+from upr_lab.files import file_lock
+
 KERNEL_NAME = "upr-lab"
+# The environment's own `python`, whichever of its names (python, python3, python3.11) started this process:
+# two processes of one environment must agree on the spec, or each rewrites it under the other.
+PYTHON = str(Path(sys.prefix) / "bin" / "python") if (Path(sys.prefix) / "bin" / "python").exists() \
+    else sys.executable
 # Quiet kernels: ipykernel's start-up warning about TCP transport says nothing about the analysis.
-ARGV = [sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{connection_file}",
+ARGV = [PYTHON, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{connection_file}",
         "--IPKernelApp.log_level=ERROR"]
 # One BLAS/OpenMP thread: the summation order of linear algebra, and so the last digits of every fitted
 # model, must not depend on how many threads a machine (or a Dask worker, which sets 1) gives the kernel.
@@ -21,7 +27,8 @@ _lock = threading.Lock()
 
 def ensure():
     """Register the upr-lab kernel in this environment if it is missing or stale; return its name."""
-    with _lock:  # batch threads ask at once; installing removes and rewrites the spec folder
+    # threads and processes (a test run beside a batch) ask at once; installing removes and rewrites the folder
+    with _lock, file_lock(Path(sys.prefix) / "share" / "jupyter" / "kernels" / f".{KERNEL_NAME}.lock"):
         return _ensure()
 
 

@@ -14,7 +14,6 @@ While one process computes a result, others asking for it wait and read it (a lo
 
 import contextlib
 import copy
-import fcntl
 import hashlib
 import json
 import pickle
@@ -25,6 +24,7 @@ from collections import OrderedDict
 import pandas as pd
 
 from upr_lab import version
+from upr_lab.files import file_lock
 from upr_lab.sources import cache
 from upr_lab.stats import own_process
 
@@ -63,13 +63,8 @@ def _computing(path):
     if path is None:
         yield
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(f".{path.stem}.lock"), "a", encoding="utf-8") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with file_lock(path.with_name(f".{path.stem}.lock")):
+        yield
 
 
 def _key(data, function, args, kwargs, frames):
