@@ -31,7 +31,9 @@ def write_runs(out, synthetic=False):
                      recurrence={"share_repeated": 0.25, "n_cycle2": 120, "n_repeated": 30},
                      recurrence_all_states={"share_repeated": 0.2, "n_cycle2": 9000, "n_repeated": 1800})
     regional = metrics("NOR", "regional_comparison", synthetic, group="WEOG", group_acceptance_rate=0.68,
-                       rank_in_group=10, n_in_group=29)
+                       rank_in_group=10, n_in_group=29,
+                       comparisons=[{"group": "WEOG", "relation": "own group", "group_rate": 0.68},
+                                    {"group": "Africa", "relation": "other group", "group_rate": 0.77}])
     for m in (trends, regional):
         folder = out / m["country"] / m["analysis"]
         folder.mkdir(parents=True)
@@ -57,7 +59,9 @@ def test_headline_figures_come_from_the_runs_metrics(tmp_path):
     assert ken["acceptance_rate"] is None and ken["ratification"] is None and ken["group"] == "Africa"
     [africa, weog] = headline.regional_summary([nor, ken])
     assert africa["median_acceptance"] is None and weog["median_acceptance"] == 0.75
-    assert weog["group_acceptance_rate"] == 0.68 and weog["median_recurrence"] == 0.25
+    assert weog["median_recurrence"] == 0.25
+    # a group's rate over all its States comes from a State of another group: NOR's own-group rate leaves NOR out
+    assert africa["group_acceptance_rate"] == 0.77 and weog["group_acceptance_rate"] is None
 
 
 def test_the_site_shows_figures_runs_and_sources_escaped_and_the_same_bytes_twice(tmp_path):

@@ -41,6 +41,7 @@ def state_headline(iso3, by_analysis):
             "recurrence_all_states": _recurrence(trends.get("recurrence_all_states")),
             "rank_in_group": regional.get("rank_in_group"), "n_in_group": regional.get("n_in_group"),
             "group_acceptance_rate": regional.get("group_acceptance_rate"),
+            "other_groups_rates": _other_groups_rates(regional.get("comparisons")),
             "analyses": sorted(by_analysis), "sources": _sources(by_analysis), "synthetic": any(_synthetic(m) for m in by_analysis.values())}
 
 
@@ -58,6 +59,13 @@ def _recurrence(entry):
     if not entry or entry.get("share_repeated") is None:
         return None
     return {"share": entry["share_repeated"], "n_cycle2": entry.get("n_cycle2"), "n_repeated": entry.get("n_repeated")}
+
+
+def _other_groups_rates(comparisons):
+    """``{group: rate}`` of the groups other than the State's own in its regional comparison: each pools
+    every State of that group in the data (the own group's rate leaves the State out, so it is not here)."""
+    return {row["group"]: row["group_rate"] for row in comparisons or ()
+            if row.get("relation") == "other group" and row.get("group_rate") is not None}
 
 
 def _cycle(item):
@@ -85,14 +93,15 @@ def cycles_of(headlines):
 
 def regional_summary(headlines):
     """Per UN regional group of the batch's States: how many, the median and range of their acceptance
-    rates, the group's rate over all its States in the data (from ``regional_comparison``), and the median
-    share of recurring recommendations. Groups in alphabetical order."""
+    rates, the group's rate over all its States in the data (from the ``regional_comparison`` of a State of
+    another group; None without one), and the median share of recurring recommendations. Groups in
+    alphabetical order."""
     rows = []
     for group in sorted({h["group"] for h in headlines if h["group"]}):
         members = [h for h in headlines if h["group"] == group]
         rates = [h["acceptance_rate"] for h in members if h["acceptance_rate"] is not None]
         recurring = [h["recurrence"]["share"] for h in members if h["recurrence"]]
-        overall = sorted({h["group_acceptance_rate"] for h in members if h["group_acceptance_rate"] is not None})
+        overall = sorted({h["other_groups_rates"][group] for h in headlines if group in h["other_groups_rates"]})
         rows.append({"group": group, "n_states": len(members), "median_acceptance": median(rates) if rates else None,
                      "min_acceptance": min(rates) if rates else None, "max_acceptance": max(rates) if rates else None,
                      "group_acceptance_rate": overall[0] if len(overall) == 1 else None,

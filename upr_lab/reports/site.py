@@ -139,7 +139,8 @@ def _regional_section(heads):
     head = "".join([header("Group"), header("States in this batch", "num"), header("Median accepted (%)", "num"),
                     header("Range accepted (%)", "num"),
                     header("Group accepted, all its States in the data (%)", "num",
-                           note="from the regional comparison: the group's recommendations pooled"),
+                           note="the group's recommendations pooled, from the regional comparison of a State of "
+                                "another group (empty when no such State is in the batch)"),
                     header("Median recurring (%)", "num")])
     return (f'<h2 id="regions">Regional summary</h2>\n<p class="note">Over the States of this batch, by UN '
             f'regional group; medians and ranges are of the States\' own rates.</p>\n<div class="table-wrap">'
@@ -198,7 +199,7 @@ def _rank(h):
         return _absent(h, "regional_comparison", "no rank recorded")
     own = h["group_acceptance_rate"]
     return (f"{h['rank_in_group']} of {h['n_in_group']} in {h['group']} by acceptance (1 the highest"
-            + (f"; the group's own rate {percent(own)}%)" if own is not None else ")"))
+            + (f"; the other States of the group together: {percent(own)}%)" if own is not None else ")"))
 
 
 def _ratified(h):
