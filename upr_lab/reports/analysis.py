@@ -20,7 +20,7 @@ from upr_lab.sources import coverage
 from upr_lab.sources.context.load import context_table
 from upr_lab.sources.countries import check_iso3, check_present, states
 from upr_lab.sources.dataset import listing_digest, load
-from upr_lab.stats import metrics, shared
+from upr_lab.stats import computable, metrics, shared
 from upr_lab.version import __version__
 
 from . import plots
@@ -85,8 +85,16 @@ class Analysis:
         """Show a plain-language note (e.g. why a figure cannot be drawn)."""
         display(HTML(f"<p style='border-left:4px solid #c90;padding-left:8px'>{html.escape(text)}</p>"))
 
-    def table(self, frame, percent=(), digits=3):
-        """Show a tidy table: rates as percentages, other floats rounded, no index clutter."""
+    def table(self, frame, percent=(), digits=3, what=None):
+        """Show a tidy table: rates as percentages, other floats rounded, no index clutter.
+
+        A table with no row is never shown as an empty grid: a note says which table (``what``, e.g. "acceptance
+        by quartile of civil liberties") could not be computed and why (the reason a table function recorded
+        with ``stats.computable.not_computable``, or that these data hold no case of it)."""
+        why = computable.why_not(frame, "These data hold no case of it.")
+        if why:
+            self.note(f"No table of {what or 'this section'}. {why}")
+            return
         display(html_table(frame, percent, digits))
 
     def comparison(self, table, percent=("share", "ci_low", "ci_high")):

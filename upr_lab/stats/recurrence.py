@@ -155,6 +155,21 @@ def _checked(recs, earlier, later):
     return recs[recs["cycle"].isin((earlier, later))].sort_values(["sur_iso3", "rec_id"]).reset_index(drop=True)
 
 
+def why_not_matched(recs, earlier=1, later=2):
+    """Why ``match`` cannot compare the cycles of ``recs`` (a sentence for a report), or None when it can:
+    the data must hold recommendations of both cycles (``match`` refuses them otherwise)."""
+    missing = [c for c in (earlier, later) if not (recs["cycle"] == c).any()]
+    if not missing:
+        return None
+    return (f"These data hold no cycle-{missing[0]} recommendation, so no cycle-{later} recommendation can be "
+            f"compared with the cycle-{earlier} ones: recurrence cannot be measured.")
+
+
+NOT_MATCHED = {"recurrence": {"share_repeated": None, "n_cycle2": None, "n_repeated": None},
+               "recurrence_all_states": {"share_repeated": None, "n_cycle2": None, "n_repeated": None}}
+"""The ``metrics.json`` entries of recurrence where it was not measured (``Recurrence.metrics``' keys, null)."""
+
+
 def match(recs, threshold=THRESHOLD, countries=None, earlier=1, later=2):
     """Match every cycle-``later`` recommendation to its most similar cycle-``earlier`` one to the same State.
 
