@@ -22,6 +22,7 @@ import pandas as pd
 from upr_lab.sources.nmirf import CLASSIFICATIONS, CRITERIA, INSTITUTIONALISATION, PARTICIPATION, nmirf_table
 
 from .. import recurrence
+from ..computable import not_computable
 from ..effects import fit_logit
 from .followthrough import follow_through, known_share
 
@@ -186,7 +187,13 @@ class Associations:
                         rows.append({"outcome": OUTCOMES[outcome], "feature": name, "term": term, **ratio.to_dict(),
                                      "observations": model.nobs, "States": model.n_clusters})
         columns = ["outcome", "feature", "term", "odds_ratio", "ci_low", "ci_high", "p_value", "observations", "States"]
-        return pd.DataFrame(rows, columns=columns)
+        return not_computable(pd.DataFrame(rows, columns=columns), None if rows else self._why_no_estimate(feature))
+
+    def _why_no_estimate(self, feature):
+        said = [n for (_, name), m in self.models.items() if feature is None or name == feature
+                for n in m.notes if n != self.caveat]
+        return ("No odds ratio could be estimated: the coded States in these data are too few, or do not differ in "
+                "the feature, for a model to have a term beyond its intercept. " + " ".join(dict.fromkeys(said))).strip()
 
     def shares_of(self, feature=None):
         """``shares`` of one feature (with the coded/not coded rows), or all."""
