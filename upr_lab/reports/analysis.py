@@ -90,12 +90,15 @@ class Analysis:
 
         A table with no row is never shown as an empty grid: a note says which table (``what``, e.g. "acceptance
         by quartile of civil liberties") could not be computed and why (the reason a table function recorded
-        with ``stats.computable.not_computable``, or that these data hold no case of it)."""
+        with ``stats.computable.not_computable``, or that these data hold no case of it). A table's
+        ``attrs["note"]`` (e.g. the States left out for lack of context) is shown below it."""
         why = computable.why_not(frame, "These data hold no case of it.")
         if why:
             self.note(f"No table of {what or 'this section'}. {why}")
             return
         display(html_table(frame, percent, digits))
+        if frame.attrs.get("note"):  # what the table leaves out, or cannot compare, said below it
+            self.note(frame.attrs["note"])
 
     def comparison(self, table, percent=("share", "ci_low", "ci_high")):
         """Show a table of the State beside all States (one row per measure and ``who``); the measures the

@@ -178,10 +178,11 @@ class Associations:
     caveat: str
 
     def estimates(self, feature=None):
-        """``outcome, feature, term, odds_ratio, ci_low, ci_high, p_value, observations, States`` per model term."""
+        """``outcome, feature, term, odds_ratio, ci_low, ci_high, p_value, observations, States`` per model term
+        (models of no case left out; without any, the empty table says why: ``stats.computable``)."""
         rows = []
         for (outcome, name), model in self.models.items():
-            if feature is None or name == feature:
+            if (feature is None or name == feature) and model.nobs:  # a model of no case has nothing to show
                 for term, ratio in model.odds_ratios().iterrows():
                     if term != "Intercept":
                         rows.append({"outcome": OUTCOMES[outcome], "feature": name, "term": term, **ratio.to_dict(),
