@@ -20,7 +20,7 @@ from upr_lab.sources import coverage
 from upr_lab.sources.context.load import context_table
 from upr_lab.sources.countries import check_iso3, check_present, states
 from upr_lab.sources.dataset import listing_digest, load
-from upr_lab.stats import computable, metrics, shared
+from upr_lab.stats import metrics, shared
 from upr_lab.version import __version__
 
 from . import plots
@@ -90,9 +90,9 @@ class Analysis:
 
         A table with no row is never shown as an empty grid: a note says which table (``what``, e.g. "acceptance
         by quartile of civil liberties") could not be computed and why (the reason a table function recorded
-        with ``stats.computable.not_computable``, or that these data hold no case of it). A table's
+        with ``stats.metrics.not_computable``, or that these data hold no case of it). A table's
         ``attrs["note"]`` (e.g. the States left out for lack of context) is shown below it."""
-        why = computable.why_not(frame, "These data hold no case of it.")
+        why = metrics.why_not(frame, "These data hold no case of it.")
         if why:
             self.note(f"No table of {what or 'this section'}. {why}")
             return

@@ -19,9 +19,8 @@ import pandas as pd
 
 from upr_lab.sources.context.join import by_review, gap_note, indicators as context_indicators
 
-from .computable import not_computable
 from .effects import not_estimated
-from .metrics import rate_with_ci
+from .metrics import not_computable, rate_with_ci
 from .models import outcome_model
 
 RECORD = ("civil_liberties", "electoral_democracy")  # human rights record and democracy (V-Dem)

@@ -10,6 +10,10 @@ dict or a tidy DataFrame with a stable row order. Rates are shares with Wilson s
 
 Where a denominator is zero the rate and its interval are ``None`` in dicts and NaN in frames, so that a
 caller can say so instead of failing. Floats in dicts keep full precision; round only for display.
+
+A table function that cannot compute its measure from the data given (one State, one cycle, no context, ...)
+returns its table empty with the reason, a sentence a researcher understands (``not_computable``); the
+report shows the reason in place of the table (``reports.analysis.Analysis.table``).
 """
 
 import math
@@ -346,3 +350,19 @@ def acceptance_vs_group(recs, country, alpha=0.05):
 def records(frame):
     """A table as a list of JSON-safe row dicts (for ``metrics.json``)."""
     return [{str(k): _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+NOT_COMPUTABLE = "not_computable"  # the attrs key of an empty table's reason
+
+
+def not_computable(table, why):
+    """``table`` with ``why`` (a sentence, or None when it was computed) recorded as why it is empty."""
+    table.attrs[NOT_COMPUTABLE] = why
+    return table
+
+
+def why_not(table, default=None):
+    """Why ``table`` is empty: the reason recorded with it, else ``default``; None for a table with rows."""
+    if len(table):
+        return None
+    return table.attrs.get(NOT_COMPUTABLE) or default

@@ -30,8 +30,7 @@ import pandas as pd
 from upr_lab.sources import calendar
 from upr_lab.sources.treaties import treaty_status
 
-from ..computable import not_computable
-from ..metrics import rate_with_ci
+from ..metrics import not_computable, rate_with_ci
 from ..ratification import detect
 
 DAYS_PER_YEAR = 365.25

@@ -22,8 +22,8 @@ import pandas as pd
 from upr_lab.sources.nmirf import CLASSIFICATIONS, CRITERIA, INSTITUTIONALISATION, PARTICIPATION, nmirf_table
 
 from .. import recurrence
-from ..computable import not_computable
 from ..effects import fit_logit
+from ..metrics import not_computable
 from .followthrough import follow_through, known_share
 
 SOURCE = "Universal Rights Group, national mechanisms for implementation, reporting and follow-up (Annex 2; survey " \
@@ -179,7 +179,7 @@ class Associations:
 
     def estimates(self, feature=None):
         """``outcome, feature, term, odds_ratio, ci_low, ci_high, p_value, observations, States`` per model term
-        (models of no case left out; without any, the empty table says why: ``stats.computable``)."""
+        (models of no case left out; without any, the empty table says why: ``metrics.not_computable``)."""
         rows = []
         for (outcome, name), model in self.models.items():
             if (feature is None or name == feature) and model.nobs:  # a model of no case has nothing to show
