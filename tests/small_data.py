@@ -31,7 +31,8 @@ def _one_state(recs):
 
 
 def _one_session(recs):
-    return recs[recs["session"] == 13], "GBR", "one Working Group session (13, cycle 2 only)"
+    part = recs[recs["session"] == 21]
+    return part, "KEN", "one Working Group session (21: cycle 2 only, DIHR rows without action categories)"
 
 
 def _one_cycle(recs):

@@ -1,7 +1,7 @@
 """Every analysis runs on any valid data set, however small, and says what it could not compute.
 
 The data sets (tests/small_data.py) are cut from the embedded real data and written as canonical CSV files:
-one State, one session, one cycle, a State without V-Dem context, no recommendation to ratify, no NMIRF
+one State, one session (DIHR rows: no action category, no issue tag), one cycle, a State without V-Dem context, no recommendation to ratify, no NMIRF
 coding, every response supported (or noted), five rows, a regional group of one State, a State that heard
 from no State of one group. Each goes through the four notebooks on warm kernels, as a batch runs them.
 """
@@ -35,7 +35,13 @@ SAID = {
                                         r"Quartiles of the State's civil liberties need values that split into four"),
                   ("regional_comparison", r"Norway is the only State of WEOG in these data")],
     "one_session": [("compliance_trends", r"No table or figure of recurring recommendations\. These data hold no "
-                                          r"cycle-1 recommendation")],
+                                          r"cycle-1 recommendation"),
+                    ("compliance_trends", r"No table of odds ratios by action category \(all States\)\. No "
+                                          r"recommendation in these data has an action category"),
+                    ("compliance_trends", r"No table of the most frequent issues\. None of these recommendations "
+                                          r"carries an issue tag"),
+                    ("recommending_states", r"No figure 'action_categories_by_group': no recommendation to this "
+                                            r"State has an action category")],
     "one_cycle": [("compliance_trends", r"These data hold no cycle-2 recommendation")],
     "no_context": [("compliance_trends", r"No State under review in these data \(AND\) has a value of civil liberties"),
                    ("regional_comparison", r"No State under review in these data \(AND\) has a value of civil liberties")],
@@ -85,6 +91,8 @@ def test_every_analysis_runs_on_small_data(small_runs, name, analysis):
     outputs = list(_outputs(folder))
     assert not [o for o, _, _ in outputs if o.get("output_type") == "error"]
     assert not [h for _, _, h in outputs if "<tbody>\n</tbody>" in h], "an empty table is shown as an empty grid"
+    assert not [t for _, t, _ in outputs if "No table of this section" in t], "an empty table must say which it is"
+    assert not [o for o, _, _ in outputs if o.get("name") == "stderr"], "warnings printed into the report"
     metrics = json.loads((folder / "metrics.json").read_text())
     assert COMMON_KEYS | KEYS[analysis] <= set(metrics), sorted(COMMON_KEYS | KEYS[analysis] - set(metrics))
     if analysis == "compliance_trends":

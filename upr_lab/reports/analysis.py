@@ -85,14 +85,14 @@ class Analysis:
         """Show a plain-language note (e.g. why a figure cannot be drawn)."""
         display(HTML(f"<p style='border-left:4px solid #c90;padding-left:8px'>{html.escape(text)}</p>"))
 
-    def table(self, frame, percent=(), digits=3, what=None):
+    def table(self, frame, percent=(), digits=3, what=None, why=None):
         """Show a tidy table: rates as percentages, other floats rounded, no index clutter.
 
         A table with no row is never shown as an empty grid: a note says which table (``what``, e.g. "acceptance
         by quartile of civil liberties") could not be computed and why (the reason a table function recorded
-        with ``stats.metrics.not_computable``, or that these data hold no case of it). A table's
+        with ``stats.metrics.not_computable``, else ``why``, else that these data hold no case of it). A table's
         ``attrs["note"]`` (e.g. the States left out for lack of context) is shown below it."""
-        why = metrics.why_not(frame, "These data hold no case of it.")
+        why = metrics.why_not(frame, why or "These data hold no case of it.")
         if why:
             self.note(f"No table of {what or 'this section'}. {why}")
             return

@@ -212,7 +212,9 @@ def thematic_profile(recs, top=None):
     frame = pd.concat([tags, _indicators(recs)], axis=1).explode("issue").dropna(subset=["issue"])
     columns = ["issue", "n", "share", "acceptance_rate"]
     if frame.empty:
-        return pd.DataFrame({c: pd.Series(dtype=float) for c in columns}).astype({"issue": "str"})
+        return not_computable(pd.DataFrame({c: pd.Series(dtype=float) for c in columns}).astype({"issue": "str"}),
+                              "None of these recommendations carries an issue tag (UPR Info tags them; a source "
+                              "such as DIHR's or UHRI's rows may not).")
     counts = frame.groupby("issue", sort=True).sum().reset_index()
     rate, _, _ = _wilson(counts["n_supported"], counts["n_supported"] + counts["n_noted"], 0.05)
     out = pd.DataFrame({"issue": counts["issue"].astype("str"),

@@ -107,10 +107,14 @@ def ratification_model(follow, alpha=0.05):
                   strata=rows["instrument"].to_numpy(), ties="efron")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fit = model.fit(groups=rows["sur_iso3"].to_numpy())
+        try:
+            fit = model.fit(groups=rows["sur_iso3"].to_numpy())
+        except (np.linalg.LinAlgError, ValueError) as error:  # e.g. a singular matrix: terms that the strata fix
+            caught.append(warnings.WarningMessage(str(error), ConvergenceWarning, "", 0))
     if any(issubclass(w.category, ConvergenceWarning) for w in caught):
-        note = (f"not estimated: the model did not converge on {int(rows['ratified_after'].sum())} ratifications "
-                f"after a review among {len(rows)} open requests (too few for its {design.shape[1]} terms)")
+        note = (f"not estimated: the model could not be fitted (it did not converge, or its terms are not "
+                f"identified) on {int(rows['ratified_after'].sum())} ratifications after a review among {len(rows)} "
+                f"open requests of {rows['sur_iso3'].nunique()} States: too few for its {design.shape[1]} terms")
         return not_estimated(title, MODEL_TERMS, outcome, [note], alpha, HEADLINE, nobs=len(rows), kind=HazardResult)
     params = pd.Series(fit.params, index=design.columns)
     bse = pd.Series(fit.bse, index=design.columns)
