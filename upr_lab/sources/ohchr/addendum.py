@@ -22,6 +22,12 @@ across lines and pages, ". " for ", " by mistake ("140.35. 140.36"). Three forma
   answers are numbered like paragraphs: "1. Slovenia cannot, at this point in time, make a definitive
   statement.", "5., 6., 7. The Slovenian Government accepts these recommendations."
 
+Two statements about one recommendation that disagree ("partially accepts 140.5" and "rejects
+140.4-140.8") never refuse the addendum: the statement that names the recommendation alone wins over a
+range that covers it; two that name it alone (or two ranges) and disagree give ``other`` with both
+wordings. Each such case is kept in ``Addendum.contradictions`` (warned where the addendum is joined to
+its report). "Partially accepts" and "accepts in principle" are ``other``, with the State's words.
+
 Traps: a count is no reference ("accepts 142 recommendations"): a list follows the word
 "recommendation(s)" or a colon. Paragraph numbers ("3. The Government accepts ...") are the document's
 own wherever the answers are named another way. A line that starts with references continues a list,
@@ -54,7 +60,8 @@ HEAD = re.compile(rf"^[ \t]*(?:(?i:recs?\.|recommendations?)[ \t]*(?:(?i:nos?)\.
                   rf"(\d{{2,3}}\.\d{{1,3}}{RANGE}(?:{SEP}{REF})*)){OPENS}", re.M)  # paragraphs 10+: not "1.5 per cent"
 BARE = re.compile(r"^[ \t]*(\d{1,3}\.(?:[ \t]*,[ \t]*\d{1,3}\.)*)([ \t]*,)?(?=\s)", re.M)
 POSITION = (r"supported in part|partially supported|partly supported|accepted in part|partially accepted|"
-            r"not supported|not accepted|supported|accepted|noted|rejected")
+            r"accepted in principle|supported in principle|not supported|not accepted|supported|accepted|noted|"
+            r"rejected")
 CELL = re.compile(rf"(?:^|(?<=[\n|\t])|(?<=  )|(?<=[):] ))[ \t]*({POSITION})\b", re.I)
 ALONE = re.compile(r"[ \t]*(?:$|\n|[|\t.;]|  )")
 NOTED = re.compile(r"\b(?:cannot|can not|could not|does not|do not|did not|will not|unable to|not in a position to)\b"
@@ -62,10 +69,10 @@ NOTED = re.compile(r"\b(?:cannot|can not|could not|does not|do not|did not|will 
                    r"\bnot\s+(?:be\s+|been\s+)?(?:accepted|supported)\b|"
                    r"\b(?:notes|takes? note of|has taken note of)\s+(?:the\s+|this\s+|these\s+|those\s+)?"
                    r"(?:following\s+)?recommendations?\b|\b(?:is|are|was|were|remains?)\s+noted\b", re.I)
-SUPPORTED = re.compile(r"\b(?:accepts?|supports|agrees to|endorses)\b|\b(?:we|hereby|fully|also)\s+support\b|"
+SUPPORTED = re.compile(r"\b(?:accepts?|supports|agrees? to|endorses)\b|\b(?:we|hereby|fully|also)\s+support\b|"
                        r"\b(?:is|are|was|were|been)\s+(?:\w+\s+)?(?:accepted|supported)\b|\benjoys? the support\b|"
                        r"\bagrees? with (?:the|this|these) recommendations?\b", re.I)
-PARTIAL = re.compile(r"\b(?:partially|partly|in part)\b", re.I)
+PARTIAL = re.compile(r"\b(?:partially|partly|in part|in principle)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,7 @@ class Addendum:
     symbol: str  # "A/HRC/43/15/Add.1"
     report: str  # "A/HRC/43/15", the report it answers
     responses: tuple  # Response, one per reference, in the order the document gives them
+    contradictions: tuple = ()  # one line per recommendation given two positions, and how it was resolved
 
     def by_reference(self):
         return {r.reference: r for r in self.responses}
@@ -103,9 +111,9 @@ def read_addendum(path):
                         "addendum to a UPR Working Group report", path=path)
     body = "\n".join(line for line in document.body.splitlines()
                      if not FURNITURE.match(line) and line.strip() != "Notes")  # "Notes": the footnotes' heading
-    found = _responses(body, path)
+    found, contradictions = _responses(body, path)
     report = f"A/HRC/{match.group(1)}/{match.group(2)}"
-    return Addendum(Path(path), f"{report}/Add.{match.group(3)}", report, tuple(found))
+    return Addendum(Path(path), f"{report}/Add.{match.group(3)}", report, tuple(found), tuple(contradictions))
 
 
 def _classify(wording):
@@ -125,28 +133,31 @@ def _classify(wording):
 
 def _responses(body, path):
     """Responses from the lists and tables, and from the numbered answers they do not name, in the document's
-    order; bare numbered answers ("1. Slovenia ...") only where nothing else is found."""
+    order; bare numbered answers ("1. Slovenia ...") only where nothing else is found. Returns the responses
+    and the contradictions resolved (``_resolved``)."""
     blocks = _blocks(body, HEAD, path)
     tabled = _table_rows(blocks)
     given = _statements(body, path) + tabled
     if not given and not blocks:
         blocks = _blocks(body, BARE, path)
-    named, rows, notes = {ref for _, ref, _, _ in given}, {start for start, *_ in tabled}, {}
+    named, rows, notes = {g[1] for g in given}, {start for start, *_ in tabled}, {}
     for start, references, text in blocks:
-        for reference in references if start not in rows else ():
+        for reference, alone in references if start not in rows else ():
             if reference in named:
                 notes.setdefault(reference, _short(text))
             else:
-                given.append((start, reference, _classify(flat(text)), _short(_position_words(flat(text)))))
+                given.append((start, reference, _classify(flat(text)), _short(_position_words(flat(text))), alone))
     if not given:
         raise DataError("found no response (no list after 'accepts ... recommendations' or 'notes ...', no table of "
                         "positions, no numbered answers); expected the State's responses to the recommendations",
                         path=path)
-    return [Response(ref, response, notes.get(ref) or wording) for ref, response, wording in _unique(given, path)]
+    resolved, contradictions = _resolved(given)
+    return [Response(ref, response, notes.get(ref) or wording) for ref, response, wording in resolved], contradictions
 
 
 def _statements(body, path):
-    """(offset, reference, response, wording) for each list under a sentence that states a position."""
+    """(offset, reference, response, wording, alone) for each list under a sentence that states a position;
+    ``alone``: the list names the recommendation by itself, not inside a range."""
     found = []
     for match in LISTED.finditer(body):
         line = body.rfind("\n", 0, match.start(1)) + 1
@@ -159,7 +170,8 @@ def _statements(body, path):
         if "recommendation" not in words.lower() or not _states_position(words):
             continue
         wording = _short(f"{flat(lead)} … {flat(tail)}" if tail.strip(" .\n") else f"{flat(lead)} …")
-        found += [(match.start(1), ref, _classify(words), wording) for ref in _references(match.group(1), path)]
+        found += [(match.start(1), ref, _classify(words), wording, alone)
+                  for ref, alone in _references(match.group(1), path)]
     return found
 
 
@@ -172,15 +184,16 @@ def _sentence_before(body, end):
 
 
 def _table_rows(blocks):
-    """(offset, reference, response, wording) for each row whose references are followed by a position."""
+    """(offset, reference, response, wording, alone) for each row whose references are followed by a position."""
     found = []
     for start, references, text in blocks:
         cell = next((c for c in CELL.finditer(text) if ALONE.match(text, c.end()) or
                      text[:c.start(1)].endswith((") ", ": ")) and c.group(1)[0].isupper()), None)
         if cell:
             word = cell.group(1).lower()
-            response = "other" if "part" in word else "noted" if word.startswith(("not", "rejected")) else "supported"
-            found += [(start, ref, response, _short(text[cell.start(1):])) for ref in references]
+            response = ("other" if "part" in word or "principle" in word else
+                        "noted" if word.startswith(("not", "rejected")) else "supported")
+            found += [(start, ref, response, _short(text[cell.start(1):]), alone) for ref, alone in references]
     return found
 
 
@@ -208,7 +221,8 @@ def _blocks(body, pattern, path):
 
 
 def _references(listing, path):
-    """'122.17-18, 20' -> ['122.17', '122.18', '122.20']; '1–5' -> ['1', ..., '5']."""
+    """(reference, alone) pairs: '122.17-18, 20' -> [('122.17', False), ('122.18', False), ('122.20', True)];
+    '1–5' -> [('1', False), ..., ('5', False)]. ``alone``: named by itself, not inside a range."""
     found, paragraph = [], None
     for token in TOKEN.finditer(listing):
         paragraph = token.group(1) or paragraph
@@ -216,19 +230,35 @@ def _references(listing, path):
         if last < first or last - first > 400 or token.group(3) not in (None, paragraph):
             raise DataError(f"found the range '{flat(token.group(0))}'; expected a range of recommendations from a "
                             "lower to a higher number in one paragraph", path=path)
-        found += [f"{paragraph}.{k}" if paragraph else str(k) for k in range(first, last + 1)]
+        found += [(f"{paragraph}.{k}" if paragraph else str(k), token.group(4) is None) for k in range(first, last + 1)]
     return found
 
 
-def _unique(given, path):
-    """(reference, response, wording), one per reference in the order first given; two responses refused."""
-    chosen = {}
-    for _, reference, response, wording in sorted(given, key=lambda g: g[0]):
-        earlier = chosen.setdefault(reference, (reference, response, wording))
-        if earlier[1] != response:
-            raise DataError(f"found recommendation {reference} {earlier[1]} ('{earlier[2][:100]}') and {response} "
-                            f"('{wording[:100]}'); expected one response per recommendation", path=path)
-    return list(chosen.values())
+def _resolved(given):
+    """(reference, response, wording), one per reference in the order first given, and one line per
+    contradiction resolved. Where the statements about a recommendation disagree, those that name it alone
+    win over those that cover it by a range ("notes 122.1-30" against "partially accepts 122.4"); where
+    these still disagree, the response is ``other`` with each statement's words."""
+    statements = {}
+    for _, reference, response, wording, alone in sorted(given, key=lambda g: g[0]):
+        statements.setdefault(reference, []).append((response, wording, alone))
+    resolved, contradictions = [], []
+    for reference, said in statements.items():
+        if len({response for response, _, _ in said}) == 1:
+            resolved.append((reference, said[0][0], said[0][1]))
+            continue
+        specific = [s for s in said if s[2]] or said
+        responses = list(dict.fromkeys(response for response, _, _ in specific))
+        if len(responses) == 1:
+            chosen, rule = (reference, responses[0], specific[0][1]), "the statement naming it alone"
+        else:
+            words = " / ".join(dict.fromkeys(wording for _, wording, _ in specific))
+            rule = "the statements naming it alone disagree" if specific is not said else "the ranges disagree"
+            chosen = (reference, "other", _short(words))
+        resolved.append(chosen)
+        stated = " and ".join(f"{r} ('{w[:80]}'{'' if alone else ', in a range'})" for r, w, alone in said)
+        contradictions.append(f"recommendation {reference}: {stated}; taken as {chosen[1]} ({rule})")
+    return resolved, contradictions
 
 
 def _position_words(text):

@@ -102,12 +102,14 @@ def _rows(report, answer):
         "issues": [()] * len(rows), "sdg_goals": [()] * len(rows), "sdg_targets": [()] * len(rows),
         "document": report.symbol, "paragraph": [r.paragraph for r, _, _ in rows], "implementation": "",
     }, index=pd.RangeIndex(len(rows)))
-    pending = sum(1 for r in responses if r is None)
+    pending = [rec.paragraph for rec, response in zip(report.recommendations, responses) if response is None]
     frame["response"] = frame["response"].fillna("other")
     frame["rec_id"] = make_ids(frame)
     record = {"format": "ohchr-report", "document": report.symbol, "rows": len(frame),
               "recommendations": len(report.recommendations),
-              "addendum": answer.path.name if answer else None, "without_response": pending}
+              "addendum": answer.path.name if answer else None, "without_response": len(pending)}
+    if answer:  # the addendum's unanswered items and resolved contradictions, named for the warnings
+        record.update(unanswered=list(dict.fromkeys(pending)), contradictions=list(answer.contradictions))
     return frame, record
 
 
@@ -117,8 +119,17 @@ def warn_pending(records, stacklevel=2):
     for name, detected in records:
         if detected.get("without_response"):
             where = "in its addendum" if detected.get("addendum") else "(no addendum among the documents)"
+            named = f" ({_listed(detected['unanswered'])})" if detected.get("unanswered") else ""
             warnings.warn(f"{name}: {detected['without_response']} recommendations of {detected['document']} have no "
-                          f"response {where}: counted as 'other' (pending)", UserWarning, stacklevel=stacklevel + 1)
+                          f"response {where}{named}: counted as 'other' (pending)", UserWarning,
+                          stacklevel=stacklevel + 1)
+        for line in detected.get("contradictions", []):
+            warnings.warn(f"{detected['addendum']}: two positions for one {line}", UserWarning,
+                          stacklevel=stacklevel + 1)
+
+
+def _listed(items, most=10):
+    return ", ".join(items[:most]) + (f" and {len(items) - most} more" if len(items) > most else "")
 
 
 def _responses(report, answer):
