@@ -5,7 +5,7 @@ have SDG links only where they match a DIHR row), so a figure says which session
 shows, and which recommendations it leaves out for lack of a column.
 """
 
-SOURCE_NAMES = {"upr-info": "UPR Info", "dihr": "DIHR explorer", "uhri": "UHRI", "ohchr": "OHCHR documents",
+SOURCE_NAMES = {"upr-info": "UPR Info", "dihr": "DIHR explorer", "uhri": "UHRI", "ohchr": "OHCHR documents", "ohchr-matrix": "OHCHR matrices",
                 "canonical": "canonical table", "synthetic": "SYNTHETIC data"}
 CITED = {"upr-info": "UPR Info database of UPR recommendations",
          "dihr": "Danish Institute for Human Rights, SDG-Human Rights Data Explorer",
