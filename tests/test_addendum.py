@@ -363,3 +363,16 @@ def test_partial_acceptance_inside_a_rejected_range_and_two_unanswered_import_wi
 def test_the_wordings_states_use_in_lists(tmp_path, wording, expected):
     found = addendum.read_addendum(built(tmp_path, f"\n3. {wording}\n"))
     assert [(r.reference, r.response) for r in found.responses] == [("140.1", expected)]
+
+
+def test_an_addendum_in_another_language_is_refused_naming_the_language(tmp_path):
+    path = tmp_path / "A_HRC_52_9_Add.1.txt"
+    path.write_text("Nations Unies A/HRC/52/9/Add.1\nConseil des droits de l’homme\nRapport du Groupe de travail sur "
+                    "l’Examen périodique universel\nAdditif\nObservations sur les conclusions et/ou recommandations, "
+                    "engagements exprimés et réponses de l’État examiné\n1. Le Gouvernement accepte les "
+                    "recommandations 140.1, 140.2 et 140.3. Il prend note des recommandations 140.4 et 140.5, qui ne "
+                    "sont pas conformes à la Constitution. Les recommandations sont examinées par les ministères "
+                    "dans le cadre du plan national.\n", encoding="utf-8")
+    with pytest.raises(DataError) as refused:
+        addendum.read_addendum(path)
+    assert "found a document in French; expected the English version of the addendum" in str(refused.value)

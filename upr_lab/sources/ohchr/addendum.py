@@ -43,6 +43,7 @@ from pathlib import Path
 
 from upr_lab.exceptions import DataError
 
+from .language import not_english
 from .text import FURNITURE, flat, read_document
 
 TOP = 1500  # characters at the top of a document: its symbol and title
@@ -105,6 +106,10 @@ def is_addendum(document):
 def read_addendum(path):
     """The ``Addendum`` at ``path`` (PDF or text); refuses, in one line, one that gives no response."""
     document = read_document(path)
+    language = not_english(document.text)
+    if language is not None:
+        raise DataError(f"found a document in {language}; expected the English version of the addendum (upr-lab "
+                        "reads UN documents in English)", path=path)
     match = SYMBOL.search(document.text[:TOP]) or FILE_SYMBOL.search(Path(path).stem)
     if match is None:
         raise DataError("found no symbol A/HRC/<session>/<number>/Add.<n> at its top or in its name; expected the "
