@@ -5,13 +5,19 @@ From the summary OHCHR prepares for each review:
 * ``stakeholder_submissions``: the N it states ("a summary of 16 stakeholders' submissions", or in words,
   "a summary of seven stakeholders' submissions");
 * ``joint_submissions``: the joint submissions in the list of contributors ("Joint submission 2 submitted
-  by: ..." in later summaries, "(Joint submission)" after a name in early ones); unknown (empty) when the
-  summary lists no contributors;
+  by: ...", "JS4: Joint submission by ..." in later summaries, "(Joint submission)" after a name in early
+  ones), each number once; unknown (empty) when the summary lists no contributors, and, with a warning,
+  when the list is cut short or out of order: a joint submission the text cites ("JS5 reported") is not
+  in it, nothing follows its last joint submission (no next category of contributors, no next footnote),
+  or it lists more joint submissions than the summary states submissions;
 * ``nhri_submitted``: true only when the summary has a section of information provided by the national
   human rights institution ("II. Information provided by the national human rights institution ...").
   The sentence announcing that such a section is provided where an accredited institution submitted is
   boilerplate, and an institution quoted among the other stakeholders has no section: both give false;
 * ``sur_iso3``, ``session`` and ``cycle`` from the document symbol.
+
+A file that holds another document too (a second symbol alone on a line, a second title or sentence
+"a summary of N ..."), an N above ``MAX_SUBMISSIONS`` and a summary in another UN language are refused.
 
 ``national_consultation`` is not in the summary (the national report says it): it stays empty for the
 user to complete.
