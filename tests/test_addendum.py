@@ -376,3 +376,14 @@ def test_an_addendum_in_another_language_is_refused_naming_the_language(tmp_path
     with pytest.raises(DataError) as refused:
         addendum.read_addendum(path)
     assert "found a document in French; expected the English version of the addendum" in str(refused.value)
+
+
+def test_two_positions_in_one_sentence(tmp_path):
+    path = built(tmp_path, """
+2. The Government accepts recommendations 140.1-140.3 and notes recommendations 140.4 and 140.5.
+3. Recommendations 140.6 and 140.7 are accepted; recommendations 140.8 and 140.9 are noted.
+4. Freedonia supports recommendations 140.10, 140.11, but does not support recommendation 140.12.
+""")
+    found = {r.reference: r.response for r in addendum.read_addendum(path).responses}
+    assert found == {**{f"140.{k}": "supported" for k in (1, 2, 3, 6, 7, 10, 11)},
+                     **{f"140.{k}": "noted" for k in (4, 5, 8, 9, 12)}}

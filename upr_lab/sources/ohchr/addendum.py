@@ -73,6 +73,9 @@ NOTED = re.compile(r"\b(?:cannot|can not|could not|does not|do not|did not|will 
 SUPPORTED = re.compile(r"\b(?:accepts?|supports|agrees? to|endorses)\b|\b(?:we|hereby|fully|also)\s+support\b|"
                        r"\b(?:is|are|was|were|been)\s+(?:\w+\s+)?(?:accepted|supported)\b|\benjoys? the support\b|"
                        r"\bagrees? with (?:the|this|these) recommendations?\b", re.I)
+# the rest of a list's sentence: up to a full stop (not the one inside "140.4"), a colon ending a line, a new line
+# that starts with a capital, or the end
+TAIL = re.compile(r"(?:[^.;!?]|[.;!?](?![\s]|$))*?(?:[.;!?](?=\s|$)|:[ \t]*\n|(?=\n\s*[A-Z])|$)")
 PARTIAL = re.compile(r"\b(?:partially|partly|in part|in principle)\b", re.I)
 
 
@@ -163,21 +166,36 @@ def _responses(body, path):
 def _statements(body, path):
     """(offset, reference, response, wording, alone) for each list under a sentence that states a position;
     ``alone``: the list names the recommendation by itself, not inside a range."""
-    found = []
-    for match in LISTED.finditer(body):
+    found, lists = [], list(LISTED.finditer(body))
+    for i, match in enumerate(lists):
         line = body.rfind("\n", 0, match.start(1)) + 1
         heads = (HEAD.match(body, line), BARE.match(body, line))
         if any(h and match.start(1) in (h.start(1), h.start(2)) for h in heads):
             continue  # a list that opens an answer or a note
         lead = _sentence_before(body, match.start(1))
-        tail = re.match(r"[^.;!?]*?(?:[.;!?](?=\s|$)|:[ \t]*\n|(?=\n\s*[A-Z])|$)", body[match.end(1):]).group(0)
-        words = flat(f"{lead} {tail}")
+        tail = TAIL.match(body, match.end(1)).group(0)
+        words = _clause(body, lead, tail, match, lists[i - 1] if i else None, lists[i + 1] if i + 1 < len(lists)
+                        else None)
         if "recommendation" not in words.lower() or not _states_position(words):
             continue
         wording = _short(f"{flat(lead)} … {flat(tail)}" if tail.strip(" .\n") else f"{flat(lead)} …")
         found += [(match.start(1), ref, _classify(words), wording, alone)
                   for ref, alone in _references(match.group(1), path)]
     return found
+
+
+def _clause(body, lead, tail, match, before, after):
+    """The words that give a list its position: its sentence, less what belongs to the lists before and after
+    it in that sentence ("accepts recommendations 1-10 and notes recommendations 11-15"; "1 and 2 are
+    accepted; recommendations 3 and 4 are noted"; "supports 10, 11, but does not support 12")."""
+    start = match.start(1) - len(lead)
+    if before is not None and before.end(1) > start:
+        start = before.end(1)
+    clause_lead = re.split(r";", body[start:match.start(1)])[-1]
+    if after is not None and after.start(0) < match.end(1) + len(tail):  # words between two lists: the later
+        between = body[match.end(1):after.start(0)]                    # one's, where they state a position
+        tail = "" if _states_position(between) else between
+    return flat(f"{clause_lead} {tail}")
 
 
 def _sentence_before(body, end):
