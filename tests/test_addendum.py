@@ -387,3 +387,24 @@ def test_two_positions_in_one_sentence(tmp_path):
     found = {r.reference: r.response for r in addendum.read_addendum(path).responses}
     assert found == {**{f"140.{k}": "supported" for k in (1, 2, 3, 6, 7, 10, 11)},
                      **{f"140.{k}": "noted" for k in (4, 5, 8, 9, 12)}}
+
+
+def test_lists_under_headings_that_state_a_position(tmp_path):
+    path = built(tmp_path, """
+1. Freedonia has examined the recommendations and its positions are set out below.
+A. Recommendations supported
+140.1, 140.2, 140.3,
+140.6
+B. Recommendations noted
+140.4
+140.5
+Freedonia cannot accept this recommendation at present.
+""")
+    found = addendum.read_addendum(path).by_reference()
+    assert {ref: r.response for ref, r in found.items()} == {
+        "140.1": "supported", "140.2": "supported", "140.3": "supported", "140.6": "supported", "140.4": "noted",
+        "140.5": "noted"}
+    assert found["140.6"].wording == "A. Recommendations supported" and found["140.4"].wording == \
+        "B. Recommendations noted"
+    # 140.5 opens an answer: classified from its own words, not from the heading
+    assert found["140.5"].wording == "Freedonia cannot accept this recommendation at present."

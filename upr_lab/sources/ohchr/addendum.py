@@ -76,6 +76,9 @@ SUPPORTED = re.compile(r"\b(?:accepts?|supports|agrees? to|endorses)\b|\b(?:we|h
 # the rest of a list's sentence: up to a full stop (not the one inside "140.4"), a colon ending a line, a new line
 # that starts with a capital, or the end
 TAIL = re.compile(r"(?:[^.;!?]|[.;!?](?![\s]|$))*?(?:[.;!?](?=\s|$)|:[ \t]*\n|(?=\n\s*[A-Z])|$)")
+HEADING = re.compile(r"[ \t]*(?:[IVX]{1,4}\.|[A-H]\.|\d{1,2}\.)?[ \t]*([^\n.:]{0,60}\brecommendations\b[^\n.:]{0,60})"
+                     r"[ \t]*:?[ \t]*", re.I)  # "A. Recommendations supported", "II. Noted recommendations"
+LIST_LINE = re.compile(rf"[ \t]*({REFLIST})[ \t]*[.;,]?[ \t]*")
 PARTIAL = re.compile(r"\b(?:partially|partly|in part|in principle)\b", re.I)
 
 
@@ -144,7 +147,7 @@ def _responses(body, path):
     order; bare numbered answers ("1. Slovenia ...") only where nothing else is found. Returns the responses
     and the contradictions resolved (``_resolved``)."""
     blocks = _blocks(body, HEAD, path)
-    tabled = _table_rows(blocks)
+    tabled = _table_rows(blocks) + _headed_lists(body, path)
     given = _statements(body, path) + tabled
     if not given and not blocks:
         blocks = _blocks(body, BARE, path)
@@ -218,6 +221,35 @@ def _table_rows(blocks):
                         "noted" if word.startswith(("not", "rejected")) else "supported")
             found += [(start, ref, response, _short(text[cell.start(1):]), alone) for ref, alone in references]
     return found
+
+
+def _headed_lists(body, path):
+    """(offset, reference, response, wording, alone) for each line that holds nothing but references under a
+    heading that states a position ("A. Recommendations supported" / "140.1, 140.2, 140.6"), where no answer
+    follows the line (an answer's text would make it a numbered answer instead)."""
+    found, heading, lines = [], None, list(re.finditer(r"[^\n]*", body))
+    texts = [(m.start(), m.group(0)) for m in lines if m.group(0).strip()]
+    for i, (start, line) in enumerate(texts):
+        listed = LIST_LINE.fullmatch(line)
+        if listed is None:
+            heading = _heading(line)
+            continue
+        following = texts[i + 1][1] if i + 1 < len(texts) else ""
+        if heading and (not following or LIST_LINE.fullmatch(following) or _heading(following)):
+            found += [(start, ref, heading[0], heading[1], alone) for ref, alone in _references(listed.group(1), path)]
+    return found
+
+
+def _heading(line):
+    """(response, wording) of a heading line that states a position, else None."""
+    match = HEADING.fullmatch(line)
+    if match is None:
+        return None
+    words = match.group(1).lower()
+    response = ("other" if PARTIAL.search(words) else
+                "noted" if re.search(r"\b(?:not supported|not accepted|rejected|noted|not enjoy)", words) else
+                "supported" if re.search(r"\b(?:supported|accepted|enjoy)", words) else None)
+    return (response, _short(line)) if response else None
 
 
 def _blocks(body, pattern, path):
