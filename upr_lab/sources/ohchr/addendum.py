@@ -9,9 +9,10 @@ across lines and pages, ". " for ", " by mistake ("140.35. 140.36"). Three forma
 
 * lists under statements: "The Government accepts the following recommendations: 140.7, 140.8, ..."
   or "... notes recommendations 6–13, 17". The sentence around the list gives the response, by the rules
-  of ``_classify``. Section headings ("III. Noted recommendations") are not used: each list names its own
-  position, and a heading would mislabel the cross-references in the notes under it ("On Roma, see also
-  recommendation 71" under the noted ones, where 71 is accepted);
+  of ``_classify``; in a sentence with two lists each takes its own clause ("accepts 1-10 and notes 11").
+  Section headings ("III. Noted recommendations") give a position only to lines that hold nothing but
+  references under them: a heading would mislabel the cross-references in the notes under it ("On Roma,
+  see also recommendation 71" under the noted ones, where 71 is accepted);
 * tables: a reference opening a row, then a position standing as a cell ("Supported", "Noted",
   "Supported in part", "Accepted", "Rejected": at a line start, after "|", a tab or two spaces; or
   capitalised after the closing parenthesis of the recommending State);
