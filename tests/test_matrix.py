@@ -124,7 +124,8 @@ def test_a_column_of_recommending_states(tmp_path):
                                              THEMES, "")],
                  head=["Recommendation", "Recommending State/s", "Position", "Full list of themes",
                        "Assessment/comments on level of implementation"], theme="Right or area: 1.1 Acceptance")
-    frame, _ = matrix.read_matrix(path, CountryResolver())
+    with pytest.warns(UserWarning, match=r"paragraphs 166.1, 166.2, 166.3, 166.4, 166.5 are not in the matrix"):
+        frame, _ = matrix.read_matrix(path, CountryResolver())
     assert list(zip(frame["paragraph"], frame["recommender_iso3"], frame["response"])) == [
         ("166.6", "BRA", "supported"), ("166.6", "ESP", "supported")]
 
@@ -161,8 +162,29 @@ def test_a_matrix_without_its_heading_or_table_is_refused(tmp_path):
         built(tmp_path / "a.docx", row, header=None))
     assert "found cycle 3, session 42" in refused(
         built(tmp_path / "b.docx", row, header="UPR of Norway (3rd Cycle – 42nd session)"))
-    assert "found no table with the columns 'Recommendation' and 'Position'" in refused(
-        built(tmp_path / "c.docx", row, head=["Text", "Status", "Themes", "Notes"]))
+    assert "found recommendation rows ('140.1 Ratify (Chile);') in a table without the header of the matrix" in \
+        refused(built(tmp_path / "c.docx", row, head=["Text", "Status", "Themes", "Notes"]))
+    empty = docx.Document()
+    empty.sections[0].header.paragraphs[0].text = "UPR of Norway (4th Cycle – 42nd session)"
+    empty.add_paragraph("Thematic list of recommendations")
+    empty.save(tmp_path / "d.docx")
+    assert "found no table with the columns 'Recommendation' and 'Position'" in refused(tmp_path / "d.docx")
+
+
+def test_a_table_continued_without_its_header_and_a_missing_paragraph(tmp_path):
+    path = built(tmp_path / "matrix.docx", [("140.1 Ratify the Convention (Chile);", "Supported", THEMES, "")],
+                 header="UPR of the United Kingdom of Great Britain and Northern Ireland - 4th cycle, 41st session")
+    document = docx.Document(path)
+    more = document.add_table(rows=0, cols=4)  # continues the first: no header row, as many columns
+    for text in ("140.2 Abolish the death penalty (France);", "140.4 Protect journalists (Sweden);"):
+        cells = more.add_row().cells
+        cells[0].text, cells[1].text = text, "Noted"
+    document.save(path)
+    with pytest.warns(UserWarning, match=r"matrix.docx: paragraphs 140.3 are not in the matrix"):
+        frame, record = matrix.read_matrix(path, CountryResolver())
+    assert list(zip(frame["paragraph"], frame["response"])) == [("140.1", "supported"), ("140.2", "noted"),
+                                                                ("140.4", "noted")]
+    assert (record["state_under_review"], record["session"], record["missing_paragraphs"]) == ("GBR", 41, ["140.3"])
 
 
 def damaged(directory):

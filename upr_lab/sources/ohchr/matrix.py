@@ -24,7 +24,9 @@ is the Working Group report the position's source names (A/HRC/40/6 for "A/HRC/4
 """
 
 import re
+import warnings
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 
@@ -37,8 +39,8 @@ from .recommenders import split_item
 SOURCE = "ohchr-matrix"
 FORMAT = "ohchr-matrix-docx"
 MAX_PART = 200 * 2**20  # bytes of one uncompressed part of the .docx: more is no matrix (or a zip bomb)
-HEADER = re.compile(r"UPR of (?P<state>.+?)\s*\(\s*(?P<cycle>\d)\s*(?:st|nd|rd|th)?\s+cycle\s*[-–—,]\s*"
-                    r"(?P<session>\d{1,2})\s*(?:st|nd|rd|th)?\s+session\s*\)", re.I)
+HEADER = re.compile(r"UPR of (?:the )?(?P<state>.+?)\s*[(\-–—,]\s*(?P<cycle>\d)\s*(?:st|nd|rd|th)?\s+cycle\s*[-–—,]?\s*"
+                    r"(?P<session>\d{1,2})\s*(?:st|nd|rd|th)?\s+session\b", re.I)
 PARAGRAPH = re.compile(r"^\s*(\d{1,3})\.(\d{1,3})\.?(?=\s)", re.M)
 POSITION_SOURCE = re.compile(r"\s*Source of position\s*:?\s*(.*)$", re.I | re.S)
 REPORT = re.compile(r"A/HRC/\d{1,2}/\d{1,3}")
@@ -63,6 +65,7 @@ def is_matrix(path):
 
 def read_matrix(path, resolver):
     """The canonical recommendations of the matrix at ``path`` and a record of what was read (``data info``)."""
+    path = Path(path)
     document = _opened(path)
     sur, cycle, session = _review(document, path, resolver)
     rows, positions, sources = [], {}, {}
@@ -74,12 +77,16 @@ def read_matrix(path, resolver):
         raise DataError("found a table with no recommendation rows; expected the rows of an OHCHR matrix of "
                         "recommendations", path=path)
     items = _once(rows, path)
+    missing = _missing(items)
+    if missing:
+        warnings.warn(f"{path.name}: paragraphs {', '.join(missing[:10])}{' ...' if len(missing) > 10 else ''} are "
+                      "not in the matrix, which lists every recommendation of a review (rows deleted?)", UserWarning, stacklevel=3)
     frame = _frame(items, sur, cycle, session)
     record = {"format": FORMAT, "state_under_review": sur.iso3, "session": session, "cycle": cycle,
               "document": ", ".join(sorted(set(frame["document"]) - {""})), "matrix_rows": sum(positions.values()),
               "recommendations": len(items), "rows": len(frame),
               "positions": dict(sorted(positions.items())), "position_sources": dict(sorted(sources.items())),
-              "implementation_assessed": int((frame["implementation"] != "").sum())}
+              "implementation_assessed": int((frame["implementation"] != "").sum()), "missing_paragraphs": missing}
     return frame, record
 
 
@@ -127,22 +134,38 @@ def _review(document, path, resolver):
 def _data_rows(document, path):
     """(row number, cells) of each recommendation row of the document's matrix tables; row numbers count
     every row of the tables in order, the header included (row 1 is the first table's header)."""
-    number, found = 0, False
+    number, columns, width = 0, None, None
     for table in document.tables:
-        columns = None
+        first = True
         for row in table.rows:
             number += 1
             texts = _cell_texts(row, number, path)
-            if columns is None:
-                columns = _columns(texts)
-                found = found or columns is not None
-                continue
+            if first:
+                first, header = False, _columns(texts)
+                if header is not None:
+                    columns, width = header, len(texts)
+                    continue
+                if columns is None or len(texts) != width:  # no matrix yet, or another kind of table
+                    _refuse_unread(table, number, path)
+                    break
             if len(set(texts)) <= 1 or SPANNING.match(texts[0]):
                 continue  # a theme's heading, spanning the table, or an empty row
             yield number, _cells(texts, columns, number, path)
-    if not found:
+    if columns is None:
         raise DataError("found no table with the columns 'Recommendation' and 'Position'; expected an OHCHR matrix "
                         "of recommendations", path=path)
+
+
+def _refuse_unread(table, number, path):
+    """A table without the matrix's header is skipped, unless it holds recommendations (a continuation whose
+    columns cannot be told): those would be lost without a word."""
+    for offset, row in enumerate(table.rows):
+        texts = _cell_texts(row, number + offset, path)
+        if texts and PARAGRAPH.match(texts[0]):
+            raise DataError(f"found recommendation rows ('{' '.join(texts[0].split())[:40]}') in a table without the "
+                            "header of the matrix (Recommendation, Position, ...); expected each table to start with "
+                            "its header row, or to have as many columns as the table before it", path=path,
+                            row=number + offset)
 
 
 def _cell_texts(row, number, path):
@@ -169,7 +192,7 @@ def _cells(texts, columns, number, path):
         return texts[columns[role]].strip() if role in columns and columns[role] < len(texts) else ""
 
     recommendation, source = _split_source(cell("recommendation"))
-    raw = " ".join(cell("position").split())
+    raw = " ".join(cell("position").split()).rstrip("*")  # "Noted*": a footnote mark
     return {"recommendation": recommendation, "source": source, "position_raw": raw or "(empty)",
             "position": _position(raw, number, path), "themes": cell("themes"), "states": cell("states"),
             "implementation": _implementation(cell("implementation"), number, path)}
@@ -272,6 +295,16 @@ def _once(items, path):
             kept[key] = {**first, "implementation": item["implementation"]}
         kept[key] = {**kept[key], "issues": tuple(dict.fromkeys(kept[key]["issues"] + item["issues"]))}
     return sorted(kept.values(), key=lambda i: (tuple(int(p) for p in i["paragraph"].split(".")), i["row"]))
+
+
+def _missing(items):
+    """The item numbers absent from each paragraph, from 1 to its last (28.5 when 28.4 and 28.6 are there): a
+    matrix lists every recommendation of the review."""
+    numbers = {}
+    for item in items:
+        paragraph, number = item["paragraph"].split(".")
+        numbers.setdefault(paragraph, set()).add(int(number))
+    return [f"{p}.{k}" for p, found in numbers.items() for k in range(1, max(found) + 1) if k not in found]
 
 
 def _frame(items, sur, cycle, session):
