@@ -202,7 +202,14 @@ def damaged(directory):
         for item in source.infolist():
             if item.filename != "word/document.xml":
                 target.writestr(item, source.read(item))
-    return [truncated, not_zip, bad_xml, no_part]
+    flipped = directory / "flipped.docx"  # bytes of the compressed document.xml changed: zlib or CRC error
+    with zipfile.ZipFile(REAL) as source:
+        info = source.getinfo("word/document.xml")
+    data = bytearray(REAL.read_bytes())
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    data[start + 1000:start + 1010] = bytes(10)
+    flipped.write_bytes(bytes(data))
+    return [truncated, not_zip, bad_xml, no_part, flipped]
 
 
 def test_a_damaged_docx_is_one_line_error_and_nothing_is_written(tmp_path, capsys):

@@ -26,6 +26,7 @@ is the Working Group report the position's source names (A/HRC/40/6 for "A/HRC/4
 import re
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 import pandas as pd
@@ -104,8 +105,8 @@ def _opened(path):
         return docx.Document(str(path))
     except DataError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, etree.LxmlError, KeyError, ValueError, OSError,
-            EOFError, docx.opc.exceptions.PackageNotFoundError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, etree.LxmlError, KeyError, ValueError, OSError,
+            EOFError, NotImplementedError, docx.opc.exceptions.PackageNotFoundError) as exc:
         reason = " ".join(str(exc).split())[:100] or type(exc).__name__
         raise DataError(f"found a damaged Word document ({reason}); expected a readable .docx file (an OHCHR "
                         "matrix of recommendations)", path=path) from None
