@@ -139,7 +139,7 @@ def test_a_summary_in_another_language_is_refused_naming_the_language(tmp_path):
 
 LISTED = """United Nations A/HRC/WG.6/44/NOR/3
 Summary of stakeholders' submissions on Norway
-1. It is a summary of 9 stakeholders' submissions1 for the universal periodic review. JS1, JS2, JS3 and JS5 reported
+1. It is a summary of 9 stakeholders' submissions1 for the universal periodic review. JS1, JS2, JS3, JS5 and JS6 reported
 on the rights of the child, as did JS4.
 1 The stakeholders listed below have contributed information for this summary; the full texts of all original
 submissions are available at: www.ohchr.org.
@@ -151,7 +151,10 @@ JS1 Joint submission 1 submitted by: Save the Children Norway, Oslo (Norway);
 JS2 Joint Submission 2 – submitted by: Plan Norway; and the Norwegian Forum for Children;
 JS3 Joint submission3 submitted by: Ombudsman for Children, Oslo (Norway);
 JS4: Joint submission by the Norwegian Helsinki Committee and Amnesty Norway;
-JS5 Joint submission 5 presented by: Forum for Women and Development, Oslo (Norway).
+JS5 Joint submission 5 presented by: Forum for Women and Development, Oslo (Norway);
+JS6 Joint submission 6 su
+A/HRC/WG.6/44/NOR/3
+bmitted by: Norwegian Bar Association, Oslo (Norway).
 National human rights institution:
 NIM Norwegian National Human Rights Institution, Oslo (Norway).
 2 JS1, para. 3.
@@ -160,10 +163,10 @@ NIM Norwegian National Human Rights Institution, Oslo (Norway).
 
 def test_the_spellings_of_joint_submissions_in_a_list(tmp_path):
     row = stakeholders.summary_row(text_file(tmp_path / "A_HRC_WG.6_44_NOR_3.txt", LISTED))
-    assert (row["stakeholder_submissions"], row["joint_submissions"]) == (9, 5)
+    assert (row["stakeholder_submissions"], row["joint_submissions"]) == (9, 6)  # JS6: a page break in 'submitted'
     cut = LISTED.split("JS5 Joint submission 5")[0]  # the list ends after JS4: nothing follows it, JS5 is cited
     row, said = read_with_warnings(text_file(tmp_path / "A_HRC_WG.6_44_NOR_3.txt", cut))
     assert row["joint_submissions"] is None and "JS5 is cited but not in its list of contributors" in said
-    cut = LISTED.split("JS5 Joint submission 5")[0].replace("JS5 reported", "reported")
+    cut = LISTED.split("JS5 Joint submission 5")[0].replace("JS3, JS5 and JS6 reported", "JS3 reported")
     row, said = read_with_warnings(text_file(tmp_path / "A_HRC_WG.6_44_NOR_3.txt", cut))
     assert row["joint_submissions"] is None and "its list of contributors stops after its last joint submission" in said
