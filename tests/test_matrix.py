@@ -124,8 +124,8 @@ def test_a_column_of_recommending_states(tmp_path):
                                              THEMES, "")],
                  head=["Recommendation", "Recommending State/s", "Position", "Full list of themes",
                        "Assessment/comments on level of implementation"], theme="Right or area: 1.1 Acceptance")
-    with pytest.warns(UserWarning, match=r"paragraphs 166.1, 166.2, 166.3, 166.4, 166.5 are not in the matrix"):
-        frame, _ = matrix.read_matrix(path, CountryResolver())
+    frame, record = matrix.read_matrix(path, CountryResolver())
+    assert record["missing_paragraphs"] == ["166.1", "166.2", "166.3", "166.4", "166.5"]
     assert list(zip(frame["paragraph"], frame["recommender_iso3"], frame["response"])) == [
         ("166.6", "BRA", "supported"), ("166.6", "ESP", "supported")]
 
@@ -160,6 +160,8 @@ def test_a_matrix_without_its_heading_or_table_is_refused(tmp_path):
     row = [("140.1 Ratify (Chile);", "Supported", THEMES, "")]
     assert "found no 'UPR of <State> (<n>th Cycle – <m>th session)'" in refused(
         built(tmp_path / "a.docx", row, header=None))
+    assert "the State under review in the heading: found 'Atlantis', which matches no State" in refused(
+        built(tmp_path / "e.docx", row, header="UPR of Atlantis (4th Cycle – 42nd session)"))
     assert "found cycle 3, session 42" in refused(
         built(tmp_path / "b.docx", row, header="UPR of Norway (3rd Cycle – 42nd session)"))
     assert "found recommendation rows ('140.1 Ratify (Chile);') in a table without the header of the matrix" in \
@@ -180,11 +182,13 @@ def test_a_table_continued_without_its_header_and_a_missing_paragraph(tmp_path):
         cells = more.add_row().cells
         cells[0].text, cells[1].text = text, "Noted"
     document.save(path)
-    with pytest.warns(UserWarning, match=r"matrix.docx: paragraphs 140.3 are not in the matrix"):
-        frame, record = matrix.read_matrix(path, CountryResolver())
+    frame, record = matrix.read_matrix(path, CountryResolver())
     assert list(zip(frame["paragraph"], frame["response"])) == [("140.1", "supported"), ("140.2", "noted"),
                                                                 ("140.4", "noted")]
     assert (record["state_under_review"], record["session"], record["missing_paragraphs"]) == ("GBR", 41, ["140.3"])
+    for _ in range(2):  # read, then read back from the cache: warned both times
+        with pytest.warns(UserWarning, match=r"matrix.docx: paragraphs 140.3 are not in the matrix"):
+            assert len(load(path).recommendations) == 3
 
 
 def damaged(directory):

@@ -218,6 +218,7 @@ def _load_files(files, aliases):
                             "differences": data.differences}, data.source)
     repeats.warn(data.source.get("repeats", []), stacklevel=4)  # points at the caller of load()
     documents.warn_pending([(f["name"], f["detected"]) for f in data.source["files"]], stacklevel=4)
+    matrix.warn_missing([(f["name"], f["detected"]) for f in data.source["files"]], stacklevel=4)
     data.participation = stakeholders.participation_frame([p for p in files if documents.is_document(p)])
     return data
 

@@ -78,17 +78,24 @@ def read_matrix(path, resolver):
         raise DataError("found a table with no recommendation rows; expected the rows of an OHCHR matrix of "
                         "recommendations", path=path)
     items = _once(rows, path)
-    missing = _missing(items)
-    if missing:
-        warnings.warn(f"{path.name}: paragraphs {', '.join(missing[:10])}{' ...' if len(missing) > 10 else ''} are "
-                      "not in the matrix, which lists every recommendation of a review (rows deleted?)", UserWarning, stacklevel=3)
     frame = _frame(items, sur, cycle, session)
     record = {"format": FORMAT, "state_under_review": sur.iso3, "session": session, "cycle": cycle,
               "document": ", ".join(sorted(set(frame["document"]) - {""})), "matrix_rows": sum(positions.values()),
               "recommendations": len(items), "rows": len(frame),
               "positions": dict(sorted(positions.items())), "position_sources": dict(sorted(sources.items())),
-              "implementation_assessed": int((frame["implementation"] != "").sum()), "missing_paragraphs": missing}
+              "implementation_assessed": int((frame["implementation"] != "").sum()),
+              "missing_paragraphs": _missing(items)}
     return frame, record
+
+
+def warn_missing(records, stacklevel=2):
+    """Warn, for each matrix read (also when read back from the cache), of the item numbers it lacks."""
+    for name, detected in records:
+        missing = detected.get("missing_paragraphs") if detected.get("format") == FORMAT else None
+        if missing:
+            shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+            warnings.warn(f"{name}: paragraphs {shown} are not in the matrix, which lists every recommendation of a "
+                          "review (rows deleted?)", UserWarning, stacklevel=stacklevel + 1)
 
 
 def _opened(path):
@@ -124,8 +131,8 @@ def _review(document, path, resolver):
     sur = resolver.lookup(match.group("state"))
     session, cycle = int(match.group("session")), int(match.group("cycle"))
     if sur is None:
-        raise DataError(f"found the State under review '{match.group('state')}' in the heading, which matches no "
-                        f"State; expected a UN member or observer State's name", path=path)
+        raise DataError(f"the State under review in the heading: {fields.unknown_state(match.group('state'), resolver)}",
+                        path=path)
     if session not in calendar.SESSION_YEARS or calendar.cycle_of(session) != cycle:
         raise DataError(f"found cycle {cycle}, session {session} in the heading; expected a UPR Working Group "
                         "session 1-54 of that cycle", path=path)
