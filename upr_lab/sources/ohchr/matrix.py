@@ -40,8 +40,8 @@ from .recommenders import split_item
 SOURCE = "ohchr-matrix"
 FORMAT = "ohchr-matrix-docx"
 MAX_PART = 200 * 2**20  # bytes of one uncompressed part of the .docx: more is no matrix (or a zip bomb)
-HEADER = re.compile(r"UPR of (?:the )?(?P<state>.+?)\s*[(\-–—,]\s*(?P<cycle>\d)\s*(?:st|nd|rd|th)?\s+cycle\s*[-–—,]?\s*"
-                    r"(?P<session>\d{1,2})\s*(?:st|nd|rd|th)?\s+session\b", re.I)
+HEADER = re.compile(r"UPR of (?:the )?(?P<state>.+?)\s*[(\-–—,]\s*(?P<cycle>\d)\s*(?:st|nd|rd|th)?\s+cycle\s*"
+                    r"[-–—,]?\s*(?P<session>\d{1,2})\s*(?:st|nd|rd|th)?\s+session\b", re.I)
 PARAGRAPH = re.compile(r"^\s*(\d{1,3})\.(\d{1,3})\.?(?=\s)", re.M)
 POSITION_SOURCE = re.compile(r"\s*Source of position\s*:?\s*(.*)$", re.I | re.S)
 REPORT = re.compile(r"A/HRC/\d{1,2}/\d{1,3}")
@@ -131,8 +131,8 @@ def _review(document, path, resolver):
     sur = resolver.lookup(match.group("state"))
     session, cycle = int(match.group("session")), int(match.group("cycle"))
     if sur is None:
-        raise DataError(f"the State under review in the heading: {fields.unknown_state(match.group('state'), resolver)}",
-                        path=path)
+        unknown = fields.unknown_state(match.group("state"), resolver)
+        raise DataError(f"the State under review in the heading: {unknown}", path=path)
     if session not in calendar.SESSION_YEARS or calendar.cycle_of(session) != cycle:
         raise DataError(f"found cycle {cycle}, session {session} in the heading; expected a UPR Working Group "
                         "session 1-54 of that cycle", path=path)

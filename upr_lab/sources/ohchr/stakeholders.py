@@ -52,7 +52,7 @@ STATED = re.compile(r"summary of (?:the )?(\w+(?:[- ]\w+)?) stakeholders?['’]?
 NHRI_SECTION = re.compile(r"(?:^|\s)(?:[IVX]+|[A-H])\.\s+Information provided by the national human rights "
                           r"institution", re.IGNORECASE)
 JOINT_NUMBERED = re.compile(r"Joint\s*submission\s*(?:No\.?\s*)?(\d{1,3})\s*(?:\(JS\s*\d{1,3}\)\s*)?,?\s*"
-                            r"(?:[-–—:]|su|presented|prepared|made|composed|by\b)|"  # "su": a page break in "submitted"
+                            r"(?:[-–—:]|su|presented|prepared|made|composed|by\b)|"  # "su": "submitted" cut by a page
                             r"\bJS\s?(\d{1,3})\s*[-–—:]?\s*Joint submission\s*(?:by|of|:)", re.IGNORECASE)
 JOINT_MARKED = re.compile(r"\(Joint submission\)", re.IGNORECASE)
 CITED = re.compile(r"\bJS\s?(\d{1,3})\b")  # a joint submission cited in the text: "JS2 reported that"
