@@ -170,3 +170,9 @@ def test_the_spellings_of_joint_submissions_in_a_list(tmp_path):
     cut = LISTED.split("JS5 Joint submission 5")[0].replace("JS3, JS5 and JS6 reported", "JS3 reported")
     row, said = read_with_warnings(text_file(tmp_path / "A_HRC_WG.6_44_NOR_3.txt", cut))
     assert row["joint_submissions"] is None and "its list of contributors stops after its last joint submission" in said
+
+
+def test_a_symbol_cited_once_alone_on_a_line_is_no_second_document(tmp_path):
+    cited = DNK.replace("3 DIHR, p. 6.", "3 See the previous summary,\nA/HRC/WG.6/38/DNK/3\n DIHR, p. 6.")
+    row = stakeholders.summary_row(text_file(tmp_path / "A_HRC_WG.6_52_DNK_3.txt", cited))
+    assert (row["stakeholder_submissions"], row["joint_submissions"]) == (16, 2)

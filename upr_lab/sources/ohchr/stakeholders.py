@@ -128,9 +128,12 @@ def _stated(path, text):
 
 
 def _refuse_second_document(path, raw, text, symbol):
-    """A file that holds pages of another document: a second symbol standing alone on a line (page headers
-    repeat the document's own), a second title or a second sentence stating the number of submissions."""
-    others = sorted({s for s in WG_SYMBOL_LINE.findall(raw)} - {symbol})
+    """A file that holds pages of another document: another symbol standing alone on a line as a document's
+    own does (in two page headers or more, or in a cover block with "Distr."; a footnote may cite a symbol
+    alone on its line once), a second title or a second sentence stating the number of submissions."""
+    lines = list(WG_SYMBOL_LINE.finditer(raw))
+    others = sorted({m.group(1) for m in lines if m.group(1) != symbol and (
+        sum(n.group(1) == m.group(1) for n in lines) > 1 or "Distr" in raw[max(0, m.start() - 300):m.end() + 300])})
     found = ([f"the symbol {others[0]}"] if others else []) + \
         [f"{len(p.findall(text))} {what}" for p, what in ((TITLE, "titles 'Summary of stakeholders' submissions'"),
                                                           (STATED, "sentences 'a summary of N stakeholders' "
