@@ -408,3 +408,12 @@ Freedonia cannot accept this recommendation at present.
         "B. Recommendations noted"
     # 140.5 opens an answer: classified from its own words, not from the heading
     assert found["140.5"].wording == "Freedonia cannot accept this recommendation at present."
+
+
+def test_a_folder_with_a_document_in_another_language_says_which(tmp_path):
+    from upr_lab import load
+
+    test_an_addendum_in_another_language_is_refused_naming_the_language(tmp_path)  # writes the French addendum
+    with pytest.raises(DataError) as refused:
+        load(tmp_path)
+    assert "A_HRC_52_9_Add.1.txt: found a document in French; expected the English version" in str(refused.value)

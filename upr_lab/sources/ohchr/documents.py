@@ -23,13 +23,16 @@ from .. import calendar
 from ..formats import fields
 from . import report as reports
 from . import stakeholders
+from .language import not_english
 from .text import read_document
 
 SOURCE = "ohchr"
 UN_SYMBOL = re.compile(r"(A/HRC/(?:WG\.6/\d{1,2}/[A-Z]{3}/[123]|\d{1,2}/\d{1,3}(?:/Add\.\d)?))")
 OTHER_REVIEW_DOCUMENT = re.compile(r"A/HRC/WG\.6/\d{1,2}/[A-Z]{3}/[12]")
 OWN_SYMBOL = re.compile(r"United Nations\s+(A/HRC/\S+)")  # the cover's "United Nations A/HRC/14/15"
-UN_BODY = re.compile(r"Human Rights Council|General Assembly")
+UN_BODY = re.compile(r"Human Rights Council|General Assembly|Conseil des droits de l|Assemblée générale|Consejo de "
+                     r"Derechos Humanos|Asamblea General|Совет по правам человека|Генеральная Ассамблея|"
+                     r"مجلس حقوق الإنسان|الجمعية العامة|人权理事会|大会")  # in the six UN languages
 TOP, OWN = 1500, 6000
 
 
@@ -75,6 +78,10 @@ def _kind(path):
         return "addendum"
     if reports.is_report(document):
         return "report"
+    language = not_english(document.text)
+    if language is not None:
+        raise DataError(f"found a document in {language}; expected the English version (upr-lab reads UN documents "
+                        "in English)", path=path)
     raise DataError("found no UPR document at its top (no symbol A/HRC/<session>/<number>, .../Add.1 or "
                     "A/HRC/WG.6/<session>/<ISO3>/3); expected a Working Group report, its addendum or a "
                     "stakeholder summary", path=path)
