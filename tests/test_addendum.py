@@ -417,3 +417,14 @@ def test_a_folder_with_a_document_in_another_language_says_which(tmp_path):
     with pytest.raises(DataError) as refused:
         load(tmp_path)
     assert "A_HRC_52_9_Add.1.txt: found a document in French; expected the English version" in str(refused.value)
+
+
+def test_a_response_to_a_number_the_report_lacks_is_left_out_with_a_warning(tmp_path):
+    from upr_lab import load
+
+    (tmp_path / "A_HRC_52_9.txt").write_text(REPORT, encoding="utf-8")
+    built(tmp_path, "\n2. Lebanon accepts recommendations 140.1-140.10 and 140.11.\n")  # 140.11: a misprint
+    with pytest.warns(UserWarning, match=r"A_HRC_52_9_Add.1.txt: responses to 140.11, which A/HRC/52/9 does not "
+                                         r"number, are left out"):
+        data = load(tmp_path)
+    assert len(data.recommendations) == 10 and set(data.recommendations["response"]) == {"supported"}

@@ -160,7 +160,10 @@ def _refuse_unknown_references(report, answer, given):
     items = {rec.paragraph.split(".")[1] for rec in report.recommendations if rec.paragraph.split(".")[0] in
              {str(p) for p in report.examined}}
     unknown = [ref for ref in given if ref not in paragraphs and ref not in items]
-    if unknown:
+    if unknown and len(unknown) * 2 <= len(given):  # a few: a misprint in the addendum, not another review's
+        warnings.warn(f"{answer.path.name}: responses to {', '.join(unknown[:5])}, which {report.symbol} does not "
+                      "number, are left out", UserWarning, stacklevel=5)
+    elif unknown:
         raise DataError(f"found responses to {', '.join(unknown[:5])}, which {report.symbol} does not number; expected "
                         "the addendum to that report (is it the addendum of another review?)", path=answer.path)
 
