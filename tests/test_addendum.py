@@ -428,3 +428,13 @@ def test_a_response_to_a_number_the_report_lacks_is_left_out_with_a_warning(tmp_
                                          r"number, are left out"):
         data = load(tmp_path)
     assert len(data.recommendations) == 10 and set(data.recommendations["response"]) == {"supported"}
+
+
+def test_an_addendum_that_answers_another_reports_numbers_is_refused(tmp_path):
+    from upr_lab import load
+
+    (tmp_path / "A_HRC_52_9.txt").write_text(REPORT, encoding="utf-8")
+    built(tmp_path, "\n2. Lebanon accepts recommendations 140.1, 140.20-140.30.\n")
+    with pytest.raises(DataError) as refused:
+        load(tmp_path)
+    assert "found responses to 140.20, 140.21" in str(refused.value) and "\n" not in str(refused.value)
