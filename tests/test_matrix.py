@@ -232,3 +232,17 @@ def test_the_same_matrix_gives_the_same_ids(tmp_path):
     first, _ = matrix.read_matrix(REAL, CountryResolver())
     second, _ = matrix.read_matrix(copy, CountryResolver())
     assert first["rec_id"].tolist() == second["rec_id"].tolist()
+
+
+def test_a_row_that_bundles_paragraphs_with_a_position_and_source_each(tmp_path):
+    path = built(tmp_path / "matrix.docx", [
+        ("140.1 Ratify the Convention (Chile);\nSource of position: A/HRC/53/11 - Para. 138\n140.2 Abolish the "
+         "death penalty (France);\nSource of position: A/HRC/53/11/Add.1 - Para. 4", "Supported\nNoted", THEMES, "")])
+    frame, record = matrix.read_matrix(path, CountryResolver())
+    assert list(zip(frame["paragraph"], frame["response"], frame["document"])) == [
+        ("140.1", "supported", "A/HRC/53/11"), ("140.2", "noted", "A/HRC/53/11")]
+    assert record["position_sources"] == {"A/HRC/53/11 - Para. 138 / A/HRC/53/11/Add.1 - Para. 4": 1}
+    other = built(tmp_path / "other.docx", [("140.3 Combat trafficking (Nepal);", "Supported\nNoted\nNoted", THEMES,
+                                             "")])
+    assert "column 'Position': found 3 values that differ ('Supported / Noted / Noted') for 1 paragraph(s)" in \
+        refused(other)

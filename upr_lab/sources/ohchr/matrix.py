@@ -43,7 +43,7 @@ MAX_PART = 200 * 2**20  # bytes of one uncompressed part of the .docx: more is n
 HEADER = re.compile(r"UPR of (?:the )?(?P<state>.+?)\s*[(\-–—,]\s*(?P<cycle>\d)\s*(?:st|nd|rd|th)?\s+cycle\s*"
                     r"[-–—,]?\s*(?P<session>\d{1,2})\s*(?:st|nd|rd|th)?\s+session\b", re.I)
 PARAGRAPH = re.compile(r"^\s*(\d{1,3})\.(\d{1,3})\.?(?=\s)", re.M)
-POSITION_SOURCE = re.compile(r"\s*Source of position\s*:?\s*(.*)$", re.I | re.S)
+POSITION_SOURCE = re.compile(r"[ \t]*Source of position\s*:?[ \t]*([^\n]*)", re.I)
 REPORT = re.compile(r"A/HRC/\d{1,2}/\d{1,3}")
 SPANNING = re.compile(r"^\s*(?:Theme|Right or area)\s*:", re.I)
 THEME = re.compile(r"^\s*[A-Z]\d{0,3}\s+(.+?)\s*$")
@@ -73,7 +73,8 @@ def read_matrix(path, resolver):
     for number, cells in _data_rows(document, path):
         rows += _items(cells, number, path, resolver)
         positions[cells["position_raw"]] = positions.get(cells["position_raw"], 0) + 1
-        sources[cells["source"]] = sources.get(cells["source"], 0) + 1
+        source = cells["source"] or "(none)"
+        sources[source] = sources.get(source, 0) + 1
     if not rows:
         raise DataError("found a table with no recommendation rows; expected the rows of an OHCHR matrix of "
                         "recommendations", path=path)
@@ -199,18 +200,19 @@ def _cells(texts, columns, number, path):
     def cell(role):
         return texts[columns[role]].strip() if role in columns and columns[role] < len(texts) else ""
 
-    recommendation, source = _split_source(cell("recommendation"))
-    raw = " ".join(cell("position").split()).rstrip("*")  # "Noted*": a footnote mark
-    return {"recommendation": recommendation, "source": source, "position_raw": raw or "(empty)",
-            "position": _position(raw, number, path), "themes": cell("themes"), "states": cell("states"),
+    recommendation, sources = _split_sources(cell("recommendation"))
+    raw = [" ".join(line.split()).rstrip("*") for line in cell("position").splitlines() if line.strip()]  # "Noted*"
+    return {"recommendation": recommendation, "sources": sources, "source": " / ".join(sources),
+            "position_raw": " / ".join(raw) or "(empty)", "positions": [_position(p, number, path) for p in raw],
+            "themes": cell("themes"), "states": cell("states"),
             "implementation": _implementation(cell("implementation"), number, path)}
 
 
-def _split_source(text):
-    match = POSITION_SOURCE.search(text)
-    if match is None:
-        return text, ""
-    return text[:match.start()], " ".join(match.group(1).split())
+def _split_sources(text):
+    """The recommendation cell without its "Source of position: ..." lines, and those sources in order (a
+    cell that bundles paragraphs may give one after each)."""
+    sources = [" ".join(m.group(1).split()) for m in POSITION_SOURCE.finditer(text)]
+    return POSITION_SOURCE.sub("\n", text), sources
 
 
 def _position(raw, number, path):
@@ -247,10 +249,13 @@ def _items(cells, number, path, resolver):
         raise DataError(f"found '{' '.join(text.split())[:60]}'; expected a recommendation that starts with its "
                         "paragraph number ('28.4 Continue ...')", path=path, row=number, column="Recommendation")
     tags, goals = _themes(cells["themes"])
-    report = REPORT.search(cells["source"])
+    positions = _per_paragraph(cells["positions"], cells["position_raw"], len(starts), number, path,
+                               "Position") or ["other"]
+    sources = _per_paragraph(cells["sources"], cells["source"], len(starts), number, path, "Recommendation") or [""]
     found = []
     for i, start in enumerate(starts):
         paragraph = f"{start.group(1)}.{start.group(2)}"
+        report = REPORT.search(sources[i % len(sources)])
         body = " ".join(text[start.end():starts[i + 1].start() if i + 1 < len(starts) else len(text)].split())
         if cells["states"] and not body.rstrip(" ;.").endswith(")"):
             body = f"{body} ({', '.join(s.strip() for s in cells['states'].splitlines() if s.strip())})"
@@ -260,10 +265,21 @@ def _items(cells, number, path, resolver):
             raise DataError(str(exc).removeprefix(f"{path}: "), path=path, row=number, column="Recommendation") \
                 from None
         found += [{"paragraph": paragraph, "text": rec_text, "states": states, "row": number,
-                   "response": cells["position"], "implementation": cells["implementation"], "issues": tags,
+                   "response": positions[i % len(positions)], "implementation": cells["implementation"],
+                   "issues": tags,
                    "sdg_goals": goals, "document": report.group(0) if report else ""}
                   for rec_text, states in split]
     return found
+
+
+def _per_paragraph(values, shown, paragraphs, number, path, column):
+    """One value for the row (all the same), or one per paragraph of a row that bundles several; [] if none."""
+    if len(set(values)) <= 1:
+        return values[:1]
+    if len(values) == paragraphs:
+        return values
+    raise DataError(f"found {len(values)} values that differ ('{shown[:60]}') for {paragraphs} paragraph(s); "
+                    "expected one for the row or one per paragraph", path=path, row=number, column=column)
 
 
 def _themes(cell):
