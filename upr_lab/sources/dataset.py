@@ -343,12 +343,18 @@ KINDS = {"upr-info": "UPR Info database export", "dihr": "DIHR SDG-Human Rights 
          "canonical": "upr-lab canonical table"}
 
 
+FORMAT_KINDS = ("upr-info", "dihr", "uhri", "ohchr", "ohchr-matrix")
+
+
 def _kind(records):
-    formats = {r["detected"]["format"] for r in records}
-    kinds = ("upr-info", "dihr", "uhri", "ohchr", "ohchr-matrix")
-    found = [kind for kind in kinds if any(max((k for k in kinds if f.startswith(k)), key=len, default=None) == kind
-                                           for f in formats)]  # the longest prefix: 'ohchr-matrix-docx' is no 'ohchr'
-    return "+".join(found) or "canonical"
+    found = {_format_kind(r["detected"]["format"]) for r in records}
+    return "+".join(kind for kind in FORMAT_KINDS if kind in found) or "canonical"
+
+
+def _format_kind(detected_format):
+    """The kind a file's format belongs to: its longest prefix among the kinds ('ohchr-matrix-docx' is no
+    'ohchr'), or None (a canonical table)."""
+    return max((k for k in FORMAT_KINDS if detected_format.startswith(k)), key=len, default=None)
 
 
 def _label(kind, files):
