@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from upr_lab.exceptions import ParameterError
+from upr_lab.limits import excerpt
 from upr_lab.yamlfile import read_mapping
 
 ANALYSES = ("compliance_trends", "civil_society", "regional_comparison", "recommending_states")
@@ -67,14 +68,15 @@ def check_value(analysis, name, value, origin="the parameters"):
     """Refuse a value of the wrong kind for ``name`` (parameters are text, numbers or None)."""
     expected = _expected_kind(name, declared(analysis)[name], value)
     if expected:
-        raise ParameterError(f"{origin}: parameter {name} = {value!r}: expected {expected}")
+        raise ParameterError(f"{origin}: parameter {name} = {excerpt(value)}: expected {expected}")
 
 
 def check_injection(parameters):
     """Refuse any value that papermill would not write into the notebook as that same literal value."""
     for name, value in parameters.items():
         if not _injected_as_value(name, value):
-            raise ParameterError(f"parameter {name} = {value!r}: cannot be passed to the notebook as a plain value")
+            raise ParameterError(f"parameter {name} = {excerpt(value)}: cannot be passed to the notebook as a "
+                                 "plain value")
 
 
 def _expected_kind(name, default, value):
@@ -107,13 +109,14 @@ def _for_analysis(data, analysis, path):
     common = {k: v for k, v in data.items() if k not in ANALYSES}
     own = data.get(analysis)
     if own is not None and not isinstance(own, dict):
-        raise ParameterError(f"{path}: found {analysis}: {own!r}; expected {analysis} to hold {EXPECTED}")
+        raise ParameterError(f"{path}: found {analysis}: {excerpt(own)}; expected {analysis} to hold {EXPECTED}")
     return {**common, **(own or {})}
 
 
 def _check_names(analysis, values, origin):
     known = declared(analysis)
-    unknown = [str(name) for name in values if name not in known]
+    unknown = [excerpt(name) if not isinstance(name, str) else excerpt(name).strip("'") for name in values
+               if name not in known]
     if unknown:
         close = difflib.get_close_matches(unknown[0], list(known), n=1)
         guess = f"; did you mean {close[0]}?" if close else ""
