@@ -150,6 +150,9 @@ def _code_agree(args):
     for row in result.summary.itertuples(index=False):
         print(f"{row.measure}: {row.estimate:.3f} (95% bootstrap interval {row.ci_low:.3f} to {row.ci_high:.3f}; "
               f"{row.units} recommendations coded by two or more)")
+    if result.left_out:
+        print(f"{result.left_out} of {result.left_out + result.summary['units'].iloc[0]} recommendations left out: "
+              "coded by fewer than two coders (a blank status: not coded yet)")
     print(f"{len(result.disagreements)} recommendations coded differently" +
           (f": written to {args.out}" if args.out else ""))
 
