@@ -11,7 +11,7 @@ import warnings
 from pathlib import Path
 
 from upr_lab.sources import dataset
-from upr_lab.sources.context.load import context_table
+from upr_lab.sources.context.load import check_review_years, context_table
 from upr_lab.sources.countries import check_iso3
 from upr_lab.sources.dataset import is_named, map_paths, source_parts
 
@@ -59,7 +59,7 @@ def check_inputs(jobs, given=None):
     for (data, participation, implementation), countries in by_inputs.items():
         dataset.check_inputs(data, participation, countries, implementation)
     for context in sorted({str(input_path(job, "context")) for job in jobs if job.parameters.get("context")}):
-        context_table(context)  # a context file of no known layout, or years it lacks, is refused here
+        check_review_years(context_table(context))  # a file of no known layout, or of no review's years, refused
 
 
 def input_path(job, name, given=None):
