@@ -4,6 +4,7 @@ import ast
 import difflib
 import functools
 import json
+import warnings
 from pathlib import Path
 
 from upr_lab.exceptions import ParameterError
@@ -54,14 +55,50 @@ def resolve(analysis, country, given=None, params_file=None, params_dir=PARAMS_D
     """
     layers = [params_dir / "defaults.yaml", params_dir / "countries" / f"{country}.yaml"]
     layers = [path for path in layers if path.exists()] + ([Path(params_file)] if params_file else [])
-    merged = {}
+    merged, given = {}, given or {}
     for origin, values in [*((p, _for_analysis(read_yaml(p), analysis, p)) for p in layers),
-                           ("the command line", given or {})]:
+                           ("the command line", given)]:
         _check_names(analysis, values, origin)
         for name, value in values.items():
             check_value(analysis, name, value, origin)
+            if origin != "the command line" and name in given and given[name] != value:
+                _overridden(origin, name, value, given[name] if name != "country" else None)
         merged.update(values)
     return merged
+
+
+def _overridden(origin, name, value, instead):
+    """Say that the command line's value replaces a file's (``instead``: None to leave it out of the message,
+    so that a batch says it once rather than once per State)."""
+    option = {"country": "--country/--countries", "out_dir": "--out"}.get(name, f"--{name}")
+    given = f" {excerpt(instead)}" if instead is not None else ""
+    warnings.warn(f"{origin}: {name}: {excerpt(value)} is overridden by {option}{given} (the command line wins "
+                  "over a parameter file)", stacklevel=3)
+
+
+def file_value(name, analyses, params_file, given=None, default=None, params_dir=PARAMS_DIR):
+    """The value of ``name`` for a run or batch of ``analyses``: ``given`` (from the command line) where not
+    None, else the last of defaults.yaml and the ``params_file`` that sets it, else ``default``. A file
+    value that the command line replaces is said in a warning when ``name`` is ``out_dir`` (``resolve``
+    says it for the others); one batch has one value (a file giving two, for two analyses, is refused)."""
+    found = None
+    for path in [p for p in [params_dir / "defaults.yaml"] if p.exists()] + ([Path(params_file)] if params_file
+                                                                              else []):
+        data = read_yaml(path)
+        values = {str(v) if isinstance(v, str) else v for v in (_for_analysis(data, a, path).get(name)
+                                                                for a in analyses) if v is not None}
+        if len(values) > 1:
+            raise ParameterError(f"{path}: found {name} with {len(values)} values for the analyses; expected one "
+                                 f"{name} for a batch (run the analyses separately)")
+        if values:
+            found = (values.pop(), path)
+    if found and not isinstance(found[0], str):
+        raise ParameterError(f"{found[1]}: parameter {name} = {excerpt(found[0])}: expected a text value")
+    if given is not None:
+        if found and name == "out_dir" and Path(found[0]) != Path(given):
+            _overridden(found[1], name, found[0], given)
+        return given
+    return found[0] if found else default
 
 
 def check_value(analysis, name, value, origin="the parameters"):
