@@ -71,8 +71,8 @@ def _overridden(origin, name, value, instead):
     """Say that the command line's value replaces a file's (``instead``: None to leave it out of the message,
     so that a batch says it once rather than once per State)."""
     option = {"country": "--country/--countries", "out_dir": "--out"}.get(name, f"--{name}")
-    given = f" {excerpt(instead)}" if instead is not None else ""
-    warnings.warn(f"{origin}: {name}: {excerpt(value)} is overridden by {option}{given} (the command line wins "
+    given = f" {excerpt(instead, 200)}" if instead is not None else ""
+    warnings.warn(f"{origin}: {name}: {excerpt(value, 200)} is overridden by {option}{given} (the command line wins "
                   "over a parameter file)", stacklevel=3)
 
 
@@ -84,16 +84,15 @@ def file_value(name, analyses, params_file, given=None, default=None, params_dir
     found = None
     for path in [p for p in [params_dir / "defaults.yaml"] if p.exists()] + ([Path(params_file)] if params_file
                                                                               else []):
-        data = read_yaml(path)
-        values = {str(v) if isinstance(v, str) else v for v in (_for_analysis(data, a, path).get(name)
-                                                                for a in analyses) if v is not None}
-        if len(values) > 1:
-            raise ParameterError(f"{path}: found {name} with {len(values)} values for the analyses; expected one "
-                                 f"{name} for a batch (run the analyses separately)")
+        values = [v for v in (_for_analysis(read_yaml(path), a, path).get(name) for a in analyses) if v is not None]
+        for value in values:
+            if not isinstance(value, str):
+                raise ParameterError(f"{path}: parameter {name} = {excerpt(value)}: expected a text value")
+        if len(set(values)) > 1:
+            raise ParameterError(f"{path}: found {name} with {len(set(values))} values for the analyses; expected "
+                                 f"one {name} for a batch (run the analyses separately)")
         if values:
-            found = (values.pop(), path)
-    if found and not isinstance(found[0], str):
-        raise ParameterError(f"{found[1]}: parameter {name} = {excerpt(found[0])}: expected a text value")
+            found = (values[0], path)
     if given is not None:
         if found and name == "out_dir" and Path(found[0]) != Path(given):
             _overridden(found[1], name, found[0], given)

@@ -25,6 +25,8 @@ MERGED_COLUMNS = ["rec_id", "sur_iso3", "cycle", "implementation", "coders", "ag
 
 def write_sheet(country, cycle, out, data=dataset.DEFAULT_SOURCE):
     """The coding sheet of ``country``'s recommendations of ``cycle`` in ``data``, written to ``out``."""
+    if Path(out).suffix.lower() != ".xlsx":  # said before the data are read
+        raise DataError(f"found the suffix {Path(out).suffix or '(none)'!r}; expected .xlsx", path=out)
     country, loaded = check_iso3(country), dataset.load(data)
     recs = loaded.recommendations
     chosen = recs[(recs["sur_iso3"] == country) & (recs["cycle"] == int(cycle))]
