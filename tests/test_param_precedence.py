@@ -97,3 +97,12 @@ def test_an_out_dir_that_is_no_text_is_refused(in_tmp):
     path = params_file(in_tmp, "out_dir: [a, b]\n")
     with pytest.raises(ParameterError, match=r"p.yaml: parameter out_dir = \['a', 'b'\]: expected a text value"):
         params.file_value("out_dir", ["compliance_trends"], path, None, "outputs")
+
+
+def test_a_batch_says_an_overridden_country_once(in_tmp):
+    path = params_file(in_tmp, "country: KEN\ndata: synthetic\n")
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("default")  # as the command shows warnings: once per message
+        jobs = preflight.check_batch(["NOR", "FRA"], ["compliance_trends", "civil_society"], params_file=path)
+    assert [j.country for j in jobs] == ["NOR", "NOR", "FRA", "FRA"]
+    assert len([w for w in said if "country: 'KEN' is overridden" in str(w.message)]) == 1
