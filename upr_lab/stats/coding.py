@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
+from upr_lab.limits import excerpt
 from upr_lab.sources import dataset
 from upr_lab.sources.countries import check_iso3
 from upr_lab.sources.formats import coding_sheet
@@ -48,7 +49,8 @@ def coded(paths):
         _same_review(first, sheet)
         name = _coder(sheet)
         if name in columns:
-            raise DataError(f"found a second sheet of coder {name!r}; expected one sheet per coder", path=sheet.path)
+            raise DataError(f"found a second sheet of coder {excerpt(name)}; expected one sheet per coder",
+                            path=sheet.path)
         columns[name] = sheet.codes.set_index("rec_id")["status"]
     return pd.DataFrame(columns).sort_index(), first
 
@@ -65,7 +67,8 @@ def _same_review(first, sheet):
 def _coder(sheet):
     names = sorted(set(sheet.codes["coder"]) - {""})
     if len(names) > 1:
-        raise DataError(f"found the coders {', '.join(names)} in one sheet; expected one coder per sheet",
+        raise DataError(f"found the coders {', '.join(map(excerpt, names[:5]))}{' ...' * (len(names) > 5)} in one "
+                        "sheet; expected one coder per sheet",
                         path=sheet.path, column="coder")
     return names[0] if names else sheet.path.stem
 

@@ -110,7 +110,7 @@ def check_columns(path, found, expected):
     """Refuse a file whose columns lack any of ``expected``, in one line naming both."""
     missing = [c for c in expected if c not in found]
     if missing:
-        raise DataError(f"found columns {found}; expected {expected} (missing {missing})", path=path)
+        raise DataError(f"found columns {excerpt(found, 200)}; expected {expected} (missing {missing})", path=path)
 
 
 def year_span(years):

@@ -31,6 +31,7 @@ import pandas as pd
 
 from upr_lab.exceptions import DataError
 from upr_lab.files import raw_input
+from upr_lab.limits import excerpt
 
 from . import crosswalk
 from .common import combine, header, keep_years, numbers, read_rows, tidy
@@ -109,7 +110,7 @@ def read(path, years=None):
     """The tidy frame and the ``unmapped`` table of one OWID file, without warning (see ``read_vdem``)."""
     columns = header(path)
     if not matches(columns):
-        raise DataError(f"found columns {columns}; expected {KEYS + ['<index>']} and optionally {REGION!r}, where "
+        raise DataError(f"found columns {excerpt(columns, 200)}; expected {KEYS + ['<index>']} and optionally {REGION!r}, where "
                         f"<index> is one of {list(INDICES)}", path=path)
     raw = read_rows(path, [*KEYS, columns[3]])
     name = INDICES[columns[3]]
