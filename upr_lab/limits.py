@@ -15,6 +15,7 @@ MB = 2**20
 MAX_WORKBOOK_BYTES = 100 * MB  # an Excel workbook (.xlsx, .xls) on disk
 MAX_WORKBOOK_UNZIPPED_BYTES = 1000 * MB  # what an .xlsx's parts add up to once unzipped (a zip bomb stops here)
 MAX_CELL_CHARS = MB  # one cell of a table or a workbook
+MAX_CONTEXT_BYTES = 200 * MB  # a country-year context file (the Fariss scores, the largest, are 1.9 MB)
 MAX_NUMBER_DIGITS = 100  # digits of one number in a table, a workbook or a YAML file
 MAX_YAML_BYTES = MB  # a parameter or alias file
 MAX_YAML_DEPTH = 50  # lists and mappings nested in a YAML file
@@ -65,8 +66,13 @@ def check_file_size(path, limit, what):
     """Refuse ``path`` when it is larger than ``limit`` bytes, naming the limit (``what``: e.g. 'a workbook')."""
     size = Path(path).stat().st_size
     if size > limit:
-        raise DataError(f"found {size / MB:,.1f} MB; expected at most {limit / MB:,.0f} MB (the limit on the size of "
+        raise DataError(f"found {size_text(size)}; expected at most {size_text(limit)} (the limit on the size of "
                         f"{what})", path=path)
+
+
+def size_text(n):
+    """A size as a message says it: '1.9 MB', or '812 bytes' below a megabyte."""
+    return f"{n / MB:,.1f} MB" if n >= MB else f"{n:,} bytes"
 
 
 def readable_file(path, expected):

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from upr_lab.exceptions import DataError
-from upr_lab.limits import MAX_CELL_CHARS, MAX_NUMBER_DIGITS, check_digits, excerpt, readable_file
+from upr_lab.limits import (MAX_CELL_CHARS, MAX_CONTEXT_BYTES, MAX_NUMBER_DIGITS, check_digits, check_file_size,
+                            excerpt, readable_file)
 
 YEARS = (1700, 2100)  # a year outside these is no year of any country-year file (V-Dem starts in 1789)
 EXPECTED = "a country-year CSV file"
@@ -32,6 +33,7 @@ def read_rows(path, columns, encodings=("utf-8",)):
     a cell past ``MAX_CELL_CHARS`` and a header without rows. (A file cut inside the last field of its last
     row cannot be told from a whole one: OWID's files end without a line end.)"""
     path = readable_file(path, EXPECTED)
+    check_file_size(path, MAX_CONTEXT_BYTES, "a country-year context file")
     text = _decoded(path, path.read_bytes(), encodings)
     reader = csv.reader(io.StringIO(text, newline=None), strict=True)
     try:
