@@ -135,6 +135,6 @@ def test_a_context_file_past_the_size_limit_is_refused_before_it_is_read(tmp_pat
     monkeypatch.setattr(common, "MAX_CONTEXT_BYTES", 100)
     path = tmp_path / "pts.csv"
     path.write_text(PTS + pts_row() * 3, encoding="utf-8")
-    with pytest.raises(DataError, match=r"pts.csv: found 243 bytes; expected at most 100 bytes \(the limit on the size of a "
-                                        r"country-year context file\)"):
+    with pytest.raises(DataError, match=r"pts.csv: found 243 bytes; expected at most 100 bytes \(the limit on "
+                                        r"the size of a country-year context file\)"):
         context.load_context(path)

@@ -97,7 +97,8 @@ def test_aliases_within_the_limit_and_long_quoted_digits_are_read(tmp_path):
 def test_a_bad_value_is_quoted_as_a_short_excerpt(upr_lab, tmp_path):
     (tmp_path / "p.yaml").write_text("alpha: [" + ", ".join(["0.5"] * 5000) + "]\n", encoding="utf-8")
     line = assert_refused(upr_lab("run", "compliance_trends", "--country", "NOR", "--params", tmp_path / "p.yaml",
-                                  "--out", tmp_path / "out"), "parameter alpha = [0.5, 0.5", "0.5,...: expected a number")
+                                  "--out", tmp_path / "out"), "parameter alpha = [0.5, 0.5",
+                          "0.5,...: expected a number")
     assert len(line) < 300
 
 

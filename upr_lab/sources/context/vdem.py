@@ -110,8 +110,8 @@ def read(path, years=None):
     """The tidy frame and the ``unmapped`` table of one OWID file, without warning (see ``read_vdem``)."""
     columns = header(path)
     if not matches(columns):
-        raise DataError(f"found columns {excerpt(columns, 200)}; expected {KEYS + ['<index>']} and optionally {REGION!r}, where "
-                        f"<index> is one of {list(INDICES)}", path=path)
+        raise DataError(f"found columns {excerpt(columns, 200)}; expected {KEYS + ['<index>']} and optionally "
+                        f"{REGION!r}, where <index> is one of {list(INDICES)}", path=path)
     raw = read_rows(path, [*KEYS, columns[3]])
     name = INDICES[columns[3]]
     raw = raw.rename(columns={"Year": "year", columns[3]: name})
