@@ -91,10 +91,10 @@ def test_a_damaged_workbook_is_one_line_and_nothing_is_written(upr_lab, sheets, 
 
 
 META_CASES = {
-    "no cycle row": (lambda m: m.delete_rows(2), "sheet 'upr-lab': found no row cycle; expected the rows country, "
+    "no cycle row": (lambda m: m.delete_rows(2), "(sheet 'upr-lab'): found no row cycle; expected the rows country, "
                                                  "cycle, data_source, rows, ids_sha256"),
-    "no country row": (lambda m: m.delete_rows(1), "sheet 'upr-lab': found no row country"),
-    "a cycle in words": (lambda m: m.__setitem__("B2", "two"), "sheet 'upr-lab': found cycle 'two'; expected a "
+    "no country row": (lambda m: m.delete_rows(1), "(sheet 'upr-lab'): found no row country"),
+    "a cycle in words": (lambda m: m.__setitem__("B2", "two"), "(sheet 'upr-lab'): found cycle 'two'; expected a "
                                                                "UPR cycle 1-4"),
     "a fractional cycle": (lambda m: m.__setitem__("B2", 1.5), "found cycle 1.5; expected a UPR cycle 1-4"),
     "an empty cycle": (lambda m: m.__setitem__("B2", None), "found cycle (empty); expected a UPR cycle 1-4"),
@@ -134,9 +134,11 @@ def cell_xml(ann, path, cell, value_xml):
 
 @pytest.mark.parametrize("cell,value_xml,fragments", [
     ("D3", b't="inlineStr"><is><t>' + b"x" * (2**20 + 10) + b"</t></is>",
-     ["row 3, column 'text': found a cell of 1,048,586 characters; expected at most 1,048,576 (the limit on a cell)"]),
+     ["(sheet 'coding'), row 3, column 'text': found a cell of 1,048,586 characters; expected at most 1,048,576 "
+      "(the limit on a cell)"]),
     ("B2", b't="n"><v>' + b"9" * 400 + b"</v>",
-     ["row 2, column 'session': found a number of 400 digits; expected at most 100 (the limit on the digits"]),
+     ["(sheet 'coding'), row 2, column 'session': found a number of 400 digits; expected at most 100 (the limit on "
+      "the digits"]),
     ("B2", b't="n"><v>' + b"9" * 5000 + b"</v>",
      ["found a number of more than 4,300 digits; expected at most 100 (the limit on the digits of a number)"]),
 ])
@@ -160,7 +162,8 @@ def test_a_row_added_past_those_written_is_refused_at_that_row(upr_lab, sheets, 
     book["coding"]["A200"] = "R-extra"
     book.save(tmp_path / "added.xlsx")
     assert_refused(upr_lab("code", "merge", tmp_path / "added.xlsx", bob, "--out", tmp_path / "m.csv"),
-                   "added.xlsx, row 200: found more than the 106 recommendations the sheet was written with")
+                   "added.xlsx (sheet 'coding'), row 200: found more than the 106 recommendations the sheet was "
+                   "written with")
 
 
 def test_wholly_empty_rows_between_the_codes_are_skipped(sheets, tmp_path):
@@ -178,7 +181,7 @@ def test_a_wrong_status_is_named_at_its_row_in_the_workbook(upr_lab, sheets, tmp
     book["coding"].cell(8, STATUS, "Partly")
     book.save(tmp_path / "partly.xlsx")
     assert_refused(upr_lab("code", "agree", tmp_path / "partly.xlsx", bob),
-                   "partly.xlsx, row 8, column 'status': found the status 'partly'")
+                   "partly.xlsx (sheet 'coding'), row 8, column 'status': found the status 'partly'")
 
 
 def test_agreement_on_a_partly_coded_sheet_counts_what_both_coded(upr_lab, sheets, tmp_path):

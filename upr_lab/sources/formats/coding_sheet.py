@@ -161,20 +161,25 @@ def _meta(path, rows):
     """The hidden sheet's values, each checked: country (ISO3), cycle (1-4), data_source, rows, ids_sha256."""
     found = {str(r[0]).strip(): (r[1] if len(r) > 1 else None) for r in rows if r and r[0] is not None}
     missing = [key for key in META_KEYS if key not in found]
-    where = f"sheet {META!r}"
+    where = _in_sheet(path, META)
     if missing:
-        raise DataError(f"{where}: found no row {', '.join(missing)}; expected the rows {', '.join(META_KEYS)} as "
-                        "`upr-lab code sheet` writes them", path=path)
+        raise DataError(f"found no row {', '.join(missing)}; expected the rows {', '.join(META_KEYS)} as "
+                        "`upr-lab code sheet` writes them", path=where)
     country = str(found["country"] or "").strip()
     if not (len(country) == 3 and country.isalpha() and country.isupper()):
-        raise DataError(f"{where}: found country {_shown(found['country'])}; expected an ISO3 code", path=path)
+        raise DataError(f"found country {_shown(found['country'])}; expected an ISO3 code", path=where)
     cycle, rows = _whole(found["cycle"]), _whole(found["rows"])
     if cycle not in range(1, 5):
-        raise DataError(f"{where}: found cycle {_shown(found['cycle'])}; expected a UPR cycle 1-4", path=path)
+        raise DataError(f"found cycle {_shown(found['cycle'])}; expected a UPR cycle 1-4", path=where)
     if rows is None or rows < 0:
-        raise DataError(f"{where}: found rows {_shown(found['rows'])}; expected a number of rows", path=path)
+        raise DataError(f"found rows {_shown(found['rows'])}; expected a number of rows", path=where)
     return {"country": country, "cycle": cycle, "rows": rows, "data_source": str(found["data_source"] or ""),
             "ids_sha256": str(found["ids_sha256"] or "")}
+
+
+def _in_sheet(path, sheet="coding"):
+    """How a message names a sheet of the workbook: ``SVN-1.xlsx (sheet 'coding')``."""
+    return f"{path} (sheet {sheet!r})"
 
 
 def _shown(value):
@@ -203,13 +208,13 @@ def _rows(path, sheet, expected):
         for name, value in zip(HEADER, row):
             if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
                 raise DataError(f"found a cell of {len(value):,} characters; expected at most {MAX_CELL_CHARS:,} (the "
-                                "limit on a cell)", path=path, row=number, column=name)
+                                "limit on a cell)", path=_in_sheet(path), row=number, column=name)
             if isinstance(value, int) and not isinstance(value, bool):
-                check_digits(value, path, number, name)
+                check_digits(value, _in_sheet(path), number, name)
         if len(rows) > expected:
             raise DataError(f"found more than the {expected} recommendations the sheet was written with (a row "
-                            "added); expected the rows as written: copy the codes into a fresh sheet", path=path,
-                            row=number)
+                            "added); expected the rows as written: copy the codes into a fresh sheet",
+                            path=_in_sheet(path), row=number)
         rows.append((number, row))
     return rows
 
@@ -219,7 +224,7 @@ def _codes(path, rows):
     header = [str(h).strip() if h is not None else "" for h in rows[0][1]] if rows else []
     if header[:len(HEADER)] != HEADER:
         raise DataError(f"found the columns {', '.join(map(excerpt, header)) or '(none)'}; expected "
-                        f"{', '.join(HEADER)}", path=path, row=rows[0][0] if rows else None)
+                        f"{', '.join(HEADER)}", path=_in_sheet(path), row=rows[0][0] if rows else None)
     values = [(tuple(r) + (None,) * len(HEADER))[:len(HEADER)] for _, r in rows[1:]]
     frame = pd.DataFrame(values, columns=HEADER, dtype=object)
     frame = frame.map(lambda v: "" if v is None else str(v).strip())
@@ -228,7 +233,7 @@ def _codes(path, rows):
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
         raise DataError(f"found the status {excerpt(frame['status'].iloc[i])}; expected one of {', '.join(STATUSES)} "
-                        "or nothing (not coded yet)", path=path, row=rows[i + 1][0], column="status")
+                        "or nothing (not coded yet)", path=_in_sheet(path), row=rows[i + 1][0], column="status")
     return frame[["rec_id", *CODED]]
 
 
