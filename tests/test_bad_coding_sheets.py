@@ -91,10 +91,10 @@ def test_a_damaged_workbook_is_one_line_and_nothing_is_written(upr_lab, sheets, 
 
 
 META_CASES = {
-    "no cycle row": (lambda m: m.delete_rows(2), "(sheet 'upr-lab'): found no row cycle; expected the rows country, "
+    "no cycle row": (lambda m: m.delete_rows(2), "found no row cycle; expected the rows country, "
                                                  "cycle, data_source, rows, ids_sha256"),
-    "no country row": (lambda m: m.delete_rows(1), "(sheet 'upr-lab'): found no row country"),
-    "a cycle in words": (lambda m: m.__setitem__("B2", "two"), "(sheet 'upr-lab'): found cycle 'two'; expected a "
+    "no country row": (lambda m: m.delete_rows(1), "found no row country"),
+    "a cycle in words": (lambda m: m.__setitem__("B2", "two"), "found cycle 'two'; expected a "
                                                                "UPR cycle 1-4"),
     "a fractional cycle": (lambda m: m.__setitem__("B2", 1.5), "found cycle 1.5; expected a UPR cycle 1-4"),
     "an empty cycle": (lambda m: m.__setitem__("B2", None), "found cycle (empty); expected a UPR cycle 1-4"),
@@ -110,7 +110,7 @@ def test_a_hidden_sheet_without_its_rows_or_with_a_wrong_value(upr_lab, sheets, 
     edit, fragment = META_CASES[case]
     bad = edited_meta(ann, tmp_path / "edited.xlsx", edit)
     out = tmp_path / "merged.csv"
-    assert_refused(upr_lab("code", "merge", bad, bob, "--out", out), "edited.xlsx: ", fragment)
+    assert_refused(upr_lab("code", "merge", bad, bob, "--out", out), "edited.xlsx (sheet 'upr-lab'): ", fragment)
     assert not out.exists()
 
 
