@@ -70,8 +70,10 @@ def resolve(analysis, country, given=None, params_file=None, params_dir=PARAMS_D
 def _overridden(origin, name, value, instead):
     """Say that the command line's value replaces a file's (``instead``: None to leave it out of the message,
     so that a batch says it once rather than once per State)."""
-    option = {"country": "--country/--countries", "out_dir": "--out"}.get(name, f"--{name}")
-    given = f" {excerpt(instead, 200)}" if instead is not None else ""
+    options = {"country": "--country/--countries", "out_dir": "--out", **{n: f"--{n}" for n in PATH_PARAMETERS}}
+    shown = excerpt(instead, 200) if instead is not None else None
+    option = options.get(name, "the value given to the run")
+    given = "" if shown is None else f" {shown}" if name in options else f" ({shown})"
     warnings.warn(f"{origin}: {name}: {excerpt(value, 200)} is overridden by {option}{given} (the command line wins "
                   "over a parameter file)", stacklevel=3)
 
