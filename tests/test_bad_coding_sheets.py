@@ -210,6 +210,17 @@ def test_merge_of_a_partly_coded_sheet_keeps_the_majority_of_those_who_coded(upr
     agreeing = codes[(codes["ann"] == codes["bob"]) | (codes["ann"] == "")]
     assert out.startswith(f"wrote {len(agreeing[agreeing['bob'].isin(['fully', 'partially', 'not'])])} "
                           "implementation statuses")
+    assert "not coded by anyone" not in out  # bob coded every row
+
+
+def test_merge_counts_the_recommendations_no_one_coded(upr_lab, sheets, tmp_path):
+    _, ann, _ = sheets
+    blank_bob = coded(sheets[0], tmp_path / "bob.xlsx", [None], "bob")
+    code, out, err = upr_lab("code", "merge", ann, blank_bob, "--out", tmp_path / "m.csv")
+    assert code == 0, err
+    codes = _both(ann, blank_bob)
+    nobody = int((codes == "").all(axis=1).sum())
+    assert nobody > 0 and out.rstrip().endswith(f"; {nobody} not coded by anyone yet")
 
 
 def _both(ann, bob):

@@ -178,7 +178,8 @@ def _code_merge(args):
     check_output(args.out, inputs=args.sheets)
     table, undecided = merge(args.sheets, args.out)
     print(f"wrote {len(table)} implementation statuses to {args.out}; {undecided} coded recommendations without "
-          "a majority status (a tie or 'unclear') left out")
+          "a majority status (a tie or 'unclear') left out" + (f"; {table.attrs['not_coded']} not coded by anyone "
+                                                                "yet" if table.attrs.get("not_coded") else ""))
 
 
 def _data_export(args):

@@ -86,7 +86,8 @@ def agree(paths, out=None):
 
 def merge(paths, out):
     """Write the implementation table of the coders' majority statuses to ``out`` (CSV); returns the table
-    and how many coded recommendations got no value (a tie or ``unclear``)."""
+    and how many coded recommendations got no value (a tie or ``unclear``). ``table.attrs["not_coded"]``
+    counts the recommendations no coder coded yet (a blank status in every sheet)."""
     codes, first = coded(paths)
     rows, undecided = [], 0
     for rec_id, statuses in codes.iterrows():
@@ -97,6 +98,7 @@ def merge(paths, out):
         elif given:
             undecided += 1
     table = pd.DataFrame(rows, columns=MERGED_COLUMNS)
+    table.attrs["not_coded"] = int((codes.replace("", pd.NA).isna()).all(axis=1).sum())
     table.to_csv(out, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     return table, undecided
 
