@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
+from upr_lab.limits import readable_file
 
 from . import cache, embedded, reconcile, repeats, schema, tables
 from .countries import DEFAULT_ALIASES, CountryResolver, check_iso3, check_present
@@ -92,9 +93,12 @@ def source_files(src):
     if not path.exists():
         raise DataError("no such file or folder; expected 'upr', 'synthetic', an export file or a folder of exports",
                         path=path)
-    if path.is_file():
-        return [path]
-    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES)
+    if not path.is_dir():  # a FIFO or a device (/dev/null) would block or read nothing: refused by name
+        return [readable_file(path, "an export file or a folder of exports")]
+    try:
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES)
+    except OSError as exc:
+        raise DataError(f"cannot be read ({exc.strerror or exc}); expected a folder of exports", path=path) from None
     if not files:
         raise DataError(f"the folder holds no readable table or document ({', '.join(sorted(READABLE_SUFFIXES))})",
                         path=path)
