@@ -30,6 +30,7 @@ from upr_lab.exceptions import DataError
 
 from .. import calendar
 from ..countries import CountryResolver
+from . import citations, conclusions
 from .recommenders import split_item
 from .text import flat, read_document
 
@@ -37,17 +38,19 @@ SYMBOL = re.compile(r"A/HRC/(\d{1,2})/(\d{1,3})(?!\d|/Add)")
 FILE_SYMBOL = re.compile(r"A_HRC_(\d{1,2})_(\d{1,3})$")
 TOP = 1500  # characters at the top of a document: its symbol and title
 TITLE = re.compile(r"Report of the Working Group on the Universal Periodic Review\W*((?:\S+\s+){0,8})", re.I)
-HEADING = re.compile(r"Conclusions and/or recommendations\W*(\d{2,3})\.\s+(?=[A-Z])", re.I)
-CLOSING = re.compile(r"All conclusions and/or recommendations (contained|set out) in the present report", re.I)
 SESSION = re.compile(r"held its ([a-z]+(?:-[a-z]+)?|\d{1,2}(?:st|nd|rd|th)) session", re.I)
-POSITIONS = [  # the first that matches a paragraph's introduction gives its items' response
-    (re.compile(r"did not enjoy|do not enjoy|does not enjoy|not (?:been )?(?:accepted|supported)|rejected|"
-                r"noted by|been noted|were noted|are noted|not to support", re.I), "noted"),
-    (re.compile(r"will be examined|to be examined|will provide (?:its )?responses|will be considered|"
-                r"will examine|responses in due|were made to|recommendations made|will be included", re.I), None),
-    (re.compile(r"enjoy(?:s|ed)? the support|enjoy(?:s|ed)? support|(?:been|are) accepted|accepted by|"
-                r"supported by|already implemented|process of implementation|accepts", re.I), "supported"),
+POSITIONS = [  # the first that matches a paragraph's introduction gives its items' position
+    (re.compile(r"following comments?\b", re.I), "comments"),
+    (re.compile(r"did not enjoy|do not enjoy|does not enjoy|not (?:been )?(?:accepted|supported)|rejected|reject|"
+                r"cannot (?:be )?(?:accept|support)|unable to (?:accept|support)|not in a position to (?:accept|support)|"
+                r"\bnoted\b|takes? note|took note|not to support|does not accept|did not accept", re.I), "noted"),
+    (re.compile(r"will be examined|to be examined|will provide (?:its )?responses?|will be considered|will consider|"
+                r"will examine|responses? in due|will respond|will be included|further (?:examin|consider)|"
+                r"will be answered|will reply", re.I), "to be examined"),
+    (re.compile(r"enjoy(?:s|ed)? (?:the )?support|(?:been|are|were|is) accepted|accepted by|accepts|supported by|"
+                r"supports\b|already implemented|process of implementation|\bagree[ds]?\b", re.I), "supported"),
 ]
+RESPONSES = {"supported": "supported", "noted": "noted", "to be examined": None, "pending": None}
 UNITS = {w: n for n, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
                                      "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
                                      "nineteenth".split())}
@@ -71,8 +74,11 @@ class Report:
     symbol: str
     sur: object  # countries.State
     session: int
-    recommendations: tuple
+    recommendations: tuple  # the numbered items, then those cited by body paragraph ("19(d)")
     examined: tuple  # paragraphs whose items the State examines after the review (answered in the addendum)
+    positions: tuple = ()  # (paragraph, position, items) for each paragraph of recommendations
+    not_found: tuple = ()  # body paragraphs cited as recommendations where no recommendation was found
+    remarks: tuple = ()  # what was read irregularly (misprinted item numbers) and what was left out
 
 
 def is_report(document):
@@ -88,15 +94,26 @@ def read_report(path, resolver=None):
     symbol, council, number = report_symbol(document)
     sur = _state_under_review(document, resolver)
     session = _session(document, council, number)
-    section, first = _section(document)
-    recommendations, examined = [], []
-    for paragraph, response, items in _groups(section, first, path):
-        if response is None:
-            examined.append(paragraph)
-        for number_, item in items:
-            recommendations += [Recommendation(number_, text, states, response)
-                                for text, states in split_item(item, number_, resolver, path)]
-    return Report(Path(path), symbol, sur, session, tuple(recommendations), tuple(examined))
+    recommendations, examined, positions, remarks = [], [], [], []
+    cited, paragraphs = [], conclusions.read_section(document.body, path)
+    for paragraph in paragraphs:
+        position = _position(paragraph.intro, paragraph.number, path)
+        remarks += paragraph.remarks
+        if paragraph.items and position != "comments":
+            examined += [paragraph.number] if RESPONSES[position] is None else []
+            positions.append((paragraph.number, position, len(paragraph.items)))
+            for k, item in paragraph.items:
+                label = f"{paragraph.number}.{k}"
+                recommendations += [Recommendation(label, text, states, RESPONSES[position])
+                                    for text, states in split_item(item, label, resolver, path)]
+        elif position != "comments" or paragraph.items:
+            cited.append((paragraph, "noted" if position == "comments" else position))
+    found, not_found = citations.cited_recommendations(document.body, cited, resolver,
+                                                          paragraphs[0].number)
+    recommendations += [Recommendation(label, text, states, RESPONSES[position])
+                        for label, text, states, position in found]
+    return Report(Path(path), symbol, sur, session, tuple(recommendations), tuple(examined), tuple(positions),
+                  tuple(not_found), tuple(remarks))
 
 
 def report_symbol(document):
@@ -147,101 +164,10 @@ def _ordinal(word):
     return base + UNITS[unit] if tens.endswith("y") and 0 < UNITS.get(unit, 0) < 10 else None
 
 
-def _section(document):
-    """The section 'Conclusions and/or recommendations', flattened, from its first paragraph to the closing one."""
-    body = flat(document.body)
-    starts = list(HEADING.finditer(body))
-    closing = CLOSING.search(body, starts[-1].start()) if starts else None
-    if not starts or closing is None:
-        missing = "its section 'Conclusions and/or recommendations'" if not starts else \
-            "the closing paragraph 'All conclusions and/or recommendations contained in the present report ...'"
-        raise DataError(f"found no {missing}; expected the report of a UPR Working Group", path=document.path)
-    start = starts[-1].start(1)
-    return body[start:closing.start()], int(starts[-1].group(1))
-
-
-def _groups(section, first, path):
-    """(paragraph, response, [(number, item text)]) for each paragraph of recommendations in ``section``, one
-    at a time: a caller that reads the items as they come refuses a scrambled item before a later gap."""
-    position, paragraph, groups = 0, first, []
-    while True:
-        head = re.compile(rf"{paragraph}\.\s+").match(section, position)
-        if head is None:
-            break
-        first_item = re.compile(rf"(?<=[.:])\s+(?:{paragraph}\.1|1\.)\s").search(section, head.end())
-        next_paragraph = re.compile(rf"(?<=[.;:])\s+{paragraph + 1}\.(?:\s+(?=[A-Z])|\s*$)").search(section, head.end())
-        if first_item is None or next_paragraph and next_paragraph.start() < first_item.start():
-            # a paragraph without numbered items, e.g. "The response of X to these recommendations will be
-            # included in the outcome report ..." (2008): nothing to read
-            position, paragraph = (next_paragraph.start() + 1, paragraph + 1) if next_paragraph else (position, paragraph)
-            if next_paragraph is None:
-                break
-            continue
-        intro = section[head.end():first_item.start()]
-        response = _position(intro, paragraph, path)
-        items, position = _items(section, first_item.start(), paragraph, path)
-        groups.append((paragraph, response, items))
-        yield groups[-1]
-        paragraph += 1
-    if not groups or section[position:].strip(" ;.") != f"{paragraph}":
-        _refuse_rest(section, position, paragraph, groups, path)
-
-
 def _position(intro, paragraph, path):
-    for pattern, response in POSITIONS:
+    """What a paragraph's introduction says of its items: one of POSITION_LABELS; a list given with no
+    position ("the following recommendations were made to X") is pending."""
+    for pattern, label in POSITIONS:
         if pattern.search(intro):
-            return response
-    raise DataError(f"found paragraph {paragraph} '{intro[:90]}…', which states no position; expected an introduction "
-                    "such as 'The following recommendations enjoy the support of …' or '… will be examined by …'",
-                    path=path)
-
-
-def _refuse_rest(section, position, paragraph, groups, path):
-    rest = section[position:position + 80].strip()
-    rest = f"'{rest}…'" if rest else "the end of the section"
-    after = f"after paragraph {groups[-1][0]} item {groups[-1][2][-1][0]}" if groups and groups[-1][2] else \
-        "at the start of the section"
-    raise DataError(f"found {rest} {after}; expected the next item or paragraph {paragraph} (does the numbering "
-                    "break off, or is the text scrambled?)", path=path)
-
-
-def _items(section, start, paragraph, path):
-    """The numbered items after a paragraph's introduction, and where the paragraph ends."""
-    later = re.compile(rf"\s*{paragraph}\.1\s").match(section, start) is not None
-    marker = (lambda k: rf"(?<=\s){paragraph}\.{k}(?=\s)") if later else (lambda k: rf"(?<=[;.:]\s){k}\.\s")
-    begin = re.compile(r"\s*" + (rf"{paragraph}\.1\s" if later else r"1\.\s")).match(section, start)
-    if begin is None:
-        raise DataError(f"found '{section[start:start + 60]}…' after the introduction of paragraph {paragraph}; "
-                        f"expected its first item ('{paragraph}.1' or '1.')", path=path)
-    items, k, item_start = [], 1, begin.end()
-    end_of_group = re.compile(rf"(?<=[.;])\s+{paragraph + 1}\.(?:\s+(?=[A-Z])|\s*$)")
-    while True:
-        following = re.compile(marker(k + 1)).search(section, item_start)
-        group_end = end_of_group.search(section, item_start)
-        if following and (group_end is None or following.start() < group_end.start() or
-                          (not later and not _opens_paragraph(section, group_end.end()))):
-            items.append((f"{paragraph}.{k}", section[item_start:following.start()].strip()))
-            item_start, k = following.end(), k + 1
-            continue
-        end = group_end.start() if group_end else len(section)
-        items.append((f"{paragraph}.{k}", section[item_start:end].strip()))
-        _refuse_skipped(items[-1], k, paragraph, later, path)
-        return items, (group_end.start() + 1 if group_end else len(section))
-
-
-def _opens_paragraph(section, start):
-    """True if the text at ``start`` reads as a paragraph introducing recommendations (up to a colon)."""
-    head = section[start:start + 500]
-    colon = head.find(":")
-    return colon >= 0 and ";" not in head[:colon] and "recommendation" in head[:colon].lower()
-
-
-def _refuse_skipped(item, k, paragraph, later, path):
-    """The last item must not hold a further numbered item: that is a numbering that breaks off."""
-    number, text = item
-    pattern = rf"(?<=\s){paragraph}\.(\d{{1,3}})(?=\s)" if later else r"(?<=[;.]\s)(\d{1,3})\.\s+[A-Z]"
-    found = [int(n) for n in re.findall(pattern, " " + text) if int(n) > k + 1]
-    if found:
-        label = f"{paragraph}.{found[0]}" if later else f"{found[0]}."
-        raise DataError(f"found item {label} after item {number} with no item {paragraph}.{k + 1} between them; "
-                        "expected the items numbered without gaps (does the numbering break off?)", path=path)
+            return label
+    return "pending"

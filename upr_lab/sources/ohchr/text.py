@@ -24,7 +24,7 @@ from ..tables import require_file
 MIN_CHARACTERS = 200  # less text than this in a whole document: a scan without a text layer
 SMALLER = 0.6  # points below the body's type size: headers, footers, footnotes, footnote marks
 LINE_END_HYPHEN = "\ufffe"  # PDFium's mark for a hyphen that ends a line
-FURNITURE = re.compile(r"^\s*(A/HRC/\S+|GE\.\d{2}-\d{4,6}.*|\d{1,3}|\d{1,3}\s+GE\.\S+|\*\d{6,}\*|Please recycle|"
+FURNITURE = re.compile(r"^\s*(A/HRC/\S+|GE\.\d{2}-\d{4,6}.*|\d{1,3}|\d{1,3}\s+GE\.\S+|\*\d{6,}\*|Please recycle|Page \d{1,3}|"
                        r"\*{1,3}\s+\S.*)\s*$", re.IGNORECASE)  # the last: a footnote marked with asterisks
 
 
@@ -55,7 +55,7 @@ def _read(path, size, mtime_ns):
         raise DataError("found no PDF header; expected a PDF document (is the file damaged or mis-named?)", path=path)
     else:
         text = _joined_hyphens(_decoded(raw))
-        body = "\n".join(line for line in text.splitlines() if not FURNITURE.match(line))
+        body = _without_furniture(text)
     if len("".join(text.split())) < MIN_CHARACTERS:
         raise DataError("found no text layer (a scanned document?); expected a document with text: run OCR on it "
                         "first (e.g. ocrmypdf) or use the text version", path=path)
@@ -85,7 +85,12 @@ def _pdf_texts(path):
     text = "\n".join("".join(chars) for chars, _ in pages)
     body = "\n".join("".join(c for c, size in zip(chars, sizes) if c.isspace() or size >= body_size - SMALLER)
                      for chars, sizes in pages)
-    return _joined_hyphens(text), _joined_hyphens(body)
+    return _joined_hyphens(text), _without_furniture(_joined_hyphens(body))
+
+
+def _without_furniture(text):
+    """Without the header and footer lines early PDFs set in the body's type ("A/HRC/8/35", "Page 13")."""
+    return "\n".join(line for line in text.splitlines() if not FURNITURE.match(line))
 
 
 def _characters(page):
