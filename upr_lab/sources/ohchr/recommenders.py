@@ -5,22 +5,36 @@ An item ends with its recommending State(s) in parentheses: "(Spain, Argentina);
 parentheses are read balanced, and a parenthesis names States only if everything in it is a State's
 name (an abbreviation such as "(ICRMW)" never is). An item can hold several recommendations, each
 with its own States: "Complete ... (Ukraine); Increase efforts ... (Slovakia);". A trailing footnote
-number a text extraction left ("(Spain)1;") is ignored.
+number a text extraction left ("(Spain)1;") and footnote marks ("(Chad); **") are ignored.
+
+Reports misspell States now and then ("New Zeeland", "Russia Federation", "Islamic Republic Iran") and
+separate them with ";" or "/" as well as ",": a name that matches no State but is spelt like exactly one
+(difflib ratio 0.85 or more, or the same words in another order) is read as that State, and the reading is
+added to the caller's ``remarks``. An abbreviation is a State only where it is that State's own short form
+("UK", "USA": the initials of its name), never a treaty's ("CAT").
 """
 
+import difflib
 import re
 
 from upr_lab.exceptions import DataError
 
+from ..countries import _builtin_aliases, normalise
 from ..formats.fields import unknown_state
 
 ABBREVIATION = re.compile(r"^[A-Z]{2,6}$")
 NEXT_RECOMMENDATION = re.compile(r"\s*\d{0,3}\s*;\s*(?=[^\s(])")
-TRAILING = re.compile(r"[\s;.,:\d]*$")
+TRAILING = re.compile(r"[\s;.,:\d*]*$")
+FOOTNOTE_MARKS = re.compile(r"(?<=[;.])\s*\*+\s*$")
+CLOSE = 0.85  # difflib ratio from which a misspelt name is read as the one State it is spelt like
+LINKS = {"of", "and"}
 
 
-def split_item(item, number, resolver, path):
-    """``[(text, (State, ...)), ...]``: each recommendation of item ``number`` with its recommending States."""
+def split_item(item, number, resolver, path, remarks=None):
+    """``[(text, (State, ...)), ...]``: each recommendation of item ``number`` with its recommending States;
+    misspelt names read as a State are added to ``remarks`` (a list) when given."""
+    item = FOOTNOTE_MARKS.sub("", item)
+    resolver = _Reader(resolver, number, remarks)
     groups = list(_parentheses(item))
     named = [(start, end, _states(content, resolver)) for start, end, content in groups]
     named = [(start, end, found) for start, end, found in named if found]
@@ -66,16 +80,58 @@ def _without_trailing_states(text, resolver):
     return text.strip()
 
 
+class _Reader:
+    """The caller's resolver, which also reads a misspelt State's name and a State's abbreviation, noting each."""
+
+    def __init__(self, resolver, number, remarks):
+        self.resolver, self.number, self.remarks = resolver, number, remarks
+        self.aliases_file = getattr(resolver, "aliases_file", None)
+
+    def lookup(self, name):
+        name = " ".join(name.split())
+        if ABBREVIATION.match(name):
+            state = self.resolver.lookup(name)
+            return state if state and (name != state.iso3 or name == _initials(state.name)) else None
+        state = self.resolver.lookup(name)
+        if state is None and len(name) >= 4 and name[:1].isupper():
+            state = _spelt_like(name, self.resolver)
+            if state is not None and self.remarks is not None:
+                self.remarks.append(f"recommendation {self.number}: '{name}' read as {state.name}")
+        return state
+
+
+def _initials(name):
+    return "".join(w[0] for w in name.split() if w[0].isupper())
+
+
+def _spelt_like(name, resolver):
+    """The one State whose name (or a usual spelling of it) ``name`` is close to, else None."""
+    index, key = _builtin_aliases(), normalise(name)  # normalised spelling -> ISO3
+    close = {index[k] for k in difflib.get_close_matches(key, list(index), n=4, cutoff=CLOSE)}
+    words = set(key.split()) - LINKS
+    close |= {code for k, code in index.items() if len(words) > 1 and set(k.split()) - LINKS == words}
+    if len(close) != 1:
+        return None
+    return resolver.lookup(close.pop())
+
+
 def _parentheses(text):
-    """``(start, end, content)`` of each outermost balanced parenthesis in ``text``."""
-    depth, start = 0, None
+    """``(start, end, content)`` of each outermost matched parenthesis in ``text``; one the document left
+    unclosed ("(ICCPR-OP 2 (Czech Republic, Belgium);") leaves the parentheses inside it outermost."""
+    stack, pairs = [], []
     for i, char in enumerate(text):
         if char == "(":
-            depth, start = depth + 1, i if depth == 0 else start
-        elif char == ")" and depth:
-            depth -= 1
-            if depth == 0:
-                yield start, i + 1, text[start + 1:i]
+            stack.append(i)
+        elif char == ")" and stack:
+            pairs.append((stack.pop(), i + 1))
+    pairs.sort()
+    outermost, reach = [], -1
+    for start, end in pairs:
+        if start >= reach:
+            outermost.append((start, end))
+            reach = end
+    for start, end in outermost:
+        yield start, end, text[start + 1:end - 1]
 
 
 def _opening(text):
@@ -101,7 +157,7 @@ def _states(content, resolver):
 
 def _named(part, resolver):
     part = " ".join(part.split())
-    if not part or ABBREVIATION.match(part):
+    if not part:
         return []
     state = resolver.lookup(part)
     if state is not None:
@@ -115,7 +171,7 @@ def _top_level_parts(content):
     parts, depth, current = [], 0, ""
     for char in content:
         depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "," and depth == 0:
+        if char in ",;/" and depth == 0:
             parts.append(current)
             current = ""
         else:

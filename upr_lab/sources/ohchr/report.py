@@ -47,7 +47,7 @@ POSITIONS = [  # the first that matches a paragraph's introduction gives its ite
     (re.compile(r"will be examined|to be examined|will provide (?:its )?responses?|will be considered|will consider|"
                 r"will examine|responses? in due|will respond|will be included|further (?:examin|consider)|"
                 r"will be answered|will reply", re.I), "to be examined"),
-    (re.compile(r"enjoy(?:s|ed)? (?:the )?support|(?:been|are|were|is) accepted|accepted by|accepts|supported by|"
+    (re.compile(r"enjoy(?:s|ed)? (?:the |its |their )?support|(?:been|are|were|is) accepted|accepted by|accepts|supported by|"
                 r"supports\b|already implemented|process of implementation|\bagree[ds]?\b", re.I), "supported"),
 ]
 RESPONSES = {"supported": "supported", "noted": "noted", "to be examined": None, "pending": None}
@@ -105,7 +105,7 @@ def read_report(path, resolver=None):
             for k, item in paragraph.items:
                 label = f"{paragraph.number}.{k}"
                 recommendations += [Recommendation(label, text, states, RESPONSES[position])
-                                    for text, states in split_item(item, label, resolver, path)]
+                                    for text, states in split_item(item, label, resolver, path, remarks)]
         elif position != "comments" or paragraph.items:
             cited.append((paragraph, "noted" if position == "comments" else position))
     found, not_found = citations.cited_recommendations(document.body, cited, resolver,
