@@ -26,8 +26,8 @@ HEADING = re.compile(r"^\s*(?:[IVX]+\.\s*)?Conclusions\s+and/or\s+recommendation
 HEADING_RUN_ON = re.compile(r"Conclusions\s+and/or\s+recommendations\W*\s(\d{2,3})\.\s+(?=[A-Z])", re.I)
 CLOSING = re.compile(r"^(?:All\s+|The\s+)?conclusions\s+and(?:/or)?\s+recommendations\s+(?:contained|set\s+out|"
                      r"included)\s+in\s+(?:the\s+present|this)\s+report", re.I)
-AFTER = re.compile(r"^\s*(?:[IVX]+\.|[A-C]\.)?\s*(?:Voluntary\s+(?:pledges|commitments)|Annex\b|Composition\s+of\s+the"
-                   r"\s+delegation)", re.I)
+AFTER = re.compile(r"^\s*(?:[IVX]+\.\s*|[A-C]\.\s*)?(?:Voluntary\s+(?:pledges|commitments)(?:\s+and\s+\w+)?(?:\s+of\s+.{1,60})?|"
+                   r"Annexe?s?(?:\s+[IVX\d]+)?|Composition\s+of\s+the\s+delegation)\W*$", re.I)  # a heading, a line of its own
 TOC_RANGE = re.compile(r"Conclusions\s+and/or\s+recommendations\s*\.{3,}[ .]*(\d{2,3})\s*[-–]\s*(\d{2,3})", re.I)
 LONG_LINE = 400  # characters: longer than any line of a page
 LABEL_INSIDE = re.compile(r"(?<=[.;:])\s+(?=\d{1,3}\.?\s+[A-Z])|\s+(?=\d{2,3}\.\d{1,3}\.?\s)")

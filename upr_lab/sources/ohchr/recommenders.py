@@ -23,7 +23,8 @@ from ..countries import _builtin_aliases, normalise
 from ..formats.fields import unknown_state
 
 ABBREVIATION = re.compile(r"^[A-Z]{2,6}$")
-NEXT_RECOMMENDATION = re.compile(r"\s*\d{0,3}\s*;\s*(?=[^\s(])")
+NEXT_RECOMMENDATION = re.compile(r"\s*\d{0,3}\s*;\s*(?=[A-Za-z“\"‘'])")
+ENUMERATION = re.compile(r"^\(\s*[a-z]{1,3}\s*\)\s*")  # "(a) Pursue ...; and (b) take ..."
 TRAILING = re.compile(r"[\s;.,:\d*]*$")
 FOOTNOTE_MARKS = re.compile(r"(?<=[;.])\s*\*+\s*$")
 CLOSE = 0.85  # difflib ratio from which a misspelt name is read as the one State it is spelt like
@@ -45,8 +46,18 @@ def split_item(item, number, resolver, path, remarks=None):
         if boundary and boundary.end() < len(item) and boundary.end() <= following:
             recommendations.append(item[begin:boundary.end()])
             begin = boundary.end()
-    recommendations.append(item[begin:])
+    rest = item[begin:]
+    if named and begin and not any(_states(c, resolver) for _, _, c in _parentheses(rest)):
+        _left_out(rest, number, remarks)  # after the last State: a heading or the State's comment
+    else:
+        recommendations.append(rest)
     return [_one(text, number, resolver, path, first=i == 0) for i, text in enumerate(recommendations)]
+
+
+def _left_out(text, number, remarks):
+    if remarks is not None:
+        remarks.append(f"left out: '{_excerpt(text, 50)}' after the last recommending State of item {number} "
+                       "(a heading or a comment, naming no State)")
 
 
 def _one(text, number, resolver, path, first):
@@ -63,7 +74,7 @@ def _one(text, number, resolver, path, first):
         raise DataError(f"found recommendation {number} '{_excerpt(text)}' with no recommending State in parentheses; "
                         "expected '... (State);' at its end (is the text scrambled? read the PDF instead)", path=path)
     body = _without_trailing_states(text, resolver)
-    if first and not body[:1].isupper():
+    if first and not ENUMERATION.sub("", body)[:1].isupper():
         raise DataError(f"found recommendation {number} starting mid-sentence: '{_excerpt(text)}'; expected it to start "
                         "with its first word (is the text scrambled, lines out of order? read the PDF instead)",
                         path=path)
@@ -148,6 +159,8 @@ def _states(content, resolver):
     """The States named in a parenthesis, if it names only States; else ()."""
     found = []
     for part in _top_level_parts(content):
+        if not part.strip() and found:  # "(Canada, , Turkey)"
+            continue
         states = _named(part, resolver)
         if not states:
             return ()
