@@ -109,7 +109,7 @@ def read_report(path, resolver=None):
         elif position != "comments" or paragraph.items:
             cited.append((paragraph, "noted" if position == "comments" else position))
     found, not_found = citations.cited_recommendations(document.body, cited, resolver,
-                                                          paragraphs[0].number)
+                                                          paragraphs[0].number, sur)
     recommendations += [Recommendation(label, text, states, RESPONSES[position])
                         for label, text, states, position in found]
     return Report(Path(path), symbol, sur, session, tuple(recommendations), tuple(examined), tuple(positions),
