@@ -15,6 +15,7 @@ CITED = re.compile(r"paragraphs?\s*:?\s*(?=\d)", re.I)
 TOKEN = re.compile(r"\s*(?:(\d{1,3})(?!\d|\.\d|/)|\(([^()]{1,40})\)|(,|;|:|&|\band\b)|(last sentence|first sentence|"
                    r"second sentence))", re.I)
 OTHER_DOCUMENT = re.compile(r"\s*of\s+(?:the\s+)?(?:compilation|national|summary|resolution|annex|document|report\s+of)", re.I)
+ITEM_NUMBERS = re.compile(r"\bNos?\.\s*\d", re.I)
 ROMAN = re.compile(r"^(?:i{1,3}|iv|v|vi{1,3}|ix|x)$")
 LETTER = re.compile(r"\(\s*([a-z]{1,4})\s*\)", re.I)
 FIRST_WORDS = 8
@@ -26,6 +27,8 @@ def citations(text, first_paragraph):
     recommendation). Paragraphs of the conclusions section itself (numbered ``first_paragraph`` or more) and
     paragraphs of another document ("paragraph 8 of the compilation") are not citations of the dialogue."""
     found = []
+    if ITEM_NUMBERS.search(text):  # "recommendations Nos. 1, 4 and 7 in paragraph 88": items of the section
+        return found
     for match in CITED.finditer(text):
         found += [(n, letter) for n, letter in _listed(text, match.end()) if n < first_paragraph]
     return found

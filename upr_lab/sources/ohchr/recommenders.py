@@ -36,6 +36,7 @@ def split_item(item, number, resolver, path, remarks=None):
     misspelt names read as a State are added to ``remarks`` (a list) when given."""
     item = FOOTNOTE_MARKS.sub("", item)
     resolver = _Reader(resolver, number, remarks)
+    item = _opened(item, resolver, number, remarks)
     groups = list(_parentheses(item))
     named = [(start, end, _states(content, resolver)) for start, end, content in groups]
     named = [(start, end, found) for start, end, found in named if found]
@@ -109,6 +110,21 @@ class _Reader:
             if state is not None and self.remarks is not None:
                 self.remarks.append(f"recommendation {self.number}: '{name}' read as {state.name}")
         return state
+
+
+def _opened(item, resolver, number, remarks):
+    """An item whose last parenthesis the document left unopened ("... Criminal Court Ghana);") with the "("
+    put back before the State's name, if the words before ")" end with one."""
+    text = TRAILING.sub("", item)
+    if not text.endswith(")") or _opening(text) is not None:
+        return item
+    words = text[:-1].split()
+    for size in range(min(8, len(words)), 0, -1):
+        if _states(" ".join(words[-size:]), resolver):
+            if remarks is not None:
+                remarks.append(f"recommendation {number}: '(' missing before '{' '.join(words[-size:])})' in the document")
+            return " ".join(words[:-size]) + " (" + item[len(" ".join(words[:-size])):].lstrip()
+    return item
 
 
 def _initials(name):

@@ -38,9 +38,10 @@ SYMBOL = re.compile(r"A/HRC/(\d{1,2})/(\d{1,3})(?!\d|/Add)")
 FILE_SYMBOL = re.compile(r"A_HRC_(\d{1,2})_(\d{1,3})$")
 TOP = 1500  # characters at the top of a document: its symbol and title
 TITLE = re.compile(r"Report of the Working Group on the Universal Periodic Review\W*((?:\S+\s+){0,8})", re.I)
+REVIEW_OF = re.compile(r"The review of ((?:\S+\s+){1,8}?)was held", re.I)
+INTRODUCTION = 8000  # characters of the body that hold its introduction
 SESSION = re.compile(r"held its ([a-z]+(?:-[a-z]+)?|\d{1,2}(?:st|nd|rd|th)) session", re.I)
 POSITIONS = [  # the first that matches a paragraph's introduction gives its items' position
-    (re.compile(r"following comments?\b", re.I), "comments"),
     (re.compile(r"did not enjoy|do not enjoy|does not enjoy|not (?:been )?(?:accepted|supported)|rejected|reject|"
                 r"cannot (?:be )?(?:accept|support)|unable to (?:accept|support)|not in a position to (?:accept|support)|"
                 r"\bnoted\b|takes? note|took note|not to support|does not accept|did not accept", re.I), "noted"),
@@ -82,9 +83,13 @@ class Report:
 
 
 def is_report(document):
-    """True for a Working Group report (not an addendum) by its top: title and symbol."""
+    """True for a Working Group report (not an addendum) by its top: title and symbol (or, where page 1 lacks
+    the title, the introduction's "The review of X was held" and the section of conclusions)."""
     top = document.text[:TOP]
-    return bool(TITLE.search(flat(top))) and "Addendum" not in top and SYMBOL.search(top) is not None
+    if "Addendum" in top or SYMBOL.search(top) is None:
+        return False
+    return bool(TITLE.search(flat(top))) or bool(REVIEW_OF.search(flat(document.body[:INTRODUCTION]))) and \
+        bool(re.search(r"Conclusions\s+and/or\s+recommendations", document.body, re.I))
 
 
 def read_report(path, resolver=None):
@@ -94,26 +99,52 @@ def read_report(path, resolver=None):
     symbol, council, number = report_symbol(document)
     sur = _state_under_review(document, resolver)
     session = _session(document, council, number)
-    recommendations, examined, positions, remarks = [], [], [], []
-    cited, paragraphs = [], conclusions.read_section(document.body, path)
+    paragraphs, remarks = conclusions.read_section(document.body, path), []
+    recommendations, examined, positions, cited = [], [], [], []
     for paragraph in paragraphs:
         position = _position(paragraph.intro, paragraph.number, path)
         remarks += paragraph.remarks
-        if paragraph.items and position != "comments":
+        if _cites_by_item(paragraph, paragraphs[0].number):  # numbered comments on recommendations cited
+            cited.append((paragraph, position))
+            remarks.append(f"paragraph {paragraph.number}: {len(paragraph.items)} numbered comments of the State, "
+                           "not recommendations (the recommendations they cite are read)")
+        elif paragraph.items:
             examined += [paragraph.number] if RESPONSES[position] is None else []
             positions.append((paragraph.number, position, len(paragraph.items)))
-            for k, item in paragraph.items:
-                label = f"{paragraph.number}.{k}"
-                recommendations += [Recommendation(label, text, states, RESPONSES[position])
-                                    for text, states in split_item(item, label, resolver, path, remarks)]
-        elif position != "comments" or paragraph.items:
-            cited.append((paragraph, "noted" if position == "comments" else position))
-    found, not_found = citations.cited_recommendations(document.body, cited, resolver,
-                                                          paragraphs[0].number, sur)
+            recommendations += _items(paragraph, RESPONSES[position], sur, resolver, path, remarks)
+        else:
+            cited.append((paragraph, position))
+    found, not_found = citations.cited_recommendations(document.body, cited, resolver, paragraphs[0].number, sur)
     recommendations += [Recommendation(label, text, states, RESPONSES[position])
                         for label, text, states, position in found]
     return Report(Path(path), symbol, sur, session, tuple(recommendations), tuple(examined), tuple(positions),
                   tuple(not_found), tuple(remarks))
+
+
+def _cites_by_item(paragraph, first):
+    """True for numbered items that each comment on a recommendation cited by body paragraph."""
+    cites = [bool(citations.citations(item, first)) for _, item in paragraph.items]
+    return bool(cites) and sum(cites) > len(cites) / 2
+
+
+def _items(paragraph, response, sur, resolver, path, remarks):
+    """The recommendations of a paragraph's items; an item in which the State under review speaks ("Costa Rica
+    explained that ...") is its comment, left out with a remark."""
+    found = []
+    for k, item in paragraph.items:
+        label = f"{paragraph.number}.{k}"
+        if _is_comment(item, sur, resolver):
+            remarks.append(f"left out: item {label} '{item[:40]}…', a comment of {sur.name}, not a recommendation")
+            continue
+        found += [Recommendation(label, text, states, response)
+                  for text, states in split_item(item, label, resolver, path, remarks)]
+    return found
+
+
+def _is_comment(item, sur, resolver):
+    words = item.split()[:8]
+    speaker = next((s for size in range(len(words), 0, -1) if (s := resolver.lookup(" ".join(words[:size])))), None)
+    return speaker == sur and not re.search(r"\)\s*[;.]?\s*$", item)
 
 
 def report_symbol(document):
@@ -127,12 +158,13 @@ def report_symbol(document):
 
 
 def _state_under_review(document, resolver):
-    match = TITLE.search(flat(document.text[:TOP]))
-    words = match.group(1).replace("*", " ").split() if match else []
-    for size in range(len(words), 0, -1):
-        state = resolver.lookup(" ".join(words[:size]))
-        if state is not None:
-            return state
+    """From the title on page 1, else from the introduction's "The review of X was held"."""
+    for match in (TITLE.search(flat(document.text[:TOP])), REVIEW_OF.search(flat(document.body[:INTRODUCTION]))):
+        words = match.group(1).replace("*", " ").split() if match else []
+        for size in range(len(words), 0, -1):
+            state = resolver.lookup(" ".join(words[:size]))
+            if state is not None:
+                return state
     raise DataError("found no State under review after the title 'Report of the Working Group on the Universal "
                     "Periodic Review'; expected the report of the Working Group on one State", path=document.path)
 
