@@ -44,7 +44,8 @@ SESSION = re.compile(r"held its ([a-z]+(?:-[a-z]+)?|\d{1,2}(?:st|nd|rd|th)) sess
 POSITIONS = [  # the first that matches a paragraph's introduction gives its items' position
     (re.compile(r"did not enjoy|do not enjoy|does not enjoy|not (?:been )?(?:accepted|supported)|rejected|reject|"
                 r"cannot (?:be )?(?:accept|support)|unable to (?:accept|support)|not in a position to (?:accept|support)|"
-                r"\bnoted\b|takes? note|took note|not to support|does not accept|did not accept", re.I), "noted"),
+                r"\bnoted\b|takes? note|took note|not to support|does not accept|did not accept|"
+                r"pertain(?:s|ing)? to measures", re.I), "noted"),
     (re.compile(r"will be examined|to be examined|will provide (?:its )?responses?|will be considered|will consider|"
                 r"will examine|responses? in due|will respond|will be included|further (?:examin|consider)|"
                 r"will be answered|will reply", re.I), "to be examined"),
