@@ -104,7 +104,7 @@ def _recommendation(body, number, letter, resolver, first_paragraph, sur):
         said = re.split(r"\brecommend(?:ed|s)?\b", text, maxsplit=1)
         return (" ".join(said[-1].split()).strip(" :;,."), (state,)), None
     for part in letter.split("/"):
-        text = _sub_paragraph(text, part)
+        text = _sub_paragraph(text, part) if LETTER.search(text) else _recommending_sentence(text, part)
         if text is None:
             return None, f"no sub-paragraph ({part}) in paragraph {number}"
     return (text, (state,)), None
@@ -124,6 +124,13 @@ def _sub_paragraph(text, letter):
                     break
             return " ".join(" ".join(rest).split()).strip(" ;,.").removesuffix(" and").strip(" ;,")
     return None
+
+
+def _recommending_sentence(text, letter):
+    """In a paragraph not lettered, "(e)" is its fifth sentence that recommends ("Germany recommends ...")."""
+    sentences = [s for s in re.split(r"(?<=\.)\s+(?=[A-Z])", text) if re.search(r"\brecommend", s)]
+    k = ord(letter) - ord("a") if re.fullmatch(r"[a-z]", letter) else -1
+    return sentences[k].strip(" .") if 0 <= k < len(sentences) else None
 
 
 def _body_paragraph(body, number, first_paragraph):
@@ -146,7 +153,7 @@ def _speaker(text, resolver, sur):
         if not word[:1].isupper():
             continue
         for size in range(min(FIRST_WORDS, len(words) - i), 0, -1):
-            state = resolver.lookup(" ".join(words[i:i + size]).strip(".;:’'s"))
+            state = resolver.lookup(re.sub(r"[’']s$", "", " ".join(words[i:i + size]).strip(".;:")))
             if state is not None and state != sur:
                 return state
     return None

@@ -105,16 +105,41 @@ def _rows(report, answer):
     pending = sum(1 for r in responses if r is None)
     frame["response"] = frame["response"].fillna("other")
     frame["rec_id"] = make_ids(frame)
-    record = {"format": "ohchr-report", "document": report.symbol, "rows": len(frame),
-              "recommendations": len(report.recommendations),
+    record = {"format": "ohchr-report", "document": report.symbol, "state": report.sur.iso3,
+              "session": report.session, "rows": len(frame), "recommendations": len(report.recommendations),
+              "items_by_position": _by_position(report), "cited_by_reference": _cited(report),
+              "cited_not_found": list(report.not_found), "remarks": list(report.remarks),
               "addendum": answer.path.name if answer else None, "without_response": pending}
     return frame, record
 
 
+def _by_position(report):
+    """{position: numbered items} as the report's paragraphs state them."""
+    counts = {}
+    for _, position, items in report.positions:
+        counts[position] = counts.get(position, 0) + items
+    return counts
+
+
+def _cited(report):
+    """{position: recommendations cited by body paragraph and found} ("19(d)" rather than "115.3")."""
+    counts = {}
+    for rec in report.recommendations:
+        if "." not in rec.paragraph:
+            position = rec.response or "to be examined"
+            counts[position] = counts.get(position, 0) + 1
+    return counts
+
+
 def warn_pending(records, stacklevel=2):
-    """Warn, for each report read, of the recommendations left without a response (also when read back from
-    the cache, like the exact repeats)."""
+    """Warn, for each report read, of the recommendations left without a response and of those cited by body
+    paragraph that could not be found (also when read back from the cache, like the exact repeats)."""
     for name, detected in records:
+        if detected.get("cited_not_found"):
+            missing = detected["cited_not_found"]
+            warnings.warn(f"{name}: {len(missing)} recommendations {detected['document']} cites by body paragraph were "
+                          f"not found, so they are not rows: {'; '.join(missing[:5])}{' …' if len(missing) > 5 else ''}",
+                          UserWarning, stacklevel=stacklevel + 1)
         if detected.get("without_response"):
             where = "in its addendum" if detected.get("addendum") else "(no addendum among the documents)"
             warnings.warn(f"{name}: {detected['without_response']} recommendations of {detected['document']} have no "
@@ -131,7 +156,7 @@ def _responses(report, answer):
         if rec.response is not None:
             found.append(rec.response)
             continue
-        bare = rec.paragraph.split(".")[1] if len(examined) == 1 else None
+        bare = rec.paragraph.split(".")[1] if len(examined) == 1 and "." in rec.paragraph else None
         answered = given.get(rec.paragraph) or given.get(bare)
         found.append(answered.response if answered else None)
     return found
@@ -139,8 +164,8 @@ def _responses(report, answer):
 
 def _refuse_unknown_references(report, answer, given):
     paragraphs = {rec.paragraph for rec in report.recommendations}
-    items = {rec.paragraph.split(".")[1] for rec in report.recommendations if rec.paragraph.split(".")[0] in
-             {str(p) for p in report.examined}}
+    items = {rec.paragraph.split(".")[1] for rec in report.recommendations if "." in rec.paragraph and
+             rec.paragraph.split(".")[0] in {str(p) for p in report.examined}}
     unknown = [ref for ref in given if ref not in paragraphs and ref not in items]
     if unknown:
         raise DataError(f"found responses to {', '.join(unknown[:5])}, which {report.symbol} does not number; expected "
