@@ -214,12 +214,28 @@ def _text_of(lines):
 
 
 def _close(paragraph, path):
+    _refuse_repeats(paragraph, path)
     if not paragraph.items and re.search(r"recommendations?\b[^:]{0,300}:$", paragraph.intro.strip()):
         raise DataError(f"found paragraph {paragraph.number} '{_excerpt(paragraph.intro)}' with no numbered item "
                         f"after it; expected its items ('{paragraph.number}.1' or '1.') (is the text scrambled or "
                         "a page missing?)", path=path)
     paragraph.intro = " ".join(paragraph.intro.split())
     paragraph.items = [(k, " ".join(text.split())) for k, text in paragraph.items]
+
+
+def _refuse_repeats(paragraph, path):
+    """An item number met again inside a later item: the numbering repeats (a page printed twice, pages of
+    another copy), which would otherwise add its items to the item before."""
+    pattern = rf"{paragraph.number}\.(\d{{1,3}})(?:\.\s*|\s+)(?=\D)" if paragraph.numbering == "P.k" else \
+        r"(\d{1,3})\.\s+(?=[A-Z])"
+    for (k, _), lines in zip(paragraph.items, paragraph._lines):
+        for line in lines[1:]:
+            again = re.match(pattern, line)
+            if again and 1 <= int(again.group(1)) < k:
+                label, inside = (f"{paragraph.number}.{again.group(1)}", f"{paragraph.number}.{k}") if \
+                    paragraph.numbering == "P.k" else (f"{again.group(1)}.", f"{k}. of paragraph {paragraph.number}")
+                raise DataError(f"found item {label} again inside item {inside}; expected each item once (is a page "
+                                "printed twice?)", path=path)
 
 
 def _excerpt(text, size=70):

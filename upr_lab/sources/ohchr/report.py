@@ -38,6 +38,8 @@ SYMBOL = re.compile(r"A/HRC/(\d{1,2})/(\d{1,3})(?!\d|/Add)")
 FILE_SYMBOL = re.compile(r"A_HRC_(\d{1,2})_(\d{1,3})$")
 TOP = 1500  # characters at the top of a document: its symbol and title
 TITLE = re.compile(r"Report of the Working Group on the Universal Periodic Review\W*((?:\S+\s+){0,8})", re.I)
+PAGE_SYMBOL = re.compile(r"^\s*(A/HRC/\d{1,2}/\d{1,3})\*?\s*$")  # a page's header or footer line
+MIN_PAGE = 200  # characters: a page shorter than this (a blank, a cover) may well repeat
 REVIEW_OF = re.compile(r"The review of ((?:\S+\s+){1,8}?)was held", re.I)
 INTRODUCTION = 8000  # characters of the body that hold its introduction
 SESSION = re.compile(r"held its ([a-z]+(?:-[a-z]+)?|\d{1,2}(?:st|nd|rd|th)) session", re.I)
@@ -98,6 +100,7 @@ def read_report(path, resolver=None):
     document = read_document(path)
     resolver = resolver or CountryResolver()
     symbol, council, number = report_symbol(document)
+    _refuse_other_pages(document, symbol)
     sur = _state_under_review(document, resolver)
     session = _session(document, council, number)
     paragraphs, remarks = conclusions.read_section(document.body, path), []
@@ -156,6 +159,22 @@ def report_symbol(document):
                         "Group on the Universal Periodic Review on one State", path=document.path)
     council, number = int(match.group(1)), int(match.group(2))
     return f"A/HRC/{council}/{number}", council, number
+
+
+def _refuse_other_pages(document, symbol):
+    """A report is one document: every page headed with its own symbol, no page printed twice."""
+    for line in document.text.splitlines():
+        header = PAGE_SYMBOL.match(line)
+        if header and header.group(1) != symbol:
+            raise DataError(f"found a page headed {header.group(1)} in the report {symbol}; expected every page headed "
+                            f"{symbol} (are pages of another document appended?)", path=document.path)
+    seen = {}
+    for number, page in enumerate(document.pages, 1):
+        key = " ".join(page.split())
+        if len(key) > MIN_PAGE and key in seen:
+            raise DataError(f"found page {number} the same as page {seen[key]}; expected each page once (a page "
+                            "printed twice?)", path=document.path)
+        seen.setdefault(key, number)
 
 
 def _state_under_review(document, resolver):

@@ -36,6 +36,7 @@ class Document:
     text: str
     body: str
     is_pdf: bool
+    pages: tuple = ()  # a PDF's pages' texts (``text`` is them joined); none for a text file
 
 
 def read_document(path):
@@ -49,8 +50,9 @@ def read_document(path):
 @functools.lru_cache(maxsize=64)
 def _read(path, size, mtime_ns):
     raw = path.read_bytes()
+    pages = ()
     if raw.startswith(b"%PDF"):
-        text, body = _pdf_texts(path)
+        text, body, pages = _pdf_texts(path)
     elif path.suffix.lower() == ".pdf":
         raise DataError("found no PDF header; expected a PDF document (is the file damaged or mis-named?)", path=path)
     else:
@@ -59,7 +61,7 @@ def _read(path, size, mtime_ns):
     if len("".join(text.split())) < MIN_CHARACTERS:
         raise DataError("found no text layer (a scanned document?); expected a document with text: run OCR on it "
                         "first (e.g. ocrmypdf) or use the text version", path=path)
-    return Document(path, text, body, raw.startswith(b"%PDF"))
+    return Document(path, text, body, raw.startswith(b"%PDF"), pages)
 
 
 def document_text(path):
@@ -68,6 +70,7 @@ def document_text(path):
 
 
 def _pdf_texts(path):
+    """The text and body of a PDF: the one place input PDFs are opened, every PDFium error a DataError."""
     import pypdfium2 as pdfium
 
     try:
@@ -78,14 +81,24 @@ def _pdf_texts(path):
                             path=path) from None
         raise DataError(f"found a damaged PDF ({exc}); expected a readable PDF document", path=path) from None
     try:
-        pages = [_characters(page) for page in pdf]
+        pages = [_page_characters(pdf, i, path) for i in range(len(pdf))]
     finally:
         pdf.close()
     body_size = _body_size(pages)
     text = "\n".join("".join(chars) for chars, _ in pages)
     body = "\n".join("".join(c for c, size in zip(chars, sizes) if c.isspace() or size >= body_size - SMALLER)
                      for chars, sizes in pages)
-    return _joined_hyphens(text), _without_furniture(_joined_hyphens(body))
+    return _joined_hyphens(text), _without_furniture(_joined_hyphens(body)), tuple("".join(c) for c, _ in pages)
+
+
+def _page_characters(pdf, index, path):
+    import pypdfium2 as pdfium
+
+    try:
+        return _characters(pdf[index])
+    except (pdfium.PdfiumError, OSError, ValueError) as exc:  # bytes cut out: "Failed to load page"
+        raise DataError(f"page {index + 1} cannot be read ({' '.join(str(exc).split())[:80]}); expected a complete PDF "
+                        "(is the file truncated or damaged? download it again)", path=path) from None
 
 
 def _without_furniture(text):
