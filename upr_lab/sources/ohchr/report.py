@@ -50,7 +50,8 @@ POSITIONS = [  # the first that matches a paragraph's introduction gives its ite
                 r"pertain(?:s|ing)? to measures", re.I), "noted"),
     (re.compile(r"will be examined|to be examined|will provide (?:its )?responses?|will be considered|will consider|"
                 r"will examine|responses? in due|will respond|will be included|further (?:examin|consider)|"
-                r"will be answered|will reply", re.I), "to be examined"),
+                r"will be answered|will reply|(?:responses?|answers?) [^.:]{0,60}will be provided|"
+                r"will provide (?:its |an? )?answers?|would study", re.I), "to be examined"),
     (re.compile(r"enjoy(?:s|ed)? (?:the |its |their )?support|(?:been|are|were|is) accepted|accepted by|accepts|supported by|"
                 r"supports\b|already implemented|process of implementation|\bagree[ds]?\b", re.I), "supported"),
 ]
