@@ -140,6 +140,11 @@ def warn_pending(records, stacklevel=2):
             warnings.warn(f"{name}: {len(missing)} recommendations {detected['document']} cites by body paragraph were "
                           f"not found, so they are not rows: {'; '.join(missing[:5])}{' …' if len(missing) > 5 else ''}",
                           UserWarning, stacklevel=stacklevel + 1)
+        misspelt = [r.split(": ", 1)[1] for r in detected.get("remarks", []) if "' read as " in r]
+        if misspelt:
+            warnings.warn(f"{name}: {len(misspelt)} recommending States misspelt in {detected['document']} read as the "
+                          f"one State each is spelt like: {'; '.join(misspelt[:5])}{' …' if len(misspelt) > 5 else ''}",
+                          UserWarning, stacklevel=stacklevel + 1)
         if detected.get("without_response"):
             where = "in its addendum" if detected.get("addendum") else "(no addendum among the documents)"
             warnings.warn(f"{name}: {detected['without_response']} recommendations of {detected['document']} have no "

@@ -14,6 +14,7 @@ import functools
 import math
 import re
 from collections import Counter
+from itertools import compress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,7 +87,8 @@ def _pdf_texts(path):
         pdf.close()
     body_size = _body_size(pages)
     text = "\n".join("".join(chars) for chars, _ in pages)
-    body = "\n".join("".join(c for c, size in zip(chars, sizes) if c.isspace() or size >= body_size - SMALLER)
+    smallest = body_size - SMALLER
+    body = "\n".join("".join(compress(chars, [size >= smallest or c.isspace() for c, size in zip(chars, sizes)]))
                      for chars, sizes in pages)
     return _joined_hyphens(text), _without_furniture(_joined_hyphens(body)), tuple("".join(c) for c, _ in pages)
 
@@ -113,23 +115,27 @@ def _characters(page):
     text = textpage.get_text_range(0, count) if count else ""
     if len(text) != count:  # characters outside the Basic Multilingual Plane: no sizes, keep the page whole
         return list(text), [float("inf")] * len(text)
-    return list(text), [_printed_size(textpage, i) for i in range(count)]
+    return list(text), _printed_sizes(textpage, count)
 
 
-def _printed_size(textpage, index):
-    """The font size times the vertical scale of the character's matrix: what a reader sees (some PDFs set
+def _printed_sizes(textpage, count):
+    """Each character's font size times the vertical scale of its matrix: what a reader sees (some PDFs set
     every font at size 1 and scale it)."""
     import pypdfium2.raw as raw
 
-    matrix = raw.FS_MATRIX()
-    raw.FPDFText_GetMatrix(textpage.raw, index, matrix)
-    return raw.FPDFText_GetFontSize(textpage.raw, index) * math.hypot(matrix.c, matrix.d)
+    matrix, handle = raw.FS_MATRIX(), textpage.raw
+    get_matrix, get_size, hypot = raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize, math.hypot
+    sizes = []
+    for i in range(count):
+        get_matrix(handle, i, matrix)
+        sizes.append(get_size(handle, i) * hypot(matrix.c, matrix.d))
+    return sizes
 
 
 def _body_size(pages):
     """The type size most of the document's characters are set in."""
     sizes = Counter(round(size * 2) / 2 for chars, sizes in pages for c, size in zip(chars, sizes)
-                    if not c.isspace() and size != float("inf"))
+                    if size != float("inf") and not c.isspace())
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
