@@ -52,8 +52,9 @@ def test_each_report_reads_as_the_reference_counts_it(row):
                  for remark in report.remarks if re.match(r"left out: item \d+\.\d+", remark)]  # the State's comments
     for paragraph, _, n in report.positions:  # every item 1..N, each read
         assert sorted({k for p, k in numbered if p == paragraph}) == list(range(1, n + 1))
-    cited = {r.paragraph for r in report.recommendations if "." not in r.paragraph}
-    assert len(cited) + len(report.not_found) == int(row["by_reference_not_itemised"])
+    assert len(report.cited) + len(report.not_found) == int(row["by_reference_not_itemised"])
+    unnumbered = [r for r in report.recommendations if r.paragraph.isdigit() and r.paragraph not in report.cited]
+    assert len(unnumbered) == int(row["unnumbered_not_itemised"])
     assert all(r.states for r in report.recommendations)
 
 

@@ -124,8 +124,9 @@ def _by_position(report):
 def _cited(report):
     """{position: recommendations cited by body paragraph and found} ("19(d)" rather than "115.3")."""
     counts = {}
+    cited = set(report.cited)
     for rec in report.recommendations:
-        if "." not in rec.paragraph:
+        if rec.paragraph in cited:
             position = rec.response or "to be examined"
             counts[position] = counts.get(position, 0) + 1
     return counts

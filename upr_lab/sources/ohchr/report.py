@@ -83,6 +83,7 @@ class Report:
     examined: tuple  # paragraphs whose items the State examines after the review (answered in the addendum)
     positions: tuple = ()  # (paragraph, position, items) for each paragraph of recommendations
     not_found: tuple = ()  # body paragraphs cited as recommendations where no recommendation was found
+    cited: tuple = ()  # the labels ("19(d)", "45") of the recommendations read from body paragraphs cited
     remarks: tuple = ()  # what was read irregularly (misprinted item numbers) and what was left out
 
 
@@ -117,13 +118,32 @@ def read_report(path, resolver=None):
             examined += [paragraph.number] if RESPONSES[position] is None else []
             positions.append((paragraph.number, position, len(paragraph.items)))
             recommendations += _items(paragraph, RESPONSES[position], sur, resolver, path, remarks)
+        elif not citations.citations(paragraph.intro, paragraphs[0].number) and RESPONSES[position]:
+            recommendations += _unnumbered(paragraph, RESPONSES[position], resolver, path, remarks)
         else:
             cited.append((paragraph, position))
     found, not_found = citations.cited_recommendations(document.body, cited, resolver, paragraphs[0].number, sur)
     recommendations += [Recommendation(label, text, states, RESPONSES[position])
                         for label, text, states, position in found]
     return Report(Path(path), symbol, sur, session, tuple(recommendations), tuple(examined), tuple(positions),
-                  tuple(not_found), tuple(remarks))
+                  tuple(not_found), tuple(label for label, *_ in found), tuple(dict.fromkeys(remarks)))
+
+
+def _unnumbered(paragraph, response, resolver, path, remarks):
+    """A recommendation written out without a number after its introduction ("The following recommendation did
+    not enjoy the support of X: Continue ... (United Kingdom)."), labelled by its paragraph; none if the text
+    after the colon names no recommending State (a paragraph of commitments or comments)."""
+    text = re.split(r":\s+", paragraph.intro, maxsplit=1)[1:] or [""]
+    sentence = re.match(r"(.*?\))\s*[.;]", text[0])
+    if not sentence or not re.search(r"recommendation", paragraph.intro.split(":")[0], re.I):
+        return []
+    try:
+        found = split_item(sentence.group(1), str(paragraph.number), resolver, path, remarks)
+    except DataError:
+        return []
+    remarks.append(f"paragraph {paragraph.number}: {len(found)} recommendation written out without a number, read "
+                   "as one")
+    return [Recommendation(str(paragraph.number), text_, states, response) for text_, states in found]
 
 
 def _cites_by_item(paragraph, first):
