@@ -256,3 +256,12 @@ def test_a_page_printed_twice_in_a_text_is_a_repeated_numbering(tmp_path):
     repeated.write_text("\n".join(pages[:-3] + pages[-4:-3] + pages[-3:]), encoding="utf-8")
     with pytest.raises(DataError, match=r"found item 108\.\d+ again inside item 108\.\d+.*printed twice"):
         reports.read_report(repeated)
+
+
+def test_a_paragraph_lost_with_a_page_is_refused_not_read_into_the_one_before(tmp_path):
+    body = read_document(WG / "A_HRC_22_9.pdf").body
+    start, end = body.index("\n109. "), body.index("\n110. ")
+    lost = tmp_path / "A_HRC_22_9.txt"
+    lost.write_text(body[:start] + body[end:], encoding="utf-8")  # paragraph 109 and its items gone
+    with pytest.raises(DataError, match=r"found the closing paragraph numbered 111 after paragraph 108.*page missing"):
+        reports.read_report(lost)

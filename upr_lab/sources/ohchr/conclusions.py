@@ -49,9 +49,9 @@ class Paragraph:
 
 def read_section(body, path):
     """The section's paragraphs, in order, each whole; refuses a section it cannot read whole."""
-    lines, first, end_found = _section_lines(body, path)
+    lines, first, end = _section_lines(body, path)  # end: the closing paragraph's number, True, or None
     paragraphs = _paragraphs(lines, first, path)
-    _check_range(body, paragraphs, end_found, path)
+    _check_range(body, paragraphs, end, path)
     return paragraphs
 
 
@@ -73,9 +73,11 @@ def _section_lines(body, path):
     first = int(lines[0].split(".")[0])
     for i, line in enumerate(lines):
         head = re.match(r"(\d{2,3})\.\s+(.*)", line)
-        if head and int(head.group(1)) > first and CLOSING.match(head.group(2)) or AFTER.match(line) and i:
+        if head and int(head.group(1)) > first and CLOSING.match(head.group(2)):
+            return lines[:i], first, int(head.group(1))
+        if AFTER.match(line) and i:
             return lines[:i], first, True
-    return lines, first, False
+    return lines, first, None
 
 
 def _broken(line):
@@ -86,15 +88,22 @@ def _broken(line):
     return LABEL_INSIDE.split(line)
 
 
-def _check_range(body, paragraphs, end_found, path):
-    """The paragraphs read must end where the table of contents says the section ends (where it says so)."""
+def _check_range(body, paragraphs, end, path):
+    """The paragraphs read must run on to the closing paragraph's number, else end where the table of contents
+    says the section ends: a paragraph lost with a page would otherwise be read into the one before."""
+    first, last = paragraphs[0].number, paragraphs[-1].number
+    if isinstance(end, int) and not isinstance(end, bool):
+        if end != last + 1:
+            raise DataError(f"found the closing paragraph numbered {end} after paragraph {last} of the section "
+                            f"'Conclusions and/or recommendations'; expected paragraph {last + 1} next (is a page "
+                            "missing?)", path=path)
+        return
     toc = TOC_RANGE.search(" ".join(body[:6000].split()))
-    last = paragraphs[-1].number
-    if toc and int(toc.group(1)) == paragraphs[0].number and last not in (int(toc.group(2)), int(toc.group(2)) - 1):
-        raise DataError(f"found paragraphs {paragraphs[0].number}-{last} in the section 'Conclusions and/or "
-                        f"recommendations'; expected {toc.group(1)}-{toc.group(2)} as its table of contents says "
-                        "(is a page missing or out of order?)", path=path)
-    if not end_found and not toc:
+    if toc and int(toc.group(1)) == first and last not in (int(toc.group(2)), int(toc.group(2)) - 1):
+        raise DataError(f"found paragraphs {first}-{last} in the section 'Conclusions and/or recommendations'; "
+                        f"expected {toc.group(1)}-{toc.group(2)} as its table of contents says (is a page missing or "
+                        "out of order?)", path=path)
+    if end is None and not toc:
         raise DataError(f"found no end of the section 'Conclusions and/or recommendations' after paragraph {last}; "
                         "expected the closing paragraph 'All conclusions and/or recommendations contained in the "
                         "present report ...', the voluntary pledges or the annex", path=path)
