@@ -75,7 +75,7 @@ def _section_lines(body, path):
         head = re.match(r"(\d{2,3})\.\s+(.*)", line)
         if head and int(head.group(1)) > first and CLOSING.match(head.group(2)):
             return lines[:i], first, int(head.group(1))
-        if AFTER.match(line) and i:
+        if (AFTER.match(line) or CLOSING.match(line)) and i:  # a heading, or the closing paragraph unnumbered
             return lines[:i], first, True
     return lines, first, None
 
