@@ -88,7 +88,7 @@ def _without_trailing_states(text, resolver):
         start = _opening(text)
         if start is None or not _states(text[start + 1:-1], resolver):
             break
-        text = TRAILING.sub("", text[:start].rstrip())
+        text = re.sub(r"[\s;,:]*$", "", text[:start])  # not digits: "ILO Conventions No. 138 and 182 (Brazil)"
     return text.strip()
 
 
@@ -185,7 +185,7 @@ def _states(content, resolver):
 
 
 def _named(part, resolver):
-    part = " ".join(part.split())
+    part = re.sub(r"^and\s+", "", " ".join(part.split()))  # "(Italy, Switzerland, and Sweden)"
     if not part:
         return []
     state = resolver.lookup(part)
@@ -193,7 +193,20 @@ def _named(part, resolver):
         return [state]
     pieces = [p for p in re.split(r"\s+and\s+", part) if p]  # "(Algeria, Egypt and Argentina)"
     states = [resolver.lookup(p) for p in pieces] if len(pieces) > 1 else [None]
-    return states if all(states) else []
+    return states if all(states) else _comma_missing(part, resolver)
+
+
+def _comma_missing(part, resolver):
+    """Two States' names with the comma between them left out ("United Kingdom France"), each matched exactly."""
+    exact = getattr(resolver, "resolver", resolver)
+    words = part.split()
+    for i in range(1, len(words)):
+        if not (words[0][:1].isupper() and words[i][:1].isupper()) or ABBREVIATION.match(words[0]):
+            continue
+        first, second = exact.lookup(" ".join(words[:i])), exact.lookup(" ".join(words[i:]))
+        if first is not None and second is not None:
+            return [first, second]
+    return []
 
 
 def _top_level_parts(content):
