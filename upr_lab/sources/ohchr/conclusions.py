@@ -31,7 +31,10 @@ AFTER = re.compile(r"^\s*(?:[IVX]+\.\s*|[A-C]\.\s*)?(?:Voluntary\s+(?:pledges|co
 TOC_RANGE = re.compile(r"Conclusions\s+and/or\s+recommendations\s*\.{3,}[ .]*(\d{2,3})\s*[-–]\s*(\d{2,3})", re.I)
 LONG_LINE = 400  # characters: longer than any line of a page
 LABEL_INSIDE = re.compile(r"(?<=[.;:])\s+(?=\d{1,3}\.?\s+[A-Z])|\s+(?=\d{2,3}\.\d{1,3}\.?\s)")
-ANOMALOUS = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3})?\.?\s*(?=[A-Z“\"])")  # a line that starts with a number
+ANOMALOUS = {  # a line that starts with a number of the paragraph's kind: an item number misprinted
+    "P.k": re.compile(r"^\s*\d{2,3}\.\d{1,3}\.?\s*(?=[A-Z“\"])"),  # "84.93" for 82.93, "118.09" for 118.109
+    "list": re.compile(r"^\s*\d{1,3}\.?\s+(?=[A-Z“\"])"),  # "73" without its full stop
+}
 
 
 @dataclass
@@ -181,11 +184,15 @@ def _label(paragraph, line, k):
             return found.end()
     if mode in ("", "list"):
         found = re.match(rf"{k}(?:\.\s+|\s+(?=[A-Z]))(?=\S)", line)
-        if found and (mode or k == 1) and not (not mode and ":" not in paragraph.intro[-3:] and
-                                                "recommend" not in paragraph.intro.lower()):
+        if found and (mode or k == 1 and _introduces_list(paragraph.intro)):
             paragraph.numbering = "list"
             return found.end()
     return None
+
+
+def _introduces_list(intro):
+    """A "1." opens a list only after an introduction that ends with a colon or speaks of recommendations."""
+    return ":" in intro[-3:] or "recommend" in intro.lower()
 
 
 def _label_inside(paragraph, line, k):
@@ -201,17 +208,18 @@ def _label_inside(paragraph, line, k):
 def _split_misprint(paragraph, line, path):
     """Item k+2 follows item k: the one line of item k that starts with a number is item k+1 misprinted."""
     k, lines = paragraph.items[-1][0], paragraph._lines[-1]
-    anomalous = [i for i, text in enumerate(lines) if i and ANOMALOUS.match(text)]
+    misprint = ANOMALOUS[paragraph.numbering]
+    anomalous = [i for i, text in enumerate(lines) if i and misprint.match(text)]
     if len(anomalous) != 1:
         after = f"{paragraph.number}.{k}" if paragraph.numbering == "P.k" else f"{k}. of paragraph {paragraph.number}"
         expected = f"{paragraph.number}.{k + 1}" if paragraph.numbering == "P.k" else f"{k + 1}."
-        raise DataError(f"found '{line[:40]}…' after item {after} with no item {expected} between them; expected the items numbered without gaps (does the numbering "
-                        "break off, or is a page missing?)", path=path)
+        raise DataError(f"found '{line[:40]}…' after item {after} with no item {expected} between them; expected the "
+                        "items numbered without gaps (does the numbering break off, or is a page missing?)", path=path)
     i = anomalous[0]
-    printed = ANOMALOUS.match(lines[i]).group(0).strip()
+    printed = misprint.match(lines[i]).group(0).strip()
     paragraph.remarks.append(f"item {paragraph.number}.{k + 1} printed as '{printed}'")
     paragraph.items[-1][1] = _text_of(lines[:i])
-    paragraph.items.append([k + 1, " ".join([lines[i][len(ANOMALOUS.match(lines[i]).group(0)):]] + lines[i + 1:])])
+    paragraph.items.append([k + 1, " ".join([lines[i][len(misprint.match(lines[i]).group(0)):]] + lines[i + 1:])])
     paragraph._lines[-1] = lines[:i]
     paragraph._lines.append(lines[i:])
 
