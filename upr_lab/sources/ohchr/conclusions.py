@@ -50,12 +50,26 @@ class Paragraph:
     _lines: list = field(default_factory=list)
 
 
+class Section(list):
+    """The section's paragraphs, and how it ended: ``end`` is the closing paragraph's number, True for a
+    heading after it (voluntary pledges, annex) or an unnumbered closing paragraph, None for the text's end."""
+
+    end = None
+
+
 def read_section(body, path):
-    """The section's paragraphs, in order, each whole; refuses a section it cannot read whole."""
-    lines, first, end = _section_lines(body, path)  # end: the closing paragraph's number, True, or None
-    paragraphs = _paragraphs(lines, first, path)
-    _check_range(body, paragraphs, end, path)
-    return paragraphs
+    """The section's paragraphs, in order, each whole; refuses a section it cannot read whole. The caller
+    checks the section's end with ``check_end`` once it has read the items (whose refusals say more)."""
+    lines, first, end = _section_lines(body, path)
+    section = Section(_paragraphs(lines, first, path))
+    section.end = end
+    return section
+
+
+def check_end(body, section, path):
+    """The paragraphs read must run on to the closing paragraph's number, else end where the table of contents
+    says the section ends: a paragraph lost with a page would otherwise be read into the one before."""
+    _check_range(body, section, section.end, path)
 
 
 def _section_lines(body, path):
@@ -92,8 +106,6 @@ def _broken(line):
 
 
 def _check_range(body, paragraphs, end, path):
-    """The paragraphs read must run on to the closing paragraph's number, else end where the table of contents
-    says the section ends: a paragraph lost with a page would otherwise be read into the one before."""
     first, last = paragraphs[0].number, paragraphs[-1].number
     if isinstance(end, int) and not isinstance(end, bool):
         if end != last + 1:

@@ -122,6 +122,7 @@ def read_report(path, resolver=None):
             recommendations += _unnumbered(paragraph, RESPONSES[position], resolver, path, remarks)
         else:
             cited.append((paragraph, position))
+    conclusions.check_end(document.body, paragraphs, path)
     found, not_found = citations.cited_recommendations(document.body, cited, resolver, paragraphs[0].number, sur)
     recommendations += [Recommendation(label, text, states, RESPONSES[position])
                         for label, text, states, position in found]
