@@ -44,16 +44,15 @@ REVIEW_OF = re.compile(r"The review of ((?:\S+\s+){1,8}?)was held", re.I)
 INTRODUCTION = 8000  # characters of the body that hold its introduction
 SESSION = re.compile(r"held its ([a-z]+(?:-[a-z]+)?|\d{1,2}(?:st|nd|rd|th)) session", re.I)
 POSITIONS = [  # the first that matches a paragraph's introduction gives its items' position
-    (re.compile(r"did not enjoy|do not enjoy|does not enjoy|not (?:been )?(?:accepted|supported)|rejected|reject|"
-                r"cannot (?:be )?(?:accept|support)|unable to (?:accept|support)|not in a position to (?:accept|support)|"
-                r"\bnoted\b|takes? note|took note|not to support|does not accept|did not accept|"
-                r"pertain(?:s|ing)? to measures", re.I), "noted"),
+    (re.compile(r"(?:did|do|does) not (?:enjoy|receive|have)|\bnot\s+(?:be\s+|been\s+|to\s+)?(?:accept|support)|"
+                r"reject|cannot (?:be )?(?:accept|support)|unable to (?:accept|support)|not in a position to|"
+                r"\bnoted\b|takes? note|took note|pertain(?:s|ing)? to measures", re.I), "noted"),
     (re.compile(r"will be examined|to be examined|will provide (?:its )?responses?|will be considered|will consider|"
                 r"will examine|responses? in due|will respond|will be included|further (?:examin|consider)|"
                 r"will be answered|will reply|(?:responses?|answers?) [^.:]{0,60}will be provided|"
                 r"will provide (?:its |an? )?answers?|would study", re.I), "to be examined"),
-    (re.compile(r"enjoy(?:s|ed)? (?:the |its |their )?support|(?:been|are|were|is) accepted|accepted by|accepts|supported by|"
-                r"supports\b|already implemented|process of implementation|\bagree[ds]?\b", re.I), "supported"),
+    (re.compile(r"enjoy(?:s|ed)? (?:the |its |their )?support|\b(?:accept|support|endorse)(?:s|ed)?\b|"
+                r"already implemented|process of implementation|\bagree[ds]?\b", re.I), "supported"),
 ]
 RESPONSES = {"supported": "supported", "noted": "noted", "to be examined": None, "pending": None}
 UNITS = {w: n for n, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
@@ -115,6 +114,9 @@ def read_report(path, resolver=None):
             remarks.append(f"paragraph {paragraph.number}: {len(paragraph.items)} numbered comments of the State, "
                            "not recommendations (the recommendations they cite are read)")
         elif paragraph.items:
+            if position == "pending":
+                remarks.append(f"paragraph {paragraph.number} states no position ('{paragraph.intro[:60]}…'): its "
+                               f"{len(paragraph.items)} items are pending until an addendum answers them")
             examined += [paragraph.number] if RESPONSES[position] is None else []
             positions.append((paragraph.number, position, len(paragraph.items)))
             recommendations += _items(paragraph, RESPONSES[position], sur, resolver, path, remarks)
