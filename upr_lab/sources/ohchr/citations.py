@@ -107,6 +107,8 @@ def _recommendation(body, number, letter, resolver, first_paragraph, sur):
         text = _sub_paragraph(text, part) if LETTER.search(text) else _recommending_sentence(text, part)
         if text is None:
             return None, f"no sub-paragraph ({part}) in paragraph {number}"
+    if not text:  # "It recommended that (c)" and nothing after it
+        return None, f"sub-paragraph ({letter.replace('/', ')(')}) of paragraph {number} holds no text"
     return (text, (state,)), None
 
 
