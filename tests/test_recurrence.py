@@ -256,12 +256,23 @@ def test_the_threshold_is_where_precision_reaches_the_target(labelled):
     assert precision_recall(lower)[0] < 0.95 <= precision_recall(labelled)[0]
 
 
-def test_a_state_without_a_first_review_has_nothing_repeated():
+def test_a_state_without_a_first_review_is_not_measured():
+    """Its cycle-2 recommendations have nothing to repeat in these data: unknown, not 'none repeated' (0%),
+    and left out of all States' share too."""
     recs = make_recs([{"cycle": 1, "text": "Ratify the Rome Statute", "sur_iso3": "KEN"},
                       {"cycle": 2, "text": "Ratify the Rome Statute", "sur_iso3": "KEN"},
+                      {"cycle": 2, "text": "Ratify the Rome Statute", "sur_iso3": "NOR"},
+                      {"cycle": 1, "text": "Ratify the Rome Statute", "sur_iso3": "BRA"}])
+    found = recurrence.match(recs)
+    assert found.summary("NOR")["n_cycle2"] == 0 and found.summary("NOR")["share_repeated"] is None
+    assert "NOR" not in set(found.repeats["sur_iso3"]) and "BRA" not in set(found.firsts["sur_iso3"])
+    assert found.summary("KEN")["n_repeated"] == 1 and found.summary()["n_cycle2"] == 1
+
+
+def test_no_state_under_review_in_both_cycles_gives_an_empty_match():
+    recs = make_recs([{"cycle": 1, "text": "Ratify the Rome Statute", "sur_iso3": "KEN"},
                       {"cycle": 2, "text": "Ratify the Rome Statute", "sur_iso3": "NOR"}])
     found = recurrence.match(recs)
-    assert found.summary("NOR") | {"ci_low": 0, "ci_high": 0} == {"share_repeated": 0.0, "n_cycle2": 1,
-                                                                   "n_repeated": 0, "ci_low": 0, "ci_high": 0}
-    assert pd.isna(found.repeats.set_index("sur_iso3").loc["NOR", "matched_rec_id"])
-    assert found.summary("KEN")["n_repeated"] == 1
+    assert found.repeats.empty and found.firsts.empty
+    assert found.metrics("NOR")["recurrence"] == {"share_repeated": None, "n_cycle2": 0, "n_repeated": 0}
+    assert found.by_state().empty and found.by_first_response()["n_first"].sum() == 0

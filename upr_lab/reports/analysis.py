@@ -85,9 +85,20 @@ class Analysis:
         """Show a plain-language note (e.g. why a figure cannot be drawn)."""
         display(HTML(f"<p style='border-left:4px solid #c90;padding-left:8px'>{html.escape(text)}</p>"))
 
-    def table(self, frame, percent=(), digits=3):
-        """Show a tidy table: rates as percentages, other floats rounded, no index clutter."""
+    def table(self, frame, percent=(), digits=3, what=None, why=None):
+        """Show a tidy table: rates as percentages, other floats rounded, no index clutter.
+
+        A table with no row is never shown as an empty grid: a note says which table (``what``, e.g. "acceptance
+        by quartile of civil liberties") could not be computed and why (the reason a table function recorded
+        with ``stats.metrics.not_computable``, else ``why``, else that these data hold no case of it). A table's
+        ``attrs["note"]`` (e.g. the States left out for lack of context) is shown below it."""
+        why = metrics.why_not(frame, why or "These data hold no case of it.")
+        if why:
+            self.note(f"No table of {what or 'this section'}. {why}")
+            return
         display(html_table(frame, percent, digits))
+        if frame.attrs.get("note"):  # what the table leaves out, or cannot compare, said below it
+            self.note(frame.attrs["note"])
 
     def comparison(self, table, percent=("share", "ci_low", "ci_high")):
         """Show a table of the State beside all States (one row per measure and ``who``); the measures the

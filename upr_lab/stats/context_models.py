@@ -17,10 +17,10 @@ whose State has no value that year (21 small States are not in V-Dem) are left o
 
 import pandas as pd
 
-from upr_lab.sources.context.join import by_review, gap_note
+from upr_lab.sources.context.join import by_review, gap_note, indicators as context_indicators
 
 from .effects import not_estimated
-from .metrics import rate_with_ci
+from .metrics import not_computable, rate_with_ci
 from .models import outcome_model
 
 RECORD = ("civil_liberties", "electoral_democracy")  # human rights record and democracy (V-Dem)
@@ -28,15 +28,56 @@ QUARTILE_COLUMNS = ["quartile", "low", "high", "n", "n_supported", "acceptance_r
 
 
 def _joined(recs, context, indicators):
-    """Recommendations supported or noted, with ``sur_<indicator>`` columns, and the gap note (or None)."""
+    """Recommendations supported or noted, with ``sur_<indicator>`` columns, and the gap note (or None).
+
+    Where no State under review has a value in the year of its review (e.g. a data set of States V-Dem
+    does not cover), the columns are all NaN and the note says so: the models then say they could not be
+    estimated, rather than the join refusing the data."""
     decided = recs[recs["response"].isin(["supported", "noted"])]
-    joined = by_review(decided, context, "sur", indicators)
-    return joined, gap_note(joined)
+    if _any_value(decided, context, indicators):
+        joined = by_review(decided, context, "sur", indicators)
+        return joined, gap_note(joined)
+    states = sorted(set(decided["sur_iso3"].astype(str)))
+    shown = ", ".join(states[:12]) + (f" and {len(states) - 12} more" if len(states) > 12 else "")
+    note = (f"No State under review in these data ({shown or 'none'}) has a value of "
+            f"{', '.join(i.replace('_', ' ') for i in indicators)} in the year of its review"
+            f"{' (the context has no such indicator)' if set(indicators) - set(context_indicators(context)) else ''}: "
+            "measures that use the State's record cannot be computed.")
+    return decided.assign(**{f"sur_{i}": float("nan") for i in indicators}), note
+
+
+def _any_value(recs, context, indicators):
+    """True when the context has a value of one of ``indicators`` for some State under review of ``recs`` in
+    the year of its review (the condition under which ``by_review`` joins rather than refuses)."""
+    if set(indicators) - set(context_indicators(context)) or not len(recs):
+        return False
+    reviews = pd.MultiIndex.from_arrays([recs["sur_iso3"].astype(str), recs["year"].astype("int64")]).unique()
+    values = context.dropna(subset=list(indicators), how="all")
+    known = pd.MultiIndex.from_arrays([values["iso3"].astype(str), values["year"].astype("int64")])
+    return bool(reviews.isin(known).any())
 
 
 def quartiles(values):
-    """Quartile 1-4 of each known value (quartiles over the values given; NaN stays NaN)."""
+    """Quartile 1-4 of each known value (quartiles over the values given; NaN stays NaN). All NaN when the
+    values do not have four distinct quartile bounds (e.g. one State's, or a few States' with ties): see
+    ``why_no_quartiles``."""
+    if why_no_quartiles(values):
+        return pd.Series(float("nan"), index=values.index, name=values.name)
     return pd.qcut(values, 4, labels=[1, 2, 3, 4]).astype("float")
+
+
+def why_no_quartiles(values, what="the indicator"):
+    """Why quartiles of ``values`` cannot be formed (a sentence), or None when they can."""
+    known = values.dropna()
+    edges = known.quantile([0, 0.25, 0.5, 0.75, 1]).to_numpy() if len(known) else []
+    if len(known) and len(set(edges)) == len(edges):
+        return None
+    distinct = known.nunique()
+    if not distinct:
+        return f"no recommendation supported or noted in these data has a value of {what}"
+    return (f"quartiles of {what} need values that split into four groups, and the recommendations supported "
+            f"or noted in these data have {distinct} distinct value{'s' if distinct != 1 else ''} of it, "
+            "too few (or too tied) for four")
 
 
 def acceptance_by_quartile(recs, context, indicator="civil_liberties", alpha=0.05):
@@ -46,14 +87,23 @@ def acceptance_by_quartile(recs, context, indicator="civil_liberties", alpha=0.0
     joined, note = _joined(recs, context, [indicator])
     values = joined[f"sur_{indicator}"]
     known = joined.assign(quartile=quartiles(values)).dropna(subset=["quartile"])
+    why = None if len(known) else _why_not(values, note, indicator)
     rows = []
     for quartile, part in known.groupby("quartile", sort=True):
         rate = rate_with_ci(int((part["response"] == "supported").sum()), len(part), alpha)
         rows.append([int(quartile), part[f"sur_{indicator}"].min(), part[f"sur_{indicator}"].max(), rate["n"],
                      rate["k"], rate["rate"], rate["ci_low"], rate["ci_high"]])
     table = pd.DataFrame(rows, columns=QUARTILE_COLUMNS)
-    table.attrs["note"] = note
-    return table
+    table.attrs["note"] = None if why == note else note
+    return not_computable(table, why)
+
+
+def _why_not(values, note, indicator):
+    """Why no quartile of ``indicator`` could be formed: no value at all (``note``), or too few distinct ones."""
+    if values.isna().all() and note:
+        return note
+    why = why_no_quartiles(values, "the State's " + indicator.replace("_", " "))
+    return f"{why[0].upper()}{why[1:]}."
 
 
 QUARTILE_NAMES = {2: "2nd quartile", 3: "3rd quartile", 4: "4th (highest) quartile"}
@@ -65,9 +115,13 @@ def quartile_model(recs, context, indicator="civil_liberties", alpha=0.05):
     joined, note = _joined(recs, context, [indicator])
     quartile = quartiles(joined[f"sur_{indicator}"])
     terms = [f"{indicator}_q[{q}]" for q in (2, 3, 4)]
+    title = f"Acceptance by quartile of the State's {indicator.replace('_', ' ')} (all States)"
+    if quartile.isna().all():
+        why = _why_not(joined[f"sur_{indicator}"], note, indicator)
+        return not_estimated(title, terms, "supported", [why], alpha, terms[-1])
     frame = joined.assign(**{t: (quartile == q).astype(float).where(quartile.notna()) for t, q in zip(terms, (2, 3, 4))})
     result = outcome_model(frame, None, "supported", alpha, True, terms[-1], extra=terms)
-    return _titled(result, f"Acceptance by quartile of the State's {indicator.replace('_', ' ')} (all States)", note)
+    return _titled(result, title, note)
 
 
 def quartile_terms(result, indicator="civil_liberties", alpha=0.05):
@@ -122,7 +176,7 @@ def state_record(recs, context, country, quartile_table=None, indicators=RECORD)
     frame = reviews[["cycle", "year"]].copy()
     for indicator in indicators:
         frame[indicator] = [values[indicator].get((country, year), float("nan")) for year in reviews["year"]]
-    if quartile_table is not None and "civil_liberties" in frame:
+    if quartile_table is not None and len(quartile_table) and "civil_liberties" in frame:
         bounds = quartile_table["high"].to_numpy()[:-1]
         frame["civil_liberties_quartile"] = [pd.NA if pd.isna(v) else int((v > bounds).sum()) + 1
                                              for v in frame["civil_liberties"]]

@@ -10,6 +10,10 @@ dict or a tidy DataFrame with a stable row order. Rates are shares with Wilson s
 
 Where a denominator is zero the rate and its interval are ``None`` in dicts and NaN in frames, so that a
 caller can say so instead of failing. Floats in dicts keep full precision; round only for display.
+
+A table function that cannot compute its measure from the data given (one State, one cycle, no context, ...)
+returns its table empty with the reason, a sentence a researcher understands (``not_computable``); the
+report shows the reason in place of the table (``reports.analysis.Analysis.table``).
 """
 
 import math
@@ -208,7 +212,9 @@ def thematic_profile(recs, top=None):
     frame = pd.concat([tags, _indicators(recs)], axis=1).explode("issue").dropna(subset=["issue"])
     columns = ["issue", "n", "share", "acceptance_rate"]
     if frame.empty:
-        return pd.DataFrame({c: pd.Series(dtype=float) for c in columns}).astype({"issue": "str"})
+        return not_computable(pd.DataFrame({c: pd.Series(dtype=float) for c in columns}).astype({"issue": "str"}),
+                              "None of these recommendations carries an issue tag (UPR Info tags them; a source "
+                              "such as DIHR's or UHRI's rows may not).")
     counts = frame.groupby("issue", sort=True).sum().reset_index()
     rate, _, _ = _wilson(counts["n_supported"], counts["n_supported"] + counts["n_noted"], 0.05)
     out = pd.DataFrame({"issue": counts["issue"].astype("str"),
@@ -346,3 +352,19 @@ def acceptance_vs_group(recs, country, alpha=0.05):
 def records(frame):
     """A table as a list of JSON-safe row dicts (for ``metrics.json``)."""
     return [{str(k): _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+NOT_COMPUTABLE = "not_computable"  # the attrs key of an empty table's reason
+
+
+def not_computable(table, why):
+    """``table`` with ``why`` (a sentence, or None when it was computed) recorded as why it is empty."""
+    table.attrs[NOT_COMPUTABLE] = why
+    return table
+
+
+def why_not(table, default=None):
+    """Why ``table`` is empty: the reason recorded with it, else ``default``; None for a table with rows."""
+    if len(table):
+        return None
+    return table.attrs.get(NOT_COMPUTABLE) or default

@@ -263,4 +263,24 @@ def regional_comparison(recs, country, alpha=0.05):
     frame["p_holm"] = np.nan
     if valid.any():
         frame.loc[valid, "p_holm"] = multipletests(frame.loc[valid, "p_value"], method="holm")[1]
+    note = _not_compared(frame, own)
+    if note:
+        frame.attrs["note"] = note
     return frame
+
+
+def _not_compared(frame, own):
+    """A sentence on the comparisons the table cannot make (a group with no other State, rates unknown), or None."""
+    if not own["n_decided"]:
+        return (f"{own['sur_name']} has no recommendation supported or noted in these data, so it cannot be compared "
+                "with any group.")
+    said = []
+    alone = frame.loc[(frame["relation"] == "own group") & (frame["n_states"] == 0), "group"]
+    if len(alone):
+        said.append(f"{own['sur_name']} is the only State of {alone.iloc[0]} in these data: there is no other State "
+                    "of its group to compare it with.")
+    silent = frame.loc[(frame["n_states"] > 0) & (frame["n_decided"] == 0), "group"]
+    if len(silent):
+        said.append(f"No State of {', '.join(silent)} has a recommendation supported or noted in these data: no "
+                    "difference with that group can be computed.")
+    return " ".join(said) or None

@@ -11,6 +11,8 @@ How a repeat is found, for each State under review separately:
   language, not in one State's review); sub-linear term counts, unit length;
 * each cycle-2 recommendation is set beside every cycle-1 recommendation made to the same State, whatever
   the recommending State; the ``similarity`` of a pair is the cosine of their vectors;
+* a State reviewed in only one of the two cycles in the data is left out (nothing to compare: its
+  recommendations are neither repeated nor not);
 * a pair is not **eligible** when both name international instruments and none of them is the same
   (``wording.compatible``: "ratify CAT" and "ratify OP-CAT" are two demands), nor when both carry issue
   tags and share none; two ratification demands that share an instrument (``wording.ratification``) are
@@ -128,9 +130,7 @@ def _one_state(recs, positions, features, cycles, threshold):
     early, late = positions[state == earlier], positions[state == later]
     ids, texts, tags = recs["rec_id"].to_numpy(), recs["text"].to_numpy(), features.tag_sets
     if len(early) == 0 or len(late) == 0:
-        return (pd.DataFrame({"rec_id": ids[late], "similarity": np.nan, "same_instrument": False, "repeated": False}),
-                pd.DataFrame({"rec_id": ids[early], "similarity": np.nan, "same_instrument": False,
-                              "repeated": False}))
+        return None  # a State reviewed in one of the cycles only: nothing to compare, nothing counted
     judged = judge(features, late, early)
     rank = _ranking(judged)
     best = _best(rank, tags[late], tags[early])
@@ -155,6 +155,21 @@ def _checked(recs, earlier, later):
     return recs[recs["cycle"].isin((earlier, later))].sort_values(["sur_iso3", "rec_id"]).reset_index(drop=True)
 
 
+def why_not_matched(recs, earlier=1, later=2):
+    """Why ``match`` cannot compare the cycles of ``recs`` (a sentence for a report), or None when it can:
+    the data must hold recommendations of both cycles (``match`` refuses them otherwise)."""
+    missing = [c for c in (earlier, later) if not (recs["cycle"] == c).any()]
+    if not missing:
+        return None
+    return (f"These data hold no cycle-{missing[0]} recommendation, so no cycle-{later} recommendation can be "
+            f"compared with the cycle-{earlier} ones: recurrence cannot be measured.")
+
+
+NOT_MATCHED = {"recurrence": {"share_repeated": None, "n_cycle2": None, "n_repeated": None},
+               "recurrence_all_states": {"share_repeated": None, "n_cycle2": None, "n_repeated": None}}
+"""The ``metrics.json`` entries of recurrence where it was not measured (``Recurrence.metrics``' keys, null)."""
+
+
 def match(recs, threshold=THRESHOLD, countries=None, earlier=1, later=2):
     """Match every cycle-``later`` recommendation to its most similar cycle-``earlier`` one to the same State.
 
@@ -165,10 +180,12 @@ def match(recs, threshold=THRESHOLD, countries=None, earlier=1, later=2):
     features = _features(recs)
     later_rows, earlier_rows = [], []
     for iso3, positions in recs.groupby("sur_iso3", sort=True).indices.items():
-        if countries is None or iso3 in countries:
-            late, early = _one_state(recs, positions, features, (earlier, later), threshold)
-            later_rows.append(late)
-            earlier_rows.append(early)
+        if countries is not None and iso3 not in countries:
+            continue
+        matched = _one_state(recs, positions, features, (earlier, later), threshold)
+        if matched is not None:
+            later_rows.append(matched[0])
+            earlier_rows.append(matched[1])
     return Recurrence(_repeats(recs, later_rows), _firsts(recs, earlier_rows), threshold)
 
 
@@ -192,8 +209,18 @@ def judge_pairs(recs, pairs, threshold=THRESHOLD, earlier=1, later=2):
     return frame.assign(repeated=repeated)
 
 
+LATER_COLUMNS = ["rec_id", "matched_rec_id", "matched_text", "similarity", "same_instrument", "repeated"]
+EARLIER_COLUMNS = ["rec_id", "repeated_by", "similarity", "same_instrument", "repeated"]
+
+
+def _empty(columns):
+    """No match (no State under review holds both cycles): the frame ``match`` gives, without rows."""
+    return pd.DataFrame({c: pd.Series(dtype="bool" if c in ("same_instrument", "repeated") else
+                                      "float" if c == "similarity" else "str") for c in columns})
+
+
 def _repeats(recs, frames):
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["rec_id"])
+    frame = pd.concat(frames, ignore_index=True) if frames else _empty(LATER_COLUMNS)
     info = recs.set_index("rec_id")
     frame = frame.assign(sur_iso3=frame["rec_id"].map(info["sur_iso3"]),
                          recommender_iso3=frame["rec_id"].map(info["recommender_iso3"]),
@@ -204,7 +231,7 @@ def _repeats(recs, frames):
 
 
 def _firsts(recs, frames):
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["rec_id"])
+    frame = pd.concat(frames, ignore_index=True) if frames else _empty(EARLIER_COLUMNS)
     info = recs.set_index("rec_id")
     frame = frame.assign(sur_iso3=frame["rec_id"].map(info["sur_iso3"]), response=frame["rec_id"].map(info["response"]),
                          action_category=frame["rec_id"].map(info["action_category"]),

@@ -30,12 +30,14 @@ from upr_lab.stats import own_process
 
 _memory = OrderedDict()
 MEMORY_ENTRIES = 32
+ISOLATE_FROM = 5_000  # recommendations: on fewer, a process of its own costs seconds and saves no memory worth it
 
 
 def pooled(data, function, *args, isolated=False, frames=None, **kwargs):
     """``function(*args, **kwargs)``, where args may be ``data``'s own tables, computed once per content.
 
-    ``isolated``: compute it in a process of its own (for large computations; see the module's docstring).
+    ``isolated``: compute it in a process of its own (for large computations; see the module's docstring), when
+    ``data`` holds at least ``ISOLATE_FROM`` recommendations (a small data set's computation stays in the kernel).
     ``frames``: other tables the arguments may be, by name (e.g. ``{"context": run.context}``), known by
     their content.
     """
@@ -49,7 +51,8 @@ def pooled(data, function, *args, isolated=False, frames=None, **kwargs):
         with _computing(path):
             result = _read(path)
             if result is None:
-                result = own_process.call(function, *args, **kwargs) if isolated else function(*args, **kwargs)
+                own = isolated and len(data.recommendations) >= ISOLATE_FROM
+                result = own_process.call(function, *args, **kwargs) if own else function(*args, **kwargs)
                 _write(path, result)
     _memory[key] = result
     while len(_memory) > MEMORY_ENTRIES:

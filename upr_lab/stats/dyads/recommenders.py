@@ -72,7 +72,12 @@ def by_recommending_group(recs, country, alpha=0.05, cycles=True):
     named = own["recommender_iso3"].astype(str).where(own["recommender_iso3"].astype(str) != "")
     states = named.groupby([own[k] for k in keys], sort=True).nunique().rename("n_states").reset_index()
     table = table.merge(states, on=keys, how="left", validate="one_to_one")
-    return table[[*keys, "n_states", *[c for c in table.columns if c not in keys and c != "n_states"]]]
+    table = table[[*keys, "n_states", *[c for c in table.columns if c not in keys and c != "n_states"]]]
+    silent = [g for g in GROUPS if g not in set(own["recommender_group"])]
+    if silent:  # a group absent from the table made no recommendation to the State: its rate cannot be computed
+        table.attrs["note"] = (f"No State of {', '.join(silent)} recommended to {own['sur_name'].iloc[0]} in these data, "
+                               "so how it received that group's recommendations cannot be shown.")
+    return table
 
 
 def top_recommenders_table(recs, country, n=10, alpha=0.05):

@@ -30,7 +30,7 @@ import pandas as pd
 from upr_lab.sources import calendar
 from upr_lab.sources.treaties import treaty_status
 
-from ..metrics import rate_with_ci
+from ..metrics import not_computable, rate_with_ci
 from ..ratification import detect
 
 DAYS_PER_YEAR = 365.25
@@ -160,7 +160,12 @@ class FollowThrough:
         groups = rows.groupby(list(by), sort=True, dropna=False)[outcome]
         table = pd.DataFrame([{**dict(zip(by, key if isinstance(key, tuple) else (key,))), **known_share(values, alpha)}
                               for key, values in groups])
-        return table if len(table) else pd.DataFrame(columns=[*by, "n", "k", "share", "ci_low", "ci_high"])
+        if len(table):
+            return table
+        asked = "to this State asked it" if country is not None else "in these data asked a State"
+        return not_computable(pd.DataFrame(columns=[*by, "n", "k", "share", "ci_low", "ci_high"]),
+                              f"No recommendation {asked} to ratify a core instrument it was not yet party to "
+                              "(with the outcome known), so no share ratified can be computed.")
 
     def per_instrument(self, country):
         """The ``metrics.json`` entry ``ratification`` of ``country``: per instrument, counts of

@@ -23,6 +23,7 @@ from upr_lab.sources.nmirf import CLASSIFICATIONS, CRITERIA, INSTITUTIONALISATIO
 
 from .. import recurrence
 from ..effects import fit_logit
+from ..metrics import not_computable
 from .followthrough import follow_through, known_share
 
 SOURCE = "Universal Rights Group, national mechanisms for implementation, reporting and follow-up (Annex 2; survey " \
@@ -177,16 +178,23 @@ class Associations:
     caveat: str
 
     def estimates(self, feature=None):
-        """``outcome, feature, term, odds_ratio, ci_low, ci_high, p_value, observations, States`` per model term."""
+        """``outcome, feature, term, odds_ratio, ci_low, ci_high, p_value, observations, States`` per model term
+        (models of no case left out; without any, the empty table says why: ``metrics.not_computable``)."""
         rows = []
         for (outcome, name), model in self.models.items():
-            if feature is None or name == feature:
+            if (feature is None or name == feature) and model.nobs:  # a model of no case has nothing to show
                 for term, ratio in model.odds_ratios().iterrows():
                     if term != "Intercept":
                         rows.append({"outcome": OUTCOMES[outcome], "feature": name, "term": term, **ratio.to_dict(),
                                      "observations": model.nobs, "States": model.n_clusters})
         columns = ["outcome", "feature", "term", "odds_ratio", "ci_low", "ci_high", "p_value", "observations", "States"]
-        return pd.DataFrame(rows, columns=columns)
+        return not_computable(pd.DataFrame(rows, columns=columns), None if rows else self._why_no_estimate(feature))
+
+    def _why_no_estimate(self, feature):
+        said = [n for (_, name), m in self.models.items() if feature is None or name == feature
+                for n in m.notes if n != self.caveat]
+        return ("No odds ratio could be estimated: the coded States in these data are too few, or do not differ in "
+                "the feature, for a model to have a term beyond its intercept. " + " ".join(dict.fromkeys(said))).strip()
 
     def shares_of(self, feature=None):
         """``shares`` of one feature (with the coded/not coded rows), or all."""

@@ -9,10 +9,13 @@ instrument (each instrument its own baseline hazard) with standard errors cluste
 one State receives many requests and answers them together, so its requests are not independent.
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 from statsmodels.duration.hazard_regression import PHReg
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
 from ..effects import EffectsResult, not_estimated
@@ -102,7 +105,17 @@ def ratification_model(follow, alpha=0.05):
     design = _design(rows)
     model = PHReg(rows["years"].to_numpy(float), design, status=rows["ratified_after"].to_numpy(float),
                   strata=rows["instrument"].to_numpy(), ties="efron")
-    fit = model.fit(groups=rows["sur_iso3"].to_numpy())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            fit = model.fit(groups=rows["sur_iso3"].to_numpy())
+        except (np.linalg.LinAlgError, ValueError) as error:  # e.g. a singular matrix: terms that the strata fix
+            caught.append(warnings.WarningMessage(str(error), ConvergenceWarning, "", 0))
+    if any(issubclass(w.category, ConvergenceWarning) for w in caught):
+        note = (f"not estimated: the model could not be fitted (it did not converge, or its terms are not "
+                f"identified) on {int(rows['ratified_after'].sum())} ratifications after a review among {len(rows)} "
+                f"open requests of {rows['sur_iso3'].nunique()} States: too few for its {design.shape[1]} terms")
+        return not_estimated(title, MODEL_TERMS, outcome, [note], alpha, HEADLINE, nobs=len(rows), kind=HazardResult)
     params = pd.Series(fit.params, index=design.columns)
     bse = pd.Series(fit.bse, index=design.columns)
     pvalues = pd.Series(2 * stats.norm.sf(np.abs(params / bse)), index=design.columns)
