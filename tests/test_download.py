@@ -1,0 +1,315 @@
+"""Downloads of the UHRI export and of UN documents, offline: a local server on 127.0.0.1 serves exports and
+PDFs built here in the documented layouts (no real export or ODS reply could be reached) and misbehaves on
+purpose. Each case ends in a whole file or a one-line error, never a part file taken for a whole one."""
+
+import hashlib
+import io
+import json
+import socket
+import threading
+
+import pytest
+
+from download_server import Server
+from upr_lab.cli import main
+from upr_lab.exceptions import DataError
+from upr_lab.sources.remote import documents, folders, http, uhri
+
+
+def record(body="- UPR", countries=("- Norway",), symbol="A/HRC/27/15", session=("- 19 - April 2014",),
+           cycle="- 2", recommending=("- Brazil", "- Chile"), text="124.1 Ratify the Convention (Brazil);"):
+    """One record in UHRI's JSON layout: '- ' prefixes, lists; non-UPR records carry nulls and empty lists."""
+    upr = body.endswith("UPR")
+    return {"AffectedPersons": ["- Children"], "AnnotationId": "a9ceae8c-fe1c-40f9-a326-1529e0ab678f",
+            "AnnotationType": "- Recommendations", "Body": body, "Countries": list(countries),
+            "DocumentId": "0b1c2d3e-0000-4000-8000-000000000000", "PublicationDate": "2014-07-07T00:00:00",
+            "PublicationDateOnUhri": "2015-03-03T10:53:45.827", "Regions": ["- Western Europe & Others"],
+            "Sdgs": ["- 16.2 - Protect children from abuse, exploitation, trafficking and violence"],
+            "Symbol": symbol, "Text": text, "Themes": ["- Right to health"],
+            "UprCycle": cycle if upr else None, "UprPositions": ["- Supported"] if upr else [],
+            "UprRecommendingCountry": list(recommending) if upr else [], "UprRecommendingRegions": [],
+            "UprSession": (list(session) if isinstance(session, (list, tuple)) else session) if upr else []}
+
+
+RECORDS = [
+    record(),
+    record(recommending=["- France"], session=["19"], cycle=None),
+    record(body="- CRC", countries=["Peru"], symbol="CRC/C/PER/CO/6-7", text="4.The Committee reminds ..."),
+    record(countries=["- Kenya"], symbol="A/HRC/44/9", session=[35], cycle="3", recommending=["- Norway"]),
+    record(countries=["- Norway"], symbol="A/HRC/59/14", session="- 46 - January 2025", cycle=["- 4"]),
+    record(countries=["- Uzbekistan", "- Czechia"], symbol="A/HRC/22/3", session=["14"], cycle="- 2"),
+    record(countries=["- Sudan", "- South Sudan\r"], symbol="A/HRC/18/16", session=[], cycle=None),
+]
+EXPORT = json.dumps(RECORDS, indent=1).encode()  # SYNTHETIC records in the documented layout
+
+
+def pdf_bytes(title):
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=72, height=72)
+    writer.add_metadata({"/Title": title})
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.fixture()
+def server():
+    srv = Server()
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture()
+def waits(monkeypatch, tmp_path):
+    """A private cache, and a quick policy whose waits are recorded instead of slept."""
+    monkeypatch.setenv("UPR_LAB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("UPR_LAB_UHRI_URL", raising=False)
+    monkeypatch.delenv("UPR_LAB_DOCUMENTS_URL", raising=False)
+    slept = []
+    monkeypatch.setattr(http, "CHUNK", 256)  # small reads: a connection cut after 1000 bytes kept 768 of them
+    monkeypatch.setattr(http, "DEFAULT", http.Policy(attempts=4, backoff=0.001, pause=0.5, sleep=slept.append))
+    return slept
+
+
+def cache_files(tmp_path):
+    return sorted(p.relative_to(tmp_path / "cache").as_posix() for p in (tmp_path / "cache").rglob("*") if p.is_file())
+
+
+def download_uhri(url, *extra):
+    return main(["data", "download", "uhri", "--url", url, *extra])
+
+
+# --- the UHRI export --------------------------------------------------------------------------------------------
+
+def test_the_export_is_filed_whole_with_its_record(server, waits, tmp_path, capsys):
+    server.script("/export.json", {"body": EXPORT, "headers": {"Content-Type": "application/json"}})
+    assert download_uhri(server.url + "/export.json") == 0
+    path = tmp_path / "cache" / "uhri" / "export-full-en.json"
+    assert path.read_bytes() == EXPORT
+    record_ = json.loads(uhri.record_file(path).read_text())
+    assert record_["sha256"] == hashlib.sha256(EXPORT).hexdigest() and record_["size"] == len(EXPORT)
+    assert record_["url"] == server.url + "/export.json" and record_["records"] == 7 and record_["upr_records"] == 6
+    assert record_["downloaded"].endswith("Z")
+    assert uhri.cached_export() == (path, record_["sha256"])
+    assert cache_files(tmp_path) == ["uhri/export-full-en.json", "uhri/export-full-en.json.source.json"]
+    assert "7 records, 6 from the UPR" in capsys.readouterr().out
+    assert server.log[0]["agent"].startswith("upr-lab/")
+
+
+def test_a_connection_dropped_mid_stream_is_resumed_with_range(server, waits, tmp_path):
+    server.script("/export.json", {"body": EXPORT, "drop_after": 1000}, {"body": EXPORT})
+    assert download_uhri(server.url + "/export.json") == 0
+    assert [entry["range"] for entry in server.log] == [None, "bytes=768-"]
+    assert (tmp_path / "cache" / "uhri" / "export-full-en.json").read_bytes() == EXPORT
+
+
+def test_a_partial_206_reply_is_completed_by_the_next_request(server, waits, tmp_path):
+    server.script("/export.json", {"body": EXPORT, "partial": 700}, {"body": EXPORT})
+    assert download_uhri(server.url + "/export.json") == 0
+    assert [entry["range"] for entry in server.log] == [None, "bytes=700-"]
+    assert (tmp_path / "cache" / "uhri" / "export-full-en.json").read_bytes() == EXPORT
+
+
+def test_a_server_ignoring_range_makes_the_download_start_again(server, waits, tmp_path):
+    server.script("/export.json", {"body": EXPORT, "drop_after": 1000}, {"body": EXPORT, "ranges": False})
+    assert download_uhri(server.url + "/export.json") == 0
+    assert server.log[1]["range"] == "bytes=768-"
+    assert (tmp_path / "cache" / "uhri" / "export-full-en.json").read_bytes() == EXPORT  # not 768 bytes twice
+
+
+def test_retry_after_is_honoured_on_429_and_503(server, waits, tmp_path):
+    server.script("/export.json", {"status": 429, "headers": {"Retry-After": "7"}},
+                  {"status": 503, "headers": {"Retry-After": "3"}}, {"status": 503}, {"body": EXPORT})
+    assert download_uhri(server.url + "/export.json") == 0
+    assert waits == [7.0, 3.0, 0.004]  # the server's waits, then the backoff (base 0.001, third failure)
+    assert (tmp_path / "cache" / "uhri" / "export-full-en.json").read_bytes() == EXPORT
+
+
+def test_a_truncated_json_array_is_refused_and_nothing_is_left(server, waits, tmp_path, capsys):
+    server.script("/export.json", {"body": EXPORT[:-300]})  # its Content-Length says it is whole
+    assert download_uhri(server.url + "/export.json") == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "truncated or not valid JSON after 6 whole records" in err and "--from FILE" in err
+    assert cache_files(tmp_path) == []
+
+
+def test_a_connection_that_breaks_every_time_gives_up_in_one_line(server, waits, tmp_path, capsys):
+    server.script("/export.json", {"body": EXPORT, "drop_after": 10, "ranges": False})
+    assert download_uhri(server.url + "/export.json") == 2
+    err = capsys.readouterr().err.strip()
+    assert "gave up after 4 attempts" in err and "retry later" in err and "--from FILE" in err
+    assert cache_files(tmp_path) == []
+
+
+def test_no_network_is_one_line_saying_what_to_do(waits, tmp_path, capsys):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    assert download_uhri(f"http://127.0.0.1:{port}/export.json") == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("upr-lab: error:") and "\n" not in err
+    assert "refused the connection" in err and "retry" in err and "--from FILE" in err
+    assert cache_files(tmp_path) == []
+
+
+def test_a_cache_folder_that_cannot_be_written_is_one_line(server, monkeypatch, tmp_path, capsys):
+    (tmp_path / "a-file").write_text("")
+    monkeypatch.setenv("UPR_LAB_CACHE", str(tmp_path / "a-file" / "cache"))
+    assert download_uhri(server.url + "/export.json") == 2
+    err = capsys.readouterr().err.strip()
+    assert "cannot write to the cache folder" in err and "UPR_LAB_CACHE" in err and "\n" not in err
+    assert server.log == []  # refused before asking the server
+
+
+def test_a_mirror_is_taken_from_the_environment(server, waits, monkeypatch, tmp_path):
+    server.script("/mirror/export.json", {"body": EXPORT})
+    monkeypatch.setenv("UPR_LAB_UHRI_URL", server.url + "/mirror/export.json")
+    assert main(["data", "download", "uhri"]) == 0
+    assert [entry["key"] for entry in server.log] == ["/mirror/export.json"]
+
+
+def test_a_copy_downloaded_by_hand_is_filed(waits, tmp_path):
+    copy = tmp_path / "export-full-en.json"
+    copy.write_bytes(EXPORT)
+    assert main(["data", "download", "uhri", "--from", str(copy)]) == 0
+    path, sha256 = uhri.cached_export()
+    assert path.read_bytes() == EXPORT and sha256 == hashlib.sha256(EXPORT).hexdigest()
+    assert json.loads(uhri.record_file(path).read_text())["from"] == str(copy.resolve())
+
+
+def test_a_file_that_is_not_an_array_of_records_is_refused(waits, tmp_path, capsys):
+    copy = tmp_path / "page.json"
+    copy.write_text('{"error": "login required"}')
+    assert main(["data", "download", "uhri", "--from", str(copy)]) == 2
+    assert "expected one JSON array of records, found start_map" in capsys.readouterr().err
+    assert cache_files(tmp_path) == []
+
+
+def xlsx_bytes():
+    from openpyxl import Workbook
+
+    book, out = Workbook(), io.BytesIO()
+    book.active.append(["Text", "Countries Concerned", "Reccomending Body", "Document Symbol"])
+    book.active.append(["124.1 Ratify ...", "- Norway", "- UPR", "A/HRC/27/15"])
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_excel_export_must_be_a_whole_zip(server, waits, tmp_path, capsys):
+    book = xlsx_bytes()
+    server.script("/export.xlsx", {"body": book})
+    assert download_uhri(server.url + "/export.xlsx", "--format", "xlsx") == 0
+    assert uhri.cached_export("xlsx")[0].read_bytes() == book
+    server.script("/page.xlsx", {"body": b"<html><body>Please wait</body></html>"})
+    (tmp_path / "cache" / "uhri" / "export-full-en.xlsx").unlink()
+    assert download_uhri(server.url + "/page.xlsx", "--format", "xlsx") == 2
+    assert "is not a whole Excel file" in capsys.readouterr().err
+    assert not (tmp_path / "cache" / "uhri" / "export-full-en.xlsx").exists()
+    assert not list((tmp_path / "cache" / "uhri").glob("*.part"))
+
+
+def test_the_cached_export_is_asked_for_in_one_line(waits, tmp_path):
+    with pytest.raises(DataError, match=r"no UHRI export in the cache; run `upr-lab data download uhri`"):
+        uhri.cached_export()
+    copy = tmp_path / "export.json"
+    copy.write_bytes(EXPORT)
+    uhri.download(from_file=copy)
+    with open(uhri.export_file("json"), "ab") as f:
+        f.write(b" ")
+    with pytest.raises(DataError, match="changed after download"):
+        uhri.cached_export()
+
+
+# --- reviews and UN documents -----------------------------------------------------------------------------------
+
+def test_reviews_are_read_from_upr_records_only(tmp_path):
+    path = tmp_path / "export.json"
+    path.write_bytes(EXPORT)
+    assert documents.reviews_in_export(path) == [
+        documents.Review("CZE", 14, 2, "A/HRC/22/3"),  # UHRI labels it Uzbekistan and Czechia too
+        documents.Review("KEN", 35, 3, "A/HRC/44/9"),
+        documents.Review("NOR", 19, 2, "A/HRC/27/15"),
+        documents.Review("NOR", 46, 4, "A/HRC/59/14"),
+        documents.Review("SDN", 11, 1, "A/HRC/18/16"),  # its session from the report's symbol
+    ]
+    assert documents.Review("KEN", 35, 3, "A/HRC/44/9").documents() == [
+        "A/HRC/44/9", "A/HRC/44/9/Add.1", "A/HRC/WG.6/35/KEN/3"]
+
+
+def test_a_session_that_is_no_number_is_refused_showing_it(tmp_path):
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([record(session=["- November 2018"])]))
+    with pytest.raises(DataError, match=r"record 1: UprSession holds \['- November 2018'\]"):
+        documents.reviews_in_export(path)
+
+
+def serve_documents(server, symbols, missing=()):
+    for symbol in symbols:
+        if symbol not in missing:
+            server.script(symbol, {"body": pdf_bytes(symbol), "headers": {"Content-Type": "application/pdf"}})
+
+
+def test_documents_of_chosen_reviews_are_fetched_politely_and_then_skipped(server, waits, tmp_path, capsys):
+    uhri.download(from_file=_export_file(tmp_path))
+    wanted = ["A/HRC/27/15", "A/HRC/27/15/Add.1", "A/HRC/WG.6/19/NOR/3"]
+    serve_documents(server, wanted, missing=["A/HRC/27/15/Add.1"])
+    args = ["data", "download", "documents", "--countries", "NOR", "--cycles", "2", "--base-url", server.url]
+    assert main(args) == 0
+    assert "2 fetched, 0 skipped (already cached), 1 not found" in capsys.readouterr().out
+    assert [entry["key"] for entry in server.log] == wanted
+    assert server.log[0]["query"] == {"s": ["A/HRC/27/15"], "l": ["en"], "t": ["pdf"]}
+    assert all(entry["agent"].startswith("upr-lab/0.") for entry in server.log)
+    assert waits == [0.5, 0.5]  # a pause between requests, none before the first
+    assert cache_files(tmp_path)[:2] == ["documents/A_HRC_27_15.pdf", "documents/A_HRC_WG.6_19_NOR_3.pdf"]
+    assert (tmp_path / "cache" / "documents" / "A_HRC_27_15.pdf").read_bytes() == pdf_bytes("A/HRC/27/15")
+    assert main(args) == 0
+    assert "0 fetched, 2 skipped (already cached), 1 not found" in capsys.readouterr().out
+    assert len(server.log) == 4  # only the missing addendum asked for again
+
+
+def test_a_reply_that_is_not_a_pdf_is_never_saved(server, waits, tmp_path, capsys):
+    server.script("A/HRC/1/1", {"body": b"<html>Just a moment...</html>", "headers": {"Content-Type": "text/html"}})
+    server.script("A/HRC/1/2", {"body": b"<html>challenge</html>", "headers": {"Content-Type": "application/pdf"}})
+    server.script("A/HRC/1/3", {"body": b"", "headers": {"Content-Type": "application/pdf"}})
+    serve_documents(server, ["A/HRC/1/4"])
+    args = ["data", "download", "documents", "--symbols", "A/HRC/1/1,A/HRC/1/4,A/HRC/1/2,A/HRC/1/3",
+            "--base-url", server.url]
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    assert "1 fetched, 0 skipped (already cached), 0 not found, 3 refused (not a PDF)" in out
+    assert "refused: A/HRC/1/1: the reply is text/html, not a PDF" in out
+    assert "refused: A/HRC/1/2: the reply starts with b'<html', not %PDF-" in out
+    assert "refused: A/HRC/1/3: the reply is empty" in out
+    assert err.startswith("upr-lab: error: 3 replies were not PDFs") and err.count("\n") == 1
+    assert cache_files(tmp_path) == ["documents/A_HRC_1_4.pdf"]
+
+
+def test_a_pdf_cut_short_is_refused(server, waits, tmp_path):
+    whole = pdf_bytes("A/HRC/1/5")
+    server.script("A/HRC/1/5", {"body": whole[: len(whole) // 2], "headers": {"Content-Type": "application/pdf"}})
+    outcome = documents.download(symbols=["A/HRC/1/5"], base_url=server.url)
+    assert outcome.refused == [("A/HRC/1/5", "the PDF has no %%EOF at its end: it is cut short")]
+    assert cache_files(tmp_path) == []
+
+
+def test_a_pdf_dropped_mid_stream_is_resumed(server, waits, tmp_path):
+    whole = pdf_bytes("A/HRC/1/6")
+    server.script("A/HRC/1/6", {"body": whole, "drop_after": 100, "headers": {"Content-Type": "application/pdf"}},
+                  {"body": whole, "headers": {"Content-Type": "application/pdf"}})
+    assert documents.download(symbols=["A/HRC/1/6"], base_url=server.url).fetched == ["A/HRC/1/6"]
+    assert (tmp_path / "cache" / "documents" / "A_HRC_1_6.pdf").read_bytes() == whole
+
+
+def test_documents_need_the_cached_export_or_symbols(waits, capsys):
+    assert main(["data", "download", "documents", "--all", "--base-url", "http://127.0.0.1:9"]) == 2
+    assert "no UHRI export in the cache; run `upr-lab data download uhri`" in capsys.readouterr().err
+
+
+def _export_file(tmp_path):
+    path = tmp_path / "export-full-en.json"
+    path.write_bytes(EXPORT)
+    return path
