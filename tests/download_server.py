@@ -47,6 +47,7 @@ class Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         key = parse_qs(parts.query).get("s", [parts.path])[0] if parts.path == "/api/symbol/access" else parts.path
         self.server.log.append({"key": key, "range": self.headers.get("Range"), "agent": self.headers.get("User-Agent"),
+                                "encoding": self.headers.get("Accept-Encoding"),
                                 "query": parse_qs(parts.query)})
         reply = self.server.next_reply(key)
         body, status, headers = reply.get("body", b""), reply.get("status", 200), dict(reply.get("headers", {}))

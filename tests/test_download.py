@@ -56,7 +56,7 @@ def pdf_bytes(title):
 @pytest.fixture()
 def server():
     srv = Server()
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield srv
     srv.shutdown()
@@ -127,6 +127,21 @@ def test_retry_after_is_honoured_on_429_and_503(server, waits, tmp_path):
     assert download_uhri(server.url + "/export.json") == 0
     assert waits == [7.0, 3.0, 0.004]  # the server's waits, then the backoff (base 0.001, third failure)
     assert (tmp_path / "cache" / "uhri" / "export-full-en.json").read_bytes() == EXPORT
+
+
+def test_a_wait_too_long_is_one_line_saying_retry_later(server, waits, tmp_path, capsys):
+    server.script("/export.json", {"status": 503, "headers": {"Retry-After": "86400"}})
+    assert download_uhri(server.url + "/export.json") == 2
+    assert "asks to wait 86400 s before retrying (503): retry later" in capsys.readouterr().err
+    assert waits == [] and cache_files(tmp_path) == []
+
+
+def test_retry_after_as_an_http_date(server, waits, tmp_path):
+    server.script("/export.json", {"status": 429, "headers": {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}},
+                  {"body": EXPORT})
+    assert download_uhri(server.url + "/export.json") == 0
+    assert waits == [0.0]  # a date already past: no wait
+    assert server.log[0]["encoding"] == "identity"  # bytes as stored, so that ranges and lengths agree
 
 
 def test_a_truncated_json_array_is_refused_and_nothing_is_left(server, waits, tmp_path, capsys):
@@ -242,8 +257,11 @@ def test_reviews_are_read_from_upr_records_only(tmp_path):
 
 def test_a_session_that_is_no_number_is_refused_showing_it(tmp_path):
     path = tmp_path / "export.json"
-    path.write_text(json.dumps([record(session=["- November 2018"])]))
-    with pytest.raises(DataError, match=r"record 1: UprSession holds \['- November 2018'\]"):
+    path.write_text(json.dumps([RECORDS[2], record(session=["- November 2018"])]))
+    with pytest.raises(DataError, match=r"record 2: UprSession holds \['- November 2018'\]"):
+        documents.reviews_in_export(path)
+    path.write_text(json.dumps([record(session=["- 99 - May 2040"])]))
+    with pytest.raises(DataError, match=r"record 1 \(A/HRC/27/15\): session 99, cycle 2; expected a Working"):
         documents.reviews_in_export(path)
 
 

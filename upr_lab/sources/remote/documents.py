@@ -98,6 +98,9 @@ def _collect(found, record, number, resolver, path):
         states.add(state.iso3)
     session = _number(record.get("UprSession"), "UprSession", number, path) or _session_of(symbol)
     cycle = _number(record.get("UprCycle"), "UprCycle", number, path)
+    if session is not None and session not in calendar.SESSION_YEARS or cycle is not None and cycle not in (1, 2, 3, 4):
+        raise DataError(f"record {number} ({symbol}): session {session}, cycle {cycle}; expected a Working Group "
+                        f"session 1-{max(calendar.SESSION_YEARS)} and a cycle 1-4", path)
     before = found.get(symbol, (set(), None, None))
     found[symbol] = (before[0] | states, before[1] or session, before[2] or cycle)
 

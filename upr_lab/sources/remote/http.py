@@ -87,18 +87,18 @@ def fetch(url, target, policy=None, http=None, check_reply=None, label=None):
                 raise DataError(f"gave up after {failures} attempts ({again}): retry later, or download it by "
                                 "hand and file it with --from FILE", url) from None
             policy.sleep(again.wait if again.wait is not None else policy.backoff * 2 ** (failures - 1))
-        except (NotFound, Refused, DataError):
-            part.unlink(missing_ok=True)
-            raise
         except OSError as exc:  # the cache folder: full, not writable
             part.unlink(missing_ok=True)
             raise DataError(f"cannot write {part} ({exc.strerror or exc}): free space or set UPR_LAB_CACHE "
                             "to a folder you can write", url) from None
+        except BaseException:  # NotFound, Refused, DataError, Ctrl-C: nothing half-written is left
+            part.unlink(missing_ok=True)
+            raise
 
 
 def _attempt(url, part, policy, http, check_reply, label):
     have = part.stat().st_size if part.exists() else 0
-    headers = {"Range": f"bytes={have}-"} if have else {}
+    headers = {"Accept-Encoding": "identity", **({"Range": f"bytes={have}-"} if have else {})}  # bytes as stored
     try:
         with http.get(url, headers=headers, stream=True, timeout=policy.timeout) as reply:
             start, total = _expected(reply, have, part, policy)
