@@ -16,6 +16,7 @@ import ijson
 from tqdm.auto import tqdm
 
 from upr_lab.exceptions import DataError, ParameterError
+from upr_lab.files import file_lock
 from upr_lab.sources import calendar
 from upr_lab.sources.countries import CountryResolver, check_iso3
 
@@ -145,6 +146,13 @@ def download(countries=None, cycles=None, kinds=KINDS, base_url=None, symbols=No
     folder = folders.writable(folders.documents_folder())
     base = (base_url or os.environ.get(BASE_VARIABLE) or BASE_URL).rstrip("/")
     policy, session, outcome = policy or http.DEFAULT, http.session(), Outcome()
+    with file_lock(folder / ".download.lock"):  # one download of documents at a time, however many are started
+        _fetch_all(wanted, base, policy, session, outcome)
+    outcome.folder = folder
+    return outcome
+
+
+def _fetch_all(wanted, base, policy, session, outcome):
     asked = in_a_row = 0
     for symbol in tqdm(wanted, desc="UN documents", unit="doc", disable=None):
         target = folders.document_file(symbol)
@@ -158,8 +166,6 @@ def download(countries=None, cycles=None, kinds=KINDS, base_url=None, symbols=No
         in_a_row = in_a_row + 1 if _fetch_one(symbol, url, target, policy, session, outcome) == "refused" else 0
         if in_a_row >= REFUSALS_IN_A_ROW:
             break
-    outcome.folder = folder
-    return outcome
 
 
 def _fetch_one(symbol, url, target, policy, session, outcome):

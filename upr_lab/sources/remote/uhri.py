@@ -18,6 +18,7 @@ from pathlib import Path
 import ijson
 
 from upr_lab.exceptions import DataError, ParameterError
+from upr_lab.files import file_lock, json_text, write_atomic
 
 from . import folders, http
 
@@ -55,6 +56,11 @@ def download(fmt=None, url=None, from_file=None, policy=None):
     fmt = _format(fmt, from_file)
     target = export_file(fmt)
     folders.writable(target.parent)
+    with file_lock(target.with_name(f".{target.name}.lock")):  # a second download waits, then files its own
+        return _file(fmt, target, url, from_file, policy)
+
+
+def _file(fmt, target, url, from_file, policy):
     part = target.with_name(target.name + ".part")
     if from_file is not None:
         origin = {"url": None, "from": str(Path(from_file).resolve())}
@@ -71,7 +77,7 @@ def download(fmt=None, url=None, from_file=None, policy=None):
     os.replace(part, target)
     record = {**origin, "file": target.name, "format": fmt, "size": size, "sha256": digest, **counts,
               "downloaded": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
-    _write_atomically(record_file(target), json.dumps(record, indent=2) + "\n")
+    write_atomic(record_file(target), json_text(record))
     return Filed(target, digest, size, counts)
 
 
@@ -157,12 +163,6 @@ def _sha256(path):
         while block := f.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _write_atomically(path, text):
-    scratch = path.with_name(path.name + ".part")
-    scratch.write_text(text, encoding="utf-8")
-    os.replace(scratch, path)
 
 
 def _short(exc):
