@@ -333,3 +333,24 @@ def _export_file(tmp_path):
     path = tmp_path / "export-full-en.json"
     path.write_bytes(EXPORT)
     return path
+
+
+def test_a_part_file_left_by_a_killed_download_is_never_taken_for_the_export(server, waits, tmp_path, capsys):
+    folder = tmp_path / "cache" / "uhri"
+    folder.mkdir(parents=True)
+    (folder / "export-full-en.json.part").write_bytes(b'[{"Body": "- UPR"}, {"garbage')  # not the export's bytes
+    server.script("/export.json", {"body": EXPORT})
+    assert download_uhri(server.url + "/export.json") == 2  # resumed from byte 29: the joined file is not JSON
+    assert server.log[0]["range"] == "bytes=29-" and "not valid JSON" in capsys.readouterr().err
+    assert cache_files(tmp_path) == []
+    assert download_uhri(server.url + "/export.json") == 0  # the next attempt starts clean
+    assert uhri.cached_export()[0].read_bytes() == EXPORT
+
+
+def test_replies_that_are_never_pdfs_stop_the_run_after_three(server, waits, tmp_path, capsys):
+    page = {"body": b"<html>Checking your browser</html>", "headers": {"Content-Type": "text/html; charset=utf-8"}}
+    for number in range(1, 6):
+        server.script(f"A/HRC/2/{number}", page)
+    outcome = documents.download(symbols=[f"A/HRC/2/{n}" for n in range(1, 6)], base_url=server.url)
+    assert [symbol for symbol, _ in outcome.refused] == ["A/HRC/2/1", "A/HRC/2/2", "A/HRC/2/3"]
+    assert len(server.log) == 3 and cache_files(tmp_path) == []
