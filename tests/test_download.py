@@ -354,3 +354,21 @@ def test_replies_that_are_never_pdfs_stop_the_run_after_three(server, waits, tmp
     outcome = documents.download(symbols=[f"A/HRC/2/{n}" for n in range(1, 6)], base_url=server.url)
     assert [symbol for symbol, _ in outcome.refused] == ["A/HRC/2/1", "A/HRC/2/2", "A/HRC/2/3"]
     assert len(server.log) == 3 and cache_files(tmp_path) == []
+
+
+def test_every_state_of_chosen_cycles_and_kinds(server, waits, tmp_path, capsys):
+    uhri.download(from_file=_export_file(tmp_path))
+    serve_documents(server, ["A/HRC/WG.6/35/KEN/3", "A/HRC/WG.6/46/NOR/3"])
+    assert main(["data", "download", "documents", "--all", "--cycles", "3,4", "--kinds", "summary",
+                 "--base-url", server.url]) == 0
+    assert [entry["key"] for entry in server.log] == ["A/HRC/WG.6/35/KEN/3", "A/HRC/WG.6/46/NOR/3"]
+    assert main(["data", "download", "documents", "--all", "--kinds", "minutes", "--base-url", server.url]) == 2
+    assert "--kinds minutes: expected some of report,addendum,summary" in capsys.readouterr().err
+
+
+def test_documents_refuse_to_guess_from_an_excel_export_only(waits, tmp_path, capsys):
+    book = tmp_path / "export-full-en.xlsx"
+    book.write_bytes(xlsx_bytes())
+    assert main(["data", "download", "uhri", "--from", str(book)]) == 0
+    assert main(["data", "download", "documents", "--countries", "NOR"]) == 2
+    assert "only the Excel one is cached" in capsys.readouterr().err

@@ -208,6 +208,10 @@ def _planned(countries, cycles, kinds, export):
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise ParameterError(f"--kinds {','.join(unknown)}: expected some of {','.join(KINDS)}")
+    if export is None and not uhri.export_file("json").is_file() and uhri.export_file("xlsx").is_file():
+        raise DataError("the reviews' symbols are read from UHRI's JSON export, and only the Excel one is cached: "
+                        "run `upr-lab data download uhri` (JSON), or name documents with --symbols",
+                        uhri.export_file("xlsx"))
     export = export or uhri.cached_export("json")[0]
     reviews = reviews_in_export(export)
     codes = None if countries is None else {check_iso3(c) for c in countries}
