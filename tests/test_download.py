@@ -324,6 +324,17 @@ def test_a_pdf_dropped_mid_stream_is_resumed(server, waits, tmp_path):
     assert (tmp_path / "cache" / "documents" / "A_HRC_1_6.pdf").read_bytes() == whole
 
 
+def test_a_document_server_that_cannot_be_reached_says_how_to_get_the_pdf(waits, tmp_path, capsys):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert main(["data", "download", "documents", "--symbols", "A/HRC/40/6", "--base-url",
+                 f"http://127.0.0.1:{port}"]) == 2
+    err = capsys.readouterr().err
+    assert "refused the connection" in err and "retry later, or save the PDF by hand as " in err
+    assert err.strip().endswith("A_HRC_40_6.pdf") and cache_files(tmp_path) == []
+
+
 def test_documents_need_the_cached_export_or_symbols(waits, capsys):
     assert main(["data", "download", "documents", "--all", "--base-url", "http://127.0.0.1:9"]) == 2
     assert "no UHRI export in the cache; run `upr-lab data download uhri`" in capsys.readouterr().err

@@ -158,10 +158,7 @@ def _download_commands(info):
 def _download_uhri(args):
     from .sources.remote.uhri import download
 
-    filed = download(args.format, args.url, args.from_file)
-    counts = f"{filed.records['records']} records, {filed.records['upr_records']} from the UPR; " \
-        if filed.records else ""
-    print(f"filed {filed.path} ({counts}{filed.size} bytes, SHA-256 {filed.sha256})")
+    print(download(args.format, args.url, args.from_file).summary())
 
 
 def _download_documents(args):

@@ -170,7 +170,8 @@ def _fetch_all(wanted, base, policy, session, outcome):
 
 def _fetch_one(symbol, url, target, policy, session, outcome):
     try:
-        part = http.fetch(url, target, policy, session, check_reply=_pdf_reply, label=symbol)
+        part = http.fetch(url, target, policy, session, check_reply=_pdf_reply, label=symbol,
+                          by_hand=f"save the PDF by hand as {target}")
         _check_pdf(part)
     except http.NotFound:
         outcome.not_found.append(symbol)

@@ -67,11 +67,15 @@ def session():
     return s
 
 
-def fetch(url, target, policy=None, http=None, check_reply=None, label=None):
+BY_HAND = "download it by hand and file it with --from FILE"
+
+
+def fetch(url, target, policy=None, http=None, check_reply=None, label=None, by_hand=BY_HAND):
     """Fetch ``url`` into ``<target>.part`` and return that path, whole (its length checked).
 
     ``check_reply(reply)`` may raise ``Refused`` on the headers before any byte is saved. Raises ``NotFound``,
-    ``Refused`` or a one-line ``DataError`` (the part file removed) when the attempts run out.
+    ``Refused`` or a one-line ``DataError`` (the part file removed) when the attempts run out, saying to retry
+    later or, as ``by_hand`` says, to fetch the file another way.
     """
     policy, http = policy or DEFAULT, http or session()
     part = Path(target).with_name(Path(target).name + ".part")
@@ -84,8 +88,8 @@ def fetch(url, target, policy=None, http=None, check_reply=None, label=None):
             failures += 1
             if failures >= policy.attempts:
                 part.unlink(missing_ok=True)
-                raise DataError(f"gave up after {failures} attempts ({again}): retry later, or download it by "
-                                "hand and file it with --from FILE", url) from None
+                raise DataError(f"gave up after {failures} attempts ({again}): retry later, or {by_hand}",
+                                url) from None
             policy.sleep(again.wait if again.wait is not None else policy.backoff * 2 ** (failures - 1))
         except OSError as exc:  # the cache folder: full, not writable
             part.unlink(missing_ok=True)

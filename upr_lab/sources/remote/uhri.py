@@ -36,7 +36,13 @@ class Filed:
     path: Path
     sha256: str
     size: int
-    records: dict  # {"records": n, "upr": m} for JSON; {} for Excel
+    records: dict  # {"records": n, "upr_records": m} for JSON; {} for Excel
+
+    def summary(self):
+        """One line: where the export was filed, its records, size and SHA-256."""
+        n = self.records.get("records")
+        counts = f"{n} record{'s' * (n != 1)}, {self.records['upr_records']} from the UPR; " if n else ""
+        return f"filed {self.path} ({counts}{self.size} bytes, SHA-256 {self.sha256})"
 
 
 def export_file(fmt):
