@@ -173,6 +173,15 @@ def test_no_network_is_one_line_saying_what_to_do(waits, tmp_path, capsys):
     assert cache_files(tmp_path) == []
 
 
+def test_an_address_that_is_not_http_or_a_refusal_is_one_line(server, waits, tmp_path, capsys):
+    assert download_uhri("ftp://127.0.0.1/export.json") == 2
+    assert "cannot fetch it (InvalidSchema): expected an http(s) address" in capsys.readouterr().err
+    server.script("/export.json", {"status": 403, "body": b"Forbidden"})
+    assert download_uhri(server.url + "/export.json") == 2
+    assert "the server answered 403 Forbidden; expected the file (200)" in capsys.readouterr().err
+    assert cache_files(tmp_path) == [] and len(server.log) == 1  # a 403 is not retried
+
+
 def test_a_cache_folder_that_cannot_be_written_is_one_line(server, monkeypatch, tmp_path, capsys):
     (tmp_path / "a-file").write_text("")
     monkeypatch.setenv("UPR_LAB_CACHE", str(tmp_path / "a-file" / "cache"))

@@ -114,6 +114,8 @@ def _attempt(url, part, policy, http, check_reply, label):
     except (requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError,
             requests.exceptions.ContentDecodingError) as exc:
         raise _Again(f"connection broken: {type(exc).__name__}") from None
+    except requests.exceptions.RequestException as exc:  # not an address requests can fetch
+        raise DataError(f"cannot fetch it ({type(exc).__name__}): expected an http(s) address", url) from None
     size = part.stat().st_size
     if total is not None and size != total:
         raise _Again(f"received {size} of {total} bytes")
@@ -136,8 +138,8 @@ def _expected(reply, have, part, policy):
             raise _Again(f"206 reply for bytes {reply.headers.get('Content-Range')!r}, expected from {have}", 0)
         return have, None if match[3] == "*" else int(match[3])
     if status != 200:
-        raise DataError(f"the server answered {status} {reply.reason}; expected the file (200): check the URL "
-                        "(--url, --base-url), or download it by hand and use --from FILE", reply.url)
+        raise DataError(f"the server answered {status} {reply.reason}; expected the file (200): check the "
+                        "address (--url, --base-url), or retry later", reply.url)
     length = reply.headers.get("Content-Length")
     return 0, int(length) if length and length.isdigit() and "Content-Encoding" not in reply.headers else None
 
