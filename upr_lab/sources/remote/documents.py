@@ -56,6 +56,7 @@ class Outcome:
     skipped: list = field(default_factory=list)
     not_found: list = field(default_factory=list)
     refused: list = field(default_factory=list)  # (symbol, reason)
+    left_out: list = field(default_factory=list)  # (report symbol, why): reviews whose State or session is unknown
     folder: object = None
 
     def lines(self):
@@ -64,14 +65,16 @@ class Outcome:
                f"{len(self.not_found)} not found, {len(self.refused)} refused (not a PDF), in {self.folder}"]
         out += [f"not found: {', '.join(self.not_found)}"] if self.not_found else []
         out += [f"refused: {symbol}: {reason}" for symbol, reason in self.refused]
+        out += [f"left out: {symbol}: UHRI's records give it {why}" for symbol, why in self.left_out]
         return out
 
 
 def reviews_in_export(path):
-    """The reviews UHRI's UPR records name, read from a JSON export (streamed), sorted by State and session.
+    """``(reviews, left_out)``: the reviews UHRI's UPR records name, read from a JSON export (streamed) and
+    sorted by State and session, and ``(symbol, why)`` of reports whose State or session cannot be told.
 
     Records of other bodies are skipped. A report labelled with several States is attributed by
-    ``SYMBOL_STATES`` where UHRI's error is known, else left out (it cannot be told whose it is).
+    ``SYMBOL_STATES`` where UHRI's error is known, else left out and said so.
     """
     found, resolver = {}, CountryResolver()
     with open(path, "rb") as f:
@@ -81,12 +84,15 @@ def reviews_in_export(path):
                     _collect(found, record, number, resolver, path)
         except ijson.JSONError as exc:
             raise DataError(f"is truncated or not valid JSON ({exc}): {uhri.HOW}", path) from None
-    reviews = []
+    reviews, left_out = [], []
     for symbol, (states, session, cycle) in found.items():
         states = {SYMBOL_STATES[symbol]} if symbol in SYMBOL_STATES else states
         if len(states) == 1 and session is not None:
             reviews.append(Review(states.pop(), session, cycle or calendar.cycle_of(session), symbol))
-    return sorted(reviews)
+        else:
+            left_out.append((symbol, f"labelled with {len(states)} States ({', '.join(sorted(states))})"
+                             if len(states) != 1 else "no session"))
+    return sorted(reviews), sorted(left_out)
 
 
 def _collect(found, record, number, resolver, path):
@@ -142,10 +148,11 @@ def download(countries=None, cycles=None, kinds=KINDS, base_url=None, symbols=No
 
     The reviews come from the cached UHRI JSON export (``export`` to name another). A reply that is not a PDF
     is refused; after the run, any refusal is a one-line ``DataError`` (the PDFs fetched are kept, whole)."""
-    wanted = list(symbols) if symbols else _planned(countries, cycles, kinds, export)
+    outcome = Outcome()
+    wanted = list(symbols) if symbols else _planned(countries, cycles, kinds, export, outcome)
     folder = folders.writable(folders.documents_folder())
     base = (base_url or os.environ.get(BASE_VARIABLE) or BASE_URL).rstrip("/")
-    policy, session, outcome = policy or http.DEFAULT, http.session(), Outcome()
+    policy, session = policy or http.DEFAULT, http.session()
     with file_lock(folder / ".download.lock"):  # one download of documents at a time, however many are started
         _fetch_all(wanted, base, policy, session, outcome)
     outcome.folder = folder
@@ -205,7 +212,7 @@ def _check_pdf(part):
         raise http.Refused("the PDF has no %%EOF at its end: it is cut short")
 
 
-def _planned(countries, cycles, kinds, export):
+def _planned(countries, cycles, kinds, export, outcome):
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise ParameterError(f"--kinds {','.join(unknown)}: expected some of {','.join(KINDS)}")
@@ -214,7 +221,7 @@ def _planned(countries, cycles, kinds, export):
                         "run `upr-lab data download uhri` (JSON), or name documents with --symbols",
                         uhri.export_file("xlsx"))
     export = export or uhri.cached_export("json")[0]
-    reviews = reviews_in_export(export)
+    reviews, outcome.left_out = reviews_in_export(export)
     codes = None if countries is None else {check_iso3(c) for c in countries}
     chosen = [r for r in reviews if (codes is None or r.iso3 in codes) and (not cycles or r.cycle in cycles)]
     if not chosen:
