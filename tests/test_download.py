@@ -191,6 +191,18 @@ def test_a_cache_folder_that_cannot_be_written_is_one_line(server, monkeypatch, 
     assert server.log == []  # refused before asking the server
 
 
+def test_downloads_go_where_the_parse_cache_is(monkeypatch, tmp_path):
+    from upr_lab.sources import cache
+
+    monkeypatch.delenv("UPR_LAB_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert folders.cache_root() == cache.location() == tmp_path / "xdg" / "upr-lab"
+    monkeypatch.setenv("UPR_LAB_CACHE", "off")  # turns off the parse cache only
+    assert folders.cache_root() == tmp_path / "xdg" / "upr-lab"
+    monkeypatch.setenv("UPR_LAB_CACHE", str(tmp_path / "mine"))
+    assert folders.document_file("A/HRC/WG.6/35/KEN/3") == tmp_path / "mine" / "documents" / "A_HRC_WG.6_35_KEN_3.pdf"
+
+
 def test_a_mirror_is_taken_from_the_environment(server, waits, monkeypatch, tmp_path):
     server.script("/mirror/export.json", {"body": EXPORT})
     monkeypatch.setenv("UPR_LAB_UHRI_URL", server.url + "/mirror/export.json")
