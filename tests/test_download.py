@@ -356,7 +356,8 @@ def test_a_document_server_that_cannot_be_reached_says_how_to_get_the_pdf(waits,
                  f"http://127.0.0.1:{port}"]) == 2
     err = capsys.readouterr().err
     assert "refused the connection" in err and "retry later, or save the PDF by hand as " in err
-    assert err.strip().endswith("A_HRC_40_6.pdf") and cache_files(tmp_path) == []
+    assert err.strip().endswith("A_HRC_40_6.pdf (0 PDFs fetched before it are kept in "
+                                f"{tmp_path / 'cache' / 'documents'})") and cache_files(tmp_path) == []
 
 
 def test_documents_need_the_cached_export_or_symbols(waits, capsys):

@@ -147,14 +147,18 @@ def download(countries=None, cycles=None, kinds=KINDS, base_url=None, symbols=No
     (None: all), or exactly ``symbols``, into the cache's documents folder; return an ``Outcome``.
 
     The reviews come from the cached UHRI JSON export (``export`` to name another). A reply that is not a PDF
-    is refused; after the run, any refusal is a one-line ``DataError`` (the PDFs fetched are kept, whole)."""
+    is refused and listed in the ``Outcome``, never saved. A failure that ends the run (no network, a refusal
+    such as 403) is a one-line ``DataError`` saying how many PDFs were fetched before it (kept, whole)."""
     outcome = Outcome()
     wanted = list(symbols) if symbols else _planned(countries, cycles, kinds, export, outcome)
     folder = folders.writable(folders.documents_folder())
     base = (base_url or os.environ.get(BASE_VARIABLE) or BASE_URL).rstrip("/")
     policy, session = policy or http.DEFAULT, http.session()
     with file_lock(folder / ".download.lock"):  # one download of documents at a time, however many are started
-        _fetch_all(wanted, base, policy, session, outcome)
+        try:
+            _fetch_all(wanted, base, policy, session, outcome)
+        except DataError as exc:
+            raise DataError(f"{exc} ({len(outcome.fetched)} PDFs fetched before it are kept in {folder})") from None
     outcome.folder = folder
     return outcome
 
