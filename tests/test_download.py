@@ -15,13 +15,16 @@ from upr_lab.cli import main
 from upr_lab.exceptions import DataError
 from upr_lab.sources.remote import documents, folders, http, uhri
 
+pytestmark = pytest.mark.filterwarnings("ignore:.*trying again in")  # retries are announced; asserted once below
+
 
 def record(body="- UPR", countries=("- Norway",), symbol="A/HRC/27/15", session=("- 19 - April 2014",),
            cycle="- 2", recommending=("- Brazil", "- Chile"), text="124.1 Ratify the Convention (Brazil);"):
     """One record in UHRI's JSON layout: '- ' prefixes, lists; non-UPR records carry nulls and empty lists."""
     upr = body.endswith("UPR")
+    countries = [countries] if isinstance(countries, str) else list(countries)
     return {"AffectedPersons": ["- Children"], "AnnotationId": "a9ceae8c-fe1c-40f9-a326-1529e0ab678f",
-            "AnnotationType": "- Recommendations", "Body": body, "Countries": list(countries),
+            "AnnotationType": "- Recommendations", "Body": body, "Countries": countries,
             "DocumentId": "0b1c2d3e-0000-4000-8000-000000000000", "PublicationDate": "2014-07-07T00:00:00",
             "PublicationDateOnUhri": "2015-03-03T10:53:45.827", "Regions": ["- Western Europe & Others"],
             "Sdgs": ["- 16.2 - Protect children from abuse, exploitation, trafficking and violence"],
@@ -38,7 +41,8 @@ RECORDS = [
     record(countries=["- Kenya"], symbol="A/HRC/44/9", session=[35], cycle="3", recommending=["- Norway"]),
     record(countries=["- Norway"], symbol="A/HRC/59/14", session="- 46 - January 2025", cycle=["- 4"]),
     record(countries=["- Uzbekistan", "- Czechia"], symbol="A/HRC/22/3", session=["14"], cycle="- 2"),
-    record(countries=["- Sudan", "- South Sudan\r"], symbol="A/HRC/18/16", session=[], cycle=None),
+    record(countries="- Sudan\r\n - South Sudan\r", symbol="A/HRC/18/16", session=[], cycle=None),  # one cell
+    record(countries=["- Sudan\n - South Sudan\r"], symbol="A/HRC/18/16", session=[], cycle=None),  # one value
 ]
 EXPORT = json.dumps(RECORDS, indent=1).encode()  # SYNTHETIC records in the documented layout
 
@@ -94,11 +98,11 @@ def test_the_export_is_filed_whole_with_its_record(server, waits, tmp_path, caps
     assert path.read_bytes() == EXPORT
     record_ = json.loads(uhri.record_file(path).read_text())
     assert record_["sha256"] == hashlib.sha256(EXPORT).hexdigest() and record_["size"] == len(EXPORT)
-    assert record_["url"] == server.url + "/export.json" and record_["records"] == 7 and record_["upr_records"] == 6
+    assert record_["url"] == server.url + "/export.json" and record_["records"] == 8 and record_["upr_records"] == 7
     assert record_["downloaded"].endswith("Z")
     assert uhri.cached_export() == (path, record_["sha256"])
     assert cache_files(tmp_path) == ["uhri/export-full-en.json", "uhri/export-full-en.json.source.json"]
-    assert "7 records, 6 from the UPR" in capsys.readouterr().out
+    assert "8 records, 7 from the UPR" in capsys.readouterr().out
     assert server.log[0]["agent"].startswith("upr-lab/")
 
 
@@ -126,7 +130,8 @@ def test_a_server_ignoring_range_makes_the_download_start_again(server, waits, t
 def test_retry_after_is_honoured_on_429_and_503(server, waits, tmp_path):
     server.script("/export.json", {"status": 429, "headers": {"Retry-After": "7"}},
                   {"status": 503, "headers": {"Retry-After": "3"}}, {"status": 503}, {"body": EXPORT})
-    assert download_uhri(server.url + "/export.json") == 0
+    with pytest.warns(UserWarning, match=r"429 Too Many Requests; trying again in 7 s \(retry 1 of 3\)"):
+        assert download_uhri(server.url + "/export.json") == 0
     assert waits == [7.0, 3.0, 0.004]  # the server's waits, then the backoff (base 0.001, third failure)
     assert (tmp_path / "cache" / "uhri" / "export-full-en.json").read_bytes() == EXPORT
 
@@ -150,7 +155,7 @@ def test_a_truncated_json_array_is_refused_and_nothing_is_left(server, waits, tm
     server.script("/export.json", {"body": EXPORT[:-300]})  # its Content-Length says it is whole
     assert download_uhri(server.url + "/export.json") == 2
     err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and "truncated or not valid JSON after 6 whole records" in err and "--from FILE" in err
+    assert err.count("\n") == 0 and "truncated or not valid JSON after 7 whole records" in err and "--from FILE" in err
     assert cache_files(tmp_path) == []
 
 
@@ -201,6 +206,11 @@ def test_downloads_go_where_the_parse_cache_is(monkeypatch, tmp_path):
     assert folders.cache_root() == tmp_path / "xdg" / "upr-lab"
     monkeypatch.setenv("UPR_LAB_CACHE", str(tmp_path / "mine"))
     assert folders.document_file("A/HRC/WG.6/35/KEN/3") == tmp_path / "mine" / "documents" / "A_HRC_WG.6_35_KEN_3.pdf"
+
+
+def test_cycles_that_are_not_numbers_are_refused(waits, capsys):
+    assert main(["data", "download", "documents", "--all", "--cycles", "3,four"]) == 2
+    assert "--cycles '3,four': expected numbers such as 3,4" in capsys.readouterr().err
 
 
 def test_a_mirror_is_taken_from_the_environment(server, waits, monkeypatch, tmp_path):

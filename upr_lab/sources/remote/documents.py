@@ -114,8 +114,9 @@ def _collect(found, record, number, resolver, path):
 
 def _values(value):
     """A UHRI field's values: a list or a string (one value a line), '- ' prefixes and stray '\\r' removed."""
-    items = value if isinstance(value, list) else re.split(r"\r\n|\n|\r", value) if isinstance(value, str) else []
-    return [v for v in (str(item).strip().lstrip("-").strip() for item in items) if v]
+    items = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+    lines = [line for item in items for line in re.split(r"\r\n|\n|\r", str(item))]
+    return [v for v in (line.strip().lstrip("-").strip() for line in lines) if v]
 
 
 def _plain(value):

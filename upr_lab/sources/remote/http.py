@@ -12,6 +12,7 @@ environment (``HTTPS_PROXY``, ``NO_PROXY``...), as ``requests`` reads them.
 import email.utils
 import re
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -90,7 +91,10 @@ def fetch(url, target, policy=None, http=None, check_reply=None, label=None, by_
                 part.unlink(missing_ok=True)
                 raise DataError(f"gave up after {failures} attempts ({again}): retry later, or {by_hand}",
                                 url) from None
-            policy.sleep(again.wait if again.wait is not None else policy.backoff * 2 ** (failures - 1))
+            wait = again.wait if again.wait is not None else policy.backoff * 2 ** (failures - 1)
+            warnings.warn(f"{url}: {again}; trying again in {wait:.3g} s (retry {failures} of "
+                          f"{policy.attempts - 1})", stacklevel=2)
+            policy.sleep(wait)
         except OSError as exc:  # the cache folder: full, not writable
             part.unlink(missing_ok=True)
             raise DataError(f"cannot write {part} ({exc.strerror or exc}): free space or set UPR_LAB_CACHE "
