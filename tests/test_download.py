@@ -277,9 +277,13 @@ def test_the_cached_export_is_asked_for_in_one_line(waits, tmp_path):
 def test_reviews_are_read_from_upr_records_only(tmp_path):
     path = tmp_path / "export.json"
     path.write_text(json.dumps([*RECORDS, record(countries=["- Chad", "- Mali"], symbol="A/HRC/12/5", session=["5"]),
-                                record(countries=["- Mali"], symbol="A/HRC/99/1", session=[], cycle=None)]))
+                                record(countries=["- Mali"], symbol="A/HRC/99/1", session=[], cycle=None),
+                                record(countries=["- Atlantis"], symbol="A/HRC/12/9", session=["5"])]))
     reviews, left_out = documents.reviews_in_export(path)
-    assert left_out == [("A/HRC/12/5", "labelled with 2 States (MLI, TCD)"), ("A/HRC/99/1", "no session")]
+    assert left_out == [("A/HRC/12/5", "2 States (MLI, TCD)"),
+                        ("A/HRC/12/9", "a State name upr-lab does not know ('Atlantis'): name its documents with "
+                                       "--symbols"),
+                        ("A/HRC/99/1", "no session")]
     assert reviews == [
         documents.Review("CZE", 14, 2, "A/HRC/22/3"),  # UHRI labels it Uzbekistan and Czechia too
         documents.Review("KEN", 35, 3, "A/HRC/44/9"),

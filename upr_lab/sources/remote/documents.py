@@ -65,7 +65,7 @@ class Outcome:
                f"{len(self.not_found)} not found, {len(self.refused)} refused (not a PDF), in {self.folder}"]
         out += [f"not found: {', '.join(self.not_found)}"] if self.not_found else []
         out += [f"refused: {symbol}: {reason}" for symbol, reason in self.refused]
-        out += [f"left out: {symbol}: UHRI's records give it {why}" for symbol, why in self.left_out]
+        out += [f"left out: {symbol}: UHRI's records give {why}" for symbol, why in self.left_out]
         return out
 
 
@@ -87,12 +87,21 @@ def reviews_in_export(path):
     reviews, left_out = [], []
     for symbol, (states, session, cycle) in found.items():
         states = {SYMBOL_STATES[symbol]} if symbol in SYMBOL_STATES else states
-        if len(states) == 1 and session is not None:
-            reviews.append(Review(states.pop(), session, cycle or calendar.cycle_of(session), symbol))
+        why = _why_left_out(states, session)
+        if why:
+            left_out.append((symbol, why))
         else:
-            left_out.append((symbol, f"labelled with {len(states)} States ({', '.join(sorted(states))})"
-                             if len(states) != 1 else "no session"))
+            reviews.append(Review(states.pop(), session, cycle or calendar.cycle_of(session), symbol))
     return sorted(reviews), sorted(left_out)
+
+
+def _why_left_out(states, session):
+    unknown = sorted(s for s in states if s.startswith("'"))
+    if unknown:
+        return f"a State name upr-lab does not know ({', '.join(unknown)}): name its documents with --symbols"
+    if len(states) != 1:
+        return f"{len(states)} States ({', '.join(sorted(states))})"
+    return "no session" if session is None else None
 
 
 def _collect(found, record, number, resolver, path):
@@ -100,9 +109,7 @@ def _collect(found, record, number, resolver, path):
     states = set()
     for name in _values(record.get("Countries")):
         state = resolver.lookup(name)
-        if state is None:
-            raise DataError(f"record {number} ({symbol}): Countries holds {name!r}, which matches no State", path)
-        states.add(state.iso3)
+        states.add(state.iso3 if state else repr(name))  # a name upr-lab does not know: the review is left out
     session = _number(record.get("UprSession"), "UprSession", number, path) or _session_of(symbol)
     cycle = _number(record.get("UprCycle"), "UprCycle", number, path)
     if session is not None and session not in calendar.SESSION_YEARS or cycle is not None and cycle not in (1, 2, 3, 4):
