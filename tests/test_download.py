@@ -120,6 +120,14 @@ def test_a_partial_206_reply_is_completed_by_the_next_request(server, waits, tmp
     assert (tmp_path / "cache" / "uhri" / "export-full-en.json").read_bytes() == EXPORT
 
 
+def test_a_206_reply_from_elsewhere_than_asked_makes_the_download_start_again(server, waits, tmp_path):
+    server.script("/export.json", {"body": EXPORT, "drop_after": 1000}, {"body": EXPORT, "partial": len(EXPORT)},
+                  {"body": EXPORT})
+    assert download_uhri(server.url + "/export.json") == 0
+    assert [entry["range"] for entry in server.log] == [None, "bytes=768-", None]  # 206 bytes 0-...: not ours
+    assert (tmp_path / "cache" / "uhri" / "export-full-en.json").read_bytes() == EXPORT
+
+
 def test_a_server_ignoring_range_makes_the_download_start_again(server, waits, tmp_path):
     server.script("/export.json", {"body": EXPORT, "drop_after": 1000}, {"body": EXPORT, "ranges": False})
     assert download_uhri(server.url + "/export.json") == 0
