@@ -55,6 +55,8 @@ class Handler(BaseHTTPRequestHandler):
         if status == 200 and reply.get("partial") is not None:
             status, headers["Content-Range"] = 206, f"bytes 0-{reply['partial'] - 1}/{len(body)}"
             body = body[:reply["partial"]]
+        elif status == 200 and asked and reply.get("ranges", True) and int(asked[1]) >= len(body):
+            status, body, headers["Content-Range"] = 416, b"", f"bytes */{len(body)}"
         elif status == 200 and asked and reply.get("ranges", True):
             start = int(asked[1])
             status, headers["Content-Range"] = 206, f"bytes {start}-{len(body) - 1}/{len(body)}"

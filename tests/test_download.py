@@ -405,6 +405,16 @@ def test_a_part_file_left_by_a_killed_download_is_never_taken_for_the_export(ser
     assert uhri.cached_export()[0].read_bytes() == EXPORT
 
 
+def test_a_part_file_longer_than_the_file_is_started_again(server, waits, tmp_path):
+    folder = tmp_path / "cache" / "uhri"
+    folder.mkdir(parents=True)
+    (folder / "export-full-en.json.part").write_bytes(EXPORT + b"  ")
+    server.script("/export.json", {"body": EXPORT})
+    assert download_uhri(server.url + "/export.json") == 0  # 416 Range Not Satisfiable, then from zero
+    assert [entry["range"] for entry in server.log] == [f"bytes={len(EXPORT) + 2}-", None]
+    assert uhri.cached_export()[0].read_bytes() == EXPORT
+
+
 def test_replies_that_are_never_pdfs_stop_the_run_after_three(server, waits, tmp_path, capsys):
     page = {"body": b"<html>Checking your browser</html>", "headers": {"Content-Type": "text/html; charset=utf-8"}}
     for number in range(1, 6):
