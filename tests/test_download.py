@@ -144,6 +144,17 @@ def test_retry_after_is_honoured_on_429_and_503(server, waits, tmp_path):
     assert (tmp_path / "cache" / "uhri" / "export-full-en.json").read_bytes() == EXPORT
 
 
+def test_ctrl_c_while_waiting_to_resume_leaves_nothing(server, monkeypatch, waits, tmp_path):
+    def interrupted(seconds):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(http.DEFAULT, "sleep", interrupted)
+    server.script("/export.json", {"body": EXPORT, "drop_after": 1000})
+    with pytest.raises(KeyboardInterrupt):
+        uhri.download(url=server.url + "/export.json")
+    assert cache_files(tmp_path) == []  # the 768 bytes received are not left as a part file
+
+
 def test_a_wait_too_long_is_one_line_saying_retry_later(server, waits, tmp_path, capsys):
     server.script("/export.json", {"status": 503, "headers": {"Retry-After": "86400"}})
     assert download_uhri(server.url + "/export.json") == 2

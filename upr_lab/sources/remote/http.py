@@ -80,6 +80,18 @@ def fetch(url, target, policy=None, http=None, check_reply=None, label=None, by_
     """
     policy, http = policy or DEFAULT, http or session()
     part = Path(target).with_name(Path(target).name + ".part")
+    try:
+        return _attempts(url, part, policy, http, check_reply, label, by_hand)
+    except OSError as exc:  # the cache folder: full, not writable
+        part.unlink(missing_ok=True)
+        raise DataError(f"cannot write {part} ({exc.strerror or exc}): free space or set UPR_LAB_CACHE "
+                        "to a folder you can write", url) from None
+    except BaseException:  # NotFound, Refused, DataError, Ctrl-C even while waiting: nothing half-written is left
+        part.unlink(missing_ok=True)
+        raise
+
+
+def _attempts(url, part, policy, http, check_reply, label, by_hand):
     failures = 0
     while True:
         try:
@@ -88,20 +100,12 @@ def fetch(url, target, policy=None, http=None, check_reply=None, label=None, by_
         except _Again as again:
             failures += 1
             if failures >= policy.attempts:
-                part.unlink(missing_ok=True)
                 raise DataError(f"gave up after {failures} attempts ({again}): retry later, or {by_hand}",
                                 url) from None
             wait = again.wait if again.wait is not None else policy.backoff * 2 ** (failures - 1)
             warnings.warn(f"{url}: {again}; trying again in {wait:.3g} s (retry {failures} of "
-                          f"{policy.attempts - 1})", stacklevel=2)
+                          f"{policy.attempts - 1})", stacklevel=3)
             policy.sleep(wait)
-        except OSError as exc:  # the cache folder: full, not writable
-            part.unlink(missing_ok=True)
-            raise DataError(f"cannot write {part} ({exc.strerror or exc}): free space or set UPR_LAB_CACHE "
-                            "to a folder you can write", url) from None
-        except BaseException:  # NotFound, Refused, DataError, Ctrl-C: nothing half-written is left
-            part.unlink(missing_ok=True)
-            raise
 
 
 def _attempt(url, part, policy, http, check_reply, label):
