@@ -248,6 +248,13 @@ def test_a_copy_downloaded_by_hand_is_filed(waits, tmp_path):
     assert json.loads(uhri.record_file(path).read_text())["from"] == str(copy.resolve())
 
 
+def test_a_byte_order_mark_is_no_reason_to_refuse_an_export(waits, tmp_path):
+    copy = tmp_path / "export-full-en.json"
+    copy.write_bytes(b"\xef\xbb\xbf" + EXPORT)  # as a Windows tool may save it
+    assert uhri.download(from_file=copy).records == {"records": 8, "upr_records": 7}
+    assert len(documents.reviews_in_export(uhri.cached_export()[0])[0]) == 5
+
+
 def test_a_file_that_is_not_an_array_of_records_is_refused(waits, tmp_path, capsys):
     copy = tmp_path / "page.json"
     copy.write_text('{"error": "login required"}')

@@ -77,7 +77,7 @@ def reviews_in_export(path):
     ``SYMBOL_STATES`` where UHRI's error is known, else left out and said so.
     """
     found, resolver = {}, CountryResolver()
-    with open(path, "rb") as f:
+    with uhri.open_json(path) as f:
         try:
             for number, record in enumerate(ijson.items(f, "item"), start=1):
                 if _plain(record.get("Body")) == "UPR" and record.get("Symbol"):

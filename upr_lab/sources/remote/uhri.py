@@ -106,7 +106,7 @@ def check_json(path):
     """Read a JSON export to its end, streamed: one array of records (objects). Returns the counts of
     records and of UPR records (``Body`` '- UPR'); a truncated or malformed file is refused in one line."""
     records = upr = 0
-    with open(path, "rb") as f:
+    with open_json(path) as f:
         events = ijson.parse(f)
         try:
             first = next(events, None)
@@ -126,6 +126,14 @@ def check_json(path):
     if records == 0:
         raise DataError("holds no records: expected the full UHRI export", path)
     return {"records": records, "upr_records": upr}
+
+
+def open_json(path):
+    """A JSON export opened for streaming, past a UTF-8 byte order mark if it starts with one."""
+    f = open(path, "rb")
+    if f.read(3) != b"\xef\xbb\xbf":
+        f.seek(0)
+    return f
 
 
 def check_xlsx(path):
