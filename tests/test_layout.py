@@ -19,12 +19,14 @@ import upr_lab
 
 PACKAGE = Path(upr_lab.__file__).resolve().parent
 ROOT = PACKAGE.parent
-LAYERS = {"upr_lab.sources": 1, "upr_lab.stats": 2, "upr_lab.reports": 3, "upr_lab.runs": 4,
+LAYERS = {"upr_lab.sources": 1, "upr_lab.sources.remote": 1, "upr_lab.stats": 2, "upr_lab.reports": 3, "upr_lab.runs": 4,
           "upr_lab.review": 5, "upr_lab.cli": 6, "upr_lab": 6}
 BASE = ("upr_lab.version", "upr_lab.exceptions", "upr_lab.files", "upr_lab.yamlfile", "upr_lab._lazy",
         "upr_lab.limits")
 RUNNING = ("upr_lab.runs", "upr_lab.cli")
 MAX_MODULES = 15
+NETWORK = ("requests", "httpx", "urllib3", "urllib.request", "http.client", "socket", "ftplib", "aiohttp")
+REMOTE = "upr_lab.sources.remote"  # the only subpackage that touches the network (downloads into the cache)
 
 
 def module_name(path):
@@ -71,6 +73,20 @@ def test_every_import_runs_down_the_layers():
     upward = [f"{source} (layer {layer(source)}) imports {target} (layer {layer(target)})"
               for source, targets in graph().items() for target in sorted(targets) if layer(target) > layer(source)]
     assert upward == []
+
+
+def test_only_the_remote_subpackage_touches_the_network():
+    """Analyses, loaders, ``verify`` and the tests' code paths run offline: only ``sources.remote`` (what
+    ``upr-lab data download`` runs) imports a network client."""
+    reaching = []
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            reaching += [f"{name} imports {n}" for n in names if n.startswith(NETWORK) and not
+                         (name == REMOTE or name.startswith(REMOTE + "."))]
+    assert reaching == []
+    assert "upr_lab.sources.remote.http" in MODULES
 
 
 def test_no_import_cycles():

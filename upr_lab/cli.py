@@ -5,7 +5,7 @@ import json
 import sys
 import warnings
 
-from .exceptions import RunInterrupted, UprLabError
+from .exceptions import ParameterError, RunInterrupted, UprLabError
 from .files import check_output
 from .runs.params import ANALYSES
 from .version import __version__
@@ -49,6 +49,7 @@ def _parser():
     _data_options(p)
     p.add_argument("--out", required=True, metavar="FILE.csv|FILE.parquet", help="the file to write")
     p.set_defaults(func=_data_export)
+    download = _download_commands(info)
     extract = sub.add_parser("participation", help="participation tables").add_subparsers(dest="action", required=True)
     p = extract.add_parser("extract", help="participation rows from OHCHR summaries of stakeholders' submissions")
     p.add_argument("documents", nargs="+", metavar="DOCUMENT", help="summaries (PDF or text), or folders of them")
@@ -85,7 +86,7 @@ def _parser():
     p = sub.add_parser("lab", help="JupyterLab on the notebooks with the project's kernel; other options "
                                    "(e.g. --no-browser --port 8890) are passed to JupyterLab")
     p.set_defaults(func=_lab)
-    for p in [*sub.choices.values(), *info.choices.values(), *extract.choices.values()]:
+    for p in [*sub.choices.values(), *info.choices.values(), *extract.choices.values(), *download.choices.values()]:
         p.add_argument("--debug", action="store_true", help="show Python tracebacks on errors")
     return parser
 
@@ -128,6 +129,52 @@ def _inputs(args):
     from .sources.dataset import source_parts
 
     return [*source_parts(args.data), args.participation]
+
+
+def _download_commands(info):
+    download = info.add_parser("download", help="fetch the UHRI export or UN documents into your cache (the "
+                               "only commands that use the network)").add_subparsers(dest="what", required=True)
+    p = download.add_parser("uhri", help="the full UHRI export (OHCHR), with its SHA-256 recorded beside it")
+    p.add_argument("--format", choices=("json", "xlsx"), default=None, help="json (the default) or xlsx")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--url", default=None, help="a mirror's address (also UPR_LAB_UHRI_URL)")
+    source.add_argument("--from", dest="from_file", default=None, metavar="FILE",
+                        help="file a copy you downloaded by hand (a browser, another machine)")
+    p.set_defaults(func=_download_uhri)
+    p = download.add_parser("documents", help="Working Group reports, addenda and stakeholder summaries from the "
+                            "UN Official Document System, by symbol")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--countries", help="comma-separated ISO3 codes of States under review")
+    which.add_argument("--all", action="store_true", help="every State under review in the cached UHRI export")
+    which.add_argument("--symbols", help="comma-separated document symbols to fetch exactly (e.g. A/HRC/40/6)")
+    p.add_argument("--cycles", default=None, help="comma-separated UPR cycles (default: all)")
+    p.add_argument("--kinds", default="report,addendum,summary", help="some of report,addendum,summary")
+    p.add_argument("--base-url", default=None, help="a mirror serving /api/symbol/access?s=SYMBOL&l=en&t=pdf "
+                   "(also UPR_LAB_DOCUMENTS_URL)")
+    p.set_defaults(func=_download_documents)
+    return download
+
+
+def _download_uhri(args):
+    from .sources.remote.uhri import download
+
+    print(download(args.format, args.url, args.from_file).summary())
+
+
+def _download_documents(args):
+    from .sources.remote.documents import download
+
+    split = lambda text: [part.strip() for part in text.split(",") if part.strip()] if text else None  # noqa: E731
+    cycles = [int(c) for c in split(args.cycles) if c.isdigit()] if args.cycles else None
+    if args.cycles and len(cycles) != len(split(args.cycles)):
+        raise ParameterError(f"--cycles {args.cycles!r}: expected numbers such as 3,4")
+    outcome = download(split(args.countries), cycles, split(args.kinds), args.base_url, split(args.symbols))
+    print("\n".join(outcome.lines()))
+    if outcome.refused:
+        print(f"upr-lab: error: {len(outcome.refused)} replies were not PDFs and were not saved (first: "
+              f"{outcome.refused[0][0]}): retry later, or use --base-url with a mirror", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _code_commands(sub):
