@@ -94,7 +94,13 @@ def source_files(src):
                         path=path)
     if path.is_file():
         return [path]
-    files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES)
+    if not path.is_dir():
+        raise DataError(f"found {tables.file_kind(path)}; expected 'upr', 'synthetic', an export file or a folder of "
+                        "exports", path=path)
+    try:
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES)
+    except OSError as exc:
+        raise DataError(f"cannot be read ({exc.strerror or exc}); expected a readable folder", path=path) from None
     if not files:
         raise DataError(f"the folder holds no readable table or document ({', '.join(sorted(READABLE_SUFFIXES))})",
                         path=path)

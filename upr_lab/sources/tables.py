@@ -75,12 +75,27 @@ def require_file(path):
         raise DataError("no such file; expected a table (CSV, Excel or Parquet)", path=path)
     if path.is_dir():
         raise DataError("found a folder; expected a file (a table: CSV, Excel or Parquet)", path=path)
+    if not path.is_file():  # reading a FIFO would wait for a writer forever
+        raise DataError(f"found {file_kind(path)}; expected a file (a table: CSV, Excel or Parquet)", path=path)
     try:
         with open(path, "rb"):
             pass
     except OSError as exc:
         raise DataError(f"cannot be read ({exc.strerror or exc})", path=path) from None
     return path
+
+
+def file_kind(path):
+    """What stands at ``path`` when it is neither a regular file nor a folder, for messages."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:  # a symbolic link to nothing, or in a loop
+        return f"a path that cannot be followed ({exc.strerror or exc})"
+    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "something that is not a regular file")
 
 
 def _read_bytes(path):
