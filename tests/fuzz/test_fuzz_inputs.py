@@ -87,12 +87,12 @@ def text_documents(draw):
 
 @others("OHCHR documents")
 def test_ohchr_pdf_documents():
-    fuzz(pdf_documents(), bounded=8)
+    fuzz(pdf_documents(), bounded=6)
 
 
 @others("OHCHR documents")
 def test_ohchr_text_documents():
-    fuzz(text_documents(), bounded=15)
+    fuzz(text_documents(), bounded=12)
 
 
 def matrix_reader():
@@ -154,7 +154,7 @@ def context_files(draw):
 
 @others("context files (PTS, Fariss)")
 def test_context_files():
-    fuzz(context_files(), bounded=20)
+    fuzz(context_files(), bounded=15)
 
 
 # -- coding sheets -----------------------------------------------------------------------------------------
@@ -239,7 +239,7 @@ def coded_sheets(draw, sheets):
 
 @others("coding sheets")
 def test_coding_sheets():
-    fuzz(coded_sheets(coding_sheets()), bounded=15)
+    fuzz(coded_sheets(coding_sheets()), bounded=12)
 
 
 # -- YAML: parameters and country aliases -------------------------------------------------------------------
@@ -287,7 +287,7 @@ def yaml_files(draw):
 
 @others("parameter and alias YAML")
 def test_yaml_files():
-    fuzz(yaml_files(), bounded=20)
+    fuzz(yaml_files(), bounded=15)
 
 
 # -- paths given to --data and --out -----------------------------------------------------------------------
@@ -320,4 +320,4 @@ def paths(draw):
 
 @others("output paths")
 def test_paths():
-    fuzz(paths(), bounded=20)
+    fuzz(paths(), bounded=15)

@@ -124,28 +124,28 @@ ALL_TABLES = ("csv", "xlsx", "xls", "html-xls")
 
 def test_upr_info_exports():
     fuzz(st.one_of(table_files(seeds.upr_info(), ALL_TABLES), table_files(seeds.upr_info_own_spelling(),
-                                                                           ALL_TABLES)), bounded=40)
+                                                                           ALL_TABLES)), bounded=30)
 
 
 def test_dihr_exports():
-    fuzz(table_files(seeds.dihr(), ("xlsx", "csv")), bounded=30)
+    fuzz(table_files(seeds.dihr(), ("xlsx", "csv")), bounded=20)
 
 
 def test_uhri_exports():
-    fuzz(table_files(seeds.uhri(), ("xlsx", "csv")), bounded=25)
+    fuzz(table_files(seeds.uhri(), ("xlsx", "csv")), bounded=20)
 
 
 def test_canonical_csv():
     fuzz(table_files(seeds.canonical_table(), ("csv",), actions=("load", "data export", "participation"), nonempty=True),
-         bounded=25)
+         bounded=20)
 
 
 def test_canonical_parquet():
-    fuzz(parquet_files(), bounded=30)
+    fuzz(parquet_files(), bounded=25)
 
 
 def test_participation_tables():
-    fuzz(table_files(seeds.participation(), ("csv", "xlsx"), actions=("participation",)), bounded=25)
+    fuzz(table_files(seeds.participation(), ("csv", "xlsx"), actions=("participation",)), bounded=20)
 
 
 def test_workbook_past_the_row_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
