@@ -33,6 +33,7 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")  # a saved value; openpyxl writes <v></v> for a formula it did not compute
+_ANY_VALUE = re.compile(rb"<(?:\w+:)?v[\s>/]")
 _STRING_RESULT = re.compile(rb'\bt="str"')  # ... but Excel writes the same for a formula whose value is ""
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
@@ -191,7 +192,8 @@ def _formulas_without_value(text):
     found = []
     for match in _CELL.finditer(text):
         body = match.group(3) or b""
-        if _FORMULA.search(body) and not _VALUE.search(body) and not _STRING_RESULT.search(match.group(1)):
+        empty_string = _STRING_RESULT.search(match.group(1)) and _ANY_VALUE.search(body)
+        if _FORMULA.search(body) and not _VALUE.search(body) and not empty_string:
             ref = _REF.search(match.group(1))
             found.append(ref.group(1).decode() if ref else "(unnamed)")
     return found
