@@ -87,7 +87,7 @@ def text_documents(draw):
 
 @others("OHCHR documents")
 def test_ohchr_pdf_documents():
-    fuzz(pdf_documents(), bounded=6)
+    fuzz(pdf_documents(), bounded=6, share=0.2)
 
 
 @others("OHCHR documents")

@@ -83,12 +83,18 @@ def _item_ok(item, column):
 
 
 def read_parquet_frame(path, refuse_empty=True):
-    """A Parquet file as a frame, refused past ``workbook.MAX_ROWS`` rows (and, with ``refuse_empty``, with no
-    rows at all), before it is read whole; a ``DataError`` for anything pyarrow cannot read."""
+    """A Parquet file as a frame, refused past ``workbook.MAX_ROWS`` rows or ``workbook.MAX_PART_BYTES`` once
+    decompressed (and, with ``refuse_empty``, with no rows at all), before it is read whole; a ``DataError`` for
+    anything pyarrow cannot read."""
     import pyarrow.parquet as pq
 
     try:
-        rows = pq.ParquetFile(path).metadata.num_rows
+        metadata = pq.ParquetFile(path).metadata
+        rows = metadata.num_rows
+        size = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+        if size > workbook.MAX_PART_BYTES:
+            raise DataError(f"found a table that expands to {size / 2**20:,.0f} MB; expected at most "
+                            f"{workbook.MAX_PART_BYTES >> 20} MB (the limit for a table once decompressed)", path=path)
         if rows > workbook.MAX_ROWS:
             raise DataError(f"found {rows:,} rows; expected at most {workbook.MAX_ROWS:,} (the row limit for a "
                             "table): split it, or keep only the rows you need", path=path)
@@ -183,9 +189,22 @@ def _typed(frame, path, validate=True):
             frame[column] = frame[column].fillna("").astype("str")
     if not validate:
         return frame
+    _refuse_long_cells(frame, path)
     for column in ("sur_iso3", "recommender_iso3"):
         _known_states(frame[column], path, column, allow_empty=column == "recommender_iso3")
     return schema.validate(frame, schema.RECOMMENDATIONS, path, rows=True)
+
+
+def _refuse_long_cells(frame, path):
+    """Text past a cell's limit (``workbook.MAX_CELL_CHARS``, as in CSV and Excel) is no value of these columns."""
+    for column in frame.columns:
+        if column in (*INTEGER_COLUMNS, *schema.LIST_COLUMNS):
+            continue
+        lengths = frame[column].str.len()
+        if (lengths > workbook.MAX_CELL_CHARS).any():
+            row = lengths.index[(lengths > workbook.MAX_CELL_CHARS).to_numpy()][0]
+            raise DataError(f"found {int(lengths[row]):,} characters; expected at most {workbook.MAX_CELL_CHARS:,} "
+                            "(the limit for a cell)", path=path, row=row, column=column)
 
 
 def _known_states(codes, path, column, allow_empty):
