@@ -29,6 +29,7 @@ import pickle
 import resource
 import select
 import shlex
+import shutil
 import signal
 import sys
 import tempfile
@@ -70,7 +71,11 @@ def fuzz(strategy, bounded, share=1.0):
     @given(strategy)
     def run(example):
         started = time.monotonic()
-        outcome, detail = isolated(example.action)
+        example.folder = Path(tempfile.mkdtemp(prefix="upr-lab-fuzz-"))
+        try:
+            outcome, detail = isolated(example.action)
+        finally:
+            shutil.rmtree(example.folder, ignore_errors=True)
         if os.environ.get("UPR_LAB_FUZZ_TIMES"):
             print(f"{time.monotonic() - started:6.2f} s {outcome}: {example.describe()}", file=sys.__stderr__)
         COUNTS[name][outcome] += 1
@@ -109,7 +114,6 @@ class Example:
         self.folder = None
 
     def action(self):
-        self.folder = Path(tempfile.mkdtemp(prefix="upr-lab-fuzz-"))
         for name, content in self.files.items():
             (self.folder / name).write_bytes(content)
         os.chdir(self.folder)

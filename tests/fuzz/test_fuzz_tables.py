@@ -162,7 +162,7 @@ def test_workbook_past_the_row_limit_is_refused_before_it_is_read(tmp_path, monk
     path = tmp_path / "export.xlsx"
     book.save(path)
     monkeypatch.setattr(workbook, "MAX_ROWS", 10)
-    monkeypatch.setattr(workbook, "_open_sheet", lambda *a: pytest.fail("the sheet was read past the row limit"))
+    monkeypatch.setattr(workbook, "_read_sheet", lambda *a: pytest.fail("the sheet was read past the row limit"))
     with pytest.raises(DataError, match=r"export.xlsx: sheet 'Sheet': found more than 10 rows; expected at most 10 "
                                         r"\(Excel's limit for a sheet\)"):
         load(path)

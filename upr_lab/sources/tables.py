@@ -129,7 +129,7 @@ def _html(path, raw):
     text, encoding = _decode(path, raw)
     try:
         table = pd.read_html(io.StringIO(text), flavor="lxml", keep_default_na=False)[0]
-    except (ValueError, ImportError):
+    except Exception:  # lxml and pandas raise several types for a page without a (whole) table
         raise DataError("found an HTML page (saved as .xls) without a table; expected an Excel workbook or an "
                         "HTML table with a header row", path=path) from None
     cells = [list(map(str, table.columns)), *table.astype(str).values.tolist()]

@@ -8,14 +8,20 @@ in the message that enforces it:
 * ``MAX_ROWS``: rows of the sheet read, Excel's own limit (a longer sheet was not written by Excel, and
   reading it would exhaust memory before anything could be said);
 * ``MAX_PART_BYTES``: the uncompressed size of any part of an .xlsx (a small zip can expand a thousandfold);
-* ``MAX_CELL_CHARS``: characters in one cell, Excel's own limit.
+* ``MAX_CELL_CHARS``: characters in one cell, Excel's own limit;
+* ``READER_MEMORY`` and ``READER_SECONDS``: the native reader (calamine) runs in a child process with this
+  much memory and time, so that a damaged workbook that makes it abort or run away ends as one error.
 
 What a workbook holds that a table of values cannot: merged cells (one value shown across several cells,
 the others empty) and formulas saved without their computed value (read as empty) are refused, naming the
 cells; formulas with a saved value are read as that value, as Excel shows it.
 """
 
+import pickle
 import re
+import resource
+import subprocess
+import sys
 import zipfile
 from pathlib import PurePosixPath
 
@@ -27,6 +33,8 @@ MAX_WORKBOOK_BYTES = 256 * 2**20
 MAX_ROWS = 1_048_576
 MAX_PART_BYTES = 2**30
 MAX_CELL_CHARS = 32_767
+READER_MEMORY = 6 << 30
+READER_SECONDS = 600
 _CHUNK = 1 << 20
 _ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -48,16 +56,16 @@ def read_first_sheet(path, kind):
                         path=path)
     if kind == "xlsx":
         _check_xlsx(path)
-    sheet = _open_sheet(path)
-    if sheet.merged_cell_ranges:
-        (top, left), (bottom, right) = sheet.merged_cell_ranges[0]
+    name, merged, rows = _read_sheet(path)
+    if merged:
+        (top, left), (bottom, right) = merged[0]
         cells = f"{cell_name(top, left)}:{cell_name(bottom, right)}"
-        more = len(sheet.merged_cell_ranges) - 1
-        raise DataError(f"sheet {sheet.name!r}: found merged cells {cells}{f' (and {more} more)' if more else ''}; "
-                        "expected one value in each cell (unmerge the cells and fill in each one's value)", path=path)
-    frame = _values(path, sheet)
-    _check_cells(path, sheet.name, frame)
-    return frame, sheet.name
+        more = f" (and {len(merged) - 1} more)" if len(merged) > 1 else ""
+        raise DataError(f"sheet {name!r}: found merged cells {cells}{more}; expected one value in each cell (unmerge "
+                        "the cells and fill in each one's value)", path=path)
+    frame = _frame(rows)
+    _check_cells(path, name, frame)
+    return frame, name
 
 
 def cell_name(row, column):
@@ -70,32 +78,65 @@ def cell_name(row, column):
     return f"{letters}{row + 1}"
 
 
-def _open_sheet(path):
+def _read_sheet(path):
+    """(name, merged ranges, rows of cells) of the first sheet, read by calamine in a child process under
+    ``READER_MEMORY`` and ``READER_SECONDS``: calamine panics on some damaged files, and aborts on others."""
+    try:
+        done = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True, timeout=READER_SECONDS,
+                              preexec_fn=_limit_memory, check=False)
+    except subprocess.TimeoutExpired:
+        raise DataError(f"the workbook was still being read after {READER_SECONDS} s (the time limit for reading "
+                        "a workbook); expected a workbook of at most a few hundred thousand rows", path=path) from None
+    if done.returncode == 0:
+        return pickle.loads(done.stdout)
+    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    if done.returncode == 3 and lines:
+        raise damaged(path, lines[-1])
+    if done.returncode == 4:
+        raise DataError(f"the workbook needs more than {READER_MEMORY >> 30} GB to read (the memory limit for reading "
+                        "a workbook); expected a smaller one: split it, or save the sheet as CSV", path=path)
+    raise damaged(path, f"the reader stopped with status {done.returncode}")
+
+
+def _limit_memory():
+    resource.setrlimit(resource.RLIMIT_AS, (READER_MEMORY, READER_MEMORY))
+
+
+# The child: calamine's reading, each cell as text, pickled to stdout; exit 3 with the reason when calamine
+# refuses the file (its errors and panics), 4 when memory runs out. An abort ends it on a signal.
+_CHILD = """
+import datetime, pickle, sys
+try:
     import python_calamine
+    book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])
+    sheet = book.get_sheet_by_index(0)
+    merged = sheet.merged_cell_ranges or []
+    rows = sheet.to_python(skip_empty_area=False)
+except MemoryError:
+    sys.exit(4)
+except BaseException as exc:
+    print(" ".join(str(exc).split()) or type(exc).__name__, file=sys.stderr)
+    sys.exit(3)
 
-    try:
-        return python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-    except Exception as exc:  # calamine raises its own types (and others) for every kind of damage
-        raise damaged(path, exc) from None
-
-
-def _values(path, sheet):
-    try:
-        rows = sheet.to_python(skip_empty_area=False)
-    except Exception as exc:
-        raise damaged(path, exc, sheet.name) from None
-    width = max((len(r) for r in rows), default=0)
-    frame = pd.DataFrame([[_text(v) for v in r] + [""] * (width - len(r)) for r in rows], dtype=str)
-    return frame if len(frame.columns) else pd.DataFrame(dtype=str)
-
-
-def _text(value):
-    """A cell as the text a CSV export of it would hold: whole numbers without '.0', dates in ISO form."""
+def text(value):
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return "" if value is None else str(value)
+
+try:
+    rows = [[text(v) for v in row] for row in rows]
+    sys.stdout.buffer.write(pickle.dumps((sheet.name, merged, rows), protocol=pickle.HIGHEST_PROTOCOL))
+except MemoryError:
+    sys.exit(4)
+"""
+
+
+def _frame(rows):
+    width = max((len(r) for r in rows), default=0)
+    frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str)
+    return frame if len(frame.columns) else pd.DataFrame(dtype=str)
 
 
 def damaged(path, exc, sheet=None):
