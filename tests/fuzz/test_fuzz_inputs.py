@@ -90,7 +90,6 @@ def test_ohchr_pdf_documents():
     fuzz(pdf_documents(), bounded=6, share=0.2)
 
 
-@others("OHCHR documents")
 def test_ohchr_text_documents():
     fuzz(text_documents(), bounded=12)
 

@@ -100,6 +100,8 @@ def read_parquet_frame(path, refuse_empty=True):
                             "table): split it, or keep only the rows you need", path=path)
         if refuse_empty and rows == 0:
             raise DataError("found a table without rows; expected at least one row of data", path=path)
+        if refuse_empty:  # a file of the user's: damage inside a column (text that is not UTF-8) shows only here
+            pq.read_table(path).validate(full=True)
         return pd.read_parquet(path)
     except DataError:
         raise
