@@ -117,11 +117,16 @@ def looks_mojibake(text):
 
 def make_ids(frame, content, prefix="R"):
     """Stable ids from the ``content`` columns: same recommendation, same id; exact repeats get '-2', '-3' ..."""
-    columns = [frame[c].astype(str) for c in content]
+    columns = [frame[c].map(_id_text) for c in content]
     keys = ("\x1f".join(values) for values in zip(*columns))
     digests = pd.Series([prefix + hashlib.sha1(k.encode("utf-8")).hexdigest()[:12] for k in keys])
     occurrence = digests.groupby(digests).cumcount()
     return [d if n == 0 else f"{d}-{n + 1}" for d, n in zip(digests, occurrence)]
+
+
+def _id_text(value):
+    """A value as it enters an id: missing values (an action category left empty) as '<NA>', as ever."""
+    return "<NA>" if value is pd.NA or value is None or (isinstance(value, float) and value != value) else str(value)
 
 
 def empty_recommendations():

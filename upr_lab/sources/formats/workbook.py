@@ -19,7 +19,6 @@ cells; formulas with a saved value are read as that value, as Excel shows it.
 
 import pickle
 import re
-import resource
 import subprocess
 import sys
 import zipfile
@@ -82,8 +81,8 @@ def _read_sheet(path):
     """(name, merged ranges, rows of cells) of the first sheet, read by calamine in a child process under
     ``READER_MEMORY`` and ``READER_SECONDS``: calamine panics on some damaged files, and aborts on others."""
     try:
-        done = subprocess.run([sys.executable, "-c", _CHILD, str(path)], capture_output=True, timeout=READER_SECONDS,
-                              preexec_fn=_limit_memory, check=False)
+        done = subprocess.run([sys.executable, "-c", _CHILD, str(path), str(READER_MEMORY)], capture_output=True,
+                              timeout=READER_SECONDS, check=False)
     except subprocess.TimeoutExpired:
         raise DataError(f"the workbook was still being read after {READER_SECONDS} s (the time limit for reading "
                         "a workbook); expected a workbook of at most a few hundred thousand rows", path=path) from None
@@ -98,14 +97,13 @@ def _read_sheet(path):
     raise damaged(path, f"the reader stopped with status {done.returncode}")
 
 
-def _limit_memory():
-    resource.setrlimit(resource.RLIMIT_AS, (READER_MEMORY, READER_MEMORY))
-
-
 # The child: calamine's reading, each cell as text, pickled to stdout; exit 3 with the reason when calamine
 # refuses the file (its errors and panics), 4 when memory runs out. An abort ends it on a signal.
 _CHILD = """
-import datetime, pickle, sys
+import pickle, resource, sys
+soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+limit = int(sys.argv[2]) if hard == resource.RLIM_INFINITY else min(int(sys.argv[2]), hard)
+resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 try:
     import python_calamine
     book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])
