@@ -246,17 +246,33 @@ def test_a_document_that_is_no_addendum_is_refused_in_one_line():
     assert "found no symbol A/HRC/<session>/<number>/Add.<n>" in message and "expected the addendum" in message
 
 
-def test_a_reference_given_two_responses_is_refused_in_one_line(tmp_path):
+def test_a_recommendation_named_alone_wins_over_a_range_that_covers_it(tmp_path):
     path = built(tmp_path, """
 3. The Government accepts the following recommendations: 122.1, 122.2-4.
 4. For the time being, the Government notes recommendations 122.4, 122.5. It wishes to explain its reasons.
 """, name="two.txt")
-    with pytest.raises(DataError) as info:
-        addendum.read_addendum(path)
-    message = str(info.value)
-    assert "\n" not in message and "two.txt" in message and "recommendation 122.4 supported" in message
-    assert "'The Government accepts the following recommendations: …'" in message
-    assert "'For the time being, the Government notes recommendations …'" in message
+    found = addendum.read_addendum(path)
+    assert {r.reference: r.response for r in found.responses} == {
+        "122.1": "supported", "122.2": "supported", "122.3": "supported", "122.4": "noted", "122.5": "noted"}
+    assert found.by_reference()["122.4"].wording == "For the time being, the Government notes recommendations …"
+    (line,) = found.contradictions
+    assert line.startswith("recommendation 122.4: supported ('The Government accepts the following recommendations: "
+                           "…', in a range) and noted ('For the time being")
+    assert line.endswith("; taken as noted (the statement naming it alone)")
+
+
+def test_two_statements_naming_a_recommendation_alone_give_other_with_both_wordings(tmp_path):
+    path = built(tmp_path, """
+3. The Government accepts the following recommendations: 122.1, 122.2.
+4. The Government rejects recommendations 122.2, 122.3.
+""")
+    found = addendum.read_addendum(path)
+    assert [(r.reference, r.response) for r in found.responses] == [
+        ("122.1", "supported"), ("122.2", "other"), ("122.3", "noted")]
+    assert found.by_reference()["122.2"].wording == ("The Government accepts the following recommendations: … / "
+                                                     "The Government rejects recommendations …")
+    assert [c.split(":")[0] for c in found.contradictions] == ["recommendation 122.2"]
+    assert found.contradictions[0].endswith("taken as other (the statements naming it alone disagree)")
 
 
 def test_an_addendum_without_responses_or_with_a_backward_range_is_refused_in_one_line(tmp_path):
@@ -277,3 +293,148 @@ def test_the_symbol_comes_from_the_file_name_when_the_top_has_none(tmp_path):
                     "140.2, 140.3.\n", encoding="utf-8")
     found = addendum.read_addendum(path)
     assert (found.symbol, [r.reference for r in found.responses]) == ("A/HRC/52/9/Add.1", ["140.1", "140.2", "140.3"])
+
+
+REPORT = """United Nations A/HRC/52/9
+General Assembly
+Human Rights Council
+Fifty-second session
+Report of the Working Group on the Universal Periodic Review
+Lebanon
+1. The Working Group on the Universal Periodic Review held its forty-second session from 23 January to 3 February 2023.
+II. Conclusions and/or recommendations
+140. The following recommendations will be examined by Lebanon, which will provide responses in due
+time, but no later than the fifty-second session of the Human Rights Council:
+140.1 Ratify the Optional Protocol to the Convention against Torture (Denmark);
+140.2 Abolish the death penalty (France);
+140.3 Strengthen the national human rights institution (Tunisia);
+140.4 Combat violence against women (Chile);
+140.5 Repeal article 534 of the Penal Code (Spain);
+140.6 Adopt a law on domestic workers (Peru);
+140.7 Ensure the independence of the judiciary (Norway);
+140.8 Decriminalize defamation (Sweden);
+140.9 Protect refugees from forced return (Brazil);
+140.10 Raise the minimum age of marriage to 18 (Mexico).
+141. All conclusions and/or recommendations contained in the present report reflect the position of the
+submitting State(s) and/or the State under review.
+"""
+ADDENDUM = """
+1. Lebanon examined the recommendations left to be examined and responds as follows.
+2. Lebanon accepts recommendations 140.1, 140.2 and 140.3.
+3. Lebanon partially accepts recommendations 140.5 and 140.7, as set out below.
+4. Lebanon rejects recommendations 140.4-140.8.
+"""
+
+
+def test_partial_acceptance_inside_a_rejected_range_and_two_unanswered_import_with_warnings(tmp_path):
+    # the real case: "partially accepts" some, states a range as rejected that overlaps them, answers two
+    # others nowhere: read whole, each contradiction and the unanswered items named in a warning
+    from upr_lab import load
+
+    (tmp_path / "A_HRC_52_9.txt").write_text(REPORT, encoding="utf-8")
+    built(tmp_path, ADDENDUM)
+    found = addendum.read_addendum(tmp_path / "A_HRC_52_9_Add.1.txt")
+    assert {r.reference: r.response for r in found.responses} == {
+        "140.1": "supported", "140.2": "supported", "140.3": "supported", "140.4": "noted", "140.5": "other",
+        "140.6": "noted", "140.7": "other", "140.8": "noted"}
+    assert found.by_reference()["140.5"].wording.startswith("Lebanon partially accepts recommendations …")
+    with pytest.warns(UserWarning) as caught:
+        data = load(tmp_path)
+    responses = dict(zip(data.recommendations["paragraph"], data.recommendations["response"]))
+    assert responses == {"140.1": "supported", "140.2": "supported", "140.3": "supported", "140.4": "noted",
+                         "140.5": "other", "140.6": "noted", "140.7": "other", "140.8": "noted",
+                         "140.9": "other", "140.10": "other"}
+    said = [str(w.message) for w in caught]
+    assert any("2 recommendations of A/HRC/52/9 have no response in its addendum (140.9, 140.10): counted as "
+               "'other' (pending)" in m for m in said)
+    contradictions = [m for m in said if "two positions" in m]
+    assert [m.split("recommendation ")[1].split(":")[0] for m in contradictions] == ["140.5", "140.7"]
+    assert all(m.startswith("A_HRC_52_9_Add.1.txt: two positions for one recommendation") and
+               m.endswith("taken as other (the statement naming it alone)") for m in contradictions)
+
+
+@pytest.mark.parametrize("wording,expected", [
+    ("Freedonia accepts in principle recommendation 140.1.", "other"),
+    ("Freedonia agrees to recommendations 140.1.", "supported"),
+    ("The Government does not accept recommendations 140.1.", "noted"),
+    ("The Government supports recommendations 140.1.", "supported"),
+    ("The Government notes recommendations 140.1.", "noted"),
+])
+def test_the_wordings_states_use_in_lists(tmp_path, wording, expected):
+    found = addendum.read_addendum(built(tmp_path, f"\n3. {wording}\n"))
+    assert [(r.reference, r.response) for r in found.responses] == [("140.1", expected)]
+
+
+def test_an_addendum_in_another_language_is_refused_naming_the_language(tmp_path):
+    path = tmp_path / "A_HRC_52_9_Add.1.txt"
+    path.write_text("Nations Unies A/HRC/52/9/Add.1\nConseil des droits de l’homme\nRapport du Groupe de travail sur "
+                    "l’Examen périodique universel\nAdditif\nObservations sur les conclusions et/ou recommandations, "
+                    "engagements exprimés et réponses de l’État examiné\n1. Le Gouvernement accepte les "
+                    "recommandations 140.1, 140.2 et 140.3. Il prend note des recommandations 140.4 et 140.5, qui ne "
+                    "sont pas conformes à la Constitution. Les recommandations sont examinées par les ministères "
+                    "dans le cadre du plan national.\n", encoding="utf-8")
+    with pytest.raises(DataError) as refused:
+        addendum.read_addendum(path)
+    assert "found a document in French; expected the English version of the addendum" in str(refused.value)
+
+
+def test_two_positions_in_one_sentence(tmp_path):
+    path = built(tmp_path, """
+2. The Government accepts recommendations 140.1-140.3 and notes recommendations 140.4 and 140.5.
+3. Recommendations 140.6 and 140.7 are accepted; recommendations 140.8 and 140.9 are noted.
+4. Freedonia supports recommendations 140.10, 140.11, but does not support recommendation 140.12.
+""")
+    found = {r.reference: r.response for r in addendum.read_addendum(path).responses}
+    assert found == {**{f"140.{k}": "supported" for k in (1, 2, 3, 6, 7, 10, 11)},
+                     **{f"140.{k}": "noted" for k in (4, 5, 8, 9, 12)}}
+
+
+def test_lists_under_headings_that_state_a_position(tmp_path):
+    path = built(tmp_path, """
+1. Freedonia has examined the recommendations and its positions are set out below.
+A. Recommendations supported
+140.1, 140.2, 140.3,
+140.6
+B. Recommendations noted
+140.4
+140.5
+Freedonia cannot accept this recommendation at present.
+""")
+    found = addendum.read_addendum(path).by_reference()
+    assert {ref: r.response for ref, r in found.items()} == {
+        "140.1": "supported", "140.2": "supported", "140.3": "supported", "140.6": "supported", "140.4": "noted",
+        "140.5": "noted"}
+    assert found["140.6"].wording == "A. Recommendations supported" and found["140.4"].wording == \
+        "B. Recommendations noted"
+    # 140.5 opens an answer: classified from its own words, not from the heading
+    assert found["140.5"].wording == "Freedonia cannot accept this recommendation at present."
+
+
+def test_a_folder_with_a_document_in_another_language_says_which(tmp_path):
+    from upr_lab import load
+
+    test_an_addendum_in_another_language_is_refused_naming_the_language(tmp_path)  # writes the French addendum
+    with pytest.raises(DataError) as refused:
+        load(tmp_path)
+    assert "A_HRC_52_9_Add.1.txt: found a document in French; expected the English version" in str(refused.value)
+
+
+def test_a_response_to_a_number_the_report_lacks_is_left_out_with_a_warning(tmp_path):
+    from upr_lab import load
+
+    (tmp_path / "A_HRC_52_9.txt").write_text(REPORT, encoding="utf-8")
+    built(tmp_path, "\n2. Lebanon accepts recommendations 140.1-140.10 and 140.11.\n")  # 140.11: a misprint
+    with pytest.warns(UserWarning, match=r"A_HRC_52_9_Add.1.txt: responses to 140.11, which A/HRC/52/9 does not "
+                                         r"number, are left out"):
+        data = load(tmp_path)
+    assert len(data.recommendations) == 10 and set(data.recommendations["response"]) == {"supported"}
+
+
+def test_an_addendum_that_answers_another_reports_numbers_is_refused(tmp_path):
+    from upr_lab import load
+
+    (tmp_path / "A_HRC_52_9.txt").write_text(REPORT, encoding="utf-8")
+    built(tmp_path, "\n2. Lebanon accepts recommendations 140.1, 140.20-140.30.\n")
+    with pytest.raises(DataError) as refused:
+        load(tmp_path)
+    assert "found responses to 140.20, 140.21" in str(refused.value) and "\n" not in str(refused.value)

@@ -14,7 +14,8 @@ MONTHS = "January February March April May June July August September October No
 DAY_MONTH = r"(\d{1,2})(?:\s+(" + "|".join(MONTHS) + r"))?(?:\s+(\d{4}))?"
 # "held its seventh session from 8 to 19 February 2010" (Working Group reports) and the cover of a
 # stakeholder summary: "Fiftieth session Geneva, 3-14 November 2025" (some without Geneva)
-IN_REPORT = re.compile(r"held its ([\w-]+) session from\s+" + DAY_MONTH + r"\s+to\s+" + DAY_MONTH)
+IN_REPORT = re.compile(r"held its ([\w-]+) session from\s+" + DAY_MONTH + r"\s+(?:\d{1,2}\s+)?to\s+" + DAY_MONTH)
+# (a footnote number printed in the body's type can sit between the dates: "from 28 April 7 to 9 May 2014")
 ON_COVER = re.compile(r"([\w-]+) session\s+(?:Geneva,\s+)?" + DAY_MONTH + r"\s*[-\u2010-\u2015]\s*" + DAY_MONTH)
 OHCHR = Path(__file__).resolve().parents[2] / "shared" / "data" / "ohchr"
 DOCUMENTS = sorted(p for p in OHCHR.rglob("*") if p.suffix in (".pdf", ".txt") and "Add" not in p.name)  # addenda print no dates

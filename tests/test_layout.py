@@ -21,7 +21,8 @@ PACKAGE = Path(upr_lab.__file__).resolve().parent
 ROOT = PACKAGE.parent
 LAYERS = {"upr_lab.sources": 1, "upr_lab.stats": 2, "upr_lab.reports": 3, "upr_lab.runs": 4,
           "upr_lab.review": 5, "upr_lab.cli": 6, "upr_lab": 6}
-BASE = ("upr_lab.version", "upr_lab.exceptions", "upr_lab.files", "upr_lab.yamlfile", "upr_lab._lazy")
+BASE = ("upr_lab.version", "upr_lab.exceptions", "upr_lab.files", "upr_lab.yamlfile", "upr_lab._lazy",
+        "upr_lab.limits")
 RUNNING = ("upr_lab.runs", "upr_lab.cli")
 MAX_MODULES = 15
 

@@ -153,3 +153,18 @@ def test_a_run_on_several_sources_records_each_file_and_the_named_data_set(tmp_p
     participation.destination.mkdir(parents=True)
     roles = {i["path"].split("/")[-1] for i in participation.inputs() if i["role"] == "participation"}
     assert roles == {p.name for p in SVN.glob("A_HRC_WG.6_*_SVN_3.pdf")}  # the summaries, not the reports
+
+
+def test_data_info_lists_each_report_its_items_by_position_what_it_cites_and_what_it_left_out(tmp_path, capsys):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name in ("A_HRC_10_83.pdf", "A_HRC_16_10.pdf"):
+        shutil.copy(OHCHR / "wg-reports" / name, folder)
+    with pytest.warns(UserWarning, match=r"A_HRC_10_83\.pdf: 1 recommendations A/HRC/10/83 cites by body paragraph "
+                                         r"were not found.*48\(c\)"):
+        assert cli.main(["data", "info", "--data", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "A/HRC/10/83, State under review UZB, session 3" in out
+    assert "numbered items:     supported 31, to be examined 12, noted 27" in out
+    assert "cited by paragraph: noted 15" in out and "cited, not found:   1 (not rows): 48(c)" in out
+    assert "remark:             item 82.93 printed as '84.93" in out

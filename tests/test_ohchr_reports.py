@@ -181,3 +181,87 @@ def test_three_positions_in_one_later_report_and_page_furniture_in_a_text_file(t
                      ("133.1", "supported", ["PSE"]), ("133.2", "supported", ["VAT"]), ("134.1", "noted", ["NLD"])]
     assert report.recommendations[3].text == "Continue its cooperation with United Nations mechanisms"
     assert report.recommendations[4].text == "Combat violence against women"  # no header, footnote or job number
+
+
+# -- the development set's variations, on one report each (tests/test_ohchr_wg_reports.py runs them all) ---------
+
+WG = OHCHR / "wg-reports"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("paragraphs 19 (d), 22 (c) and (e) above did not enjoy", [(19, "d"), (22, "c"), (22, "e")]),
+    ("paragraphs: 71; 67 (a), (b) (i) and (ii); and 84 (b), above", [(71, None), (67, "a"), (67, "b/i"),
+                                                                     (67, "b/ii"), (84, "b")]),
+    ("paragraphs 45, 55, 56, last sentence, and 63 above", [(45, None), (55, None), (56, None), (63, None)]),
+    ("paragraphs 33 (a, b) and 79 (d, f) are not", [(33, "a"), (33, "b"), (79, "d"), (79, "f")]),
+    ("as referred to in paragraph 8 of the compilation", []),
+    ("recommendations Nos. 1, 4 and 7 in paragraph 88 above", []),  # items of the section, not of the dialogue
+    ("set out in paragraph 98 above", []),  # a paragraph of the conclusions section itself
+])
+def test_citations_of_body_paragraphs_are_read_as_the_reports_write_them(text, expected):
+    from upr_lab.sources.ohchr.citations import citations
+
+    assert citations(text, first_paragraph=90) == expected
+
+
+def test_recommendations_cited_by_body_paragraph_become_rows_of_the_state_that_spoke():
+    report = reports.read_report(WG / "A_HRC_11_30.pdf")  # "paragraphs: 71; 72 (c); ... did not enjoy the support"
+    cited = [r for r in report.recommendations if r.paragraph in report.cited]
+    assert len(cited) == 22 == len(report.cited) and not report.not_found and {r.response for r in cited} == {"noted"}
+    assert all(len(r.states) == 1 and r.states[0].iso3 != "MYS" and r.text for r in cited)
+
+
+def test_a_misprinted_item_number_is_read_in_its_place_with_a_remark():
+    report = reports.read_report(WG / "A_HRC_16_10.pdf")  # item 82.93 printed as "84.93"
+    assert ("82", "supported", 112) in [(str(p), pos, n) for p, pos, n in report.positions]
+    assert any("82.93 printed as '84.93" in remark for remark in report.remarks)
+
+
+def test_a_list_numbered_inside_a_paragraph_may_run_past_the_paragraphs_own_number():
+    report = reports.read_report(WG / "A_HRC_12_13.pdf")  # paragraph 91 holds items 1-109, then paragraph 92
+    assert report.positions == ((91, "supported", 109), (93, "to be examined", 21), (94, "noted", 12))
+
+
+def test_a_pdf_with_bytes_cut_out_is_one_line_naming_the_page(tmp_path):
+    raw = (WG / "A_HRC_8_29.pdf").read_bytes()
+    cut = tmp_path / "A_HRC_8_29.pdf"
+    cut.write_bytes(raw[:len(raw) // 2] + raw[len(raw) // 2 + 5000:])
+    with pytest.raises(DataError, match=r"A_HRC_8_29\.pdf: page \d+ cannot be read") as refused:
+        reports.read_report(cut)
+    assert "\n" not in str(refused.value)
+
+
+def test_pages_of_another_report_appended_or_a_page_printed_twice_are_refused(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    own, other = PdfReader(WG / "A_HRC_22_9.pdf"), PdfReader(WG / "A_HRC_22_10.pdf")
+    appended, twice = PdfWriter(), PdfWriter()
+    for page in own.pages:
+        appended.add_page(page)
+        twice.add_page(page)
+    for page in other.pages[2:4]:
+        appended.add_page(page)
+    twice.add_page(own.pages[-3])
+    appended.write(tmp_path / "appended.pdf")
+    twice.write(tmp_path / "twice.pdf")
+    with pytest.raises(DataError, match=r"appended\.pdf: found a page headed A/HRC/22/10 in the report A/HRC/22/9"):
+        reports.read_report(tmp_path / "appended.pdf")
+    with pytest.raises(DataError, match=r"twice\.pdf: found page \d+ the same as page \d+"):
+        reports.read_report(tmp_path / "twice.pdf")
+
+
+def test_a_page_printed_twice_in_a_text_is_a_repeated_numbering(tmp_path):
+    pages = read_document(WG / "A_HRC_22_9.pdf").pages
+    repeated = tmp_path / "A_HRC_22_9.txt"
+    repeated.write_text("\n".join(pages[:-3] + pages[-4:-3] + pages[-3:]), encoding="utf-8")
+    with pytest.raises(DataError, match=r"found item 108\.\d+ again inside item 108\.\d+.*printed twice"):
+        reports.read_report(repeated)
+
+
+def test_a_paragraph_lost_with_a_page_is_refused_not_read_into_the_one_before(tmp_path):
+    body = read_document(WG / "A_HRC_22_9.pdf").body
+    start, end = body.index("\n109. "), body.index("\n110. ")
+    lost = tmp_path / "A_HRC_22_9.txt"
+    lost.write_text(body[:start] + body[end:], encoding="utf-8")  # paragraph 109 and its items gone
+    with pytest.raises(DataError, match=r"found the closing paragraph numbered 111 after paragraph 108.*page missing"):
+        reports.read_report(lost)

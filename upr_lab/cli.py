@@ -6,6 +6,7 @@ import sys
 import warnings
 
 from .exceptions import RunInterrupted, UprLabError
+from .files import check_output
 from .runs.params import ANALYSES
 from .version import __version__
 
@@ -57,7 +58,7 @@ def _parser():
     p = sub.add_parser("run", help="run one analysis for one State under review")
     p.add_argument("analysis", choices=ANALYSES, help="the analysis notebook to run")
     p.add_argument("--country", required=True, help="ISO3 code of the State under review")
-    _data_options(p)
+    _data_options(p, default=None)
     _run_options(p)
     p.set_defaults(func=_run)
     p = sub.add_parser("batch", help="run analyses for many States under review")
@@ -71,7 +72,7 @@ def _parser():
                    help="run on a Dask distributed cluster (e.g. tcp://127.0.0.1:8786) instead of locally")
     p.add_argument("--pdf", action="store_true",
                    help="also print each report to report.pdf (needs Chromium; about 1-2 s per report)")
-    _data_options(p)
+    _data_options(p, default=None)
     _run_options(p)
     p.set_defaults(func=_batch)
     p = sub.add_parser("verify", help="re-execute recorded runs and compare their outputs")
@@ -89,8 +90,8 @@ def _parser():
     return parser
 
 
-def _data_options(p):
-    p.add_argument("--data", default="upr", help="'upr' (the embedded real data, UPR cycles 1-2; the default), "
+def _data_options(p, default="upr"):
+    p.add_argument("--data", default=default, help="'upr' (the embedded real data, UPR cycles 1-2; the default), "
                    "'synthetic' (generated, with planted effects), an export file, a folder of exports or of "
                    "OHCHR documents (reports, addenda, stakeholder summaries), or several: 'upr,PATH'")
     p.add_argument("--participation", default=None, help="participation table (CSV, Excel, Parquet), or "
@@ -103,19 +104,30 @@ def _run_options(p):
     p.add_argument("--context", default=None, metavar="PATH",
                    help="country-year context: your copy of the Fariss scores or the Political Terror Scale (a "
                    "CSV file or a folder of them), added to the V-Dem indices shipped with upr-lab")
-    p.add_argument("--params", default=None, help="YAML parameter file")
-    p.add_argument("--out", default="outputs", help="output folder (default: outputs)")
+    p.add_argument("--params", default=None, help="YAML parameter file (--data, --out and the other options "
+                   "given on the command line win over its data:, out_dir:... with a warning)")
+    p.add_argument("--out", default=None, help="output folder (default: the parameter file's out_dir, else outputs)")
 
 
 def _data_info(args):
     from .sources.dataset import load
     from .sources.info import describe, render, write_differences
 
+    if args.differences:
+        check_output(args.differences, inputs=_inputs(args))
     data = load(args.data, participation=args.participation)
     if args.differences:
         write_differences(data, args.differences)
     summary = describe(data)
     print(json.dumps(summary, indent=2) if args.json else render(summary))
+
+
+def _inputs(args):
+    """The files a command reads (its data source's parts, the participation table), which its output must
+    not overwrite."""
+    from .sources.dataset import source_parts
+
+    return [*source_parts(args.data), args.participation]
 
 
 def _code_commands(sub):
@@ -140,16 +152,22 @@ def _code_commands(sub):
 def _code_sheet(args):
     from .stats.coding import write_sheet
 
+    check_output(args.out, inputs=_inputs(args))
     print(f"wrote {write_sheet(args.country, args.cycle, args.out, args.data)}")
 
 
 def _code_agree(args):
     from .stats.coding import agree
 
+    if args.out:
+        check_output(args.out, inputs=args.sheets)
     result = agree(args.sheets, args.out)
     for row in result.summary.itertuples(index=False):
         print(f"{row.measure}: {row.estimate:.3f} (95% bootstrap interval {row.ci_low:.3f} to {row.ci_high:.3f}; "
               f"{row.units} recommendations coded by two or more)")
+    if result.left_out:
+        print(f"{result.left_out} of {result.left_out + result.summary['units'].iloc[0]} recommendations left out: "
+              "coded by fewer than two coders (a blank status: not coded yet)")
     print(f"{len(result.disagreements)} recommendations coded differently" +
           (f": written to {args.out}" if args.out else ""))
 
@@ -157,14 +175,17 @@ def _code_agree(args):
 def _code_merge(args):
     from .stats.coding import merge
 
+    check_output(args.out, inputs=args.sheets)
     table, undecided = merge(args.sheets, args.out)
     print(f"wrote {len(table)} implementation statuses to {args.out}; {undecided} coded recommendations without "
-          "a majority status (a tie or 'unclear') left out")
+          "a majority status (a tie or 'unclear') left out" + (f"; {table.attrs['not_coded']} not coded by anyone "
+                                                                "yet" if table.attrs.get("not_coded") else ""))
 
 
 def _data_export(args):
     from .sources.info import export
 
+    check_output(args.out, inputs=_inputs(args))
     path = export(args.data, args.out)
     print(f"wrote {path}")
 
@@ -172,6 +193,7 @@ def _data_export(args):
 def _participation_extract(args):
     from .sources.ohchr.stakeholders import write_rows
 
+    check_output(args.out, inputs=args.documents)
     path, rows = write_rows(args.documents, args.out)
     print(f"wrote {len(rows)} row{'s' if len(rows) != 1 else ''} to {path}: check them, and fill in "
           "national_consultation (not in the summaries)")
@@ -193,7 +215,8 @@ def _batch(args):
     analyses = [a.strip() for a in args.analyses.split(",") if a.strip()]
     results = run_batch(countries, analyses, args.data, args.participation, args.params, args.out, args.workers,
                         args.force, args.scheduler, _extra_inputs(args), args.pdf)
-    print("\n".join(summary_lines(results, args.out)))
+    out = args.out or (results[0].path.parents[1] if results else "outputs")  # a parameter file's out_dir
+    print("\n".join(summary_lines(results, out)))
     return 1 if any(r.status != "ok" for r in results) else 0
 
 

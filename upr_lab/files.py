@@ -5,6 +5,7 @@ import fcntl
 import hashlib
 import json
 import os
+import stat
 import threading
 from pathlib import Path
 
@@ -56,3 +57,44 @@ def file_lock(path):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def check_output(path, kind="file", inputs=()):
+    """``path`` as a ``Path``, once it is known that a ``kind`` ("file" or "folder") can be written there;
+    otherwise one ``DataError`` saying which path and why, before any work starts: a file where a folder is
+    expected or the reverse, a FIFO or a device, a path under a file, a missing folder (for a file: its
+    folder must exist; a folder is created with its parents), a folder that cannot be written, or one of
+    ``inputs`` (the files the command reads), which writing would destroy."""
+    path = Path(path)
+    expected = "a folder to write into" if kind == "folder" else "a file to write"
+    if path.exists() or path.is_symlink():
+        _check_existing(path, kind, expected, inputs)
+    ancestor = path.parent if not path.exists() else path if kind == "folder" else path.parent
+    while not ancestor.exists() and not ancestor.is_symlink() and ancestor != ancestor.parent:
+        if kind == "file":
+            raise DataError(f"the folder {ancestor} does not exist; expected {expected} in an existing folder "
+                            "(create the folder first)", path=path)
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise DataError(f"{ancestor} is a file, not a folder; expected {expected}", path=path)
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise DataError(f"cannot be written: the folder {ancestor} is read-only or not yours (permission "
+                        f"denied); expected {expected}", path=path)
+    return path
+
+
+def _check_existing(path, kind, expected, inputs):
+    if kind == "folder":
+        if not path.is_dir():
+            raise DataError(f"found a file; expected {expected}", path=path)
+        return
+    if path.is_dir():
+        raise DataError(f"found a folder; expected {expected} (a file name, e.g. {path / 'table.csv'})", path=path)
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        raise DataError(f"found a special file (FIFO or device), not a regular file; expected {expected}", path=path)
+    if any(path.resolve() == Path(i).resolve() for i in inputs if i):
+        raise DataError(f"is also an input of the command; expected {expected} that is not read (it would be "
+                        "overwritten)", path=path)
+    if not os.access(path, os.W_OK):
+        raise DataError(f"cannot be written (read-only); expected {expected}", path=path)

@@ -13,11 +13,12 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from upr_lab.exceptions import RunInterrupted
-from upr_lab.files import json_text, write_atomic
+from upr_lab.files import check_output, json_text, write_atomic
 from upr_lab.reports import pdf as pdfs
 from upr_lab.reports import site
+from upr_lab.sources.dataset import DEFAULT_SOURCE
 
-from . import interrupt, preflight, runner
+from . import interrupt, params, preflight, runner
 from .incremental import reason_to_run
 from .params import ANALYSES
 
@@ -27,8 +28,8 @@ def default_workers():
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def run_batch(countries=None, analyses=ANALYSES, data="upr", participation=None, params_file=None,
-              out="outputs", workers=None, force=False, scheduler=None, parameters=None, pdf=False):
+def run_batch(countries=None, analyses=ANALYSES, data=None, participation=None, params_file=None,
+              out=None, workers=None, force=False, scheduler=None, parameters=None, pdf=False):
     """Run a batch (``countries=None``: every State under review), skipping up-to-date runs; write its site.
 
     With ``pdf``, each complete run's report is also printed to ``report.pdf`` (headless Chromium; an
@@ -37,7 +38,8 @@ def run_batch(countries=None, analyses=ANALYSES, data="upr", participation=None,
     Ctrl-C or SIGTERM stops it cleanly: kernels are killed, unfinished runs leave nothing behind, the
     index lists them as interrupted, and ``RunInterrupted`` is raised. Rerunning completes the rest.
     """
-    out = Path(out)
+    out = check_output(params.file_value("out_dir", analyses, params_file, out, "outputs"), "folder")
+    source = params.file_value("data", analyses, params_file, data, DEFAULT_SOURCE)  # named in the index
     if pdf:
         pdfs.require_chromium()  # before any run: a missing browser is said at once, in one line
     jobs = preflight.check_batch(countries, analyses, data, participation, params_file, out, parameters)
@@ -59,12 +61,12 @@ def run_batch(countries=None, analyses=ANALYSES, data="upr", participation=None,
                 raise
             with interrupt.deferred():
                 results = [done.get(id(job)) or _after_stop(job, started) for job in jobs]
-                write_index(results, out, data)
+                write_index(results, out, source)
             raise _stopped(results, out, stopping) from None
     results = [done[id(job)] for job in jobs]
     if pdf:
         pdfs.write_pdfs([r.path / "report.html" for r in results if r.status == "ok"], workers or default_workers())
-    write_index(results, out, data)
+    write_index(results, out, source)
     return results
 
 

@@ -35,10 +35,12 @@ class Job:
         return provenance.run_key(notebook_sha, self.parameters, self.inputs())
 
 
-def prepare(analysis, country, data="upr", participation=None, params_file=None, out="outputs", parameters=None):
-    """Resolve the parameters of one run (defaults, YAML layers, explicit values) into a ``Job``."""
+def prepare(analysis, country, data=None, participation=None, params_file=None, out="outputs", parameters=None):
+    """Resolve the parameters of one run (defaults, YAML layers, explicit values) into a ``Job``.
+
+    ``data`` None: the parameter files' ``data``, else the notebook's default (``upr``)."""
     country = check_iso3(country)
-    given = {**(parameters or {}), "country": country, "data": str(data)}
+    given = {**(parameters or {}), "country": country, **({"data": str(data)} if data is not None else {})}
     if participation is not None:
         given["participation"] = str(participation)
     values = params_mod.resolve(analysis, country, given, params_file)

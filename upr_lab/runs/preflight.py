@@ -11,7 +11,7 @@ import warnings
 from pathlib import Path
 
 from upr_lab.sources import dataset
-from upr_lab.sources.context.load import context_table
+from upr_lab.sources.context.load import check_review_years, context_table
 from upr_lab.sources.countries import check_iso3
 from upr_lab.sources.dataset import is_named, map_paths, source_parts
 
@@ -19,7 +19,7 @@ from . import params
 from .job import prepare
 
 
-def check_run(analysis, country, data="upr", participation=None, params_file=None, out="outputs", parameters=None):
+def check_run(analysis, country, data=None, participation=None, params_file=None, out="outputs", parameters=None):
     """The prepared ``job.Job`` of one run, once its parameters, inputs and State have been checked.
 
     Warnings from reading the data (e.g. exact repeats dropped) are shown here, once.
@@ -27,7 +27,7 @@ def check_run(analysis, country, data="upr", participation=None, params_file=Non
     return _checked([country], [analysis], data, participation, params_file, out, parameters)[0]
 
 
-def check_batch(countries, analyses, data="upr", participation=None, params_file=None, out="outputs",
+def check_batch(countries, analyses, data=None, participation=None, params_file=None, out="outputs",
                 parameters=None):
     """The prepared jobs of a batch (``countries=None``: every State under review in the data), checked."""
     return _checked(countries, analyses, data, participation, params_file, out, parameters)
@@ -40,7 +40,8 @@ def _checked(countries, analyses, data, participation, params_file, out, paramet
     if codes is None:
         with warnings.catch_warnings():  # shown once, when check_inputs reads the data again
             warnings.simplefilter("ignore")
-            codes = sorted(set(dataset.load(data).recommendations["sur_iso3"]))
+            source = params.file_value("data", analyses, params_file, data, dataset.DEFAULT_SOURCE)
+            codes = sorted(set(dataset.load(source).recommendations["sur_iso3"]))
     jobs = [prepare(a, c, data, participation, params_file, out, parameters) for c in codes for a in analyses]
     check_inputs(jobs, {"data": data, "participation": participation})
     return jobs
@@ -59,7 +60,7 @@ def check_inputs(jobs, given=None):
     for (data, participation, implementation), countries in by_inputs.items():
         dataset.check_inputs(data, participation, countries, implementation)
     for context in sorted({str(input_path(job, "context")) for job in jobs if job.parameters.get("context")}):
-        context_table(context)  # a context file of no known layout, or years it lacks, is refused here
+        check_review_years(context_table(context))  # a file of no known layout, or of no review's years, refused
 
 
 def input_path(job, name, given=None):

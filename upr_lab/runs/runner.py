@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from upr_lab.exceptions import RunInterrupted
-from upr_lab.files import dump_json
+from upr_lab.files import check_output, dump_json
 from upr_lab.sources.dataset import sha256
 
 from . import interrupt, params as params_mod, provenance
@@ -38,13 +38,18 @@ class RunResult:
     reason: str = ""  # why it ran again, or why it was skipped
 
 
-def run(analysis, country, data="upr", participation=None, params_file=None, out="outputs", parameters=None):
+def run(analysis, country, data=None, participation=None, params_file=None, out=None, parameters=None):
     """Execute one analysis notebook for one State under review, on its own kernel, and write its folder.
+
+    ``data`` and ``out`` None: the parameter files' ``data`` and ``out_dir``, else ``upr`` and ``outputs``
+    (a value given here and in a file: this one, with a warning). An output folder that cannot be written
+    is refused before anything is read.
 
     Ctrl-C or SIGTERM stops it with ``RunInterrupted``, its kernel shut down and its folder as it was.
     """
     from .warm import KernelPool  # papermill and nbclient: imported only when a notebook runs
 
+    out = check_output(params_mod.file_value("out_dir", [analysis], params_file, out, "outputs"), "folder")
     job = check_run(analysis, country, data, participation, params_file, out, parameters)
     # the run goes on in a worker thread, as in a batch: in the main thread nbclient would take over
     # SIGINT and SIGTERM (and leave SIGTERM at its default afterwards)

@@ -19,6 +19,7 @@ from pathlib import Path
 import pycountry
 
 from upr_lab.exceptions import ParameterError, UnknownCountryError
+from upr_lab.limits import excerpt
 from upr_lab.yamlfile import read_mapping
 
 UNKNOWN_NAMES = {"(unknown)", "&#40;unknown&#41;", "unknown"}
@@ -77,8 +78,9 @@ def load_aliases(path):
     data = read_mapping(path, "a mapping of State names to ISO3 codes (e.g. \"Kingdom of Norway\": NOR)")
     for name, code in data.items():
         if str(code) not in states():
-            raise ParameterError(f"{path}: found the alias {name!r} for {code!r}, which is no State's ISO3 code; "
-                                 f"expected an ISO 3166 alpha-3 code such as NOR{suggest(code, states())}")
+            raise ParameterError(f"{path}: found the alias {excerpt(name)} for {excerpt(code)}, which is no State's "
+                                 "ISO3 code; "
+                                 f"expected an ISO 3166 alpha-3 code such as NOR{suggest(str(code)[:10], states())}")
     return {normalise(k): str(v) for k, v in data.items()}
 
 

@@ -17,13 +17,14 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
+from upr_lab.limits import readable_file
 
 from . import cache, embedded, reconcile, repeats, schema, tables
 from .countries import DEFAULT_ALIASES, CountryResolver, check_iso3, check_present
 from .formats import canonical, dihr, fields, participation as participation_io, synthetic, uhri, uprinfo
-from .ohchr import documents, stakeholders
+from .ohchr import documents, matrix, stakeholders
 
-READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xls", ".xlsx", ".parquet", ".pdf"}
+READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xls", ".xlsx", ".parquet", ".pdf", ".docx"}
 NAMED_SOURCES = ("upr", "synthetic")  # data sets that ship with upr-lab, named rather than given as paths
 DEFAULT_SOURCE = "upr"
 ROLES = {"ohchr-addendum": "responses", "ohchr-stakeholder-summary": "participation",
@@ -92,15 +93,12 @@ def source_files(src):
     if not path.exists():
         raise DataError("no such file or folder; expected 'upr', 'synthetic', an export file or a folder of exports",
                         path=path)
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
-        raise DataError(f"found {tables.file_kind(path)}; expected 'upr', 'synthetic', an export file or a folder of "
-                        "exports", path=path)
+    if not path.is_dir():  # a FIFO or a device (/dev/null) would block or read nothing: refused by name
+        return [readable_file(path, "an export file or a folder of exports")]
     try:
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES)
     except OSError as exc:
-        raise DataError(f"cannot be read ({exc.strerror or exc}); expected a readable folder", path=path) from None
+        raise DataError(f"cannot be read ({exc.strerror or exc}); expected a folder of exports", path=path) from None
     if not files:
         raise DataError(f"the folder holds no readable table or document ({', '.join(sorted(READABLE_SUFFIXES))})",
                         path=path)
@@ -224,6 +222,7 @@ def _load_files(files, aliases):
                             "differences": data.differences}, data.source)
     repeats.warn(data.source.get("repeats", []), stacklevel=4)  # points at the caller of load()
     documents.warn_pending([(f["name"], f["detected"]) for f in data.source["files"]], stacklevel=4)
+    matrix.warn_missing([(f["name"], f["detected"]) for f in data.source["files"]], stacklevel=4)
     data.participation = stakeholders.participation_frame([p for p in files if documents.is_document(p)])
     return data
 
@@ -276,6 +275,8 @@ def _read_documents(paths, resolver):
 def _read_one(path, resolver):
     if path.suffix.lower() == ".parquet":
         return canonical.read_parquet(path), fields.empty_recommendations(), {"format": "parquet"}
+    if matrix.is_matrix(path):
+        return _read_matrix(path, resolver)
     table = tables.read_table(path)
     if canonical.is_canonical(table.header):
         return canonical.from_table(table), fields.empty_recommendations(), table.detected
@@ -292,6 +293,11 @@ def _read_one(path, resolver):
         raise DataError(uprinfo.header_message(table.header, missing, others), path=path)
     recs, pledges = uprinfo.parse(table, resolver)
     return recs, pledges, _detected(table, "upr-info")
+
+
+def _read_matrix(path, resolver):
+    recs, detected = matrix.read_matrix(path, resolver)
+    return recs, fields.empty_recommendations(), detected
 
 
 def _detected(table, kind, **more):
@@ -325,7 +331,7 @@ def _fresh_ids(merged):
     """Each format's own stable ids (UPR Info rows 'R...', DIHR rows 'D...'), made over all its rows."""
     ids = pd.Series("", index=merged.index, dtype="str")
     for source, make_ids in (("upr-info", uprinfo.make_ids), ("dihr", dihr.make_ids), ("uhri", uhri.make_ids),
-                             ("ohchr", documents.make_ids)):
+                             ("ohchr", documents.make_ids), (matrix.SOURCE, matrix.make_ids)):
         rows = merged["source"] == source
         if rows.any():
             ids[rows] = make_ids(merged[rows].reset_index(drop=True))
@@ -337,14 +343,22 @@ def _file_record(path, role="recommendations", **details):
 
 
 KINDS = {"upr-info": "UPR Info database export", "dihr": "DIHR SDG-Human Rights Data Explorer export",
-         "uhri": "UHRI export", "ohchr": "OHCHR documents",
+         "uhri": "UHRI export", "ohchr": "OHCHR documents", "ohchr-matrix": "OHCHR matrix of recommendations",
          "canonical": "upr-lab canonical table"}
 
 
+FORMAT_KINDS = ("upr-info", "dihr", "uhri", "ohchr", "ohchr-matrix")
+
+
 def _kind(records):
-    formats = {r["detected"]["format"] for r in records}
-    found = [kind for kind in ("upr-info", "dihr", "uhri", "ohchr") if any(f.startswith(kind) for f in formats)]
-    return "+".join(found) or "canonical"
+    found = {_format_kind(r["detected"]["format"]) for r in records}
+    return "+".join(kind for kind in FORMAT_KINDS if kind in found) or "canonical"
+
+
+def _format_kind(detected_format):
+    """The kind a file's format belongs to: its longest prefix among the kinds ('ohchr-matrix-docx' is no
+    'ohchr'), or None (a canonical table)."""
+    return max((k for k in FORMAT_KINDS if detected_format.startswith(k)), key=len, default=None)
 
 
 def _label(kind, files):

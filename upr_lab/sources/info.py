@@ -60,9 +60,29 @@ def render(summary):
                      f"{r['session']})")
     for f in summary["files"]:
         detail = f.get("detected", {})
+        if detail.get("format") == "ohchr-report":
+            lines += _report_lines(f, detail)
+            continue
         how = ", ".join(f"{k}={v}" for k, v in detail.items())
         lines.append(f"file: {f['name']}  sha256={f['sha256']}  rows={f.get('rows', '')}  {how}")
     return "\n".join(lines)
+
+
+def _report_lines(f, detail):
+    """A Working Group report read: what it is, its items by position, what it cites and what was left out."""
+    counts = lambda found: ", ".join(f"{k} {v:,}" for k, v in found.items()) or "none"  # noqa: E731
+    lines = [f"file: {f['name']}  sha256={f['sha256']}  rows={f.get('rows', '')}  format=ohchr-report",
+             f"  document:           {detail['document']}, State under review {detail.get('state', '?')}, "
+             f"session {detail.get('session', '?')}, addendum {detail.get('addendum') or 'none'}",
+             f"  numbered items:     {counts(detail.get('items_by_position', {}))}",
+             f"  cited by paragraph: {counts(detail.get('cited_by_reference', {}))}"]
+    missing = detail.get("cited_not_found", [])
+    if missing:
+        lines.append(f"  cited, not found:   {len(missing)} (not rows): " + "; ".join(missing))
+    lines += [f"  remark:             {remark}" for remark in detail.get("remarks", [])]
+    if detail.get("without_response"):
+        lines.append(f"  without response:   {detail['without_response']:,} (counted as 'other', pending)")
+    return lines
 
 
 def _reconciliation_lines(summaries):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-PRIORITY = ("upr-info", "dihr", "uhri", "ohchr")
+PRIORITY = ("upr-info", "dihr", "uhri", "ohchr-matrix", "ohchr")
 NEAR = 0.9
 REVIEW = ["sur_iso3", "session"]
 DIFFERENCE_COLUMNS = ["difference", "sur_iso3", "session", "recommender_name", "similarity",

@@ -9,7 +9,7 @@ GROUPS = ("Africa", "Asia-Pacific", "EEG", "GRULAC", "WEOG")
 RESPONSES = ("supported", "noted", "other")
 IMPLEMENTATION = ("fully", "partially", "not")
 
-SOURCES = ("upr-info", "dihr", "uhri", "ohchr", "canonical", "synthetic")
+SOURCES = ("upr-info", "dihr", "uhri", "ohchr", "ohchr-matrix", "canonical", "synthetic")
 RECOMMENDATION_COLUMNS = [
     "rec_id", "source", "cycle", "session", "year",
     "sur_iso3", "sur_name", "sur_group",

@@ -23,11 +23,14 @@ SEED = 20240521
 @dataclass
 class Agreement:
     """``summary`` (one row per measure: estimate, interval, units), ``disagreements`` (one row per
-    recommendation the coders coded differently: each coder's status) and the ``coders``."""
+    recommendation the coders coded differently: each coder's status), the ``coders``, and ``left_out``:
+    how many recommendations fewer than two coders coded (a blank status: not coded yet), which no
+    measure counts."""
 
     summary: pd.DataFrame
     disagreements: pd.DataFrame
     coders: list
+    left_out: int = 0
 
 
 def krippendorff_alpha(codes, level="nominal", order=None):
@@ -37,7 +40,7 @@ def krippendorff_alpha(codes, level="nominal", order=None):
     values = codes.replace("", np.nan)
     if level == "ordinal":
         values = values.where(values.isin(order))
-    categories = list(order) if level == "ordinal" else sorted(pd.unique(values.stack()))
+    categories = list(order) if level == "ordinal" else sorted(pd.unique(values.stack().dropna()))
     if len(categories) < 2:
         return float("nan")
     coincidence = _coincidences(values, categories)
@@ -96,7 +99,7 @@ def agreement(codes, statuses, bootstrap=BOOTSTRAP, seed=SEED, alpha=0.05):
     rows = [{"measure": name, "estimate": value, "ci_low": _quantile(draws[name], alpha / 2),
              "ci_high": _quantile(draws[name], 1 - alpha / 2), "units": _units(codes)}
             for name, value in measures.items()]
-    return Agreement(pd.DataFrame(rows), _disagreements(codes), list(codes.columns))
+    return Agreement(pd.DataFrame(rows), _disagreements(codes), list(codes.columns), len(codes) - _units(codes))
 
 
 def _measures(codes, statuses):

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
+from upr_lab.limits import excerpt
 from upr_lab.sources import dataset
 from upr_lab.sources.countries import check_iso3
 from upr_lab.sources.formats import coding_sheet
@@ -25,6 +26,8 @@ MERGED_COLUMNS = ["rec_id", "sur_iso3", "cycle", "implementation", "coders", "ag
 
 def write_sheet(country, cycle, out, data=dataset.DEFAULT_SOURCE):
     """The coding sheet of ``country``'s recommendations of ``cycle`` in ``data``, written to ``out``."""
+    if Path(out).suffix.lower() != ".xlsx":  # said before the data are read
+        raise DataError(f"found the suffix {Path(out).suffix or '(none)'!r}; expected .xlsx", path=out)
     country, loaded = check_iso3(country), dataset.load(data)
     recs = loaded.recommendations
     chosen = recs[(recs["sur_iso3"] == country) & (recs["cycle"] == int(cycle))]
@@ -46,7 +49,8 @@ def coded(paths):
         _same_review(first, sheet)
         name = _coder(sheet)
         if name in columns:
-            raise DataError(f"found a second sheet of coder {name!r}; expected one sheet per coder", path=sheet.path)
+            raise DataError(f"found a second sheet of coder {excerpt(name)}; expected one sheet per coder",
+                            path=sheet.path)
         columns[name] = sheet.codes.set_index("rec_id")["status"]
     return pd.DataFrame(columns).sort_index(), first
 
@@ -63,7 +67,8 @@ def _same_review(first, sheet):
 def _coder(sheet):
     names = sorted(set(sheet.codes["coder"]) - {""})
     if len(names) > 1:
-        raise DataError(f"found the coders {', '.join(names)} in one sheet; expected one coder per sheet",
+        raise DataError(f"found the coders {', '.join(map(excerpt, names[:5]))}{' ...' * (len(names) > 5)} in one "
+                        "sheet; expected one coder per sheet",
                         path=sheet.path, column="coder")
     return names[0] if names else sheet.path.stem
 
@@ -81,7 +86,8 @@ def agree(paths, out=None):
 
 def merge(paths, out):
     """Write the implementation table of the coders' majority statuses to ``out`` (CSV); returns the table
-    and how many coded recommendations got no value (a tie or ``unclear``)."""
+    and how many coded recommendations got no value (a tie or ``unclear``). ``table.attrs["not_coded"]``
+    counts the recommendations no coder coded yet (a blank status in every sheet)."""
     codes, first = coded(paths)
     rows, undecided = [], 0
     for rec_id, statuses in codes.iterrows():
@@ -92,6 +98,7 @@ def merge(paths, out):
         elif given:
             undecided += 1
     table = pd.DataFrame(rows, columns=MERGED_COLUMNS)
+    table.attrs["not_coded"] = int((codes.replace("", pd.NA).isna()).all(axis=1).sum())
     table.to_csv(out, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     return table, undecided
 

@@ -14,15 +14,13 @@ Left out and reported: 260 in 1990, 265, 345 up to 1991, 347 (Kosovo), 511, 678,
 (272 rows with the real file). The State of Palestine and the Holy See have no COW code and no row.
 """
 
-import pandas as pd
-
-from upr_lab.exceptions import DataError
-
 from . import crosswalk
-from .common import check_columns, header, keep_years, tidy
+from .common import check_columns, header, keep_years, numbers, read_rows, tidy
+from .common import years as common_years
 
 COLUMNS = ["YEAR", "COW", "theta_mean", "theta_sd", "country_name"]  # the ones read, among others
 INDICATORS = ["fariss_theta_mean", "fariss_theta_sd"]
+THETA = {"mean": (-10, 10), "sd": (1e-9, 10)}  # the latent scale (v4.02: means -3.5 to 5.5, sd 0.11 to 1.64)
 
 
 def matches(columns):
@@ -42,7 +40,7 @@ def read_fariss(path, years=None):
 def read(path, years=None):
     """The tidy frame and the ``unmapped`` table of ``path``, without warning (see ``read_fariss``)."""
     check_columns(path, header(path), COLUMNS)
-    raw = pd.read_csv(path, usecols=COLUMNS, encoding="utf-8", keep_default_na=False, na_values=["NA", ""])
+    raw = read_rows(path, COLUMNS)
     raw = raw.rename(columns={"YEAR": "year", "theta_mean": INDICATORS[0], "theta_sd": INDICATORS[1]})
     _check_values(raw, path)
     raw = keep_years(raw.astype({"year": int, "COW": int}), years, path)
@@ -53,10 +51,13 @@ def read(path, years=None):
 
 
 def _check_values(raw, path):
-    """Refuse a cell that is no number: a score may be missing (NA or empty), a year or a code may not."""
-    for column in ["year", "COW", *INDICATORS]:
-        cells = raw[column]
-        bad = pd.to_numeric(cells, errors="coerce").isna() & (cells.notna() | (column in ("year", "COW")))
-        if bad.any():
-            row = int(bad.to_numpy().argmax())
-            raise DataError(f"found {cells.iloc[row]!r}; expected a number", path=path, row=row + 2, column=column)
+    """Numbers on their scale: a year and a COW code in every row, scores missing (NA or empty) or within
+    ``THETA``; a score off the scale (or infinite) is refused with its row."""
+    raw["year"] = common_years(raw["year"], path)
+    raw["COW"] = numbers(raw["COW"], path, "COW", "a COW code (a whole number 0-99999)", 0, 99999, whole=True,
+                         missing=())
+    low, high = THETA["mean"]
+    raw[INDICATORS[0]] = numbers(raw[INDICATORS[0]], path, "theta_mean", f"NA or a score {low} to {high}", low, high)
+    low, high = THETA["sd"]
+    raw[INDICATORS[1]] = numbers(raw[INDICATORS[1]], path, "theta_sd", f"NA or a standard deviation above 0, at most "
+                                 f"{high}", low, high)

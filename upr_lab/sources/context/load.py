@@ -11,7 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
+from upr_lab.limits import readable_file
 
+from ..calendar import SESSION_YEARS
 from . import crosswalk, fariss, pts, vdem
 from .common import combine, header, year_span
 
@@ -43,9 +45,9 @@ def context_files(path):
         if not files:
             raise DataError("found no CSV file in the folder; expected country-year context files", path=path)
         return files
-    if not path.is_file():
+    if not path.exists():
         raise DataError("no such file or folder; expected a country-year context file or a folder of them", path=path)
-    return [path]
+    return [readable_file(path, "a country-year context file or a folder of them")]
 
 
 def load_context(path, years=None):
@@ -70,6 +72,19 @@ def files_read(frame):
     if records is None:
         raise DataError("found no record of the files read; expected a frame as load_context returns it")
     return pd.DataFrame(list(records), columns=FILE_COLUMNS)
+
+
+def check_review_years(frame):
+    """Refuse a file read into ``frame`` (as ``load_context`` returns it) that holds no State-year of any UPR
+    review (2008 onwards): given to an analysis, it would add nothing to any report without a word."""
+    first, last = min(SESSION_YEARS.values()), max(SESSION_YEARS.values())
+    for row in files_read(frame).itertuples(index=False):
+        if row.rows == 0:
+            raise DataError("found no row of a UN member or observer State; expected country-year values of the "
+                            "States under review", path=row.file)
+        if row.last_year < first or row.first_year > last:
+            raise DataError(f"covers the years {row.first_year}-{row.last_year}; expected years of UPR reviews "
+                            f"({first}-{last}): it would add no value to any review", path=row.file)
 
 
 def files_table(results, files):

@@ -22,13 +22,11 @@ before independence have none). Rows left out with a score are reported (``unmap
 
 import pandas as pd
 
-from upr_lab.exceptions import DataError
-
 from . import crosswalk
-from .common import check_columns, header, keep_years, tidy
+from .common import check_columns, header, keep_years, numbers, read_rows, tidy, years
 from .crosswalk import NO_CONTINUATOR, NOT_A_STATE, Link
 
-ENCODING = "cp1252"
+ENCODINGS = ("utf-8", "cp1252")  # as published: Windows-1252; a copy saved again as UTF-8 is read too
 COLUMNS = ["Country", "Year", "COW_Code_N", "UN_Code_N", "PTS_A", "PTS_H", "PTS_S"]
 SCORES = {"PTS_A": "pts_a", "PTS_H": "pts_h", "PTS_S": "pts_s"}
 INDICATORS = list(SCORES.values())
@@ -79,28 +77,15 @@ def read(path, years=None):
 def read_raw(path):
     """The file's rows (``Country``, ``year``, the two codes as nullable integers, the three scores)."""
     check_columns(path, header(path), COLUMNS)
-    raw = pd.read_csv(path, usecols=COLUMNS, encoding=ENCODING, dtype=str, keep_default_na=False)
+    raw = read_rows(path, COLUMNS, ENCODINGS)
     raw = raw.rename(columns={"Year": "year", **SCORES})
-    for column in ["year", "COW_Code_N", "UN_Code_N", *INDICATORS]:
-        raw[column] = _numbers(raw[column], path, column, allowed=range(1, 6) if column in INDICATORS else None)
-    if raw["year"].isna().any():
-        raise DataError("found no year; expected one in every row", path=path, row=_first(raw["year"].isna()))
+    raw["year"] = years(raw["year"], path)
+    for column in ["COW_Code_N", "UN_Code_N"]:
+        raw[column] = numbers(raw[column], path, column, "NA or a code (a whole number 0-99999)", 0, 99999,
+                              whole=True)
+    for column in INDICATORS:
+        raw[column] = numbers(raw[column], path, column, "NA or a score 1-5", 1, 5, whole=True)
     return raw.astype({"year": int})
-
-
-def _numbers(cells, path, column, allowed=None):
-    values = pd.to_numeric(cells.replace({"NA": None, "": None}), errors="coerce").astype("Int64")
-    bad = values.isna() & ~cells.isin(["NA", ""])
-    if allowed is not None:
-        bad |= values.notna() & ~values.isin(list(allowed))
-    if bad.any():
-        expected = "NA or a score 1-5" if allowed else "NA or a whole number"
-        raise DataError(f"found {cells[bad].iloc[0]!r}; expected {expected}", path=path, row=_first(bad), column=column)
-    return values
-
-
-def _first(mask):
-    return int(mask.to_numpy().argmax()) + 2  # the file's line: the header is line 1
 
 
 def entity_link(name, m49, cow):

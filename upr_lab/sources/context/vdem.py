@@ -31,9 +31,11 @@ import pandas as pd
 
 from upr_lab.exceptions import DataError
 from upr_lab.files import raw_input
+from upr_lab.limits import excerpt
 
 from . import crosswalk
-from .common import combine, header, keep_years, tidy
+from .common import combine, header, keep_years, numbers, read_rows, tidy
+from .common import years as common_years
 from .crosswalk import NO_CONTINUATOR, NOT_A_STATE, Link
 from ..tables import read_shipped
 
@@ -108,11 +110,13 @@ def read(path, years=None):
     """The tidy frame and the ``unmapped`` table of one OWID file, without warning (see ``read_vdem``)."""
     columns = header(path)
     if not matches(columns):
-        raise DataError(f"found columns {columns}; expected {KEYS + ['<index>']} and optionally {REGION!r}, where "
-                        f"<index> is one of {list(INDICES)}", path=path)
-    raw = pd.read_csv(path, usecols=[*KEYS, columns[3]], dtype={"Entity": str, "Code": str}, keep_default_na=False)
+        raise DataError(f"found columns {excerpt(columns, 200)}; expected {KEYS + ['<index>']} and optionally "
+                        f"{REGION!r}, where <index> is one of {list(INDICES)}", path=path)
+    raw = read_rows(path, [*KEYS, columns[3]])
     name = INDICES[columns[3]]
     raw = raw.rename(columns={"Year": "year", columns[3]: name})
+    raw["year"] = common_years(raw["year"], path, "Year")
+    raw = raw.astype({"year": int})
     raw[name] = _numbers(raw[name], path, columns[3], integer=name == "political_regime")
     raw = keep_years(raw, years, path)
     links = [code_link(code, entity) for code, entity in zip(raw["Code"], raw["Entity"])]
@@ -121,15 +125,10 @@ def read(path, years=None):
 
 
 def _numbers(cells, path, column, integer):
-    values = pd.to_numeric(cells.replace("", None), errors="coerce")
-    bad = values.isna() & (cells != "")
+    """An index 0-1 (a regime 0-3), empty where V-Dem has no value."""
     if integer:
-        bad |= values.notna() & ~values.isin([0, 1, 2, 3])
-    if bad.any():
-        row = int(bad.to_numpy().argmax())
-        expected = "a regime 0-3" if integer else "a number"
-        raise DataError(f"found {cells.iloc[row]!r}; expected {expected}", path=path, row=row + 2, column=column)
-    return values.astype("Int64") if integer else values.astype(float)
+        return numbers(cells, path, column, "a regime 0-3", 0, 3, whole=True, missing=("",))
+    return numbers(cells, path, column, "an index 0 to 1", 0, 1, missing=("",))
 
 
 @functools.cache

@@ -4,7 +4,7 @@ whole, and a damaged workbook of any kind reported as one ``DataError`` naming t
 Limits a user can hit by accident (an export of a whole database, a sheet pasted into a cell), each named
 in the message that enforces it:
 
-* ``MAX_WORKBOOK_BYTES``: the file's size;
+* ``MAX_WORKBOOK_BYTES``: the file's size (``upr_lab.limits``, as for coding sheets);
 * ``MAX_ROWS``: rows of the sheet read, Excel's own limit (a longer sheet was not written by Excel, and
   reading it would exhaust memory before anything could be said);
 * ``MAX_PART_BYTES``: the uncompressed size of any part of an .xlsx (a small zip can expand a thousandfold);
@@ -26,9 +26,10 @@ from pathlib import PurePosixPath
 
 import pandas as pd
 
+from upr_lab import limits
 from upr_lab.exceptions import DataError
 
-MAX_WORKBOOK_BYTES = 256 * 2**20
+MAX_WORKBOOK_BYTES = limits.MAX_WORKBOOK_BYTES
 MAX_ROWS = 1_048_576
 MAX_PART_BYTES = 2**30
 MAX_CELL_CHARS = 32_767

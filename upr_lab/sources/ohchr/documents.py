@@ -23,13 +23,16 @@ from .. import calendar
 from ..formats import fields
 from . import report as reports
 from . import stakeholders
+from .language import not_english
 from .text import read_document
 
 SOURCE = "ohchr"
 UN_SYMBOL = re.compile(r"(A/HRC/(?:WG\.6/\d{1,2}/[A-Z]{3}/[123]|\d{1,2}/\d{1,3}(?:/Add\.\d)?))")
 OTHER_REVIEW_DOCUMENT = re.compile(r"A/HRC/WG\.6/\d{1,2}/[A-Z]{3}/[12]")
 OWN_SYMBOL = re.compile(r"United Nations\s+(A/HRC/\S+)")  # the cover's "United Nations A/HRC/14/15"
-UN_BODY = re.compile(r"Human Rights Council|General Assembly")
+UN_BODY = re.compile(r"Human Rights Council|General Assembly|Conseil des droits de l|Assemblée générale|Consejo de "
+                     r"Derechos Humanos|Asamblea General|Совет по правам человека|Генеральная Ассамблея|"
+                     r"مجلس حقوق الإنسان|الجمعية العامة|人权理事会|大会")  # in the six UN languages
 TOP, OWN = 1500, 6000
 
 
@@ -75,6 +78,10 @@ def _kind(path):
         return "addendum"
     if reports.is_report(document):
         return "report"
+    language = not_english(document.text)
+    if language is not None:
+        raise DataError(f"found a document in {language}; expected the English version (upr-lab reads UN documents "
+                        "in English)", path=path)
     raise DataError("found no UPR document at its top (no symbol A/HRC/<session>/<number>, .../Add.1 or "
                     "A/HRC/WG.6/<session>/<ISO3>/3); expected a Working Group report, its addendum or a "
                     "stakeholder summary", path=path)
@@ -102,23 +109,65 @@ def _rows(report, answer):
         "issues": [()] * len(rows), "sdg_goals": [()] * len(rows), "sdg_targets": [()] * len(rows),
         "document": report.symbol, "paragraph": [r.paragraph for r, _, _ in rows], "implementation": "",
     }, index=pd.RangeIndex(len(rows)))
-    pending = sum(1 for r in responses if r is None)
+    pending = [rec.paragraph for rec, response in zip(report.recommendations, responses) if response is None]
     frame["response"] = frame["response"].fillna("other")
     frame["rec_id"] = make_ids(frame)
-    record = {"format": "ohchr-report", "document": report.symbol, "rows": len(frame),
-              "recommendations": len(report.recommendations),
-              "addendum": answer.path.name if answer else None, "without_response": pending}
+    record = {"format": "ohchr-report", "document": report.symbol, "state": report.sur.iso3,
+              "session": report.session, "rows": len(frame), "recommendations": len(report.recommendations),
+              "items_by_position": _by_position(report), "cited_by_reference": _cited(report),
+              "cited_not_found": list(report.not_found), "remarks": list(report.remarks),
+              "addendum": answer.path.name if answer else None, "without_response": len(pending)}
+    if answer:  # the addendum's unanswered items and resolved contradictions, named for the warnings
+        record.update(unanswered=list(dict.fromkeys(pending)), contradictions=list(answer.contradictions))
     return frame, record
 
 
+def _by_position(report):
+    """{position: numbered items} as the report's paragraphs state them."""
+    counts = {}
+    for _, position, items in report.positions:
+        counts[position] = counts.get(position, 0) + items
+    return counts
+
+
+def _cited(report):
+    """{position: recommendations cited by body paragraph and found} ("19(d)" rather than "115.3")."""
+    counts = {}
+    cited = set(report.cited)
+    for rec in report.recommendations:
+        if rec.paragraph in cited:
+            position = rec.response or "to be examined"
+            counts[position] = counts.get(position, 0) + 1
+    return counts
+
+
 def warn_pending(records, stacklevel=2):
-    """Warn, for each report read, of the recommendations left without a response (also when read back from
-    the cache, like the exact repeats)."""
+    """Warn, for each report read, of the recommendations left without a response and of those cited by body
+    paragraph that could not be found (also when read back from the cache, like the exact repeats)."""
     for name, detected in records:
+        if detected.get("cited_not_found"):
+            missing = detected["cited_not_found"]
+            warnings.warn(f"{name}: {len(missing)} recommendations {detected['document']} cites by body paragraph were "
+                          f"not found, so they are not rows: {'; '.join(missing[:5])}{' …' if len(missing) > 5 else ''}",
+                          UserWarning, stacklevel=stacklevel + 1)
+        misspelt = [r.split(": ", 1)[1] for r in detected.get("remarks", []) if "' read as " in r]
+        if misspelt:
+            warnings.warn(f"{name}: {len(misspelt)} recommending States misspelt in {detected['document']} read as the "
+                          f"one State each is spelt like: {'; '.join(misspelt[:5])}{' …' if len(misspelt) > 5 else ''}",
+                          UserWarning, stacklevel=stacklevel + 1)
         if detected.get("without_response"):
             where = "in its addendum" if detected.get("addendum") else "(no addendum among the documents)"
+            named = f" ({_listed(detected['unanswered'])})" if detected.get("unanswered") else ""
             warnings.warn(f"{name}: {detected['without_response']} recommendations of {detected['document']} have no "
-                          f"response {where}: counted as 'other' (pending)", UserWarning, stacklevel=stacklevel + 1)
+                          f"response {where}{named}: counted as 'other' (pending)", UserWarning,
+                          stacklevel=stacklevel + 1)
+        for line in detected.get("contradictions", []):
+            warnings.warn(f"{detected['addendum']}: two positions for one {line}", UserWarning,
+                          stacklevel=stacklevel + 1)
+
+
+def _listed(items, most=10):
+    return ", ".join(items[:most]) + (f" and {len(items) - most} more" if len(items) > most else "")
 
 
 def _responses(report, answer):
@@ -131,7 +180,7 @@ def _responses(report, answer):
         if rec.response is not None:
             found.append(rec.response)
             continue
-        bare = rec.paragraph.split(".")[1] if len(examined) == 1 else None
+        bare = rec.paragraph.split(".")[1] if len(examined) == 1 and "." in rec.paragraph else None
         answered = given.get(rec.paragraph) or given.get(bare)
         found.append(answered.response if answered else None)
     return found
@@ -139,10 +188,13 @@ def _responses(report, answer):
 
 def _refuse_unknown_references(report, answer, given):
     paragraphs = {rec.paragraph for rec in report.recommendations}
-    items = {rec.paragraph.split(".")[1] for rec in report.recommendations if rec.paragraph.split(".")[0] in
-             {str(p) for p in report.examined}}
+    items = {rec.paragraph.split(".")[1] for rec in report.recommendations if "." in rec.paragraph and
+             rec.paragraph.split(".")[0] in {str(p) for p in report.examined}}
     unknown = [ref for ref in given if ref not in paragraphs and ref not in items]
-    if unknown:
+    if unknown and len(unknown) * 2 <= len(given):  # a few: a misprint in the addendum, not another review's
+        warnings.warn(f"{answer.path.name}: responses to {', '.join(unknown[:5])}, which {report.symbol} does not "
+                      "number, are left out", UserWarning, stacklevel=5)
+    elif unknown:
         raise DataError(f"found responses to {', '.join(unknown[:5])}, which {report.symbol} does not number; expected "
                         "the addendum to that report (is it the addendum of another review?)", path=answer.path)
 

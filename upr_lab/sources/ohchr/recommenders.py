@@ -5,22 +5,38 @@ An item ends with its recommending State(s) in parentheses: "(Spain, Argentina);
 parentheses are read balanced, and a parenthesis names States only if everything in it is a State's
 name (an abbreviation such as "(ICRMW)" never is). An item can hold several recommendations, each
 with its own States: "Complete ... (Ukraine); Increase efforts ... (Slovakia);". A trailing footnote
-number a text extraction left ("(Spain)1;") is ignored.
+number a text extraction left ("(Spain)1;") and footnote marks ("(Chad); **") are ignored.
+
+Reports misspell States now and then ("New Zeeland", "Russia Federation", "Islamic Republic Iran") and
+separate them with ";" or "/" as well as ",": a name that matches no State but is spelt like exactly one
+(difflib ratio 0.85 or more, or the same words in another order) is read as that State, and the reading is
+added to the caller's ``remarks``. An abbreviation is a State only where it is that State's own short form
+("UK", "USA": the initials of its name), never a treaty's ("CAT").
 """
 
+import difflib
 import re
 
 from upr_lab.exceptions import DataError
 
+from ..countries import _builtin_aliases, normalise
 from ..formats.fields import unknown_state
 
 ABBREVIATION = re.compile(r"^[A-Z]{2,6}$")
-NEXT_RECOMMENDATION = re.compile(r"\s*\d{0,3}\s*;\s*(?=[^\s(])")
-TRAILING = re.compile(r"[\s;.,:\d]*$")
+NEXT_RECOMMENDATION = re.compile(r"\s*\d{0,3}\s*;\s*(?=[A-Za-z“\"‘'])")
+ENUMERATION = re.compile(r"^\(\s*[a-z]{1,3}\s*\)\s*")  # "(a) Pursue ...; and (b) take ..."
+TRAILING = re.compile(r"[\s;.,:\d*]*$")
+FOOTNOTE_MARKS = re.compile(r"(?<=[;.])\s*\*+\s*$")
+CLOSE = 0.85  # difflib ratio from which a misspelt name is read as the one State it is spelt like
+LINKS = {"of", "and"}
 
 
-def split_item(item, number, resolver, path):
-    """``[(text, (State, ...)), ...]``: each recommendation of item ``number`` with its recommending States."""
+def split_item(item, number, resolver, path, remarks=None):
+    """``[(text, (State, ...)), ...]``: each recommendation of item ``number`` with its recommending States;
+    misspelt names read as a State are added to ``remarks`` (a list) when given."""
+    item = FOOTNOTE_MARKS.sub("", item)
+    resolver = _Reader(resolver, number, remarks)
+    item = _opened(item, resolver, number, remarks)
     groups = list(_parentheses(item))
     named = [(start, end, _states(content, resolver)) for start, end, content in groups]
     named = [(start, end, found) for start, end, found in named if found]
@@ -31,8 +47,18 @@ def split_item(item, number, resolver, path):
         if boundary and boundary.end() < len(item) and boundary.end() <= following:
             recommendations.append(item[begin:boundary.end()])
             begin = boundary.end()
-    recommendations.append(item[begin:])
+    rest = item[begin:]
+    if named and begin and not any(_states(c, resolver) for _, _, c in _parentheses(rest)):
+        _left_out(rest, number, remarks)  # after the last State: a heading or the State's comment
+    else:
+        recommendations.append(rest)
     return [_one(text, number, resolver, path, first=i == 0) for i, text in enumerate(recommendations)]
+
+
+def _left_out(text, number, remarks):
+    if remarks is not None:
+        remarks.append(f"left out: '{_excerpt(text, 50)}' after the last recommending State of item {number} "
+                       "(a heading or a comment, naming no State)")
 
 
 def _one(text, number, resolver, path, first):
@@ -49,7 +75,7 @@ def _one(text, number, resolver, path, first):
         raise DataError(f"found recommendation {number} '{_excerpt(text)}' with no recommending State in parentheses; "
                         "expected '... (State);' at its end (is the text scrambled? read the PDF instead)", path=path)
     body = _without_trailing_states(text, resolver)
-    if first and not body[:1].isupper():
+    if first and not ENUMERATION.sub("", body)[:1].isupper():
         raise DataError(f"found recommendation {number} starting mid-sentence: '{_excerpt(text)}'; expected it to start "
                         "with its first word (is the text scrambled, lines out of order? read the PDF instead)",
                         path=path)
@@ -62,20 +88,77 @@ def _without_trailing_states(text, resolver):
         start = _opening(text)
         if start is None or not _states(text[start + 1:-1], resolver):
             break
-        text = TRAILING.sub("", text[:start].rstrip())
+        text = re.sub(r"[\s;,:]*$", "", text[:start])  # not digits: "ILO Conventions No. 138 and 182 (Brazil)"
     return text.strip()
 
 
+class _Reader:
+    """The caller's resolver, which also reads a misspelt State's name and a State's abbreviation, noting each."""
+
+    def __init__(self, resolver, number, remarks):
+        self.resolver, self.number, self.remarks = resolver, number, remarks
+        self.aliases_file = getattr(resolver, "aliases_file", None)
+
+    def lookup(self, name):
+        name = " ".join(name.split())
+        if ABBREVIATION.match(name):
+            state = self.resolver.lookup(name)
+            return state if state and (name != state.iso3 or name == _initials(state.name)) else None
+        state = self.resolver.lookup(name)
+        if state is None and len(name) >= 4 and name[:1].isupper():
+            state = _spelt_like(name, self.resolver)
+            if state is not None and self.remarks is not None:
+                self.remarks.append(f"recommendation {self.number}: '{name}' read as {state.name}")
+        return state
+
+
+def _opened(item, resolver, number, remarks):
+    """An item whose last parenthesis the document left unopened ("... Criminal Court Ghana);") with the "("
+    put back before the State's name, if the words before ")" end with one."""
+    text = TRAILING.sub("", item)
+    if not text.endswith(")") or _opening(text) is not None:
+        return item
+    words = text[:-1].split()
+    for size in range(min(8, len(words)), 0, -1):
+        if _states(" ".join(words[-size:]), resolver):
+            if remarks is not None:
+                remarks.append(f"recommendation {number}: '(' missing before '{' '.join(words[-size:])})' in the document")
+            return " ".join(words[:-size]) + " (" + item[len(" ".join(words[:-size])):].lstrip()
+    return item
+
+
+def _initials(name):
+    return "".join(w[0] for w in name.split() if w[0].isupper())
+
+
+def _spelt_like(name, resolver):
+    """The one State whose name (or a usual spelling of it) ``name`` is close to, else None."""
+    index, key = _builtin_aliases(), normalise(name)  # normalised spelling -> ISO3
+    close = {index[k] for k in difflib.get_close_matches(key, list(index), n=4, cutoff=CLOSE)}
+    words = set(key.split()) - LINKS
+    close |= {code for k, code in index.items() if len(words) > 1 and set(k.split()) - LINKS == words}
+    if len(close) != 1:
+        return None
+    return resolver.lookup(close.pop())
+
+
 def _parentheses(text):
-    """``(start, end, content)`` of each outermost balanced parenthesis in ``text``."""
-    depth, start = 0, None
+    """``(start, end, content)`` of each outermost matched parenthesis in ``text``; one the document left
+    unclosed ("(ICCPR-OP 2 (Czech Republic, Belgium);") leaves the parentheses inside it outermost."""
+    stack, pairs = [], []
     for i, char in enumerate(text):
         if char == "(":
-            depth, start = depth + 1, i if depth == 0 else start
-        elif char == ")" and depth:
-            depth -= 1
-            if depth == 0:
-                yield start, i + 1, text[start + 1:i]
+            stack.append(i)
+        elif char == ")" and stack:
+            pairs.append((stack.pop(), i + 1))
+    pairs.sort()
+    outermost, reach = [], -1
+    for start, end in pairs:
+        if start >= reach:
+            outermost.append((start, end))
+            reach = end
+    for start, end in outermost:
+        yield start, end, text[start + 1:end - 1]
 
 
 def _opening(text):
@@ -92,6 +175,8 @@ def _states(content, resolver):
     """The States named in a parenthesis, if it names only States; else ()."""
     found = []
     for part in _top_level_parts(content):
+        if not part.strip() and found:  # "(Canada, , Turkey)"
+            continue
         states = _named(part, resolver)
         if not states:
             return ()
@@ -100,22 +185,35 @@ def _states(content, resolver):
 
 
 def _named(part, resolver):
-    part = " ".join(part.split())
-    if not part or ABBREVIATION.match(part):
+    part = re.sub(r"^and\s+", "", " ".join(part.split()))  # "(Italy, Switzerland, and Sweden)"
+    if not part:
         return []
     state = resolver.lookup(part)
     if state is not None:
         return [state]
     pieces = [p for p in re.split(r"\s+and\s+", part) if p]  # "(Algeria, Egypt and Argentina)"
     states = [resolver.lookup(p) for p in pieces] if len(pieces) > 1 else [None]
-    return states if all(states) else []
+    return states if all(states) else _comma_missing(part, resolver)
+
+
+def _comma_missing(part, resolver):
+    """Two States' names with the comma between them left out ("United Kingdom France"), each matched exactly."""
+    exact = getattr(resolver, "resolver", resolver)
+    words = part.split()
+    for i in range(1, len(words)):
+        if not (words[0][:1].isupper() and words[i][:1].isupper()) or ABBREVIATION.match(words[0]):
+            continue
+        first, second = exact.lookup(" ".join(words[:i])), exact.lookup(" ".join(words[i:]))
+        if first is not None and second is not None:
+            return [first, second]
+    return []
 
 
 def _top_level_parts(content):
     parts, depth, current = [], 0, ""
     for char in content:
         depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "," and depth == 0:
+        if char in ",;/" and depth == 0:
             parts.append(current)
             current = ""
         else:

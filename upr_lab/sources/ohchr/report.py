@@ -30,6 +30,7 @@ from upr_lab.exceptions import DataError
 
 from .. import calendar
 from ..countries import CountryResolver
+from . import citations, conclusions
 from .recommenders import split_item
 from .text import flat, read_document
 
@@ -37,17 +38,23 @@ SYMBOL = re.compile(r"A/HRC/(\d{1,2})/(\d{1,3})(?!\d|/Add)")
 FILE_SYMBOL = re.compile(r"A_HRC_(\d{1,2})_(\d{1,3})$")
 TOP = 1500  # characters at the top of a document: its symbol and title
 TITLE = re.compile(r"Report of the Working Group on the Universal Periodic Review\W*((?:\S+\s+){0,8})", re.I)
-HEADING = re.compile(r"Conclusions and/or recommendations\W*(\d{2,3})\.\s+(?=[A-Z])", re.I)
-CLOSING = re.compile(r"All conclusions and/or recommendations (contained|set out) in the present report", re.I)
+PAGE_SYMBOL = re.compile(r"^\s*(A/HRC/\d{1,2}/\d{1,3})\*?\s*$")  # a page's header or footer line
+MIN_PAGE = 200  # characters: a page shorter than this (a blank, a cover) may well repeat
+REVIEW_OF = re.compile(r"The review of ((?:\S+\s+){1,8}?)was held", re.I)
+INTRODUCTION = 8000  # characters of the body that hold its introduction
 SESSION = re.compile(r"held its ([a-z]+(?:-[a-z]+)?|\d{1,2}(?:st|nd|rd|th)) session", re.I)
-POSITIONS = [  # the first that matches a paragraph's introduction gives its items' response
-    (re.compile(r"did not enjoy|do not enjoy|does not enjoy|not (?:been )?(?:accepted|supported)|rejected|"
-                r"noted by|been noted|were noted|are noted|not to support", re.I), "noted"),
-    (re.compile(r"will be examined|to be examined|will provide (?:its )?responses|will be considered|"
-                r"will examine|responses in due|were made to|recommendations made|will be included", re.I), None),
-    (re.compile(r"enjoy(?:s|ed)? the support|enjoy(?:s|ed)? support|(?:been|are) accepted|accepted by|"
-                r"supported by|already implemented|process of implementation|accepts", re.I), "supported"),
+POSITIONS = [  # the first that matches a paragraph's introduction gives its items' position
+    (re.compile(r"(?:did|do|does) not (?:enjoy|receive|have)|\bnot\s+(?:be\s+|been\s+|to\s+)?(?:accept|support)|"
+                r"reject|cannot (?:be )?(?:accept|support)|unable to (?:accept|support)|not in a position to|"
+                r"\bnoted\b|takes? note|took note|pertain(?:s|ing)? to measures", re.I), "noted"),
+    (re.compile(r"will be examined|to be examined|will provide (?:its )?responses?|will be considered|will consider|"
+                r"will examine|responses? in due|will respond|will be included|further (?:examin|consider)|"
+                r"will be answered|will reply|(?:responses?|answers?) [^.:]{0,60}will be provided|"
+                r"will provide (?:its |an? )?answers?|would study", re.I), "to be examined"),
+    (re.compile(r"enjoy(?:s|ed)? (?:the |its |their )?support|\b(?:accept|support|endorse)(?:s|ed)?\b|"
+                r"already implemented|process of implementation|\bagree[ds]?\b", re.I), "supported"),
 ]
+RESPONSES = {"supported": "supported", "noted": "noted", "to be examined": None, "pending": None}
 UNITS = {w: n for n, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
                                      "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
                                      "nineteenth".split())}
@@ -71,14 +78,22 @@ class Report:
     symbol: str
     sur: object  # countries.State
     session: int
-    recommendations: tuple
+    recommendations: tuple  # the numbered items, then those cited by body paragraph ("19(d)")
     examined: tuple  # paragraphs whose items the State examines after the review (answered in the addendum)
+    positions: tuple = ()  # (paragraph, position, items) for each paragraph of recommendations
+    not_found: tuple = ()  # body paragraphs cited as recommendations where no recommendation was found
+    cited: tuple = ()  # the labels ("19(d)", "45") of the recommendations read from body paragraphs cited
+    remarks: tuple = ()  # what was read irregularly (misprinted item numbers) and what was left out
 
 
 def is_report(document):
-    """True for a Working Group report (not an addendum) by its top: title and symbol."""
+    """True for a Working Group report (not an addendum) by its top: title and symbol (or, where page 1 lacks
+    the title, the introduction's "The review of X was held" and the section of conclusions)."""
     top = document.text[:TOP]
-    return bool(TITLE.search(flat(top))) and "Addendum" not in top and SYMBOL.search(top) is not None
+    if "Addendum" in top or SYMBOL.search(top) is None:
+        return False
+    return bool(TITLE.search(flat(top))) or bool(REVIEW_OF.search(flat(document.body[:INTRODUCTION]))) and \
+        bool(re.search(r"Conclusions\s+and/or\s+recommendations", document.body, re.I))
 
 
 def read_report(path, resolver=None):
@@ -86,17 +101,78 @@ def read_report(path, resolver=None):
     document = read_document(path)
     resolver = resolver or CountryResolver()
     symbol, council, number = report_symbol(document)
+    _refuse_other_pages(document, symbol)
     sur = _state_under_review(document, resolver)
     session = _session(document, council, number)
-    section, first = _section(document)
-    recommendations, examined = [], []
-    for paragraph, response, items in _groups(section, first, path):
-        if response is None:
-            examined.append(paragraph)
-        for number_, item in items:
-            recommendations += [Recommendation(number_, text, states, response)
-                                for text, states in split_item(item, number_, resolver, path)]
-    return Report(Path(path), symbol, sur, session, tuple(recommendations), tuple(examined))
+    paragraphs, remarks = conclusions.read_section(document.body, path), []
+    recommendations, examined, positions, cited = [], [], [], []
+    for paragraph in paragraphs:
+        position = _position(paragraph.intro, paragraph.number, path)
+        remarks += paragraph.remarks
+        if _cites_by_item(paragraph, paragraphs[0].number):  # numbered comments on recommendations cited
+            cited.append((paragraph, position))
+            remarks.append(f"paragraph {paragraph.number}: {len(paragraph.items)} numbered comments of the State, "
+                           "not recommendations (the recommendations they cite are read)")
+        elif paragraph.items:
+            if position == "pending":
+                remarks.append(f"paragraph {paragraph.number} states no position ('{paragraph.intro[:60]}…'): its "
+                               f"{len(paragraph.items)} items are pending until an addendum answers them")
+            examined += [paragraph.number] if RESPONSES[position] is None else []
+            positions.append((paragraph.number, position, len(paragraph.items)))
+            recommendations += _items(paragraph, RESPONSES[position], sur, resolver, path, remarks)
+        elif not citations.citations(paragraph.intro, paragraphs[0].number) and RESPONSES[position]:
+            recommendations += _unnumbered(paragraph, RESPONSES[position], resolver, path, remarks)
+        else:
+            cited.append((paragraph, position))
+    conclusions.check_end(document.body, paragraphs, path)
+    found, not_found = citations.cited_recommendations(document.body, cited, resolver, paragraphs[0].number, sur)
+    recommendations += [Recommendation(label, text, states, RESPONSES[position])
+                        for label, text, states, position in found]
+    return Report(Path(path), symbol, sur, session, tuple(recommendations), tuple(examined), tuple(positions),
+                  tuple(not_found), tuple(label for label, *_ in found), tuple(dict.fromkeys(remarks)))
+
+
+def _unnumbered(paragraph, response, resolver, path, remarks):
+    """A recommendation written out without a number after its introduction ("The following recommendation did
+    not enjoy the support of X: Continue ... (United Kingdom)."), labelled by its paragraph; none if the text
+    after the colon names no recommending State (a paragraph of commitments or comments)."""
+    text = re.split(r":\s+", paragraph.intro, maxsplit=1)[1:] or [""]
+    sentence = re.match(r"(.*?\))\s*[.;]", text[0])
+    if not sentence or not re.search(r"recommendation", paragraph.intro.split(":")[0], re.I):
+        return []
+    try:
+        found = split_item(sentence.group(1), str(paragraph.number), resolver, path, remarks)
+    except DataError:
+        return []
+    remarks.append(f"paragraph {paragraph.number}: {len(found)} recommendation written out without a number, read "
+                   "as one")
+    return [Recommendation(str(paragraph.number), text_, states, response) for text_, states in found]
+
+
+def _cites_by_item(paragraph, first):
+    """True for numbered items that each comment on a recommendation cited by body paragraph."""
+    cites = [bool(citations.citations(item, first)) for _, item in paragraph.items]
+    return bool(cites) and sum(cites) > len(cites) / 2
+
+
+def _items(paragraph, response, sur, resolver, path, remarks):
+    """The recommendations of a paragraph's items; an item in which the State under review speaks ("Costa Rica
+    explained that ...") is its comment, left out with a remark."""
+    found = []
+    for k, item in paragraph.items:
+        label = f"{paragraph.number}.{k}"
+        if _is_comment(item, sur, resolver):
+            remarks.append(f"left out: item {label} '{item[:40]}…', a comment of {sur.name}, not a recommendation")
+            continue
+        found += [Recommendation(label, text, states, response)
+                  for text, states in split_item(item, label, resolver, path, remarks)]
+    return found
+
+
+def _is_comment(item, sur, resolver):
+    words = item.split()[:8]
+    speaker = next((s for size in range(len(words), 0, -1) if (s := resolver.lookup(" ".join(words[:size])))), None)
+    return speaker == sur and not re.search(r"\)\s*[;.]?\s*$", item)
 
 
 def report_symbol(document):
@@ -109,13 +185,30 @@ def report_symbol(document):
     return f"A/HRC/{council}/{number}", council, number
 
 
+def _refuse_other_pages(document, symbol):
+    """A report is one document: every page headed with its own symbol, no page printed twice."""
+    for line in document.text.splitlines():
+        header = PAGE_SYMBOL.match(line)
+        if header and header.group(1) != symbol:
+            raise DataError(f"found a page headed {header.group(1)} in the report {symbol}; expected every page headed "
+                            f"{symbol} (are pages of another document appended?)", path=document.path)
+    seen = {}
+    for number, page in enumerate(document.pages, 1):
+        key = " ".join(page.split())
+        if len(key) > MIN_PAGE and key in seen:
+            raise DataError(f"found page {number} the same as page {seen[key]}; expected each page once (a page "
+                            "printed twice?)", path=document.path)
+        seen.setdefault(key, number)
+
+
 def _state_under_review(document, resolver):
-    match = TITLE.search(flat(document.text[:TOP]))
-    words = match.group(1).replace("*", " ").split() if match else []
-    for size in range(len(words), 0, -1):
-        state = resolver.lookup(" ".join(words[:size]))
-        if state is not None:
-            return state
+    """From the title on page 1, else from the introduction's "The review of X was held"."""
+    for match in (TITLE.search(flat(document.text[:TOP])), REVIEW_OF.search(flat(document.body[:INTRODUCTION]))):
+        words = match.group(1).replace("*", " ").split() if match else []
+        for size in range(len(words), 0, -1):
+            state = resolver.lookup(" ".join(words[:size]))
+            if state is not None:
+                return state
     raise DataError("found no State under review after the title 'Report of the Working Group on the Universal "
                     "Periodic Review'; expected the report of the Working Group on one State", path=document.path)
 
@@ -147,101 +240,10 @@ def _ordinal(word):
     return base + UNITS[unit] if tens.endswith("y") and 0 < UNITS.get(unit, 0) < 10 else None
 
 
-def _section(document):
-    """The section 'Conclusions and/or recommendations', flattened, from its first paragraph to the closing one."""
-    body = flat(document.body)
-    starts = list(HEADING.finditer(body))
-    closing = CLOSING.search(body, starts[-1].start()) if starts else None
-    if not starts or closing is None:
-        missing = "its section 'Conclusions and/or recommendations'" if not starts else \
-            "the closing paragraph 'All conclusions and/or recommendations contained in the present report ...'"
-        raise DataError(f"found no {missing}; expected the report of a UPR Working Group", path=document.path)
-    start = starts[-1].start(1)
-    return body[start:closing.start()], int(starts[-1].group(1))
-
-
-def _groups(section, first, path):
-    """(paragraph, response, [(number, item text)]) for each paragraph of recommendations in ``section``, one
-    at a time: a caller that reads the items as they come refuses a scrambled item before a later gap."""
-    position, paragraph, groups = 0, first, []
-    while True:
-        head = re.compile(rf"{paragraph}\.\s+").match(section, position)
-        if head is None:
-            break
-        first_item = re.compile(rf"(?<=[.:])\s+(?:{paragraph}\.1|1\.)\s").search(section, head.end())
-        next_paragraph = re.compile(rf"(?<=[.;:])\s+{paragraph + 1}\.(?:\s+(?=[A-Z])|\s*$)").search(section, head.end())
-        if first_item is None or next_paragraph and next_paragraph.start() < first_item.start():
-            # a paragraph without numbered items, e.g. "The response of X to these recommendations will be
-            # included in the outcome report ..." (2008): nothing to read
-            position, paragraph = (next_paragraph.start() + 1, paragraph + 1) if next_paragraph else (position, paragraph)
-            if next_paragraph is None:
-                break
-            continue
-        intro = section[head.end():first_item.start()]
-        response = _position(intro, paragraph, path)
-        items, position = _items(section, first_item.start(), paragraph, path)
-        groups.append((paragraph, response, items))
-        yield groups[-1]
-        paragraph += 1
-    if not groups or section[position:].strip(" ;.") != f"{paragraph}":
-        _refuse_rest(section, position, paragraph, groups, path)
-
-
 def _position(intro, paragraph, path):
-    for pattern, response in POSITIONS:
+    """What a paragraph's introduction says of its items: one of POSITION_LABELS; a list given with no
+    position ("the following recommendations were made to X") is pending."""
+    for pattern, label in POSITIONS:
         if pattern.search(intro):
-            return response
-    raise DataError(f"found paragraph {paragraph} '{intro[:90]}…', which states no position; expected an introduction "
-                    "such as 'The following recommendations enjoy the support of …' or '… will be examined by …'",
-                    path=path)
-
-
-def _refuse_rest(section, position, paragraph, groups, path):
-    rest = section[position:position + 80].strip()
-    rest = f"'{rest}…'" if rest else "the end of the section"
-    after = f"after paragraph {groups[-1][0]} item {groups[-1][2][-1][0]}" if groups and groups[-1][2] else \
-        "at the start of the section"
-    raise DataError(f"found {rest} {after}; expected the next item or paragraph {paragraph} (does the numbering "
-                    "break off, or is the text scrambled?)", path=path)
-
-
-def _items(section, start, paragraph, path):
-    """The numbered items after a paragraph's introduction, and where the paragraph ends."""
-    later = re.compile(rf"\s*{paragraph}\.1\s").match(section, start) is not None
-    marker = (lambda k: rf"(?<=\s){paragraph}\.{k}(?=\s)") if later else (lambda k: rf"(?<=[;.:]\s){k}\.\s")
-    begin = re.compile(r"\s*" + (rf"{paragraph}\.1\s" if later else r"1\.\s")).match(section, start)
-    if begin is None:
-        raise DataError(f"found '{section[start:start + 60]}…' after the introduction of paragraph {paragraph}; "
-                        f"expected its first item ('{paragraph}.1' or '1.')", path=path)
-    items, k, item_start = [], 1, begin.end()
-    end_of_group = re.compile(rf"(?<=[.;])\s+{paragraph + 1}\.(?:\s+(?=[A-Z])|\s*$)")
-    while True:
-        following = re.compile(marker(k + 1)).search(section, item_start)
-        group_end = end_of_group.search(section, item_start)
-        if following and (group_end is None or following.start() < group_end.start() or
-                          (not later and not _opens_paragraph(section, group_end.end()))):
-            items.append((f"{paragraph}.{k}", section[item_start:following.start()].strip()))
-            item_start, k = following.end(), k + 1
-            continue
-        end = group_end.start() if group_end else len(section)
-        items.append((f"{paragraph}.{k}", section[item_start:end].strip()))
-        _refuse_skipped(items[-1], k, paragraph, later, path)
-        return items, (group_end.start() + 1 if group_end else len(section))
-
-
-def _opens_paragraph(section, start):
-    """True if the text at ``start`` reads as a paragraph introducing recommendations (up to a colon)."""
-    head = section[start:start + 500]
-    colon = head.find(":")
-    return colon >= 0 and ";" not in head[:colon] and "recommendation" in head[:colon].lower()
-
-
-def _refuse_skipped(item, k, paragraph, later, path):
-    """The last item must not hold a further numbered item: that is a numbering that breaks off."""
-    number, text = item
-    pattern = rf"(?<=\s){paragraph}\.(\d{{1,3}})(?=\s)" if later else r"(?<=[;.]\s)(\d{1,3})\.\s+[A-Z]"
-    found = [int(n) for n in re.findall(pattern, " " + text) if int(n) > k + 1]
-    if found:
-        label = f"{paragraph}.{found[0]}" if later else f"{found[0]}."
-        raise DataError(f"found item {label} after item {number} with no item {paragraph}.{k + 1} between them; "
-                        "expected the items numbered without gaps (does the numbering break off?)", path=path)
+            return label
+    return "pending"

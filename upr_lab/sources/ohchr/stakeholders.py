@@ -5,13 +5,19 @@ From the summary OHCHR prepares for each review:
 * ``stakeholder_submissions``: the N it states ("a summary of 16 stakeholders' submissions", or in words,
   "a summary of seven stakeholders' submissions");
 * ``joint_submissions``: the joint submissions in the list of contributors ("Joint submission 2 submitted
-  by: ..." in later summaries, "(Joint submission)" after a name in early ones); unknown (empty) when the
-  summary lists no contributors;
+  by: ...", "JS4: Joint submission by ..." in later summaries, "(Joint submission)" after a name in early
+  ones), each number once; unknown (empty) when the summary lists no contributors, and, with a warning,
+  when the list is cut short or out of order: a joint submission the text cites ("JS5 reported") is not
+  in it, nothing follows its last joint submission (no next category of contributors, no next footnote),
+  or it lists more joint submissions than the summary states submissions;
 * ``nhri_submitted``: true only when the summary has a section of information provided by the national
   human rights institution ("II. Information provided by the national human rights institution ...").
   The sentence announcing that such a section is provided where an accredited institution submitted is
   boilerplate, and an institution quoted among the other stakeholders has no section: both give false;
 * ``sur_iso3``, ``session`` and ``cycle`` from the document symbol.
+
+A file that holds another document too (a second symbol alone on a line, a second title or sentence
+"a summary of N ..."), an N above ``MAX_SUBMISSIONS`` and a summary in another UN language are refused.
 
 ``national_consultation`` is not in the summary (the national report says it): it stays empty for the
 user to complete.
@@ -23,6 +29,7 @@ summary); in both an unknown value is NA, never 0 or false.
 
 import csv
 import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +38,8 @@ from upr_lab.exceptions import DataError
 
 from .. import calendar, schema
 from ..countries import check_iso3, states
-from .text import document_text, flat
+from .language import not_english
+from .text import flat, read_document
 
 COLUMNS = ["sur_iso3", "cycle", "session", "stakeholder_submissions", "joint_submissions", "nhri_submitted",
            "national_consultation", "document"]
@@ -43,10 +51,18 @@ SUMMARY_NAME = re.compile(r"_3\.(pdf|txt)$", re.IGNORECASE)  # how a summary's f
 STATED = re.compile(r"summary of (?:the )?(\w+(?:[- ]\w+)?) stakeholders?['’]? submissions", re.IGNORECASE)
 NHRI_SECTION = re.compile(r"(?:^|\s)(?:[IVX]+|[A-H])\.\s+Information provided by the national human rights "
                           r"institution", re.IGNORECASE)
-JOINT_NUMBERED = re.compile(r"Joint submission (\d+) submitted by", re.IGNORECASE)
+JOINT_NUMBERED = re.compile(r"Joint\s*submission\s*(?:No\.?\s*)?(\d{1,3})\s*(?:\(JS\s*\d{1,3}\)\s*)?,?\s*"
+                            r"(?:[-–—:]|su|presented|prepared|made|composed|by\b)|"  # "su": "submitted" cut by a page
+                            r"\bJS\s?(\d{1,3})\s*[-–—:]?\s*Joint submission\s*(?:by|of|:)", re.IGNORECASE)
 JOINT_MARKED = re.compile(r"\(Joint submission\)", re.IGNORECASE)
-CONTRIBUTORS = re.compile(r"(have contributed information for this summary|original submissions are available|"
-                          r"The following stakeholders)", re.IGNORECASE)
+CITED = re.compile(r"\bJS\s?(\d{1,3})\b")  # a joint submission cited in the text: "JS2 reported that"
+CONTRIBUTORS = re.compile(r"(?:(\d{1,3})\s+)?(The stakeholders listed below|have contributed information for this "
+                          r"summary|original submissions are available|The following stakeholders)", re.IGNORECASE)
+NEXT_CATEGORY = re.compile(r"National human rights institutions?|Regional (?:intergovernmental )?[Oo]rgani[sz]ations?|"
+                           r"United Nations (?:entities|agencies|bodies)|Others?\s*:")  # case-sensitive: headings
+TITLE = re.compile(r"Summary of (?:the )?stakeholders['’]? (?:submissions|information)", re.IGNORECASE)
+WG_SYMBOL_LINE = re.compile(r"^[ \t]*(A/HRC/WG\.6/\d{1,2}/[A-Z]{3}/\d)[ \t]*(?:\d{1,3}[ \t]*)?$", re.MULTILINE)
+MAX_SUBMISSIONS = 1000  # the most a summary has stated is in the low hundreds
 NUMBERS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
                                       "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
@@ -54,15 +70,17 @@ TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seve
 
 def summary_row(path):
     """The participation row of one stakeholder summary (a dict with ``COLUMNS``)."""
-    return _row(path, document_text(path))
+    return _row(path, read_document(path).text)
 
 
 def _row(path, raw):
     """The participation row of the summary at ``path`` whose text is ``raw``."""
     text = flat(raw)
     session, iso3, symbol = _symbol(path, raw)
+    _refuse_second_document(path, raw, text, symbol)
+    stated = _stated(path, text)
     return {"sur_iso3": iso3, "cycle": calendar.cycle_of(session), "session": session,
-            "stakeholder_submissions": _stated(path, text), "joint_submissions": _joint(text),
+            "stakeholder_submissions": stated, "joint_submissions": _joint(path, text, stated),
             "nhri_submitted": bool(NHRI_SECTION.search(text)), "national_consultation": None, "document": symbol}
 
 
@@ -84,6 +102,10 @@ def _symbol(path, raw):
     else from the file's name."""
     text = flat(raw)
     match = top_symbol(raw) or FILE_SYMBOL.search(Path(path).stem)
+    language = not_english(raw)
+    if language is not None:
+        raise DataError(f"found a document in {language}; expected the English version of the summary of "
+                        "stakeholders' submissions (upr-lab reads UN documents in English)", path=path)
     if match is None or STATED.search(text) is None:
         raise DataError("found no symbol A/HRC/WG.6/<session>/<ISO3>/3 at its top or no sentence 'a summary of N "
                         "stakeholders' submissions'; expected the summary of stakeholders' submissions of a UPR "
@@ -98,11 +120,27 @@ def _symbol(path, raw):
 def _stated(path, text):
     match = STATED.search(text)
     number = None if match is None else _number(match.group(1))
-    if number is None:
-        found = f"'{match.group(0)}'" if match else "no such sentence"
+    if number is None or number > MAX_SUBMISSIONS:
+        found = f"'{match.group(0)[:80]}'" if match else "no such sentence"
         raise DataError(f"found {found}; expected the number of submissions stated as 'a summary of N "
-                        "stakeholders' submissions'", path=path)
+                        f"stakeholders' submissions', N at most {MAX_SUBMISSIONS:,}", path=path)
     return number
+
+
+def _refuse_second_document(path, raw, text, symbol):
+    """A file that holds pages of another document: another symbol standing alone on a line as a document's
+    own does (in two page headers or more, or in a cover block with "Distr."; a footnote may cite a symbol
+    alone on its line once), a second title or a second sentence stating the number of submissions."""
+    lines = list(WG_SYMBOL_LINE.finditer(raw))
+    others = sorted({m.group(1) for m in lines if m.group(1) != symbol and (
+        sum(n.group(1) == m.group(1) for n in lines) > 1 or "Distr" in raw[max(0, m.start() - 300):m.end() + 300])})
+    found = ([f"the symbol {others[0]}"] if others else []) + \
+        [f"{len(p.findall(text))} {what}" for p, what in ((TITLE, "titles 'Summary of stakeholders' submissions'"),
+                                                          (STATED, "sentences 'a summary of N stakeholders' "
+                                                                   "submissions'")) if len(p.findall(text)) > 1]
+    if found:
+        raise DataError(f"found {found[0]} in the summary {symbol}; expected one document per file (are pages of "
+                        "another document appended?)", path=path)
 
 
 def _number(word):
@@ -118,14 +156,39 @@ def _number(word):
     return None
 
 
-def _joint(text):
-    """Joint submissions in the list of contributors, or None when the summary lists no contributors."""
+def _joint(path, text, stated):
+    """Joint submissions in the list of contributors; None (unknown) when the summary lists no contributors,
+    and, with a warning, when the list is cut short: a joint submission cited in the text is missing from
+    it, nothing (no next category of contributors, no next footnote) follows its last joint submission, or
+    it lists more joint submissions than the summary states submissions."""
     listed = CONTRIBUTORS.search(text)
     if listed is None:
         return None
     contributors = text[listed.start():]
-    numbered = {int(n) for n in JOINT_NUMBERED.findall(contributors)}
-    return max(len(numbered), len(JOINT_MARKED.findall(contributors)))
+    entries = list(JOINT_NUMBERED.finditer(contributors))
+    numbered = {int(m.group(1) or m.group(2)) for m in entries}
+    marked = list(JOINT_MARKED.finditer(contributors))
+    count = max(len(numbered), len(marked))
+    missing = sorted({int(n) for n in CITED.findall(_body(path, text))} - numbered) if numbered or not marked else []
+    last = max(entries + marked, key=lambda m: m.end(), default=None)
+    footnote = listed.group(1) and re.compile(rf"(?<!\S){int(listed.group(1)) + 1}\s+[A-Z(]")
+    ended = last is None or NEXT_CATEGORY.search(contributors, last.end()) or footnote and footnote.search(
+        contributors, last.end())
+    problem = (f"JS{missing[0]} is cited but not in its list of contributors" if missing else
+               "its list of contributors stops after its last joint submission" if not ended else
+               f"it lists {count} joint submissions but states {stated} submissions" if count > stated else None)
+    if problem:
+        warnings.warn(f"{path}: {problem} (is the summary cut short or out of order?): joint submissions left "
+                      "unknown", UserWarning, stacklevel=5)
+        return None
+    return count
+
+
+def _body(path, text):
+    """The running text whose citations are checked: a PDF's body without its footnotes and footnote marks
+    ('JS384' is JS3 with mark 84 in a PDF's full text); a text file's own text."""
+    document = read_document(path)
+    return flat(document.body) if document.is_pdf else text
 
 
 def summary_files(paths):
@@ -177,7 +240,7 @@ def participation_frame(paths):
     """
     files = [f for p in map(Path, paths) for f in (sorted(p.iterdir()) if p.is_dir() else [p])
              if f.is_file() and SUMMARY_NAME.search(f.name)]
-    texts = ((path, document_text(path)) for path in files)
+    texts = ((path, read_document(path).text) for path in files)
     found = _reviews((path, _row(path, raw)) for path, raw in texts if top_symbol(raw) is not None)
     return _frame(found) if found else None
 

@@ -14,6 +14,7 @@ import functools
 import math
 import re
 from collections import Counter
+from itertools import compress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from ..tables import require_file
 MIN_CHARACTERS = 200  # less text than this in a whole document: a scan without a text layer
 SMALLER = 0.6  # points below the body's type size: headers, footers, footnotes, footnote marks
 LINE_END_HYPHEN = "\ufffe"  # PDFium's mark for a hyphen that ends a line
-FURNITURE = re.compile(r"^\s*(A/HRC/\S+|GE\.\d{2}-\d{4,6}.*|\d{1,3}|\d{1,3}\s+GE\.\S+|\*\d{6,}\*|Please recycle|"
+FURNITURE = re.compile(r"^\s*(A/HRC/\S+|GE\.\d{2}-\d{4,6}.*|\d{1,3}|\d{1,3}\s+GE\.\S+|\*\d{6,}\*|Please recycle|Page \d{1,3}|"
                        r"\*{1,3}\s+\S.*)\s*$", re.IGNORECASE)  # the last: a footnote marked with asterisks
 
 
@@ -36,6 +37,7 @@ class Document:
     text: str
     body: str
     is_pdf: bool
+    pages: tuple = ()  # a PDF's pages' texts (``text`` is them joined); none for a text file
 
 
 def read_document(path):
@@ -49,17 +51,18 @@ def read_document(path):
 @functools.lru_cache(maxsize=64)
 def _read(path, size, mtime_ns):
     raw = path.read_bytes()
+    pages = ()
     if raw.startswith(b"%PDF"):
-        text, body = _pdf_texts(path)
+        text, body, pages = _pdf_texts(path)
     elif path.suffix.lower() == ".pdf":
         raise DataError("found no PDF header; expected a PDF document (is the file damaged or mis-named?)", path=path)
     else:
         text = _joined_hyphens(_decoded(raw))
-        body = "\n".join(line for line in text.splitlines() if not FURNITURE.match(line))
+        body = _without_furniture(text)
     if len("".join(text.split())) < MIN_CHARACTERS:
         raise DataError("found no text layer (a scanned document?); expected a document with text: run OCR on it "
                         "first (e.g. ocrmypdf) or use the text version", path=path)
-    return Document(path, text, body, raw.startswith(b"%PDF"))
+    return Document(path, text, body, raw.startswith(b"%PDF"), pages)
 
 
 def document_text(path):
@@ -68,6 +71,7 @@ def document_text(path):
 
 
 def _pdf_texts(path):
+    """The text and body of a PDF: the one place input PDFs are opened, every PDFium error a DataError."""
     import pypdfium2 as pdfium
 
     try:
@@ -78,14 +82,30 @@ def _pdf_texts(path):
                             path=path) from None
         raise DataError(f"found a damaged PDF ({exc}); expected a readable PDF document", path=path) from None
     try:
-        pages = [_characters(page) for page in pdf]
+        pages = [_page_characters(pdf, i, path) for i in range(len(pdf))]
     finally:
         pdf.close()
     body_size = _body_size(pages)
     text = "\n".join("".join(chars) for chars, _ in pages)
-    body = "\n".join("".join(c for c, size in zip(chars, sizes) if c.isspace() or size >= body_size - SMALLER)
+    smallest = body_size - SMALLER
+    body = "\n".join("".join(compress(chars, [size >= smallest or c.isspace() for c, size in zip(chars, sizes)]))
                      for chars, sizes in pages)
-    return _joined_hyphens(text), _joined_hyphens(body)
+    return _joined_hyphens(text), _without_furniture(_joined_hyphens(body)), tuple("".join(c) for c, _ in pages)
+
+
+def _page_characters(pdf, index, path):
+    import pypdfium2 as pdfium
+
+    try:
+        return _characters(pdf[index])
+    except (pdfium.PdfiumError, OSError, ValueError) as exc:  # bytes cut out: "Failed to load page"
+        raise DataError(f"page {index + 1} cannot be read ({' '.join(str(exc).split())[:80]}); expected a complete PDF "
+                        "(is the file truncated or damaged? download it again)", path=path) from None
+
+
+def _without_furniture(text):
+    """Without the header and footer lines early PDFs set in the body's type ("A/HRC/8/35", "Page 13")."""
+    return "\n".join(line for line in text.splitlines() if not FURNITURE.match(line))
 
 
 def _characters(page):
@@ -95,23 +115,27 @@ def _characters(page):
     text = textpage.get_text_range(0, count) if count else ""
     if len(text) != count:  # characters outside the Basic Multilingual Plane: no sizes, keep the page whole
         return list(text), [float("inf")] * len(text)
-    return list(text), [_printed_size(textpage, i) for i in range(count)]
+    return list(text), _printed_sizes(textpage, count)
 
 
-def _printed_size(textpage, index):
-    """The font size times the vertical scale of the character's matrix: what a reader sees (some PDFs set
+def _printed_sizes(textpage, count):
+    """Each character's font size times the vertical scale of its matrix: what a reader sees (some PDFs set
     every font at size 1 and scale it)."""
     import pypdfium2.raw as raw
 
-    matrix = raw.FS_MATRIX()
-    raw.FPDFText_GetMatrix(textpage.raw, index, matrix)
-    return raw.FPDFText_GetFontSize(textpage.raw, index) * math.hypot(matrix.c, matrix.d)
+    matrix, handle = raw.FS_MATRIX(), textpage.raw
+    get_matrix, get_size, hypot = raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize, math.hypot
+    sizes = []
+    for i in range(count):
+        get_matrix(handle, i, matrix)
+        sizes.append(get_size(handle, i) * hypot(matrix.c, matrix.d))
+    return sizes
 
 
 def _body_size(pages):
     """The type size most of the document's characters are set in."""
     sizes = Counter(round(size * 2) / 2 for chars, sizes in pages for c, size in zip(chars, sizes)
-                    if not c.isspace() and size != float("inf"))
+                    if size != float("inf") and not c.isspace())
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
