@@ -267,8 +267,15 @@ def test_a_participation_count_of_twenty_digits(tmp_path):
 
 def test_data_naming_a_fifo_or_a_device_is_refused_without_waiting(upr_lab, tmp_path):
     os.mkfifo(tmp_path / "exports.csv")
-    export_refused(upr_lab, tmp_path, tmp_path / "exports.csv", "exports.csv: found a named pipe (FIFO); expected")
-    export_refused(upr_lab, tmp_path, "/dev/null", "/dev/null: found a character device; expected")
+    export_refused(upr_lab, tmp_path, tmp_path / "exports.csv", "exports.csv: found a FIFO (named pipe), not a "
+                   "regular file; expected")
+    export_refused(upr_lab, tmp_path, "/dev/null", "/dev/null: found a device, not a regular file; expected")
+
+
+def test_a_participation_table_naming_a_fifo_is_refused_without_waiting(tmp_path):
+    os.mkfifo(tmp_path / "participation.csv")
+    with pytest.raises(DataError, match="participation.csv: found a named pipe \\(FIFO\\); expected a file"):
+        read_participation(tmp_path / "participation.csv")
 
 
 def test_a_real_dihr_export_still_reads_through_the_guarded_reader():
