@@ -12,15 +12,6 @@ import fuzz_mutations as mutate
 import fuzz_seeds as seeds
 from fuzz_oracle import Example, cli, fuzz, python_command, valid_participation, valid_recommendations
 
-# Strategies whose failures lie in loaders other helpers of issue 22 are fixing (documents, context, YAML,
-# coding sheets, output paths): expected to fail until their work is merged; the lead removes each mark then.
-OTHERS = "fails in {} (issue 22, another branch): remove this mark once that work is merged"
-
-
-def others(area):
-    return pytest.mark.xfail(reason=OTHERS.format(area), strict=False)
-
-
 # -- OHCHR documents -------------------------------------------------------------------------------------
 
 def read_documents(name):
@@ -85,7 +76,6 @@ def text_documents(draw):
     return Example({name: raw}, [edit, damage, how.__name__], action, command)
 
 
-@others("OHCHR documents")
 def test_ohchr_pdf_documents():
     fuzz(pdf_documents(), bounded=6, share=0.2)
 
@@ -110,7 +100,6 @@ def matrices(draw):
     return Example({"matrix.docx": raw}, [container, damage], action, command)
 
 
-@others("OHCHR matrices")
 def test_ohchr_matrices():
     if not matrix_reader():
         pytest.skip("no reader of OHCHR matrices (.docx) yet: this strategy runs once one is merged")
@@ -151,7 +140,6 @@ def context_files(draw):
     return Example({name: raw}, [edit, variant, damage], action, command)
 
 
-@others("context files (PTS, Fariss)")
 def test_context_files():
     fuzz(context_files(), bounded=15)
 
@@ -236,7 +224,8 @@ def coded_sheets(draw, sheets):
                    f"upr-lab code {command_name} a.xlsx b.xlsx{extra}")
 
 
-@others("coding sheets")
+@pytest.mark.xfail(reason="`code agree` on 8 recommendations takes 17 s of CPU (its bootstrap), past the 30 s "
+                          "per example on a loaded machine: remove this mark once it is faster", strict=False)
 def test_coding_sheets():
     fuzz(coded_sheets(coding_sheets()), bounded=12)
 
@@ -284,7 +273,6 @@ def yaml_files(draw):
     return Example({name: raw}, [edit], action, python_command(call))
 
 
-@others("parameter and alias YAML")
 def test_yaml_files():
     fuzz(yaml_files(), bounded=15)
 
@@ -317,6 +305,5 @@ def paths(draw):
                    f"mkdir folder; mkfifo fifo; ln -s link-loop link-loop; upr-lab data export --data {data} --out {out}")
 
 
-@others("output paths")
 def test_paths():
     fuzz(paths(), bounded=15)
