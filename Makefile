@@ -7,8 +7,10 @@ DEMO_COUNTRIES ?= NOR,BRA,KEN,IND,POL
 SEEDS   ?= 200
 WORKERS ?= 2
 RAW     ?= ../shared/data
+FUZZ_EXAMPLES ?= 250
+FUZZ_SEED     ?= 0
 
-.PHONY: setup demo data test validate lab bench clean
+.PHONY: setup demo data test fuzz validate lab bench clean
 
 setup: $(STAMP)
 
@@ -32,6 +34,13 @@ data: setup
 
 test: setup
 	$(PY) -m pytest
+
+# The fuzz harness at length: FUZZ_EXAMPLES mutated inputs per strategy (thousands in all); each failure's
+# input, command and traceback under fuzz-failures/ (git-ignored), with summary.json (outcome counts).
+fuzz: setup
+	rm -rf fuzz-failures
+	UPR_LAB_FUZZ=1 UPR_LAB_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) UPR_LAB_FUZZ_FAILURES=$(CURDIR)/fuzz-failures \
+		$(PY) -m pytest tests/fuzz -q -p no:randomly --hypothesis-seed=$(FUZZ_SEED) -rxXf
 
 validate: setup
 	$(PY) validation/coverage.py --seeds $(SEEDS) --workers $(WORKERS)

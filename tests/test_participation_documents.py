@@ -129,7 +129,7 @@ def test_an_empty_number_of_stakeholder_submissions_is_refused(tmp_path):
     with pytest.raises(DataError) as refused:
         read_participation(path)
     assert str(refused.value) == (f"{path}, row 2, column 'stakeholder_submissions': found ''; expected a whole "
-                                  "number 0 or more")
+                                  "number 0 or more (at most 99,999)")
 
 
 def simulated(seed=5, per_review=30):

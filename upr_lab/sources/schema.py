@@ -119,8 +119,16 @@ def _case(case, columns, rows, cases):
     column = "" if case.column is None else f"column {case.column!r}, "
     if "uniqueness" in check:
         same = cases[(cases["check"] == case.check) & (cases["failure_case"] == case.failure_case)]
-        where = f"rows {', '.join(str(i) for i in same['index'])}, " if rows else ""
-        return f"{where}{column}found {case.failure_case!r} more than once; expected it once"
+        listed = [str(i) for i in same["index"]]
+        more = f" (and {len(listed) - 5:,} more)" if len(listed) > 5 else ""
+        where = f"rows {', '.join(listed[:5])}{more}, " if rows else ""
+        return f"{where}{column}found {_short(case.failure_case)} more than once; expected it once"
     where = f"row {case.index}, " if rows and not pd.isna(case.index) else ""
     expected = EXPECTED.get(case.column, check)
-    return f"{where}{column}found {case.failure_case!r}; expected {expected}"
+    return f"{where}{column}found {_short(case.failure_case)}; expected {expected}"
+
+
+def _short(value, limit=60):
+    """A failing value for a one-line message: its first ``limit`` characters, and its length if cut."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(str(value)):,} characters)"

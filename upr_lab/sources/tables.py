@@ -15,10 +15,13 @@ import pandas as pd
 from upr_lab.exceptions import DataError
 
 from .encodings import decode
+from .formats import workbook
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (BIFF) container
 _ZIP = b"PK\x03\x04"  # .xlsx
 EXCEL_SUFFIXES = {".xls", ".xlsx"}
+MAX_TEXT_BYTES = 512 * 2**20  # a CSV of every UPR recommendation so far is about 60 MB
+MAX_CELL_CHARS = workbook.MAX_CELL_CHARS  # Excel's limit; a CSV cell longer than that was not exported from a table
 
 
 @dataclass
@@ -37,13 +40,13 @@ def read_table(path):
     a table with a header row and at least one data row.
     """
     path = require_file(path)
-    raw = path.read_bytes()
+    raw = _read_bytes(path)
     if not raw.strip():
         raise DataError("the file is empty; expected a table with a header row", path=path)
     if raw.startswith(_OLE2):
-        table = _from_frame(path, _excel(path), {"format": "xls"})
+        table = _excel(path, "xls")
     elif raw.startswith(_ZIP):
-        table = _from_frame(path, _excel(path), {"format": "xlsx"})
+        table = _excel(path, "xlsx")
     elif path.suffix.lower() in EXCEL_SUFFIXES and raw.lstrip()[:1] == b"<":
         table = _html(path, raw)
     else:
@@ -72,6 +75,8 @@ def require_file(path):
         raise DataError("no such file; expected a table (CSV, Excel or Parquet)", path=path)
     if path.is_dir():
         raise DataError("found a folder; expected a file (a table: CSV, Excel or Parquet)", path=path)
+    if not path.is_file():  # reading a FIFO would wait for a writer forever
+        raise DataError(f"found {file_kind(path)}; expected a file (a table: CSV, Excel or Parquet)", path=path)
     try:
         with open(path, "rb"):
             pass
@@ -80,14 +85,37 @@ def require_file(path):
     return path
 
 
-def _excel(path):
-    """First sheet of a workbook (calamine reads both legacy .xls and .xlsx)."""
+def file_kind(path):
+    """What stands at ``path`` when it is neither a regular file nor a folder, for messages."""
+    import stat
+
     try:
-        return pd.read_excel(path, engine="calamine", header=None, dtype=str, keep_default_na=False)
-    except Exception as exc:  # calamine and zipfile raise many types for damaged workbooks
-        reason = first_sentence(exc)
-        raise DataError(f"found a damaged or truncated workbook ({reason}); expected a readable Excel workbook "
-                        "(.xlsx or .xls)", path=path) from None
+        mode = path.stat().st_mode
+    except OSError as exc:  # a symbolic link to nothing, or in a loop
+        return f"a path that cannot be followed ({exc.strerror or exc})"
+    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    return next((name for test, name in kinds if test(mode)), "something that is not a regular file")
+
+
+def _read_bytes(path):
+    """The bytes of a table file, refused past ``MAX_TEXT_BYTES`` (workbooks have limits of their own)."""
+    size = path.stat().st_size
+    with open(path, "rb") as f:
+        head = f.read(8)
+        if size > MAX_TEXT_BYTES and not head.startswith((_OLE2, _ZIP)):
+            raise DataError(f"found a file of {size / 2**20:,.0f} MB; expected at most {MAX_TEXT_BYTES >> 20} MB "
+                            "(the size limit for a text table): split it, or keep only the rows you need", path=path)
+        if head.startswith((_OLE2, _ZIP)):
+            return head  # read by the workbook reader, which checks its own limits
+        return head + f.read()
+
+
+def _excel(path, kind):
+    """First sheet of a workbook, through the guarded reader (limits, merged cells, formulas)."""
+    frame, sheet = workbook.read_first_sheet(path, kind)
+    del sheet  # named in the reader's own messages; the file records keep the format only
+    return _from_frame(path, frame, {"format": kind})
 
 
 def first_sentence(exc):
@@ -101,7 +129,7 @@ def _html(path, raw):
     text, encoding = _decode(path, raw)
     try:
         table = pd.read_html(io.StringIO(text), flavor="lxml", keep_default_na=False)[0]
-    except (ValueError, ImportError):
+    except Exception:  # lxml and pandas raise several types for a page without a (whole) table
         raise DataError("found an HTML page (saved as .xls) without a table; expected an Excel workbook or an "
                         "HTML table with a header row", path=path) from None
     cells = [list(map(str, table.columns)), *table.astype(str).values.tolist()]
@@ -123,9 +151,18 @@ def _text(path, raw):
             hint = " (the last row: is the file truncated?)" if i == len(body) - 1 else ""
             message = f"found {len(row)} fields; expected {len(header)}, as in the header row{hint}"
             raise DataError(message, path=path, row=number)
+    _refuse_long_cells(path, [header, *body], numbers)
     frame = pd.DataFrame(body, columns=range(len(header)), dtype=str)
     detected = {"format": "csv", "encoding": encoding, "delimiter": delimiter}
     return RawTable(path, [h.strip() for h in header], frame, numbers[1:], detected)
+
+
+def _refuse_long_cells(path, cells, numbers):
+    for row, number in zip(cells, numbers):
+        for i, cell in enumerate(row):
+            if len(cell) > MAX_CELL_CHARS:
+                raise DataError(f"found {len(cell):,} characters in field {i + 1}; expected at most {MAX_CELL_CHARS:,} "
+                                "(the limit for a cell)", path=path, row=number)
 
 
 def _decode(path, raw):
@@ -165,6 +202,10 @@ def _csv_rows(path, text, delimiter):
                 numbers.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise DataError(f"found a field longer than {csv.field_size_limit():,} characters; expected at most "
+                            f"{MAX_CELL_CHARS:,} (the limit for a cell; is a quote left open?)", path=path,
+                            row=start) from None
         if "unexpected end of data" in str(exc):
             raise DataError("found a quoted field that is never closed; expected a closing quote (is the file "
                             "truncated?)", path=path, row=start) from None

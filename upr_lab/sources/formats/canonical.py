@@ -11,6 +11,8 @@ import pandas as pd
 from upr_lab.exceptions import DataError
 
 from .. import schema, tables
+from ..countries import states, suggest
+from . import fields, workbook
 
 LIST_SEPARATOR = ";"
 LEGACY_SEPARATOR = "|"  # how CSV files written before the SDG columns joined issue tags
@@ -36,11 +38,13 @@ def write(recs, path):
 
 def read_parquet(path, validate=True):
     """Read a canonical Parquet file; validated unless it is one upr-lab wrote (``validate=False``)."""
-    frame = _with_current_columns(read_parquet_frame(path), path)
+    frame = _with_current_columns(read_parquet_frame(path, refuse_empty=validate), path)
     if validate:  # row numbers in messages (and of exact repeats) count records from 1
         frame.index = range(1, len(frame) + 1)
+        for column in INTEGER_COLUMNS:
+            frame[column] = _whole_numbers(frame[column], path, column)
     for column in schema.LIST_COLUMNS:
-        frame[column] = frame[column].map(_tuple)
+        frame[column] = _lists(frame[column], path, column) if validate else frame[column].map(_tuple)
     frame["sdg_goals"] = frame["sdg_goals"].map(lambda goals: tuple(int(g) for g in goals))
     return _typed(frame, path, validate)
 
@@ -49,10 +53,58 @@ def _tuple(value):
     return () if value is None else tuple(value.tolist() if hasattr(value, "tolist") else value)
 
 
-def read_parquet_frame(path):
-    """A Parquet file as a frame; a ``DataError`` for anything pyarrow cannot read."""
+def _lists(values, path, column):
+    """A list column read from Parquet as tuples; a value that is not a list (a string, a number) is refused
+    rather than split into characters, and so is a goal that is not a whole number."""
+    parsed = []
+    for row, value in zip(values.index, values):
+        items = None if isinstance(value, (str, bytes)) else _list_items(value)
+        if items is None or not all(_item_ok(item, column) for item in items):
+            kind = "text" if isinstance(value, str) else type(value).__name__
+            raise DataError(f"found {fields.excerpt(value)} ({kind}); expected a list of "
+                            f"{'SDG goal numbers' if column == 'sdg_goals' else 'texts'} (Parquet list column)",
+                            path=path, row=row, column=column)
+        parsed.append(tuple(items))
+    return pd.Series(parsed, index=values.index, dtype=object)
+
+
+def _list_items(value):
+    if value is None:
+        return []
+    if hasattr(value, "tolist") and getattr(value, "ndim", 1) == 1:
+        return value.tolist()
+    return list(value) if isinstance(value, (list, tuple)) else None
+
+
+def _item_ok(item, column):
+    if column == "sdg_goals":
+        return isinstance(item, int) and not isinstance(item, bool) or isinstance(item, str) and item.isdigit()
+    return isinstance(item, str)
+
+
+def read_parquet_frame(path, refuse_empty=True):
+    """A Parquet file as a frame, refused past ``workbook.MAX_ROWS`` rows or ``workbook.MAX_PART_BYTES`` once
+    decompressed (and, with ``refuse_empty``, with no rows at all), before it is read whole; a ``DataError`` for
+    anything pyarrow cannot read."""
+    import pyarrow.parquet as pq
+
     try:
+        metadata = pq.ParquetFile(path).metadata
+        rows = metadata.num_rows
+        size = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+        if size > workbook.MAX_PART_BYTES:
+            raise DataError(f"found a table that expands to {size / 2**20:,.0f} MB; expected at most "
+                            f"{workbook.MAX_PART_BYTES >> 20} MB (the limit for a table once decompressed)", path=path)
+        if rows > workbook.MAX_ROWS:
+            raise DataError(f"found {rows:,} rows; expected at most {workbook.MAX_ROWS:,} (the row limit for a "
+                            "table): split it, or keep only the rows you need", path=path)
+        if refuse_empty and rows == 0:
+            raise DataError("found a table without rows; expected at least one row of data", path=path)
+        if refuse_empty:  # a file of the user's: damage inside a column (text that is not UTF-8) shows only here
+            pq.read_table(path).validate(full=True)
         return pd.read_parquet(path)
+    except DataError:
+        raise
     except Exception as exc:  # pyarrow raises several types for damaged files
         reason = tables.first_sentence(exc)
         raise DataError(f"found a damaged or truncated Parquet file ({reason}); expected a readable Parquet file",
@@ -64,7 +116,7 @@ def _with_current_columns(frame, path):
     if columns == schema.RECOMMENDATION_COLUMNS:
         return frame
     if columns != schema.LEGACY_COLUMNS:
-        raise DataError(f"found the columns {', '.join(map(str, columns))}; expected the canonical ones: "
+        raise DataError(f"found the columns {fields.headers_excerpt(columns)}; expected the canonical ones: "
                         f"{', '.join(schema.RECOMMENDATION_COLUMNS)}", path=path)
     for column, default in schema.LEGACY_DEFAULTS.items():
         frame[column] = [default] * len(frame) if isinstance(default, tuple) else default
@@ -96,20 +148,35 @@ def _goals(values, table):
     for i, value in enumerate(values):
         items = value if isinstance(value, tuple) else _split(value, LIST_SEPARATOR)
         if not all(str(g).isdigit() for g in items):
-            raise DataError(f"found {value!r}; expected SDG goal numbers joined by '{LIST_SEPARATOR}' (e.g. 5;16)",
+            raise DataError(f"found {fields.excerpt(value)}; expected SDG goal numbers joined by '{LIST_SEPARATOR}' (e.g. 5;16)",
                             path=table.path, row=table.row_numbers[i], column="sdg_goals")
         parsed.append(tuple(int(g) for g in items))
     return parsed
 
 
 def _integers(values, table, column):
-    numbers = pd.to_numeric(values.replace("", None), errors="coerce")
-    bad = (values != "") & (numbers.isna() | (numbers % 1 != 0))
+    return _whole_numbers(values.set_axis(table.row_numbers), table.path, column).set_axis(values.index)
+
+
+MAX_DIGITS = 9  # cycles, sessions, years and categories are small numbers: a longer one is not one of them
+
+
+def _whole_numbers(values, path, column):
+    """Whole numbers (Int64, NA where empty) from text or numbers, as read from CSV or Parquet; 22.5, 'x', a
+    number of thousands of digits or infinity is refused, naming the row (the index of ``values``)."""
+    text = values.map(lambda v: "" if _missing(v) else str(v).strip())
+    short = text.str.len() <= MAX_DIGITS + 2
+    numbers = pd.to_numeric(text.where(short & (text != ""), None), errors="coerce")
+    bad = (text != "") & (~short | numbers.isna() | (numbers % 1 != 0))
     if bad.any():
-        i = int(bad.to_numpy().nonzero()[0][0])
-        raise DataError(f"found {values.iloc[i]!r}; expected a whole number", path=table.path,
-                        row=table.row_numbers[i], column=column)
+        row = values.index[bad.to_numpy()][0]
+        raise DataError(f"found {fields.excerpt(text[bad].iloc[0])}; expected a whole number", path=path, row=row,
+                        column=column)
     return numbers.astype("Int64")
+
+
+def _missing(value):
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 def _typed(frame, path, validate=True):
@@ -122,4 +189,33 @@ def _typed(frame, path, validate=True):
     for column in schema.RECOMMENDATION_COLUMNS:
         if column not in (*INTEGER_COLUMNS, *schema.LIST_COLUMNS):
             frame[column] = frame[column].fillna("").astype("str")
-    return schema.validate(frame, schema.RECOMMENDATIONS, path, rows=True) if validate else frame
+    if not validate:
+        return frame
+    _refuse_long_cells(frame, path)
+    for column in ("sur_iso3", "recommender_iso3"):
+        _known_states(frame[column], path, column, allow_empty=column == "recommender_iso3")
+    return schema.validate(frame, schema.RECOMMENDATIONS, path, rows=True)
+
+
+def _refuse_long_cells(frame, path):
+    """Text past a cell's limit (``workbook.MAX_CELL_CHARS``, as in CSV and Excel) is no value of these columns."""
+    for column in frame.columns:
+        if column in (*INTEGER_COLUMNS, *schema.LIST_COLUMNS):
+            continue
+        lengths = frame[column].str.len()
+        if (lengths > workbook.MAX_CELL_CHARS).any():
+            row = lengths.index[(lengths > workbook.MAX_CELL_CHARS).to_numpy()][0]
+            raise DataError(f"found {int(lengths[row]):,} characters; expected at most {workbook.MAX_CELL_CHARS:,} "
+                            "(the limit for a cell)", path=path, row=row, column=column)
+
+
+def _known_states(codes, path, column, allow_empty):
+    """ISO3 codes checked against upr-lab's country table: 'XXX' or 'YUG' is no State under review."""
+    known = set(states()) | ({""} if allow_empty else set())
+    bad = ~codes.isin(known)
+    if bad.any():
+        code = codes[bad].iloc[0]
+        raise DataError(f"found {fields.excerpt(code)}, which is no State in upr-lab's country table; expected the "
+                        f"ISO 3166 alpha-3 code of a State (e.g. NOR){' or nothing' if allow_empty else ''}"
+                        f"{suggest(str(code)[:40], states())}", path=path, row=codes.index[bad.to_numpy()][0],
+                        column=column)

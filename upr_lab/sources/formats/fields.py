@@ -26,7 +26,18 @@ class Source:
     def fail(self, raw, mask, key, expected):
         """Refuse the first row of ``raw`` (with a ``row`` column) where ``mask`` holds."""
         row = raw.loc[mask].iloc[0]
-        raise self.error(f"found {row[key]!r}; expected {expected}", int(row["row"]), key)
+        raise self.error(f"found {excerpt(row[key])}; expected {expected}", int(row["row"]), key)
+
+
+EXCERPT = 60  # characters of a bad value quoted in a message: enough to find it, short enough for one line
+
+
+def excerpt(value, limit=EXCERPT):
+    """``repr`` of a value for a one-line message: at most ``limit`` characters of it, and its length if cut."""
+    text = str(value)
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text):,} characters)"
 
 
 def header_keys(header, columns):
@@ -43,10 +54,30 @@ def has_keys(header, columns, required):
 
 def raw_rows(table, keys):
     """The columns ``keys`` names (position -> raw key) as strings without surrounding spaces, with ``row``:
-    each row's number in its file, for messages."""
+    each row's number in its file, for messages. Two columns for one key are refused."""
+    refuse_repeated_columns(table, keys)
     raw = table.rows[list(keys)].rename(columns=keys).apply(lambda c: c.str.strip())
     raw["row"] = table.row_numbers
     return raw
+
+
+def headers_excerpt(header, limit=20):
+    """A header row for a one-line message: each cell cut to a short excerpt, at most ``limit`` cells."""
+    cells = [str(h) if len(str(h)) <= EXCERPT else f"{str(h)[:EXCERPT]}..." for h in header[:limit]]
+    more = f" (and {len(header) - limit} more)" if len(header) > limit else ""
+    return ", ".join(cells) + more
+
+
+def refuse_repeated_columns(table, keys):
+    """Two columns for one thing (``Response`` twice, or both ``To`` and ``SuR``) leave it unclear which to read."""
+    seen = {}
+    for i, key in keys.items():
+        if key in seen:
+            first = table.header[seen[key]]
+            raise DataError(f"found the columns {excerpt(first)} (column {seen[key] + 1}) and "
+                            f"{excerpt(table.header[i])} (column {i + 1}) for the same thing; expected one column "
+                            "for each", path=table.path)
+        seen[key] = i
 
 
 DOCUMENT_ID_CONTENT = ("document", "paragraph", "sur_iso3", "recommender_name", "text", "response")
@@ -86,11 +117,16 @@ def looks_mojibake(text):
 
 def make_ids(frame, content, prefix="R"):
     """Stable ids from the ``content`` columns: same recommendation, same id; exact repeats get '-2', '-3' ..."""
-    columns = [frame[c].astype(str) for c in content]
+    columns = [frame[c].map(_id_text) for c in content]
     keys = ("\x1f".join(values) for values in zip(*columns))
     digests = pd.Series([prefix + hashlib.sha1(k.encode("utf-8")).hexdigest()[:12] for k in keys])
     occurrence = digests.groupby(digests).cumcount()
     return [d if n == 0 else f"{d}-{n + 1}" for d, n in zip(digests, occurrence)]
+
+
+def _id_text(value):
+    """A value as it enters an id: missing values (an action category left empty) as '<NA>', as ever."""
+    return "<NA>" if value is pd.NA or value is None or (isinstance(value, float) and value != value) else str(value)
 
 
 def empty_recommendations():

@@ -14,7 +14,7 @@ from upr_lab.exceptions import DataError
 from .. import schema, tables
 from ..countries import states, suggest
 from ..ohchr import stakeholders
-from . import canonical
+from . import canonical, fields
 
 TRUE = {"true", "yes", "1", "y", "t"}
 FALSE = {"false", "no", "0", "n", "f"}
@@ -93,17 +93,22 @@ def _columns(table):
     missing = [c for c in schema.PARTICIPATION_COLUMNS if c not in header]
     if missing or repeated:
         lacking = f"without {', '.join(missing)}" if missing else f"with {repeated[0]} twice"
-        raise DataError(f"found the columns {', '.join(header)}, {lacking}; expected the columns "
+        raise DataError(f"found the columns {fields.headers_excerpt(header)}, {lacking}; expected the columns "
                         f"{', '.join(schema.PARTICIPATION_COLUMNS)}", path=table.path)
     return table.rows.set_axis(header, axis=1)[schema.PARTICIPATION_COLUMNS].reset_index(drop=True)
 
 
 def _as_table(path):
     if path.suffix.lower() == ".parquet":
-        frame = canonical.read_parquet_frame(path).map(lambda v: "" if pd.isna(v) else str(v))
+        frame = canonical.read_parquet_frame(path).map(_cell_text)
         return tables.RawTable(path, list(frame.columns), frame.set_axis(range(frame.shape[1]), axis=1),
                                list(range(1, len(frame) + 1)), {"format": "parquet"})
     return tables.read_table(path)
+
+
+def _cell_text(value):
+    """A Parquet cell as the text a CSV would hold (a list, e.g. a canonical table's, as its Python form)."""
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
 
 
 def _codes(values, table):
@@ -111,24 +116,29 @@ def _codes(values, table):
     bad = ~codes.isin(list(states()))
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise DataError(f"found {values.iloc[i]!r}; expected the ISO 3166 alpha-3 code of a State (e.g. NOR)"
-                        f"{suggest(codes.iloc[i], states())}", path=table.path, row=table.row_numbers[i],
+        raise DataError(f"found {fields.excerpt(values.iloc[i])}; expected the ISO 3166 alpha-3 code of a State "
+                        f"(e.g. NOR){suggest(codes.iloc[i][:40], states())}", path=table.path, row=table.row_numbers[i],
                         column="sur_iso3")
     return codes
 
 
-def _counts(values, table, column, allowed=None, expected="a whole number 0 or more", known=True):
+MAX_COUNT = 99_999  # submissions to one review number in the hundreds; more is a typing or extraction error
+
+
+def _counts(values, table, column, allowed=None, expected=f"a whole number 0 or more (at most {MAX_COUNT:,})",
+            known=True):
     """Whole numbers (int64); with ``known=False`` an empty cell is unknown (Int64 NA)."""
     stripped = values.str.strip()
     unknown = pd.Series(False, index=values.index) if known else stripped == UNKNOWN
-    numbers = pd.to_numeric(stripped.mask(unknown), errors="coerce")
-    bad = ~unknown & (numbers.isna() | (numbers < 0) | (numbers % 1 != 0))
+    short = stripped.str.len() <= 12  # a number of thousands of digits is not parsed at all
+    numbers = pd.to_numeric(stripped.mask(unknown | ~short), errors="coerce")
+    bad = ~unknown & (numbers.isna() | (numbers < 0) | (numbers > MAX_COUNT) | (numbers % 1 != 0))
     if allowed is not None:
         bad |= ~unknown & ~numbers.isin(allowed)
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
         also = "" if known else ", or nothing when unknown"
-        raise DataError(f"found {values.iloc[i]!r}; expected {expected}{also}", path=table.path,
+        raise DataError(f"found {fields.excerpt(values.iloc[i])}; expected {expected}{also}", path=table.path,
                         row=table.row_numbers[i], column=column)
     return numbers.astype("int64") if known else numbers.astype("Int64")
 
@@ -139,7 +149,7 @@ def _flags(values, table, column):
     bad = ~lowered.isin(TRUE | FALSE | {UNKNOWN})
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise DataError(f"found {values.iloc[i]!r}; expected true/false (or yes/no, 1/0), or nothing when "
+        raise DataError(f"found {fields.excerpt(values.iloc[i])}; expected true/false (or yes/no, 1/0), or nothing when "
                         "unknown", path=table.path, row=table.row_numbers[i], column=column)
     flags = pd.Series(lowered.isin(TRUE), index=values.index, dtype="boolean")
     return flags.mask(lowered == UNKNOWN)
@@ -167,7 +177,7 @@ def apply_assessments(recs, path):
     bad = ~status.isin(schema.IMPLEMENTATION) | ~found["rec_id"].isin(recs["rec_id"])
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise DataError(f"found {found['rec_id'].iloc[i]!r} / {status.iloc[i]!r}; expected a rec_id of the "
+        raise DataError(f"found {fields.excerpt(found['rec_id'].iloc[i])} / {fields.excerpt(status.iloc[i])}; expected a rec_id of the "
                         f"data and one of {', '.join(schema.IMPLEMENTATION)}", path=path, row=table.row_numbers[i])
     mapping = dict(zip(found["rec_id"], status))
     out = recs.copy()

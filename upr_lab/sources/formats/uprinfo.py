@@ -69,7 +69,6 @@ def parse(table, resolver=None):
     missing = [k for k in REQUIRED if k not in keys.values()]
     if missing:
         raise DataError(header_message(table.header, missing), path=table.path)
-    _refuse_repeated_columns(table, keys)
     raw = fields.raw_rows(table, keys)
     pledge = raw["response"].str.lower() == PLEDGE
     resolver = resolver or CountryResolver()
@@ -79,23 +78,12 @@ def parse(table, resolver=None):
     return recs, pledges
 
 
-def _refuse_repeated_columns(table, keys):
-    """Two columns for one thing (e.g. Response twice, or both To and SuR) leave it unclear which to read."""
-    seen = {}
-    for i, key in keys.items():
-        if key in seen:
-            first = table.header[seen[key]]
-            raise DataError(f"found the columns {first!r} (column {seen[key] + 1}) and {table.header[i]!r} (column "
-                            f"{i + 1}) for the same thing; expected one column for each", path=table.path)
-        seen[key] = i
-
-
 def header_message(header, missing, others=()):
     """What a header that matches no known format lacks, and the headers that are expected instead
     (``others``: further formats, as (name, header) pairs)."""
     lacking = ", ".join(SPELLINGS[k] for k in missing)
     others = "".join(f" | {name}: {spelled}" for name, spelled in others)
-    return (f"found the headers {', '.join(map(str, header))}, which match no known format (no column {lacking}); "
+    return (f"found the headers {fields.headers_excerpt(header)}, which match no known format (no column {lacking}); "
             f"expected one of: UPR Info export: {' | UPR Info export: '.join(EXPECTED_HEADERS)}{others}")
 
 
