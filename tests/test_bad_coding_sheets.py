@@ -134,7 +134,7 @@ def cell_xml(ann, path, cell, value_xml):
 
 @pytest.mark.parametrize("cell,value_xml,fragments", [
     ("D3", b't="inlineStr"><is><t>' + b"x" * (2**20 + 10) + b"</t></is>",
-     ["(sheet 'coding'), row 3, column 'text': found a cell of 1,048,586 characters; expected at most 1,048,576 "
+     ["(sheet 'coding'), row 3, column 'text': found a cell of 1,048,586 characters; expected at most 32,767 "
       "(the limit on a cell)"]),
     ("B2", b't="n"><v>' + b"9" * 400 + b"</v>",
      ["(sheet 'coding'), row 2, column 'session': found a number of 400 digits; expected at most 100 (the limit on "

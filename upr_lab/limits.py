@@ -14,7 +14,14 @@ from .exceptions import DataError
 MB = 2**20
 MAX_WORKBOOK_BYTES = 100 * MB  # an Excel workbook (.xlsx, .xls) on disk
 MAX_WORKBOOK_UNZIPPED_BYTES = 1000 * MB  # what an .xlsx's parts add up to once unzipped (a zip bomb stops here)
-MAX_CELL_CHARS = MB  # one cell of a table or a workbook
+MAX_PART_BYTES = 1024 * MB  # one part of an .xlsx once unzipped, or a Parquet table once decompressed
+MAX_ROWS = 1_048_576  # rows of a workbook's sheet or a Parquet table (Excel's own limit for a sheet)
+MAX_CELL_CHARS = 32_767  # one cell of a table, a workbook, a coding sheet or a context file (Excel's own limit)
+MAX_TEXT_BYTES = 512 * MB  # a text table (CSV, TSV): a CSV of every UPR recommendation so far is about 60 MB
+MAX_SUBMISSION_COUNT = 99_999  # submissions counted for one review in a participation table (real ones: hundreds)
+MAX_SUMMARY_SUBMISSIONS = 1000  # submissions a stakeholder summary says it covers (the most stated: low hundreds)
+MAX_INTEGER_DIGITS = 9  # digits of a cycle, session, year or action category in a canonical table
+MAX_DOCX_PART_BYTES = 200 * MB  # one part of a Word matrix (.docx) once unzipped: more is no matrix (or a zip bomb)
 MAX_CONTEXT_BYTES = 200 * MB  # a country-year context file (the Fariss scores, the largest, are 1.9 MB)
 MAX_NUMBER_DIGITS = 100  # digits of one number in a table, a workbook or a YAML file
 MAX_YAML_BYTES = MB  # a parameter or alias file

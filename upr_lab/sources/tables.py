@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
+from upr_lab.limits import MAX_CELL_CHARS, MAX_TEXT_BYTES
 
 from .encodings import decode
 from .formats import workbook
@@ -20,8 +21,6 @@ from .formats import workbook
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (BIFF) container
 _ZIP = b"PK\x03\x04"  # .xlsx
 EXCEL_SUFFIXES = {".xls", ".xlsx"}
-MAX_TEXT_BYTES = 512 * 2**20  # a CSV of every UPR recommendation so far is about 60 MB
-MAX_CELL_CHARS = workbook.MAX_CELL_CHARS  # Excel's limit; a CSV cell longer than that was not exported from a table
 
 
 @dataclass

@@ -9,10 +9,11 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
+from upr_lab.limits import MAX_CELL_CHARS, MAX_INTEGER_DIGITS, MAX_PART_BYTES, MAX_ROWS
 
 from .. import schema, tables
 from ..countries import states, suggest
-from . import fields, workbook
+from . import fields
 
 LIST_SEPARATOR = ";"
 LEGACY_SEPARATOR = "|"  # how CSV files written before the SDG columns joined issue tags
@@ -83,7 +84,7 @@ def _item_ok(item, column):
 
 
 def read_parquet_frame(path, refuse_empty=True):
-    """A Parquet file as a frame, refused past ``workbook.MAX_ROWS`` rows or ``workbook.MAX_PART_BYTES`` once
+    """A Parquet file as a frame, refused past ``MAX_ROWS`` rows or ``MAX_PART_BYTES`` once
     decompressed (and, with ``refuse_empty``, with no rows at all), before it is read whole; a ``DataError`` for
     anything pyarrow cannot read."""
     import pyarrow.parquet as pq
@@ -92,11 +93,11 @@ def read_parquet_frame(path, refuse_empty=True):
         metadata = pq.ParquetFile(path).metadata
         rows = metadata.num_rows
         size = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
-        if size > workbook.MAX_PART_BYTES:
+        if size > MAX_PART_BYTES:
             raise DataError(f"found a table that expands to {size / 2**20:,.0f} MB; expected at most "
-                            f"{workbook.MAX_PART_BYTES >> 20} MB (the limit for a table once decompressed)", path=path)
-        if rows > workbook.MAX_ROWS:
-            raise DataError(f"found {rows:,} rows; expected at most {workbook.MAX_ROWS:,} (the row limit for a "
+                            f"{MAX_PART_BYTES >> 20} MB (the limit for a table once decompressed)", path=path)
+        if rows > MAX_ROWS:
+            raise DataError(f"found {rows:,} rows; expected at most {MAX_ROWS:,} (the row limit for a "
                             "table): split it, or keep only the rows you need", path=path)
         if refuse_empty and rows == 0:
             raise DataError("found a table without rows; expected at least one row of data", path=path)
@@ -158,14 +159,11 @@ def _integers(values, table, column):
     return _whole_numbers(values.set_axis(table.row_numbers), table.path, column).set_axis(values.index)
 
 
-MAX_DIGITS = 9  # cycles, sessions, years and categories are small numbers: a longer one is not one of them
-
-
 def _whole_numbers(values, path, column):
     """Whole numbers (Int64, NA where empty) from text or numbers, as read from CSV or Parquet; 22.5, 'x', a
     number of thousands of digits or infinity is refused, naming the row (the index of ``values``)."""
     text = values.map(lambda v: "" if _missing(v) else str(v).strip())
-    short = text.str.len() <= MAX_DIGITS + 2
+    short = text.str.len() <= MAX_INTEGER_DIGITS + 2
     numbers = pd.to_numeric(text.where(short & (text != ""), None), errors="coerce")
     bad = (text != "") & (~short | numbers.isna() | (numbers % 1 != 0))
     if bad.any():
@@ -198,14 +196,14 @@ def _typed(frame, path, validate=True):
 
 
 def _refuse_long_cells(frame, path):
-    """Text past a cell's limit (``workbook.MAX_CELL_CHARS``, as in CSV and Excel) is no value of these columns."""
+    """Text past a cell's limit (``MAX_CELL_CHARS``, as in CSV and Excel) is no value of these columns."""
     for column in frame.columns:
         if column in (*INTEGER_COLUMNS, *schema.LIST_COLUMNS):
             continue
         lengths = frame[column].str.len()
-        if (lengths > workbook.MAX_CELL_CHARS).any():
-            row = lengths.index[(lengths > workbook.MAX_CELL_CHARS).to_numpy()][0]
-            raise DataError(f"found {int(lengths[row]):,} characters; expected at most {workbook.MAX_CELL_CHARS:,} "
+        if (lengths > MAX_CELL_CHARS).any():
+            row = lengths.index[(lengths > MAX_CELL_CHARS).to_numpy()][0]
+            raise DataError(f"found {int(lengths[row]):,} characters; expected at most {MAX_CELL_CHARS:,} "
                             "(the limit for a cell)", path=path, row=row, column=column)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
+from upr_lab.limits import MAX_SUBMISSION_COUNT
 
 from .. import schema, tables
 from ..countries import states, suggest
@@ -122,17 +123,15 @@ def _codes(values, table):
     return codes
 
 
-MAX_COUNT = 99_999  # submissions to one review number in the hundreds; more is a typing or extraction error
 
-
-def _counts(values, table, column, allowed=None, expected=f"a whole number 0 or more (at most {MAX_COUNT:,})",
-            known=True):
+def _counts(values, table, column, allowed=None,
+            expected=f"a whole number 0 or more (at most {MAX_SUBMISSION_COUNT:,})", known=True):
     """Whole numbers (int64); with ``known=False`` an empty cell is unknown (Int64 NA)."""
     stripped = values.str.strip()
     unknown = pd.Series(False, index=values.index) if known else stripped == UNKNOWN
     short = stripped.str.len() <= 12  # a number of thousands of digits is not parsed at all
     numbers = pd.to_numeric(stripped.mask(unknown | ~short), errors="coerce")
-    bad = ~unknown & (numbers.isna() | (numbers < 0) | (numbers > MAX_COUNT) | (numbers % 1 != 0))
+    bad = ~unknown & (numbers.isna() | (numbers < 0) | (numbers > MAX_SUBMISSION_COUNT) | (numbers % 1 != 0))
     if allowed is not None:
         bad |= ~unknown & ~numbers.isin(allowed)
     if bad.any():

@@ -2,9 +2,9 @@
 whole, and a damaged workbook of any kind reported as one ``DataError`` naming the file and sheet.
 
 Limits a user can hit by accident (an export of a whole database, a sheet pasted into a cell), each named
-in the message that enforces it:
+in the message that enforces it (all in ``upr_lab.limits``):
 
-* ``MAX_WORKBOOK_BYTES``: the file's size (``upr_lab.limits``, as for coding sheets);
+* ``MAX_WORKBOOK_BYTES``: the file's size (as for coding sheets);
 * ``MAX_ROWS``: rows of the sheet read, Excel's own limit (a longer sheet was not written by Excel, and
   reading it would exhaust memory before anything could be said);
 * ``MAX_PART_BYTES``: the uncompressed size of any part of an .xlsx (a small zip can expand a thousandfold);
@@ -26,13 +26,9 @@ from pathlib import PurePosixPath
 
 import pandas as pd
 
-from upr_lab import limits
 from upr_lab.exceptions import DataError
+from upr_lab.limits import MAX_CELL_CHARS, MAX_PART_BYTES, MAX_ROWS, MAX_WORKBOOK_BYTES
 
-MAX_WORKBOOK_BYTES = limits.MAX_WORKBOOK_BYTES
-MAX_ROWS = 1_048_576
-MAX_PART_BYTES = 2**30
-MAX_CELL_CHARS = 32_767
 READER_MEMORY = 6 << 30
 READER_SECONDS = 600
 _CHUNK = 1 << 20

@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
+from upr_lab.limits import MAX_DOCX_PART_BYTES
 
 from .. import calendar
 from ..formats import fields
@@ -39,7 +40,6 @@ from .recommenders import split_item
 
 SOURCE = "ohchr-matrix"
 FORMAT = "ohchr-matrix-docx"
-MAX_PART = 200 * 2**20  # bytes of one uncompressed part of the .docx: more is no matrix (or a zip bomb)
 HEADER = re.compile(r"UPR of (?:the )?(?P<state>.+?)\s*[(\-–—,]\s*(?P<cycle>\d)\s*(?:st|nd|rd|th)?\s+cycle\s*"
                     r"[-–—,]?\s*(?P<session>\d{1,2})\s*(?:st|nd|rd|th)?\s+session\b", re.I)
 PARAGRAPH = re.compile(r"^\s*(\d{1,3})\.(\d{1,3})\.?(?=\s)", re.M)
@@ -106,10 +106,10 @@ def _opened(path):
 
     try:
         with zipfile.ZipFile(path) as archive:
-            large = next((i for i in archive.infolist() if i.file_size > MAX_PART), None)
+            large = next((i for i in archive.infolist() if i.file_size > MAX_DOCX_PART_BYTES), None)
         if large is not None:
             raise DataError(f"found the part {large.filename} of {large.file_size:,} bytes; expected a Word "
-                            f"document whose parts are under {MAX_PART // 2**20} MB", path=path)
+                            f"document whose parts are under {MAX_DOCX_PART_BYTES // 2**20} MB", path=path)
         return docx.Document(str(path))
     except DataError:
         raise

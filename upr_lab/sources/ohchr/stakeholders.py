@@ -17,7 +17,7 @@ From the summary OHCHR prepares for each review:
 * ``sur_iso3``, ``session`` and ``cycle`` from the document symbol.
 
 A file that holds another document too (a second symbol alone on a line, a second title or sentence
-"a summary of N ..."), an N above ``MAX_SUBMISSIONS`` and a summary in another UN language are refused.
+"a summary of N ..."), an N above ``MAX_SUMMARY_SUBMISSIONS`` and a summary in another UN language are refused.
 
 ``national_consultation`` is not in the summary (the national report says it): it stays empty for the
 user to complete.
@@ -35,6 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
+from upr_lab.limits import MAX_SUMMARY_SUBMISSIONS
 
 from .. import calendar, schema
 from ..countries import check_iso3, states
@@ -62,7 +63,6 @@ NEXT_CATEGORY = re.compile(r"National human rights institutions?|Regional (?:int
                            r"United Nations (?:entities|agencies|bodies)|Others?\s*:")  # case-sensitive: headings
 TITLE = re.compile(r"Summary of (?:the )?stakeholders['’]? (?:submissions|information)", re.IGNORECASE)
 WG_SYMBOL_LINE = re.compile(r"^[ \t]*(A/HRC/WG\.6/\d{1,2}/[A-Z]{3}/\d)[ \t]*(?:\d{1,3}[ \t]*)?$", re.MULTILINE)
-MAX_SUBMISSIONS = 1000  # the most a summary has stated is in the low hundreds
 NUMBERS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
                                       "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
@@ -120,10 +120,10 @@ def _symbol(path, raw):
 def _stated(path, text):
     match = STATED.search(text)
     number = None if match is None else _number(match.group(1))
-    if number is None or number > MAX_SUBMISSIONS:
+    if number is None or number > MAX_SUMMARY_SUBMISSIONS:
         found = f"'{match.group(0)[:80]}'" if match else "no such sentence"
         raise DataError(f"found {found}; expected the number of submissions stated as 'a summary of N "
-                        f"stakeholders' submissions', N at most {MAX_SUBMISSIONS:,}", path=path)
+                        f"stakeholders' submissions', N at most {MAX_SUMMARY_SUBMISSIONS:,}", path=path)
     return number
 
 
