@@ -37,37 +37,50 @@ def krippendorff_alpha(codes, level="nominal", order=None):
     """Alpha of ``codes`` (a units x coders frame; missing as NaN or ""), at ``level`` nominal or ordinal
     (``order``: the categories from lowest to highest). NaN where fewer than two values are pairable or
     every value is the same."""
-    values = codes.replace("", np.nan)
+    categories = _categories(codes, level, order)
+    return _alpha(_encoded(codes, categories), len(categories), level)
+
+
+def _categories(codes, level, order):
+    """The categories alpha is computed over: ``order`` (ordinal) or every value coded (nominal), sorted."""
     if level == "ordinal":
-        values = values.where(values.isin(order))
-    categories = list(order) if level == "ordinal" else sorted(pd.unique(values.stack().dropna()))
-    if len(categories) < 2:
+        return list(order)
+    values = codes.replace("", np.nan).stack().dropna()
+    return sorted(pd.unique(values))
+
+
+def _encoded(codes, categories):
+    """``codes`` as a units x coders array of category numbers, -1 where a unit is not coded (or, ordinal,
+    coded outside the scale): computed once, so that each bootstrap draw only indexes rows."""
+    index = {c: i for i, c in enumerate(categories)}
+    return np.array([[index.get(v, -1) if not pd.isna(v) else -1 for v in row]
+                     for row in codes.itertuples(index=False)], dtype=int).reshape(len(codes), codes.shape[1])
+
+
+def _alpha(encoded, k, level):
+    if k < 2:
         return float("nan")
-    coincidence = _coincidences(values, categories)
+    coincidence = _coincidences(encoded, k)
     totals = coincidence.sum(axis=1)
     n = totals.sum()
-    delta = _distances(categories, totals, level)
+    delta = _distances(k, totals, level)
     expected = (np.outer(totals, totals) * delta).sum()
     if n < 2 or expected == 0:
         return float("nan")
     return float(1 - (n - 1) * (coincidence * delta).sum() / expected)
 
 
-def _coincidences(values, categories):
-    """The coincidence matrix: each pair of values of one unit counts 1 / (values in the unit - 1)."""
-    index = {c: i for i, c in enumerate(categories)}
-    matrix = np.zeros((len(categories), len(categories)))
-    for row in values.itertuples(index=False):
-        found = [index[v] for v in row if not pd.isna(v)]
-        if len(found) < 2:
-            continue
-        for a, b in itertools.permutations(range(len(found)), 2):
-            matrix[found[a], found[b]] += 1 / (len(found) - 1)
-    return matrix
+def _coincidences(encoded, k):
+    """The coincidence matrix: each pair of values of one unit counts 1 / (values in the unit - 1); per unit,
+    that is (n n' - diag(n)) / (m - 1) for its counts n of each category and its m values."""
+    counts = np.stack([(encoded == c).sum(axis=1) for c in range(k)], axis=1).astype(float)
+    m = counts.sum(axis=1)
+    counts, m = counts[m >= 2], m[m >= 2]
+    weighted = counts / (m - 1)[:, None]
+    return weighted.T @ counts - np.diag(weighted.sum(axis=0))
 
 
-def _distances(categories, totals, level):
-    k = len(categories)
+def _distances(k, totals, level):
     if level == "nominal":
         return 1.0 - np.eye(k)
     cumulative = np.cumsum(totals)
@@ -81,41 +94,57 @@ def _distances(categories, totals, level):
 
 def cohens_kappa(first, second, categories):
     """Cohen's kappa of two coders over the units both coded (statsmodels); NaN if none or no variation."""
+    pair = pd.concat([first, second], axis=1)
+    return _kappa(_encoded(pair, list(categories)), len(categories))
+
+
+def _kappa(pair, k):
     from statsmodels.stats.inter_rater import cohens_kappa as kappa
 
-    both = (first != "") & (second != "") & first.notna() & second.notna()
-    if both.sum() == 0:
+    both = (pair >= 0).all(axis=1)
+    if not both.any():
         return float("nan")
-    table = pd.crosstab(pd.Categorical(first[both], categories), pd.Categorical(second[both], categories),
-                        dropna=False).to_numpy()
+    table = np.bincount(pair[both, 0] * k + pair[both, 1], minlength=k * k).reshape(k, k)
     with np.errstate(invalid="ignore", divide="ignore"):
         return float(kappa(table, return_results=False))
 
 
 def agreement(codes, statuses, bootstrap=BOOTSTRAP, seed=SEED, alpha=0.05):
     """The ``Agreement`` of ``codes``: a frame indexed by rec_id with one column of statuses per coder."""
-    measures = _measures(codes, statuses)
-    draws = _bootstrap(codes, statuses, bootstrap, seed)
+    measures = _Measures(codes, statuses)
+    draws = _bootstrap(measures, len(codes), bootstrap, seed)
     rows = [{"measure": name, "estimate": value, "ci_low": _quantile(draws[name], alpha / 2),
              "ci_high": _quantile(draws[name], 1 - alpha / 2), "units": _units(codes)}
-            for name, value in measures.items()]
+            for name, value in measures.of(np.arange(len(codes))).items()]
     return Agreement(pd.DataFrame(rows), _disagreements(codes), list(codes.columns), len(codes) - _units(codes))
 
 
-def _measures(codes, statuses):
-    found = {"Krippendorff's alpha (nominal)": krippendorff_alpha(codes),
-             "Krippendorff's alpha (ordinal: not < partially < fully)": krippendorff_alpha(codes, "ordinal", ORDER)}
-    for a, b in itertools.combinations(codes.columns, 2):
-        found[f"Cohen's kappa ({a} vs {b})"] = cohens_kappa(codes[a], codes[b], list(statuses))
-    return found
+class _Measures:
+    """Every measure of ``codes``, encoded once, for any selection of its units (a bootstrap draw)."""
+
+    def __init__(self, codes, statuses):
+        self.nominal = _categories(codes, "nominal", None)
+        self.codes_nominal = _encoded(codes, self.nominal)
+        self.codes_ordinal = _encoded(codes, list(ORDER))
+        self.statuses = list(statuses)
+        self.codes_statuses = _encoded(codes, self.statuses)
+        self.pairs = list(itertools.combinations(range(codes.shape[1]), 2))
+        self.names = [f"Cohen's kappa ({codes.columns[a]} vs {codes.columns[b]})" for a, b in self.pairs]
+
+    def of(self, units):
+        found = {"Krippendorff's alpha (nominal)": _alpha(self.codes_nominal[units], len(self.nominal), "nominal"),
+                 "Krippendorff's alpha (ordinal: not < partially < fully)":
+                     _alpha(self.codes_ordinal[units], len(ORDER), "ordinal")}
+        for name, (a, b) in zip(self.names, self.pairs):
+            found[name] = _kappa(self.codes_statuses[units][:, [a, b]], len(self.statuses))
+        return found
 
 
-def _bootstrap(codes, statuses, draws, seed):
+def _bootstrap(measures, n, draws, seed):
     rng = np.random.default_rng(seed)
     found = {}
     for _ in range(draws):
-        sample = codes.iloc[rng.integers(0, len(codes), len(codes))]
-        for name, value in _measures(sample, statuses).items():
+        for name, value in measures.of(rng.integers(0, n, n)).items():
             found.setdefault(name, []).append(value)
     return found
 
