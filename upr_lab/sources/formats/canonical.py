@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
-from upr_lab.limits import MAX_CELL_CHARS, MAX_INTEGER_DIGITS, MAX_PART_BYTES, MAX_ROWS
+from upr_lab.limits import MAX_CELL_CHARS, MAX_INTEGER_DIGITS, MAX_PART_BYTES, MAX_ROWS, excerpt
 
 from .. import schema, tables
 from ..countries import states, suggest
@@ -62,7 +62,7 @@ def _lists(values, path, column):
         items = None if isinstance(value, (str, bytes)) else _list_items(value)
         if items is None or not all(_item_ok(item, column) for item in items):
             kind = "text" if isinstance(value, str) else type(value).__name__
-            raise DataError(f"found {fields.excerpt(value)} ({kind}); expected a list of "
+            raise DataError(f"found {excerpt(value)} ({kind}); expected a list of "
                             f"{'SDG goal numbers' if column == 'sdg_goals' else 'texts'} (Parquet list column)",
                             path=path, row=row, column=column)
         parsed.append(tuple(items))
@@ -149,7 +149,7 @@ def _goals(values, table):
     for i, value in enumerate(values):
         items = value if isinstance(value, tuple) else _split(value, LIST_SEPARATOR)
         if not all(str(g).isdigit() for g in items):
-            raise DataError(f"found {fields.excerpt(value)}; expected SDG goal numbers joined by '{LIST_SEPARATOR}' (e.g. 5;16)",
+            raise DataError(f"found {excerpt(value)}; expected SDG goal numbers joined by '{LIST_SEPARATOR}' (e.g. 5;16)",
                             path=table.path, row=table.row_numbers[i], column="sdg_goals")
         parsed.append(tuple(int(g) for g in items))
     return parsed
@@ -168,7 +168,7 @@ def _whole_numbers(values, path, column):
     bad = (text != "") & (~short | numbers.isna() | (numbers % 1 != 0))
     if bad.any():
         row = values.index[bad.to_numpy()][0]
-        raise DataError(f"found {fields.excerpt(text[bad].iloc[0])}; expected a whole number", path=path, row=row,
+        raise DataError(f"found {excerpt(text[bad].iloc[0])}; expected a whole number", path=path, row=row,
                         column=column)
     return numbers.astype("Int64")
 
@@ -213,7 +213,7 @@ def _known_states(codes, path, column, allow_empty):
     bad = ~codes.isin(known)
     if bad.any():
         code = codes[bad].iloc[0]
-        raise DataError(f"found {fields.excerpt(code)}, which is no State in upr-lab's country table; expected the "
+        raise DataError(f"found {excerpt(code)}, which is no State in upr-lab's country table; expected the "
                         f"ISO 3166 alpha-3 code of a State (e.g. NOR){' or nothing' if allow_empty else ''}"
                         f"{suggest(str(code)[:40], states())}", path=path, row=codes.index[bad.to_numpy()][0],
                         column=column)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
+from upr_lab.limits import EXCERPT_CHARS, excerpt
 
 from .. import schema
 from ..countries import DEFAULT_ALIASES, UNKNOWN_NAMES, close_names
@@ -27,17 +28,6 @@ class Source:
         """Refuse the first row of ``raw`` (with a ``row`` column) where ``mask`` holds."""
         row = raw.loc[mask].iloc[0]
         raise self.error(f"found {excerpt(row[key])}; expected {expected}", int(row["row"]), key)
-
-
-EXCERPT = 60  # characters of a bad value quoted in a message: enough to find it, short enough for one line
-
-
-def excerpt(value, limit=EXCERPT):
-    """``repr`` of a value for a one-line message: at most ``limit`` characters of it, and its length if cut."""
-    text = str(value)
-    if len(text) <= limit:
-        return repr(text)
-    return f"{text[:limit]!r}... ({len(text):,} characters)"
 
 
 def header_keys(header, columns):
@@ -63,7 +53,7 @@ def raw_rows(table, keys):
 
 def headers_excerpt(header, limit=20):
     """A header row for a one-line message: each cell cut to a short excerpt, at most ``limit`` cells."""
-    cells = [str(h) if len(str(h)) <= EXCERPT else f"{str(h)[:EXCERPT]}..." for h in header[:limit]]
+    cells = [str(h) if len(str(h)) <= EXCERPT_CHARS else f"{str(h)[:EXCERPT_CHARS]}..." for h in header[:limit]]
     more = f" (and {len(header) - limit} more)" if len(header) > limit else ""
     return ", ".join(cells) + more
 

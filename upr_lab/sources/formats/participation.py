@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
-from upr_lab.limits import MAX_SUBMISSION_COUNT
+from upr_lab.limits import MAX_SUBMISSION_COUNT, excerpt
 
 from .. import schema, tables
 from ..countries import states, suggest
@@ -117,7 +117,7 @@ def _codes(values, table):
     bad = ~codes.isin(list(states()))
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise DataError(f"found {fields.excerpt(values.iloc[i])}; expected the ISO 3166 alpha-3 code of a State "
+        raise DataError(f"found {excerpt(values.iloc[i])}; expected the ISO 3166 alpha-3 code of a State "
                         f"(e.g. NOR){suggest(codes.iloc[i][:40], states())}", path=table.path, row=table.row_numbers[i],
                         column="sur_iso3")
     return codes
@@ -137,7 +137,7 @@ def _counts(values, table, column, allowed=None,
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
         also = "" if known else ", or nothing when unknown"
-        raise DataError(f"found {fields.excerpt(values.iloc[i])}; expected {expected}{also}", path=table.path,
+        raise DataError(f"found {excerpt(values.iloc[i])}; expected {expected}{also}", path=table.path,
                         row=table.row_numbers[i], column=column)
     return numbers.astype("int64") if known else numbers.astype("Int64")
 
@@ -148,7 +148,7 @@ def _flags(values, table, column):
     bad = ~lowered.isin(TRUE | FALSE | {UNKNOWN})
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise DataError(f"found {fields.excerpt(values.iloc[i])}; expected true/false (or yes/no, 1/0), or nothing when "
+        raise DataError(f"found {excerpt(values.iloc[i])}; expected true/false (or yes/no, 1/0), or nothing when "
                         "unknown", path=table.path, row=table.row_numbers[i], column=column)
     flags = pd.Series(lowered.isin(TRUE), index=values.index, dtype="boolean")
     return flags.mask(lowered == UNKNOWN)
@@ -176,7 +176,7 @@ def apply_assessments(recs, path):
     bad = ~status.isin(schema.IMPLEMENTATION) | ~found["rec_id"].isin(recs["rec_id"])
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
-        raise DataError(f"found {fields.excerpt(found['rec_id'].iloc[i])} / {fields.excerpt(status.iloc[i])}; expected a rec_id of the "
+        raise DataError(f"found {excerpt(found['rec_id'].iloc[i])} / {excerpt(status.iloc[i])}; expected a rec_id of the "
                         f"data and one of {', '.join(schema.IMPLEMENTATION)}", path=path, row=table.row_numbers[i])
     mapping = dict(zip(found["rec_id"], status))
     out = recs.copy()
