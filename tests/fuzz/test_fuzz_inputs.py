@@ -224,8 +224,6 @@ def coded_sheets(draw, sheets):
                    f"upr-lab code {command_name} a.xlsx b.xlsx{extra}")
 
 
-@pytest.mark.xfail(reason="`code agree` on 8 recommendations takes 17 s of CPU (its bootstrap), past the 30 s "
-                          "per example on a loaded machine: remove this mark once it is faster", strict=False)
 def test_coding_sheets():
     fuzz(coded_sheets(coding_sheets()), bounded=4)
 
