@@ -213,6 +213,8 @@ def civil_society_reception(table, title, synthetic):
 def rate_vs_group_by_cycle(table, title, synthetic):
     """The State's acceptance rate per cycle (with interval) and its group's (the State excluded)."""
     group = table[["cycle", "group_acceptance_rate"]].rename(columns={"group_acceptance_rate": "acceptance_rate"})
+    if group["acceptance_rate"].isna().all():  # a State alone in its group: say so rather than name a missing line
+        title = f"{title}\n(no other State of its group in these data: the group's rate cannot be drawn)"
     return rate_by_cycle(table, "acceptance_rate", title, "share supported (of supported + noted)", synthetic,
                          reference=group, reference_label="rest of its group")
 
