@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from upr_lab import cli
-from upr_lab.sources.formats import coding_sheet
+from upr_lab.sources.formats import coding_sheet, workbook
 from upr_lab.stats import agreement as agreement_mod
 
 try:
@@ -63,17 +63,17 @@ def edited_meta(source, path, edit):
 CODING_XML, META_XML = "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"
 DAMAGED = {
     "cut in half": (lambda p, ann: p.write_bytes(ann.read_bytes()[:len(ann.read_bytes()) // 2]),
-                    "cannot be read as a workbook: not a zip archive (or one cut short)"),
-    "empty": (lambda p, ann: p.write_bytes(b""), "cannot be read as a workbook: not a zip archive"),
+                    "found a damaged or truncated workbook: not a zip archive (or one cut short)"),
+    "empty": (lambda p, ann: p.write_bytes(b""), "found a damaged or truncated workbook: not a zip archive"),
     "a CSV renamed .xlsx": (lambda p, ann: p.write_text("rec_id,status\nR1,fully\n"), "not a zip archive"),
     "its sheet's XML cut short": (lambda p, ann: rewritten(ann, p, CODING_XML, lambda d: d[:len(d) // 3]),
-                                  "cannot be read as a workbook: malformed XML"),
+                                  "found a damaged or truncated workbook: malformed XML"),
     "the hidden sheet's XML garbled": (lambda p, ann: rewritten(ann, p, META_XML, lambda d: b"garbage<<" + d),
                                        "malformed XML"),
     "workbook.xml malformed": (lambda p, ann: rewritten(ann, p, "xl/workbook.xml", lambda d: b"<notxml"),
                                "malformed XML"),
     "workbook.xml missing": (lambda p, ann: rewritten(ann, p, "xl/workbook.xml", lambda d: None),
-                             "cannot be read as a workbook"),
+                             "found a damaged or truncated workbook"),
 }
 
 
@@ -151,7 +151,7 @@ def test_a_huge_cell_or_number_names_the_limit(upr_lab, sheets, tmp_path, cell, 
 
 def test_a_workbook_past_the_unzipped_limit_is_refused_before_it_is_parsed(upr_lab, sheets, tmp_path, monkeypatch):
     _, ann, bob = sheets
-    monkeypatch.setattr(coding_sheet, "MAX_WORKBOOK_UNZIPPED_BYTES", 10_000)
+    monkeypatch.setattr(workbook, "MAX_WORKBOOK_UNZIPPED_BYTES", 10_000)
     assert_refused(upr_lab("code", "agree", ann, bob), "ann.xlsx: found a workbook of 0 MB once unzipped",
                    "(the limit on an unzipped workbook)")
 

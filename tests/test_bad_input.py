@@ -180,7 +180,7 @@ def test_real_export_as_xlsx_then_truncated(upr_lab, upr_info_dir, tmp_path):
     damaged = tmp_path / "export.xlsx"
     damaged.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
     assert_refused(upr_lab("data", "info", "--data", damaged),
-                   "export.xlsx: found a damaged or truncated workbook (",
+                   "export.xlsx: found a damaged or truncated workbook: ",
                    "expected a readable Excel workbook (.xlsx or .xls)")
 
 

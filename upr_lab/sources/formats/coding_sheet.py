@@ -10,16 +10,18 @@ added or deleted id is found when the sheet is read back (re-sorting the rows is
 """
 
 import hashlib
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from upr_lab.exceptions import DataError, UprLabError
-from upr_lab.limits import (MAX_CELL_CHARS, MAX_NUMBER_DIGITS, MAX_WORKBOOK_BYTES, MAX_WORKBOOK_UNZIPPED_BYTES, MB,
-                            check_digits, check_file_size, excerpt, readable_file)
+from upr_lab.limits import (MAX_CELL_CHARS, MAX_NUMBER_DIGITS, MAX_WORKBOOK_BYTES, check_digits, check_file_size,
+                            excerpt, readable_file)
 
+from . import workbook
+
+EXPECTED = "a coding sheet (.xlsx) written by `upr-lab code sheet`"
 STATUSES = ("fully", "partially", "not", "unclear")
 SHOWN = ["rec_id", "session", "recommender_name", "text", "response"]
 CODED = ["status", "evidence", "source", "coder"]
@@ -101,7 +103,7 @@ def read_sheet(path):
     """A ``CodingSheet`` from ``path``; refuses a damaged workbook, a hidden sheet ``upr-lab`` that lacks a
     row or holds a wrong value, a sheet whose ids were edited, added or deleted, and a status outside
     fully / partially / not / unclear (naming the row). Rows left wholly empty are skipped."""
-    path = readable_file(path, "a coding sheet (.xlsx) written by `upr-lab code sheet`")
+    path = readable_file(path, EXPECTED)
     check_file_size(path, MAX_WORKBOOK_BYTES, "a workbook")
     meta, rows = _read_workbook(path)
     codes = _codes(path, rows)
@@ -114,7 +116,7 @@ def _read_workbook(path):
     so that any damage (not a zip, a part cut short, malformed XML) is one ``DataError``."""
     from openpyxl import load_workbook
 
-    _check_zip(path)
+    workbook.check_zip(path, EXPECTED)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
         try:
@@ -131,30 +133,7 @@ def _read_workbook(path):
         if isinstance(exc, ValueError) and "digits" in str(exc):  # Python's own limit on int(), 4,300 digits
             raise DataError(f"found a number of more than 4,300 digits; expected at most {MAX_NUMBER_DIGITS} (the "
                             "limit on the digits of a number)", path=path) from None
-        raise DataError(f"cannot be read as a workbook: {_damage(exc)}; expected a coding sheet (.xlsx) written by "
-                        "`upr-lab code sheet`", path=path) from None
-
-
-def _check_zip(path):
-    """Refuse a file that is no zip archive, or whose parts unzip past ``MAX_WORKBOOK_UNZIPPED_BYTES``."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            unzipped = sum(item.file_size for item in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise DataError(f"cannot be read as a workbook: {_damage(exc)}; expected a coding sheet (.xlsx) written by "
-                        "`upr-lab code sheet`", path=path) from None
-    if unzipped > MAX_WORKBOOK_UNZIPPED_BYTES:
-        raise DataError(f"found a workbook of {unzipped / MB:,.0f} MB once unzipped; expected at most "
-                        f"{MAX_WORKBOOK_UNZIPPED_BYTES / MB:,.0f} MB (the limit on an unzipped workbook)", path=path)
-
-
-def _damage(exc):
-    """What is wrong with a damaged workbook, in a few words on one line."""
-    kind = {"BadZipFile": "not a zip archive (or one cut short)", "ParseError": "malformed XML",
-            "XMLSyntaxError": "malformed XML", "KeyError": "a part of the workbook is missing"}
-    detail = " ".join(str(exc).split())[:120]
-    return f"{kind.get(type(exc).__name__, type(exc).__name__)} ({detail})" if detail else kind.get(
-        type(exc).__name__, type(exc).__name__)
+        raise workbook.damaged(path, exc, expected=EXPECTED) from None
 
 
 def _meta(path, rows):

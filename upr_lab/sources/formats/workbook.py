@@ -8,6 +8,8 @@ in the message that enforces it (all in ``upr_lab.limits``):
 * ``MAX_ROWS``: rows of the sheet read, Excel's own limit (a longer sheet was not written by Excel, and
   reading it would exhaust memory before anything could be said);
 * ``MAX_PART_BYTES``: the uncompressed size of any part of an .xlsx (a small zip can expand a thousandfold);
+* ``MAX_WORKBOOK_UNZIPPED_BYTES``: what the parts of an .xlsx add up to once unzipped (``check_zip``, which
+  coding sheets use too);
 * ``MAX_CELL_CHARS``: characters in one cell, Excel's own limit;
 * ``READER_MEMORY`` and ``READER_SECONDS``: the native reader (calamine) runs in a child process with this
   much memory and time, so that a damaged workbook that makes it abort or run away ends as one error.
@@ -27,8 +29,9 @@ from pathlib import PurePosixPath
 import pandas as pd
 
 from upr_lab.exceptions import DataError
-from upr_lab.limits import MAX_CELL_CHARS, MAX_PART_BYTES, MAX_ROWS, MAX_WORKBOOK_BYTES
+from upr_lab.limits import MAX_CELL_CHARS, MAX_PART_BYTES, MAX_ROWS, MAX_WORKBOOK_BYTES, MAX_WORKBOOK_UNZIPPED_BYTES, MB
 
+EXCEL = "a readable Excel workbook (.xlsx or .xls)"
 READER_MEMORY = 6 << 30
 READER_SECONDS = 600
 _CHUNK = 1 << 20
@@ -134,13 +137,43 @@ def _frame(rows):
     return frame if len(frame.columns) else pd.DataFrame(dtype=str)
 
 
-def damaged(path, exc, sheet=None):
-    """The one error for a workbook that cannot be read (a cut or altered file, a zip or XML error)."""
-    text = " ".join(str(exc).split())
-    reason = text.split(". ")[0][:100] if text else type(exc).__name__
+def damaged(path, exc, sheet=None, expected=EXCEL):
+    """The one error for a workbook that cannot be read (a cut or altered file, a zip or XML error, a part
+    missing); ``exc`` is the exception or the reader's own words, ``expected`` what should have been there."""
     where = f"sheet {sheet!r}: " if sheet else ""
-    return DataError(f"{where}found a damaged or truncated workbook ({reason}); expected a readable Excel workbook "
-                     "(.xlsx or .xls)", path=path)
+    return DataError(f"{where}found a damaged or truncated workbook: {_damage(exc)}; expected {expected}", path=path)
+
+
+_DAMAGE = {"BadZipFile": "not a zip archive (or one cut short)", "ParseError": "malformed XML",
+           "XMLSyntaxError": "malformed XML", "KeyError": "a part of the workbook is missing"}
+
+
+def _damage(exc):
+    """What is wrong with a damaged workbook, in a few words on one line."""
+    detail = " ".join(str(exc).split())[:120]
+    if isinstance(exc, str):
+        return detail or "unreadable"
+    kind = _DAMAGE.get(type(exc).__name__, type(exc).__name__)
+    return f"{kind} ({detail})" if detail else kind
+
+
+def check_zip(path, expected=EXCEL):
+    """Refuse an .xlsx that is no zip archive, one part of which unzips past ``MAX_PART_BYTES`` or whose parts
+    add up past ``MAX_WORKBOOK_UNZIPPED_BYTES`` (a zip bomb), before any part is parsed."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except Exception as exc:  # noqa: BLE001 - zipfile raises BadZipFile, OSError, ValueError... for a damaged archive
+        raise damaged(path, exc, expected=expected) from None
+    large = next((info for info in parts if info.file_size > MAX_PART_BYTES), None)
+    if large is not None:
+        raise DataError(f"found a part {PurePosixPath(large.filename).name!r} that expands to "
+                        f"{large.file_size / MB:,.0f} MB; expected at most {MAX_PART_BYTES / MB:,.0f} MB "
+                        "(the limit for one part of a workbook)", path=path)
+    unzipped = sum(info.file_size for info in parts)
+    if unzipped > MAX_WORKBOOK_UNZIPPED_BYTES:
+        raise DataError(f"found a workbook of {unzipped / MB:,.0f} MB once unzipped; expected at most "
+                        f"{MAX_WORKBOOK_UNZIPPED_BYTES / MB:,.0f} MB (the limit on an unzipped workbook)", path=path)
 
 
 def _check_cells(path, sheet, frame):
@@ -153,13 +186,9 @@ def _check_cells(path, sheet, frame):
 
 def _check_xlsx(path):
     """Zip structure, part sizes, row count and formulas of an .xlsx's first sheet, read as a stream."""
+    check_zip(path)
     try:
         with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                if info.file_size > MAX_PART_BYTES:
-                    raise DataError(f"found a part {PurePosixPath(info.filename).name!r} that expands to "
-                                    f"{info.file_size / 2**20:,.0f} MB; expected at most {MAX_PART_BYTES >> 20} MB "
-                                    "(the limit for one part of a workbook)", path=path)
             name, part = _first_sheet_part(archive)
             if part is not None:
                 _scan_sheet(path, archive, name, part)
