@@ -2,6 +2,7 @@
 with the embedded data; bad documents refused in one line with nothing half-imported."""
 
 import json
+import re
 import shutil
 import warnings
 from pathlib import Path
@@ -168,3 +169,7 @@ def test_data_info_lists_each_report_its_items_by_position_what_it_cites_and_wha
     assert "numbered items:     supported 31, to be examined 12, noted 27" in out
     assert "cited by paragraph: noted 15" in out and "cited, not found:   1 (not rows): 48(c)" in out
     assert "remark:             item 82.93 printed as '84.93" in out
+    rows = int(re.search(r"A_HRC_10_83\.pdf .* rows=(\d+)", out).group(1))
+    responses = re.search(r"A/HRC/10/83,.*?responses \(rows\):   (.*)", out, re.S).group(1).splitlines()[0]
+    counted = dict((name, int(n)) for name, n in (part.rsplit(" ", 1) for part in responses.split(", ")))
+    assert set(counted) == {"supported", "noted", "other"} and sum(counted.values()) == rows  # no addendum: pending

@@ -75,7 +75,8 @@ def _report_lines(f, detail):
              f"  document:           {detail['document']}, State under review {detail.get('state', '?')}, "
              f"session {detail.get('session', '?')}, addendum {detail.get('addendum') or 'none'}",
              f"  numbered items:     {counts(detail.get('items_by_position', {}))}",
-             f"  cited by paragraph: {counts(detail.get('cited_by_reference', {}))}"]
+             f"  cited by paragraph: {counts(detail.get('cited_by_reference', {}))}",
+             f"  responses (rows):   {counts(detail.get('responses', {}))}"]
     missing = detail.get("cited_not_found", [])
     if missing:
         lines.append(f"  cited, not found:   {len(missing)} (not rows): " + "; ".join(missing))

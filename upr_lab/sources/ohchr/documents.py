@@ -116,7 +116,8 @@ def _rows(report, answer):
               "session": report.session, "rows": len(frame), "recommendations": len(report.recommendations),
               "items_by_position": _by_position(report), "cited_by_reference": _cited(report),
               "cited_not_found": list(report.not_found), "remarks": list(report.remarks),
-              "addendum": answer.path.name if answer else None, "without_response": len(pending)}
+              "addendum": answer.path.name if answer else None, "without_response": len(pending),
+              "responses": {k: int(v) for k, v in frame["response"].value_counts().sort_index().items()}}
     if answer:  # the addendum's unanswered items and resolved contradictions, named for the warnings
         record.update(unanswered=list(dict.fromkeys(pending)), contradictions=list(answer.contradictions))
     return frame, record
