@@ -20,19 +20,32 @@ _OPENING = frozenset("to that the government state should shall must it its we r
 GROUP_WORDS = ("Africa", "Asia-Pacific", "EEG", "GRULAC", "WEOG", "Observer")
 
 
+def _opening_words(text, n):
+    """The first ``n`` words of a recommendation, stemmed, leaving out opening formulas and "to", "that"."""
+    found = []
+    for raw in re.findall(r"[a-z]+", wording.normalise(text)):
+        if raw not in _OPENING and len(raw) > 1:
+            found.append(wording._stem(raw))
+            if len(found) == n:
+                break
+    return found
+
+
 def first_verb(text):
     """The first word of a recommendation that is not an opening formula, stemmed ("Continuing its efforts"
     gives ``continu``); empty for a text with no words."""
-    for raw in re.findall(r"[a-z]+", wording.normalise(text)):
-        if raw not in _OPENING and len(raw) > 1:
-            return wording._stem(raw)
-    return ""
+    found = _opening_words(text, 1)
+    return found[0] if found else ""
 
 
 def _meta(texts, groups):
-    """The first verb and the recommending group as two tokens per recommendation."""
-    return [f"verb_{first_verb(t) or 'none'} group_{(g or 'none').lower().replace('-', '')}"
-            for t, g in zip(texts, groups)]
+    """Three tokens per recommendation: its first verb, its first two words ("take measures" and "take note"
+    differ) and the recommending State's regional group."""
+    out = []
+    for text, group in zip(texts, groups):
+        words = _opening_words(text, 2) + ["none", "none"]
+        out.append(f"verb_{words[0]} pair_{words[0]}_{words[1]} group_{(group or 'none').lower().replace('-', '')}")
+    return out
 
 
 def _chars(text):
