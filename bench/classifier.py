@@ -1,6 +1,6 @@
 """Classifier benchmark: training the category and tag models from the embedded data (what the first use
 does, ``upr_lab.stats.classify.store.train_for_use``), reading them back from their arrays, and predicting
-every uncoded recommendation of the embedded set (sessions 21-26, ``annotate``).
+every uncoded recommendation of the embedded set (sessions 21-26, ``predicted.annotate``).
 
     .venv/bin/python bench/classifier.py
 
@@ -18,7 +18,7 @@ for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")
 
 from upr_lab.sources import embedded  # noqa: E402
-from upr_lab.stats.classify import annotate, store  # noqa: E402
+from upr_lab.stats.classify import predicted, store  # noqa: E402
 from upr_lab.stats.classify.model import CategoryModel  # noqa: E402
 from upr_lab.stats.classify.tags import TagModel  # noqa: E402
 
@@ -41,7 +41,7 @@ def main():
         seconds["load"] = time.perf_counter() - started
     uncoded = recommendations[recommendations["action_category"].isna()]
     started = time.perf_counter()
-    annotate.annotate(uncoded, models=models)
+    predicted.annotate(uncoded, models=models)
     seconds["predict"] = time.perf_counter() - started
     print(f"Model files {size / 1e6:.1f} MB; uncoded recommendations predicted: {len(uncoded)}.")
     print("| step | seconds | target |")

@@ -8,7 +8,7 @@ import pytest
 
 from upr_lab.exceptions import DataError, ParameterError
 from upr_lab.sources import embedded
-from upr_lab.stats.classify import annotate, features, quantify, rules, store
+from upr_lab.stats.classify import features, predicted, quantify, rules, store
 from upr_lab.stats.classify.model import CategoryModel, session_folds
 from upr_lab.stats.classify.tags import TagModel, scores
 
@@ -195,11 +195,25 @@ def test_annotate_keeps_coding_and_predicts_the_rest(trained, tag_model, sample)
     frame.loc[frame.index[:3], "issues"] = pd.Series([()] * 3, index=frame.index[:3], dtype=object)
     frame.loc[frame.index[2], "text"] = "Zqxw vvbnk."
     tag_model.f1 = np.full(len(tag_model.tags), 0.9)
-    out = annotate.annotate(frame, models=(trained, tag_model))
+    out = predicted.annotate(frame, models=(trained, tag_model))
     assert out["action_category_source"].tolist() == ["predicted", "predicted", "", "coded", "coded", "coded"]
     assert out["action_category"].iloc[3:].tolist() == later.head(6)["action_category"].iloc[3:].tolist()
     assert out["action_category"].iloc[:2].notna().all() and pd.isna(out["action_category"].iloc[2])
     probability = out["action_category_probability"]
     assert (probability.iloc[:2] > 0.2).all() and probability.iloc[2:].isna().all()
     assert out["issues_source"].tolist() == ["predicted", "predicted", "", "coded", "coded", "coded"]
-    assert annotate.predicted_counts(out) == {"coded": 3, "predicted": 2, "unknown": 1}
+    assert predicted.predicted_counts(out) == {"coded": 3, "predicted": 2, "unknown": 1}
+
+
+def test_category_shares_coded_where_coded_estimated_with_an_interval_where_not(trained, tag_model, sample):
+    _, later = sample
+    frame = pd.concat([later.head(50), later.tail(80).assign(session=21, action_category=pd.NA)])
+    found = predicted.category_shares(frame, replicates=30, models=(trained, tag_model))
+    assert found.shape == (10, 7) and found.groupby("session")["share"].sum().round(9).tolist() == [1.0, 1.0]
+    coded = found[found["session"] == 9]
+    assert (coded["basis"] == "coded").all() and coded["low"].isna().all()
+    expected = later.head(50)["action_category"].astype(int).value_counts(normalize=True)
+    assert coded.set_index("action_category")["share"].to_dict() == {c: expected.get(c, 0.0) for c in CATEGORIES}
+    estimated = found[found["session"] == 21]
+    assert (estimated["basis"] == "predicted").all()
+    assert ((estimated["low"] <= estimated["share"] + 1e-9) & (estimated["share"] <= estimated["high"] + 1e-9)).all()

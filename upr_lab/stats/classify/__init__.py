@@ -6,8 +6,9 @@ later sessions (``validation/classifier.py``)."""
 from upr_lab._lazy import lazy_names
 
 PUBLIC = {
-    "annotate": ".annotate:annotate",
-    "predicted_counts": ".annotate:predicted_counts",
+    "annotate": ".predicted:annotate",
+    "predicted_counts": ".predicted:predicted_counts",
+    "category_shares": ".predicted:category_shares",
     "trained": ".store:trained",
     "CategoryModel": ".model:CategoryModel",
     "TagModel": ".tags:TagModel",

@@ -14,6 +14,7 @@
 import numpy as np
 import pandas as pd
 
+from upr_lab.stats.classify import quantify
 from upr_lab.stats.classify.model import CATEGORIES
 from upr_lab.stats.classify.store import trained
 
@@ -57,3 +58,29 @@ def predicted_counts(recommendations):
                 "unknown": int(recommendations["action_category"].isna().sum())}
     return {"coded": int((source == "coded").sum()), "predicted": int((source == "predicted").sum()),
             "unknown": int((source == "").sum())}
+
+
+def category_shares(recommendations, by="session", method="probabilistic_adjusted_count", replicates=200,
+                    models=None):
+    """The share of each action category per ``by`` group (a column), one row per group and category:
+    ``n``, ``share``, ``low``, ``high`` and ``basis``. Where every recommendation of a group is coded the
+    share is the coded one (``basis`` ``coded``, no interval); otherwise it is the classifier's corrected
+    estimate over all the group's recommendations with a prediction (``basis`` ``predicted``) with a
+    bootstrap interval (seed 25). A group with no prediction at all has ``basis`` ``unknown``."""
+    category_model = (models or trained())[0]
+    rows = []
+    for group, frame in recommendations.groupby(by, sort=True):
+        coded = frame["action_category"].notna() & (frame.get("action_category_source", "coded") != "predicted")
+        if coded.all():
+            share = frame["action_category"].astype(int).value_counts(normalize=True)
+            rows += [(group, c, len(frame), float(share.get(c, 0.0)), np.nan, np.nan, "coded") for c in CATEGORIES]
+            continue
+        probabilities = category_model.probabilities(frame["text"], frame["recommender_group"])
+        probabilities = probabilities[~np.isnan(probabilities[:, 0])]
+        if not len(probabilities):
+            rows += [(group, c, len(frame), np.nan, np.nan, np.nan, "unknown") for c in CATEGORIES]
+            continue
+        estimate = category_model.shares(probabilities, method)
+        low, high = quantify.bootstrap(probabilities, method, replicates=replicates, **category_model.rates())
+        rows += [(group, c, len(frame), estimate[k], low[k], high[k], "predicted") for k, c in enumerate(CATEGORIES)]
+    return pd.DataFrame(rows, columns=[by, "action_category", "n", "share", "low", "high", "basis"])
