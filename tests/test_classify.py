@@ -152,6 +152,10 @@ def test_refusals_say_what_is_wrong(sample):
         quantify.shares(np.zeros((0, 5)), "count")
     with pytest.raises(ParameterError, match="unknown quantification method 'median'"):
         quantify.shares(np.eye(5), "median")
+    with pytest.raises(ParameterError, match="cannot measure error rates on later sessions: 2 session"):
+        CategoryModel.train(["take measures"] * 5, [""] * 5, [1, 2, 3, 4, 5], sessions=[1, 1, 2, 2, 2])
+    with pytest.raises(ParameterError, match="the 5 training recommendations have no words in common"):
+        CategoryModel.train(["ab", "cd", "ef", "gh", "ij"], [""] * 5, [1, 2, 3, 4, 5])
     with pytest.raises(ParameterError, match="cannot cross-validate over 2 session"):
         session_folds(np.array([1, 1, 2]), 4)
     with pytest.raises(ParameterError, match="no training recommendation of class index 4"):

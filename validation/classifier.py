@@ -18,6 +18,7 @@ for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 from upr_lab.sources import embedded  # noqa: E402
 from upr_lab.stats.classify import evaluate, model  # noqa: E402
+from upr_lab.stats.classify.tags import THRESHOLD as TAG_THRESHOLD  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 METHOD_NAMES = {"count": "classify and count", "adjusted_count": "adjusted count",
@@ -48,7 +49,7 @@ def confusion_table(scores):
     return lines
 
 
-def shares_table(shares):
+def shares_table(shares, folds):
     lines = ["| session | category | coded | " + " | ".join(METHOD_NAMES.values()) + " | 95% interval (PAC) |",
              "|---|---|---|" + "---|" * len(METHOD_NAMES) + "---|"]
     worst = {m: 0.0 for m in METHOD_NAMES}
@@ -61,7 +62,12 @@ def shares_table(shares):
                 cells.append(pct(entry[method][k]))
             low, high = entry["interval"][0][k], entry["interval"][1][k]
             lines.append(f"| {session} | {c} | {pct(coded)} | " + " | ".join(cells) + f" | {pct(low)}-{pct(high)} |")
-    lines += ["", "Largest gap to the coded share over sessions and categories (points): " +
+    lines += ["", "Largest gap to the coded share over sessions and categories (points), error rates measured on "
+              "the later training sessions 13-16 (the default): " +
+              ", ".join(f"{METHOD_NAMES[m]} {100 * w:.1f}" for m, w in worst.items()) + "."]
+    worst = {m: max(abs(e[m][k] - e["coded"][k]) for e in folds.values() for k in range(len(model.CATEGORIES)))
+             for m in METHOD_NAMES}
+    lines += ["", "The same with error rates measured by cross-validation over four folds of sessions 1-16: " +
               ", ".join(f"{METHOD_NAMES[m]} {100 * w:.1f}" for m, w in worst.items()) + "."]
     return lines
 
@@ -94,9 +100,14 @@ def main(argv=None):
         f"## Confusion matrix of the chosen classifier ({evaluate.CHOSEN})", "", *confusion_table(chosen), "",
         "## Share of each category per session (percent)", "",
         f"Bootstrap: {args.replicates} resamples of each session's recommendations, seed 25.", "",
-        *shares_table(categories["shares"]), "",
-        "## Issue tags (threshold 0.5; assigned to uncoded recommendations where F1 >= 0.80)", "",
+        *shares_table(categories["shares"], categories["shares_folds"]), "",
+        f"## Issue tags (threshold {tags['threshold']:g}; assigned to uncoded recommendations where F1 >= 0.80)", "",
+        "Threshold chosen on sessions 13-16 (model of 1-12), mean F1 over tags: " +
+        ", ".join(f"{t:g}: {f:.3f}" for t, f in tags["validation_mean_f1"].items()) + ".", "",
         *tags_table(tags), "", f"Assigned: {', '.join(tags['assignable']) or 'none'}.", ""])
+    if tags["threshold"] != TAG_THRESHOLD:
+        text += (f"\nWARNING: the threshold chosen here ({tags['threshold']:g}) is not tags.THRESHOLD "
+                 f"({TAG_THRESHOLD:g}), which the models in use apply.\n")
     args.out.write_text(text, encoding="utf-8")
     print(text)
     return 0

@@ -10,8 +10,8 @@ import numpy as np
 
 from upr_lab.exceptions import ParameterError
 from upr_lab.stats.classify import quantify, rules
-from upr_lab.stats.classify.model import CATEGORIES, CategoryModel
-from upr_lab.stats.classify.tags import ASSIGN_F1, TagModel, scores
+from upr_lab.stats.classify.model import CATEGORIES, CategoryModel, cross_validated
+from upr_lab.stats.classify.tags import ASSIGN_F1, THRESHOLDS, TagModel, scores
 
 TRAIN_LAST = 16
 VALIDATION_FIRST = 13
@@ -71,7 +71,18 @@ def evaluate_categories(recommendations, variants=VARIANTS, replicates=200):
     model = CategoryModel.train(train["text"], train["recommender_group"], train["action_category"].astype(int),
                                 sessions=train["session"], blocks=blocks, c=c)
     out["shares"] = session_shares(model, test, replicates)
+    out["shares_folds"] = session_shares(_with_fold_rates(model, train, blocks, c), test, replicates=0)
     return out
+
+
+def _with_fold_rates(model, train, blocks, c):
+    """``model`` with error rates measured by cross-validation over folds of sessions instead."""
+    categories = train["action_category"].astype(int).to_numpy()
+    scores = cross_validated(list(train["text"]), list(train["recommender_group"]), categories,
+                             train["session"].to_numpy(), blocks, c)
+    hard = quantify.confusion_rates(categories - 1, quantify.one_hot(scores), len(CATEGORIES))
+    soft = quantify.confusion_rates(categories - 1, scores, len(CATEGORIES))
+    return CategoryModel(model.features, model.coef, model.intercept, hard, soft, model.train_prior)
 
 
 def session_shares(model, test, replicates=200):
@@ -85,17 +96,33 @@ def session_shares(model, test, replicates=200):
         entry = {"n": int(len(rows)), "coded": [float(coded.get(c, 0.0)) for c in CATEGORIES]}
         for method in quantify.METHODS:
             entry[method] = quantify.shares(probabilities, method, **model.rates()).tolist()
-        low, high = quantify.bootstrap(probabilities, "probabilistic_adjusted_count", replicates=replicates,
-                                       **model.rates())
-        entry["interval"] = [low.tolist(), high.tolist()]
+        if replicates:
+            low, high = quantify.bootstrap(probabilities, "probabilistic_adjusted_count", replicates=replicates,
+                                           **model.rates())
+            entry["interval"] = [low.tolist(), high.tolist()]
         out[int(session)] = entry
     return out
 
 
+def choose_threshold(tagged):
+    """The probability threshold with the best mean F1 over tags on sessions 13-16 (model of 1-12)."""
+    train, valid = _split(tagged, 1, VALIDATION_FIRST - 1), _split(tagged, VALIDATION_FIRST, TRAIN_LAST)
+    model = TagModel.train(train["text"], train["recommender_group"], train["issues"])
+    found = {}
+    for threshold in THRESHOLDS:
+        predicted = model.predict(valid["text"], valid["recommender_group"], threshold=threshold)
+        found[threshold] = float(np.mean([s["f1"] for s in scores(valid["issues"], predicted, model.tags).values()]))
+    return max(THRESHOLDS, key=lambda t: (found[t], t)), found
+
+
 def evaluate_tags(recommendations):
-    """Per-tag precision, recall and F1 on the test sessions for a model trained on sessions up to 16."""
+    """Per-tag precision, recall and F1 on the test sessions for a model trained on sessions up to 16, at
+    the threshold chosen on the validation split."""
     tagged = recommendations[recommendations["issues"].map(len) > 0]
+    threshold, validation = choose_threshold(tagged)
     train, test = _split(tagged, 1, TRAIN_LAST), _split(tagged, TRAIN_LAST + 1, 10**6)
     model = TagModel.train(train["text"], train["recommender_group"], train["issues"])
-    found = scores(test["issues"], model.predict(test["text"], test["recommender_group"]), model.tags)
-    return dict(per_tag=found, assignable=sorted(t for t, s in found.items() if s["f1"] >= ASSIGN_F1))
+    predicted = model.predict(test["text"], test["recommender_group"], threshold=threshold)
+    found = scores(test["issues"], predicted, model.tags)
+    return dict(per_tag=found, assignable=sorted(t for t, s in found.items() if s["f1"] >= ASSIGN_F1),
+                threshold=threshold, validation_mean_f1=validation)

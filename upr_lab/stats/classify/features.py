@@ -11,6 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from upr_lab.exceptions import ParameterError
 from upr_lab.stats import wording
 
 # Words that open a recommendation before its verb ("The Government should", "(a) To", "We recommend that").
@@ -81,7 +82,12 @@ class Features:
         inputs = {"text": list(texts), "meta": _meta(texts, groups)}
         vectorisers = {}
         for block in blocks:
-            vectorisers[block] = _vectoriser(block).fit(inputs[BLOCKS[block][0]])
+            try:
+                vectorisers[block] = _vectoriser(block).fit(inputs[BLOCKS[block][0]])
+            except ValueError:  # scikit-learn's "empty vocabulary"
+                raise ParameterError(f"cannot train a classifier: the {len(inputs['text'])} training "
+                                     f"recommendations have no {block} in common (each feature must occur in "
+                                     "at least two or three)") from None
         return cls(blocks, vectorisers)
 
     def transform(self, texts, groups):
