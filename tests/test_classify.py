@@ -221,3 +221,14 @@ def test_category_shares_coded_where_coded_estimated_with_an_interval_where_not(
     estimated = found[found["session"] == 21]
     assert (estimated["basis"] == "predicted").all()
     assert ((estimated["low"] <= estimated["share"] + 1e-9) & (estimated["share"] <= estimated["high"] + 1e-9)).all()
+
+
+def test_error_rates_by_folds_of_sessions(sample):
+    early, _ = sample
+    model = CategoryModel.train(early["text"], early["recommender_group"], early["action_category"].astype(int),
+                                sessions=early["session"], blocks=("words", "meta"), rates="folds")
+    np.testing.assert_allclose(model.soft_rates.sum(axis=1), 1.0)
+    assert (np.diag(model.hard_rates)[1:] > 0.3).all()  # categories 2-5 are mostly recognised
+    with pytest.raises(ParameterError, match="unknown way to measure error rates 'random'; expected later or folds"):
+        CategoryModel.train(early["text"], early["recommender_group"], early["action_category"].astype(int),
+                            sessions=early["session"], blocks=("words", "meta"), rates="random")

@@ -133,20 +133,23 @@ def session_folds(sessions, folds):
     return {session: i % folds for i, session in enumerate(unique)}
 
 
+def _held_out(texts, groups, categories, held, blocks, c):
+    """Probabilities of the ``held`` recommendations from a model trained on the others (uniform where the
+    model knows no word of one)."""
+    train, test = np.flatnonzero(~held), np.flatnonzero(held)
+    model = CategoryModel._fit([texts[i] for i in train], [groups[i] for i in train], categories[~held], blocks, c)
+    probabilities = model.probabilities([texts[i] for i in test], [groups[i] for i in test])
+    probabilities[np.isnan(probabilities[:, 0])] = 1 / len(CATEGORIES)
+    return probabilities
+
+
 def cross_validated(texts, groups, categories, sessions, blocks=DEFAULT_BLOCKS, c=DEFAULT_C, folds=FOLDS):
     """Probabilities of each recommendation from a model trained without its fold of sessions."""
     fold_of = session_folds(sessions, folds)
     fold = np.array([fold_of[s] for s in sessions])
     scores = np.zeros((len(texts), len(CATEGORIES)))
     for k in range(folds):
-        held = fold == k
-        train = [i for i in np.flatnonzero(~held)]
-        model = CategoryModel._fit([texts[i] for i in train], [groups[i] for i in train], categories[~held],
-                                   blocks, c)
-        probabilities = model.probabilities([texts[i] for i in np.flatnonzero(held)],
-                                            [groups[i] for i in np.flatnonzero(held)])
-        probabilities[np.isnan(probabilities[:, 0])] = 1 / len(CATEGORIES)
-        scores[held] = probabilities
+        scores[fold == k] = _held_out(texts, groups, categories, fold == k, blocks, c)
     return scores
 
 
@@ -158,11 +161,6 @@ def later_sessions(texts, groups, categories, sessions, blocks=DEFAULT_BLOCKS, c
         raise ParameterError(f"cannot measure error rates on later sessions: {len(unique)} session(s); expected "
                              f"more than {later}")
     held = sessions >= unique[-later]
-    early = np.flatnonzero(~held)
-    model = CategoryModel._fit([texts[i] for i in early], [groups[i] for i in early], categories[~held], blocks, c)
     scores = np.zeros((len(texts), len(CATEGORIES)))
-    probabilities = model.probabilities([texts[i] for i in np.flatnonzero(held)],
-                                        [groups[i] for i in np.flatnonzero(held)])
-    probabilities[np.isnan(probabilities[:, 0])] = 1 / len(CATEGORIES)
-    scores[held] = probabilities
+    scores[held] = _held_out(texts, groups, categories, held, blocks, c)
     return scores, held
