@@ -232,3 +232,14 @@ def test_error_rates_by_folds_of_sessions(sample):
     with pytest.raises(ParameterError, match="unknown way to measure error rates 'random'; expected later or folds"):
         CategoryModel.train(early["text"], early["recommender_group"], early["action_category"].astype(int),
                             sessions=early["session"], blocks=("words", "meta"), rates="random")
+
+
+def test_saved_models_are_read_back_only_under_their_key(trained, tag_model, tmp_path):
+    path = tmp_path / "models.npz"
+    store.save(path, store.models_arrays(trained, tag_model, "k1"))
+    categories, tags = store.read_models(path, "k1")
+    np.testing.assert_array_equal(categories.coef, trained.coef)
+    assert tags.tags == tag_model.tags
+    assert store.read_models(path, "k2") is None  # other data or other code: trained anew
+    assert store.read_models(tmp_path / "missing.npz", "k1") is None
+    assert store.key("a" * 64) != store.key("b" * 64)

@@ -29,6 +29,7 @@ _CODE = ("stats/classify/features.py", "stats/classify/model.py", "stats/classif
          "stats/classify/tags.py", "stats/classify/store.py", "stats/wording.py", "stats/instruments.py",
          "stats/protocols.py")
 _DATE = (1980, 1, 1, 0, 0, 0)
+SHIPPED = version.PACKAGE_DIR / "data" / "classifier.npz"  # not shipped yet: see the README
 
 
 def save(path, arrays):
@@ -91,21 +92,58 @@ def _prefixed(arrays, prefix):
     return {name[len(prefix):]: value for name, value in arrays.items() if name.startswith(prefix)}
 
 
+def models_arrays(categories, tags, model_key):
+    """The two models and their key as one set of arrays (what ``save`` writes)."""
+    arrays = {f"category.{k}": v for k, v in categories.arrays().items()}
+    arrays.update({f"tags.{k}": v for k, v in tags.arrays().items()})
+    arrays["key"] = np.asarray(model_key)
+    return arrays
+
+
+def read_models(path, model_key):
+    """The (category model, tag model) saved at ``path``, or None when the file is missing or was trained
+    from other data or other code (its key differs)."""
+    if not Path(path).exists():
+        return None
+    arrays = load(path)
+    if str(arrays.get("key", "")) != model_key:
+        return None
+    return CategoryModel.from_arrays(_prefixed(arrays, "category.")), TagModel.from_arrays(_prefixed(arrays, "tags."))
+
+
 @functools.lru_cache(maxsize=1)
 def trained():
-    """The (category model, tag model) trained from the embedded data set: from the cache, or trained now
-    (a few minutes on two cores) and cached."""
+    """The (category model, tag model) trained from the embedded data set: the file shipped beside it
+    (``SHIPPED``, written by ``python -m upr_lab.stats.classify.store``) when it matches the data and the
+    code, else the cache, else trained now (minutes on two cores) and cached."""
     tables, source = embedded.read()
+    model_key = key(source["tables"]["recommendations"])
+    found = read_models(SHIPPED, model_key)
     folder = cache.location()
-    path = folder / "classifier" / f"{key(source['tables']['recommendations'])}.npz" if folder else None
-    if path is not None and path.exists():
-        arrays = load(path)
-        return CategoryModel.from_arrays(_prefixed(arrays, "category.")), TagModel.from_arrays(
-            _prefixed(arrays, "tags."))
+    path = folder / "classifier" / f"{model_key}.npz" if folder else None
+    if found is None and path is not None:
+        found = read_models(path, model_key)
+    if found is not None:
+        return found
     categories, tags = train_for_use(tables["recommendations"])
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        arrays = {f"category.{k}": v for k, v in categories.arrays().items()}
-        arrays.update({f"tags.{k}": v for k, v in tags.arrays().items()})
-        save(path, arrays)
+        save(path, models_arrays(categories, tags, model_key))
     return categories, tags
+
+
+def main(argv=None):
+    """Train from the embedded data set and write the models to ``SHIPPED`` (or the path given)."""
+    import sys
+
+    argv = sys.argv[1:] if argv is None else argv
+    target = Path(argv[0]) if argv else SHIPPED
+    tables, source = embedded.read()
+    categories, tags = train_for_use(tables["recommendations"])
+    save(target, models_arrays(categories, tags, key(source["tables"]["recommendations"])))
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
