@@ -182,6 +182,8 @@ def test_tags_predict_known_tags_and_refuse_to_assign_without_a_held_out_f1(tag_
         tag_model.predict(later["text"], later["recommender_group"], only_assignable=True)
     tag_model.f1 = np.where(np.asarray(tag_model.tags) == "Death penalty", 0.9, 0.5)
     assert tag_model.assignable == ("Death penalty",)
+    kept = tag_model.only(np.asarray(tag_model.tags) == "Death penalty")
+    assert kept.tags == ("Death penalty",) and kept.coef.shape[0] == 1 and kept.assignable == ("Death penalty",)
     assigned = tag_model.predict(later["text"], later["recommender_group"], only_assignable=True)
     assert {t for p in assigned for t in p} <= {"Death penalty"}
 

@@ -91,9 +91,15 @@ class Features:
         return cls(blocks, vectorisers)
 
     def transform(self, texts, groups):
+        return self.transform_known(texts, groups)[0]
+
+    def transform_known(self, texts, groups):
+        """The feature matrix, and for each recommendation whether it holds a word (or word pair) the model
+        knows (the words block read once for both)."""
         inputs = {"text": list(texts), "meta": _meta(texts, groups)}
-        parts = [self.vectorisers[b].transform(inputs[BLOCKS[b][0]]) for b in self.blocks]
-        return sp.hstack(parts, format="csr")
+        parts = {b: self.vectorisers[b].transform(inputs[BLOCKS[b][0]]) for b in self.blocks}
+        known = np.asarray(parts["words"].getnnz(axis=1) > 0)
+        return sp.hstack([parts[b] for b in self.blocks], format="csr"), known
 
     def known_words(self, texts):
         """True for each recommendation with at least one word (or word pair) in the model's vocabulary."""

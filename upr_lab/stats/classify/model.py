@@ -80,11 +80,12 @@ class CategoryModel:
 
     def probabilities(self, texts, groups):
         texts, groups = list(texts), list(groups)
-        logits = self.features.transform(texts, groups) @ self.coef.T + self.intercept
+        x, known = self.features.transform_known(texts, groups)
+        logits = x @ self.coef.T + self.intercept
         logits -= logits.max(axis=1, keepdims=True)
         out = np.exp(logits)
         out /= out.sum(axis=1, keepdims=True)
-        out[~self.features.known_words(texts)] = np.nan
+        out[~known] = np.nan
         return out
 
     def predict(self, texts, groups):

@@ -22,7 +22,7 @@ from upr_lab import version
 from upr_lab.exceptions import DataError
 from upr_lab.sources import cache, embedded
 from upr_lab.stats.classify.model import CategoryModel
-from upr_lab.stats.classify.tags import TagModel, scores
+from upr_lab.stats.classify.tags import ASSIGN_F1, TagModel, scores
 
 HELD_OUT_SESSIONS = 4  # the last coded sessions, held out to measure each tag's F1 before training on all
 _CODE = ("stats/classify/features.py", "stats/classify/model.py", "stats/classify/quantify.py",
@@ -73,7 +73,7 @@ def train_for_use(recommendations):
 
     The category model's error rates come from cross-validation over whole sessions. Each tag's F1 is
     measured on the last ``HELD_OUT_SESSIONS`` coded sessions by a model trained on the earlier ones;
-    the model kept is then trained on all of them.
+    the model kept is then trained on all of them, and holds only the tags reliable enough to assign.
     """
     coded = recommendations[recommendations["action_category"].notna()].sort_values("rec_id", kind="stable")
     categories = CategoryModel.train(coded["text"], coded["recommender_group"],
@@ -85,7 +85,7 @@ def train_for_use(recommendations):
     found = scores(late["issues"], held_out.predict(late["text"], late["recommender_group"]), held_out.tags)
     tags = TagModel.train(tagged["text"], tagged["recommender_group"], tagged["issues"])
     tags.f1 = np.array([found[t]["f1"] if t in found else 0.0 for t in tags.tags])
-    return categories, tags
+    return categories, tags.only(tags.f1 >= ASSIGN_F1)  # the others are never assigned: not kept
 
 
 def _prefixed(arrays, prefix):

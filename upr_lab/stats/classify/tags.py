@@ -59,10 +59,9 @@ class TagModel:
 
     def probabilities(self, texts, groups):
         """Probability of each tag (columns in ``tags`` order); NaN rows where no word is known."""
-        texts = list(texts)
-        logits = self.features.transform(texts, list(groups)) @ self.coef.T + self.intercept
-        out = 1 / (1 + np.exp(-np.asarray(logits)))
-        out[~self.features.known_words(texts)] = np.nan
+        x, known = self.features.transform_known(list(texts), list(groups))
+        out = 1 / (1 + np.exp(-np.asarray(x @ self.coef.T + self.intercept)))
+        out[~known] = np.nan
         return out
 
     def predict(self, texts, groups, only_assignable=False, threshold=THRESHOLD):
@@ -77,6 +76,12 @@ class TagModel:
         if self.f1 is None:
             raise ParameterError("this tag model has no held-out F1; train it with held-out sessions first")
         return np.asarray(self.f1) >= ASSIGN_F1
+
+    def only(self, keep):
+        """The same model restricted to the tags where ``keep`` (a boolean per tag) is true."""
+        keep = np.asarray(keep, dtype=bool)
+        return TagModel(self.features, [t for t, k in zip(self.tags, keep) if k], self.coef[keep],
+                        self.intercept[keep], None if self.f1 is None else np.asarray(self.f1)[keep])
 
     @property
     def assignable(self):
