@@ -36,6 +36,7 @@ PUBLIC = {
     "dyads": ".stats.dyads",
     "recommender_plots": ".reports.recommender_plots",
     "validation": ".stats.validation",
+    "classify": ".stats.classify",
     "published": ".review.published",
     "run": ".runs.runner:run",
     "run_batch": ".runs.batch:run_batch",

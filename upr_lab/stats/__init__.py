@@ -1,7 +1,8 @@
 """Statistics: descriptive metrics, outcome models and their results objects, the recommendations that ask a
 State to ratify a core instrument (``ratification``), recurring recommendations (``recurrence``),
 what followed a recommendation to ratify and a State's follow-up beside all States' (``followup``), the
-recommending States' side and the dyadic model of support (``dyads``),
+recommending States' side and the dyadic model of support (``dyads``), action categories and issue tags
+predicted where a source has none (``classify``),
 planted-effect validation, and pooled results shared by the runs of a batch."""
 
 from upr_lab._lazy import lazy_names
@@ -15,6 +16,7 @@ PUBLIC = {
     "followup": ".followup",
     "dyads": ".dyads",
     "validation": ".validation",
+    "classify": ".classify",
     "EffectsResult": ".effects:EffectsResult",
     "pooled": ".shared:pooled",
 }

@@ -1,0 +1,86 @@
+"""Action categories and issue tags for the recommendations a source left without them.
+
+``annotate(recommendations)`` returns the canonical table with three more columns and two filled:
+
+* ``action_category``: kept where the source coded it; otherwise the classifier's most probable category,
+  or empty (NA) for a recommendation with no word the model knows (no prediction rather than a guess);
+* ``action_category_source``: ``coded``, ``predicted`` or empty (unknown);
+* ``action_category_probability``: the predicted category's probability (NA where coded or unknown);
+* ``issues``: kept where the source tagged it; otherwise the predicted tags among those reliable enough
+  (``TagModel.assignable``), possibly none;
+* ``issues_source``: ``coded``, ``predicted`` or empty.
+"""
+
+import numpy as np
+import pandas as pd
+
+from upr_lab.stats.classify import quantify
+from upr_lab.stats.classify.model import CATEGORIES
+from upr_lab.stats.classify.store import trained
+
+ADDED_COLUMNS = ("action_category_source", "action_category_probability", "issues_source")
+
+
+def annotate(recommendations, models=None):
+    """``recommendations`` (a canonical table) with categories and tags predicted where missing; ``models``
+    (category model, tag model) defaults to those trained from the embedded data."""
+    category_model, tag_model = models or trained()
+    out = recommendations.copy()
+    coded = out["action_category"].notna()
+    out["action_category_source"] = np.where(coded, "coded", "")
+    out["action_category_probability"] = pd.array([pd.NA] * len(out), dtype="Float64")
+    missing = out.index[~coded]
+    if len(missing):
+        rows = out.loc[missing]
+        probabilities = category_model.probabilities(rows["text"], rows["recommender_group"])
+        known = ~np.isnan(probabilities[:, 0])
+        best = np.asarray(CATEGORIES)[np.nan_to_num(probabilities).argmax(axis=1)]
+        out.loc[missing[known], "action_category"] = best[known]
+        out.loc[missing[known], "action_category_source"] = "predicted"
+        out.loc[missing[known], "action_category_probability"] = probabilities[known].max(axis=1)
+    tagged = out["issues"].map(len) > 0
+    out["issues_source"] = np.where(tagged, "coded", "")
+    untagged = out.index[~tagged]
+    if len(untagged):
+        rows = out.loc[untagged]
+        known = tag_model.features.known_words(rows["text"])
+        predicted = tag_model.predict(rows["text"], rows["recommender_group"], only_assignable=True)
+        out.loc[untagged, "issues"] = pd.Series(predicted, index=untagged, dtype=object)
+        out.loc[untagged[known], "issues_source"] = "predicted"
+    return out
+
+
+def predicted_counts(recommendations):
+    """How many categories are coded, predicted and unknown (for ``data info`` and figure notes)."""
+    source = recommendations.get("action_category_source")
+    if source is None:
+        return {"coded": int(recommendations["action_category"].notna().sum()), "predicted": 0,
+                "unknown": int(recommendations["action_category"].isna().sum())}
+    return {"coded": int((source == "coded").sum()), "predicted": int((source == "predicted").sum()),
+            "unknown": int((source == "").sum())}
+
+
+def category_shares(recommendations, by="session", method="probabilistic_adjusted_count", replicates=200,
+                    models=None):
+    """The share of each action category per ``by`` group (a column), one row per group and category:
+    ``n``, ``share``, ``low``, ``high`` and ``basis``. Where every recommendation of a group is coded the
+    share is the coded one (``basis`` ``coded``, no interval); otherwise it is the classifier's corrected
+    estimate over all the group's recommendations with a prediction (``basis`` ``predicted``) with a
+    bootstrap interval (seed 25). A group with no prediction at all has ``basis`` ``unknown``."""
+    category_model = (models or trained())[0]
+    rows = []
+    for group, frame in recommendations.groupby(by, sort=True):
+        coded = frame["action_category"].notna() & (frame.get("action_category_source", "coded") != "predicted")
+        if coded.all():
+            share = frame["action_category"].astype(int).value_counts(normalize=True)
+            rows += [(group, c, len(frame), float(share.get(c, 0.0)), np.nan, np.nan, "coded") for c in CATEGORIES]
+            continue
+        probabilities = category_model.probabilities(frame["text"], frame["recommender_group"])
+        probabilities = probabilities[~np.isnan(probabilities[:, 0])]
+        if not len(probabilities):
+            rows += [(group, c, len(frame), np.nan, np.nan, np.nan, "unknown") for c in CATEGORIES]
+            continue
+        estimate = category_model.shares(probabilities, method)
+        low, high = quantify.bootstrap(probabilities, method, replicates=replicates, **category_model.rates())
+        rows += [(group, c, len(frame), estimate[k], low[k], high[k], "predicted") for k, c in enumerate(CATEGORIES)]
+    return pd.DataFrame(rows, columns=[by, "action_category", "n", "share", "low", "high", "basis"])

@@ -1,0 +1,90 @@
+"""Shares of each category in a set of recommendations, corrected for the classifier's known errors.
+
+Counting predictions (classify and count) is biased wherever the classifier's errors are not symmetric:
+a classifier that reads some category-5 recommendations as 4 under-counts 5 in every session. The
+corrections here use what cross-validation on the training sessions measured of those errors:
+
+* ``adjusted_count`` (ACC): the predicted shares are the true shares times the confusion matrix
+  ``M[i, j] = P(predicted j | true i)``; solve for the true shares;
+* ``probabilistic_adjusted_count`` (PAC): the same with mean predicted probabilities in place of counts;
+* ``em`` (Saerens, Latinne and Decaestecker 2002): re-weight each recommendation's probabilities by the new
+  prevalence over the training prevalence until the two agree.
+
+Each solve is constrained to shares that are 0 or more and sum to 1. ``bootstrap`` gives a percentile
+interval by resampling the recommendations (fixed seed).
+"""
+
+import numpy as np
+from scipy.optimize import nnls
+
+from upr_lab.exceptions import ParameterError
+
+METHODS = ("count", "adjusted_count", "probabilistic_adjusted_count", "em")
+
+
+def confusion_rates(true, scores, n_classes):
+    """``M[i, j]``: the mean of ``scores[:, j]`` over the recommendations of true class ``i`` (with one-hot
+    predictions, P(predicted j | true i)). ``true`` holds class indices 0..n_classes-1."""
+    true, scores = np.asarray(true), np.asarray(scores, dtype=float)
+    missing = [i for i in range(n_classes) if not (true == i).any()]
+    if missing:
+        raise ParameterError(f"cannot estimate the classifier's errors: no training recommendation of class "
+                             f"index {missing[0]}; expected every class at least once")
+    return np.vstack([scores[true == i].mean(axis=0) for i in range(n_classes)])
+
+
+def _solve(rates, observed):
+    """Shares ``p`` >= 0 summing to 1 that best satisfy ``rates.T @ p = observed``."""
+    k = rates.shape[0]
+    weight = 1e3  # the sum-to-one row, weighted so that it holds almost exactly
+    a = np.vstack([rates.T, weight * np.ones((1, k))])
+    b = np.concatenate([observed, [weight]])
+    shares, _ = nnls(a, b)
+    return shares / shares.sum()
+
+
+def one_hot(probabilities):
+    probabilities = np.asarray(probabilities, dtype=float)
+    out = np.zeros_like(probabilities)
+    out[np.arange(len(out)), probabilities.argmax(axis=1)] = 1.0
+    return out
+
+
+def em(probabilities, train_prior, tolerance=1e-8, max_iterations=1000):
+    """Saerens-Latinne-Decaestecker: the prevalence at which the re-weighted probabilities agree with it."""
+    probabilities, train_prior = np.asarray(probabilities, dtype=float), np.asarray(train_prior, dtype=float)
+    prior = train_prior.copy()
+    for _ in range(max_iterations):
+        weighted = probabilities * (prior / train_prior)
+        weighted /= weighted.sum(axis=1, keepdims=True)
+        new = weighted.mean(axis=0)
+        if np.abs(new - prior).max() < tolerance:
+            return new
+        prior = new
+    return prior
+
+
+def shares(probabilities, method, hard_rates=None, soft_rates=None, train_prior=None):
+    """The share of each class among recommendations with predicted ``probabilities`` (rows sum to 1)."""
+    probabilities = np.asarray(probabilities, dtype=float)
+    if len(probabilities) == 0:
+        raise ParameterError("cannot estimate shares of no recommendations")
+    if method == "count":
+        return one_hot(probabilities).mean(axis=0)
+    if method == "adjusted_count":
+        return _solve(hard_rates, one_hot(probabilities).mean(axis=0))
+    if method == "probabilistic_adjusted_count":
+        return _solve(soft_rates, probabilities.mean(axis=0))
+    if method == "em":
+        return em(probabilities, train_prior)
+    raise ParameterError(f"unknown quantification method {method!r}; expected one of {', '.join(METHODS)}")
+
+
+def bootstrap(probabilities, method, replicates=200, seed=25, level=0.95, **rates):
+    """Percentile interval of each share: (low, high) arrays, from ``replicates`` resamples of the rows."""
+    probabilities = np.asarray(probabilities, dtype=float)
+    rng = np.random.default_rng(seed)
+    n = len(probabilities)
+    draws = np.vstack([shares(probabilities[rng.integers(0, n, n)], method, **rates) for _ in range(replicates)])
+    tail = (1 - level) / 2
+    return np.quantile(draws, tail, axis=0), np.quantile(draws, 1 - tail, axis=0)
