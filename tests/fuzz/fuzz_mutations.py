@@ -66,6 +66,7 @@ def _odd_cell(draw, header, rows):
     r, c = draw(st.integers(0, len(rows) - 1), label="row"), _column(draw, header)
     value = draw(cell_values(), label="value")
     rows = [list(row) for row in rows]
+    rows[r] += [""] * (c + 1 - len(rows[r]))  # an earlier edit may have cut this row short
     rows[r][c] = value
     return header, rows, f"cell ({r + 2}, {c + 1}) set to {value[:20]!r} ({len(value)} characters)"
 
