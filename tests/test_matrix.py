@@ -2,6 +2,7 @@
 and matrices built here for the variations it lacks (bundled paragraphs, repeats under two themes, a
 recommending-States column, partial and pending positions, filled-in assessments, damaged files)."""
 
+import re
 import shutil
 import zipfile
 from collections import Counter
@@ -206,6 +207,13 @@ def damaged(directory):
         for item in source.infolist():
             if item.filename != "word/document.xml":
                 target.writestr(item, source.read(item))
+    no_header = directory / "no_header.docx"  # the page header's relation gone: python-docx fails only on reading it
+    with zipfile.ZipFile(REAL) as source, zipfile.ZipFile(no_header, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/_rels/document.xml.rels":
+                data = re.sub(rb"<Relationship [^>]*header1\.xml[^>]*/>", b"", data)
+            target.writestr(item, data)
     flipped = directory / "flipped.docx"  # bytes of the compressed document.xml changed: zlib or CRC error
     with zipfile.ZipFile(REAL) as source:
         info = source.getinfo("word/document.xml")
@@ -213,7 +221,7 @@ def damaged(directory):
     start = info.header_offset + 30 + len(info.filename) + len(info.extra)
     data[start + 1000:start + 1010] = bytes(10)
     flipped.write_bytes(bytes(data))
-    return [truncated, not_zip, bad_xml, no_part, flipped]
+    return [truncated, not_zip, bad_xml, no_part, no_header, flipped]
 
 
 def test_a_damaged_docx_is_one_line_error_and_nothing_is_written(tmp_path, capsys):

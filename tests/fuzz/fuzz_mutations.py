@@ -57,7 +57,8 @@ def _rename_column(draw, header, rows):
 
 def _duplicate_column(draw, header, rows):
     i = _column(draw, header)
-    return header + [header[i]], [r + [r[i]] for r in rows], f"duplicated column {header[i][:20]!r}"
+    return (header + [header[i]], [r + [r[i] if i < len(r) else ""] for r in rows],  # a row may be cut short
+            f"duplicated column {header[i][:20]!r}")
 
 
 def _odd_cell(draw, header, rows):

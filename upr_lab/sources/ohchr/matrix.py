@@ -30,6 +30,7 @@ import zlib
 from pathlib import Path
 
 import pandas as pd
+from lxml import etree
 
 from upr_lab.exceptions import DataError
 from upr_lab.limits import MAX_DOCX_PART_BYTES
@@ -38,6 +39,9 @@ from .. import calendar
 from ..formats import fields
 from .recommenders import split_item
 
+# What python-docx, zipfile and lxml raise for a damaged .docx (a cut archive, malformed XML, a missing part)
+_DAMAGE = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, KeyError, ValueError, OSError, EOFError,
+           NotImplementedError, etree.LxmlError)
 SOURCE = "ohchr-matrix"
 FORMAT = "ohchr-matrix-docx"
 HEADER = re.compile(r"UPR of (?:the )?(?P<state>.+?)\s*[(\-–—,]\s*(?P<cycle>\d)\s*(?:st|nd|rd|th)?\s+cycle\s*"
@@ -68,6 +72,15 @@ def read_matrix(path, resolver):
     """The canonical recommendations of the matrix at ``path`` and a record of what was read (``data info``)."""
     path = Path(path)
     document = _opened(path)
+    try:  # python-docx reads some parts (page headers) only when they are asked for: damage can show here too
+        return _read(document, path, resolver)
+    except DataError:
+        raise
+    except _DAMAGE as exc:
+        raise _damaged(path, exc) from None
+
+
+def _read(document, path, resolver):
     sur, cycle, session = _review(document, path, resolver)
     rows, positions, sources = [], {}, {}
     for number, cells in _data_rows(document, path):
@@ -102,7 +115,6 @@ def warn_missing(records, stacklevel=2):
 def _opened(path):
     """The python-docx Document at ``path``; a damaged file is one DataError (zip, XML and package errors)."""
     import docx
-    from lxml import etree
 
     try:
         with zipfile.ZipFile(path) as archive:
@@ -113,11 +125,14 @@ def _opened(path):
         return docx.Document(str(path))
     except DataError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, etree.LxmlError, KeyError, ValueError, OSError,
-            EOFError, NotImplementedError, docx.opc.exceptions.PackageNotFoundError) as exc:
-        reason = " ".join(str(exc).split())[:100] or type(exc).__name__
-        raise DataError(f"found a damaged Word document ({reason}); expected a readable .docx file (an OHCHR "
-                        "matrix of recommendations)", path=path) from None
+    except (*_DAMAGE, docx.opc.exceptions.PackageNotFoundError) as exc:
+        raise _damaged(path, exc) from None
+
+
+def _damaged(path, exc):
+    reason = " ".join(str(exc).split())[:100] or type(exc).__name__
+    return DataError(f"found a damaged Word document ({reason}); expected a readable .docx file (an OHCHR matrix of "
+                     "recommendations)", path=path)
 
 
 def _review(document, path, resolver):
