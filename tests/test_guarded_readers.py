@@ -274,7 +274,7 @@ def test_data_naming_a_fifo_or_a_device_is_refused_without_waiting(upr_lab, tmp_
 
 def test_a_participation_table_naming_a_fifo_is_refused_without_waiting(tmp_path):
     os.mkfifo(tmp_path / "participation.csv")
-    with pytest.raises(DataError, match="participation.csv: found a named pipe \\(FIFO\\); expected a file"):
+    with pytest.raises(DataError, match="participation.csv: found a FIFO \\(named pipe\\); expected a file"):
         read_participation(tmp_path / "participation.csv")
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
-from upr_lab.limits import MAX_CELL_CHARS, MAX_TEXT_BYTES
+from upr_lab.limits import MAX_CELL_CHARS, MAX_TEXT_BYTES, special_kind
 
 from .encodings import decode
 from .formats import workbook
@@ -75,26 +75,14 @@ def require_file(path):
     if path.is_dir():
         raise DataError("found a folder; expected a file (a table: CSV, Excel or Parquet)", path=path)
     if not path.is_file():  # reading a FIFO would wait for a writer forever
-        raise DataError(f"found {file_kind(path)}; expected a file (a table: CSV, Excel or Parquet)", path=path)
+        raise DataError(f"found {special_kind(path.stat().st_mode)}; expected a file (a table: CSV, Excel or Parquet)",
+                        path=path)
     try:
         with open(path, "rb"):
             pass
     except OSError as exc:
         raise DataError(f"cannot be read ({exc.strerror or exc})", path=path) from None
     return path
-
-
-def file_kind(path):
-    """What stands at ``path`` when it is neither a regular file nor a folder, for messages."""
-    import stat
-
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:  # a symbolic link to nothing, or in a loop
-        return f"a path that cannot be followed ({exc.strerror or exc})"
-    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
-             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
-    return next((name for test, name in kinds if test(mode)), "something that is not a regular file")
 
 
 def _read_bytes(path):
