@@ -2,7 +2,8 @@
 ``load("path/to/exports")``.
 
 A source is ``upr`` (the embedded real data set, the default: ``embedded``), ``synthetic`` (generated
-data with planted effects, labelled SYNTHETIC wherever shown), one file, or a folder whose files are all
+data with planted effects, labelled SYNTHETIC wherever shown), ``documents`` (the UN documents downloaded
+into the cache, ``remote.cached``: a document refused is listed, not fatal), one file, or a folder whose files are all
 read and merged: UPR Info exports (CSV, .xls, .xlsx, either header spelling), DIHR SDG-Human Rights
 Data Explorer exports (.xlsx or CSV) or the canonical table (CSV or Parquet). Every load records which files were read, how, and their SHA-256. Exact repeats of
 a recommendation row are kept once (``repeats``), with a warning, and counted in ``duplicates``.
@@ -25,14 +26,14 @@ from .formats import canonical, dihr, fields, participation as participation_io,
 from .ohchr import documents, matrix, stakeholders
 
 READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xls", ".xlsx", ".parquet", ".pdf", ".docx"}
-NAMED_SOURCES = ("upr", "synthetic")  # data sets that ship with upr-lab, named rather than given as paths
+NAMED_SOURCES = ("upr", "synthetic", "documents")  # named rather than given as paths (documents: the cache's)
 DEFAULT_SOURCE = "upr"
 ROLES = {"ohchr-addendum": "responses", "ohchr-stakeholder-summary": "participation",
-         "ohchr-review-document": "not read (no recommendations)"}  # what a document is read for
+         "ohchr-review-document": "not read (no recommendations)", "refused": "refused (not read)"}
 
 
 def is_named(src):
-    """True for the name of a data set that ships with upr-lab (``upr``, ``synthetic``), not a path."""
+    """True for the name of a data set (``upr``, ``synthetic``, ``documents``), not a path."""
     return isinstance(src, str) and src in NAMED_SOURCES
 
 
@@ -148,7 +149,7 @@ def _load_parts(parts, aliases):
     if "synthetic" in named and len(parts) > 1:
         raise DataError("found 'synthetic' with other sources; expected the synthetic data set alone (it is "
                         "generated, and mixing it with real data would hide which is which)")
-    loaded = [_load_embedded() if name == "upr" else _load_synthetic() for name in dict.fromkeys(named)]
+    loaded = [_load_named(name, aliases) for name in dict.fromkeys(named)]
     if paths:
         loaded.append(_load_files(source_files(paths), aliases))
     return loaded[0] if len(loaded) == 1 else _combined(loaded)
@@ -186,6 +187,27 @@ def check_inputs(data=DEFAULT_SOURCE, participation=None, countries=(), implemen
     return loaded
 
 
+def named_files(name):
+    """The files a named data set stands for: the downloaded documents for ``documents``, none for the data
+    sets that ship with upr-lab."""
+    if name != "documents":
+        return []
+    from .remote import cached  # not at the top: the remote subpackage loads the network client
+
+    return cached.document_files()
+
+
+def _load_named(name, aliases):
+    if name == "upr":
+        return _load_embedded()
+    if name == "synthetic":
+        return _load_synthetic()
+    from .remote import cached
+
+    files = cached.document_files()
+    return cached.with_participation(_load_files(files, aliases, listed_refusals=True), files)
+
+
 def _load_embedded():
     tables, source = embedded.read()
     return UprData(tables["recommendations"], tables["pledges"], None, source, tables["differences"])
@@ -205,25 +227,30 @@ def _generated_synthetic():  # generated once per process (a warm kernel runs ma
     return synthetic.generate()
 
 
-def _load_files(files, aliases):
-    """Parse ``files`` into one data set, or read the parse back from the cache when they are unchanged."""
+def _load_files(files, aliases, listed_refusals=False):
+    """Parse ``files`` into one data set, or read the parse back from the cache when they are unchanged.
+
+    ``listed_refusals``: a document that cannot be read is listed in ``source["refused"]`` rather than
+    refused (the downloaded documents); the participation table is then the caller's to make."""
     aliases = aliases or (DEFAULT_ALIASES if DEFAULT_ALIASES.exists() else None)
     resolver = CountryResolver(aliases)  # refuses a malformed alias file before it is hashed
     hashes = {path: _readable_sha256(path) for path in files}
     entry = cache.key([{"name": p.name, "sha256": h} for p, h in hashes.items()],
-                      sha256(aliases) if aliases and Path(aliases).is_file() else None)
+                      sha256(aliases) if aliases and Path(aliases).is_file() else None,
+                      **({"refused": "listed"} if listed_refusals else {}))
     cached = cache.read(entry)
     if cached is not None:
         frames, source = cached
         data = UprData(frames["recommendations"], frames["pledges"], None, source, frames["differences"])
     else:
-        data = _parse_files(hashes, resolver)
+        data = _parse_files(hashes, resolver, listed_refusals)
         cache.write(entry, {"recommendations": data.recommendations, "pledges": data.pledges,
                             "differences": data.differences}, data.source)
     repeats.warn(data.source.get("repeats", []), stacklevel=4)  # points at the caller of load()
     documents.warn_pending([(f["name"], f["detected"]) for f in data.source["files"]], stacklevel=4)
     matrix.warn_missing([(f["name"], f["detected"]) for f in data.source["files"]], stacklevel=4)
-    data.participation = stakeholders.participation_frame([p for p in files if documents.is_document(p)])
+    if not listed_refusals:
+        data.participation = stakeholders.participation_frame([p for p in files if documents.is_document(p)])
     return data
 
 
@@ -234,9 +261,10 @@ def _readable_sha256(path):
         raise DataError(f"cannot be read ({exc.strerror or exc}); expected a readable file", path=path) from None
 
 
-def _parse_files(hashes, resolver):
+def _parse_files(hashes, resolver, listed_refusals=False):
     files, recs, pledges, records = list(hashes), [], [], []
-    read_documents = _read_documents([p for p in files if documents.is_document(p)], resolver)
+    refused = [] if listed_refusals else None
+    read_documents = _read_documents([p for p in files if documents.is_document(p)], resolver, refused)
     for path in files:
         file_recs, file_pledges, detected = read_documents.get(path) or _read_one(path, resolver)
         recs.append(file_recs)
@@ -249,6 +277,8 @@ def _parse_files(hashes, resolver):
     merged, reconciled = reconcile.combine(merged)
     source = {"kind": kind, "synthetic": False, "label": _label(kind, files), "files": records,
               "duplicates": len(repeated), "repeats": repeated}
+    if refused is not None:
+        source["refused"] = [{"name": path.name, "error": message} for path, message in refused]
     pledges = _merge(pledges, files, new_ids=True)[0]
     if not reconciled:
         return UprData(merged, pledges, None, source)
@@ -262,12 +292,12 @@ def _differences(frames):
     return pd.concat(found, ignore_index=True) if found else reconcile.no_differences()
 
 
-def _read_documents(paths, resolver):
+def _read_documents(paths, resolver, refused=None):
     """path -> (recommendations, pledges, detected) for the OHCHR documents among the files, read together
-    (a report's responses are in its addendum)."""
+    (a report's responses are in its addendum); ``refused``: a list for the documents refused, not raised."""
     if not paths:
         return {}
-    frames, detected = documents.read(paths, resolver)
+    frames, detected = documents.read(paths, resolver, refused)
     empty = fields.empty_recommendations()
     return {p: (frames.get(p, empty), empty, detected[p]) for p in paths}
 

@@ -17,7 +17,7 @@ import warnings
 
 import pandas as pd
 
-from upr_lab.exceptions import DataError
+from upr_lab.exceptions import DataError, UnknownCountryError
 
 from .. import calendar
 from ..formats import fields
@@ -49,20 +49,62 @@ def is_document(path):
     return not header_like and UN_SYMBOL.search(top) is not None and UN_BODY.search(top) is not None
 
 
-def read(paths, resolver):
+def read(paths, resolver, refused=None):
     """The canonical recommendations of each report among ``paths`` (its addendum joined), and for every
-    document a record of what it is and what was read from it: ``({path: frame}, {path: record})``."""
+    document a record of what it is and what was read from it: ``({path: frame}, {path: record})``.
+
+    A document that cannot be read is refused with a ``DataError``; with ``refused`` (a list), it is listed
+    there instead as ``(path, message)``, its record says ``refused``, and the others are read (a report whose
+    addendum is refused is read without it, its recommendations left to be examined pending).
+    """
     from . import addendum as addenda
 
-    kinds = {path: _kind(path) for path in paths}
-    answers = {a.report: a for a in (addenda.read_addendum(p) for p, k in kinds.items() if k == "addendum")}
+    refusals = None if refused is None else []
+    kinds = {p: k for p in paths if (k := _guarded(refusals, _kind, p)) is not None}
+    answers = {a.report: a for a in (_guarded(refusals, addenda.read_addendum, p) for p, k in kinds.items()
+                                     if k == "addendum") if a is not None}
     frames, records = {}, {}
     for path in _one_per_symbol([p for p, k in kinds.items() if k == "report"]):
-        report = reports.read_report(path, resolver)
-        frames[path], records[path] = _rows(report, answers.get(report.symbol))
+        found = _guarded(refusals, _report_rows, path, resolver, answers, refusals)
+        if found is not None:
+            frames[path], records[path] = found
+    for path, message in refusals or []:
+        records[path] = {"format": "refused", "error": message}
+        refused.append((path, message))
     for path, kind in kinds.items():
         records.setdefault(path, {"format": f"ohchr-{kind}"})
     return frames, records
+
+
+def _report_rows(path, resolver, answers, refusals):
+    """A report's rows and record; with ``refusals``, an addendum that does not answer it is refused and the
+    report read without it."""
+    report = reports.read_report(path, resolver)
+    answer = answers.get(report.symbol)
+    try:
+        return _rows(report, answer)
+    except DataError as exc:
+        if refusals is None or answer is None or exc.path != answer.path:
+            raise
+        refusals.append((answer.path, refusal_message(exc)))
+        return _rows(report, None)
+
+
+def _guarded(refusals, read_one, path, *args):
+    """``read_one(path, *args)``; with ``refusals`` (a list), a document refused is listed there and None returned."""
+    if refusals is None:
+        return read_one(path, *args)
+    try:
+        return read_one(path, *args)
+    except (DataError, UnknownCountryError) as exc:
+        refusals.append((path, refusal_message(exc)))
+        return None
+
+
+def refusal_message(exc):
+    """An error's message without the path it starts with (a refused document's record names it)."""
+    text, where = str(exc), str(getattr(exc, "path", None) or "")
+    return text[len(where):].lstrip(":, ") if where and text.startswith(where) else text
 
 
 def _kind(path):
