@@ -4,9 +4,11 @@ with real PDFs from the shared corpus, named as ``upr-lab data download document
 and a report upr-lab refuses are listed, never fatal for the others; an empty cache is one line."""
 
 import csv
+import functools
 import io
 import shutil
 import warnings
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -16,9 +18,10 @@ from upr_lab.cli import main
 from upr_lab.exceptions import DataError
 from upr_lab.runs import job as jobs
 from upr_lab.sources import cache, dataset
+from upr_lab.sources.countries import CountryResolver
 from upr_lab.sources.formats.participation import participation_files, read_participation
 from upr_lab.sources.info import describe, render
-from upr_lab.sources.ohchr import text
+from upr_lab.sources.ohchr import documents, text
 from upr_lab.sources.remote import cached, folders
 
 OHCHR = Path(__file__).resolve().parents[2] / "shared" / "data" / "ohchr"
@@ -239,3 +242,15 @@ def test_a_summary_refused_by_every_reading_refuses_participation(use, tmp_path)
                                             r"refused: A_HRC_WG.6_48_SVN_3.pdf: found a damaged PDF"):
             read_participation("documents")
     assert root.is_dir()
+
+
+def test_each_document_is_read_once_however_many_there_are(monkeypatch):
+    """PDF text extraction is most of a parse: with room in memory for one document's text only (hundreds of
+    downloads do not fit), each PDF of Slovenia's four reviews is still opened once."""
+    opened, extract = Counter(), text._pdf_texts
+    monkeypatch.setattr(text, "_read", functools.lru_cache(maxsize=1)(text._read.__wrapped__))
+    monkeypatch.setattr(text, "_pdf_texts", lambda path: opened.update([path.name]) or extract(path))
+    frames, records = documents.read(sorted(SVN.glob("*.pdf")), CountryResolver(), refused=[])
+    assert sorted(opened) == sorted(p.name for p in SVN.glob("*.pdf")) and set(opened.values()) == {1}
+    assert sorted(r["document"] for r in records.values() if r["format"] == "ohchr-report") == [
+        "A/HRC/14/15", "A/HRC/28/15", "A/HRC/43/15", "A/HRC/59/15"]

@@ -248,8 +248,9 @@ def _participation_extract(args):
     if args.all:
         return _participation_extract_all(args)
     if not args.documents or not args.out:
-        raise ParameterError(f"participation extract: expected {'DOCUMENT...' if not args.documents else '--out FILE.csv'}"
-                             " (or --all, for every summary downloaded into the cache)")
+        lacking = "DOCUMENT..." if not args.documents else "--out FILE.csv"
+        raise ParameterError(f"participation extract: expected {lacking} (or --all, for every summary downloaded "
+                             "into the cache)")
     check_output(args.out, inputs=args.documents)
     path, rows = write_rows(args.documents, args.out)
     print(f"wrote {len(rows)} row{'s' if len(rows) != 1 else ''} to {path}: check them, and fill in "

@@ -3,8 +3,8 @@
 
 A source is ``upr`` (the embedded real data set, the default: ``embedded``), ``synthetic`` (generated
 data with planted effects, labelled SYNTHETIC wherever shown), ``documents`` (the UN documents downloaded
-into the cache, ``remote.cached``: a document refused is listed, not fatal), one file, or a folder whose files are all
-read and merged: UPR Info exports (CSV, .xls, .xlsx, either header spelling), DIHR SDG-Human Rights
+into the cache, ``remote.cached``: a document refused is listed, not fatal), one file, or a folder whose
+files are all read and merged: UPR Info exports (CSV, .xls, .xlsx, either header spelling), DIHR SDG-Human Rights
 Data Explorer exports (.xlsx or CSV) or the canonical table (CSV or Parquet). Every load records which files were read, how, and their SHA-256. Exact repeats of
 a recommendation row are kept once (``repeats``), with a warning, and counted in ``duplicates``.
 """
@@ -163,7 +163,8 @@ def _combined(parts):
               "label": " + ".join(p.source["label"] for p in parts),
               "files": [f for p in parts for f in p.source["files"]],
               "duplicates": sum(p.source.get("duplicates", 0) for p in parts),
-              "repeats": [r for p in parts for r in p.source.get("repeats", [])]}
+              "repeats": [r for p in parts for r in p.source.get("repeats", [])],
+              "refused": [r for p in parts for r in p.source.get("refused", [])]}
     if summaries:
         source["reconciliation"] = summaries
     recs = schema.validate(_in_order(combined), schema.RECOMMENDATIONS, source["label"])

@@ -43,9 +43,9 @@ def summary_files(files=None):
     <ISO3>_3.pdf``); refuses, in one line, a cache that holds none."""
     summaries = [p for p in (document_files() if files is None else files) if stakeholders.FILE_SYMBOL.search(p.stem)]
     if not summaries:
-        raise DataError("the cache's documents folder holds no stakeholder summary (A_HRC_WG.6_<session>_<ISO3>_3.pdf); "
-                        "run `upr-lab data download documents --kinds summary --countries ISO3,...` (or --all) first",
-                        path=folders.documents_folder())
+        raise DataError("the cache's documents folder holds no stakeholder summary (A_HRC_WG.6_<session>_<ISO3>"
+                        "_3.pdf); run `upr-lab data download documents --kinds summary --countries ISO3,...` "
+                        "(or --all) first", path=folders.documents_folder())
     return summaries
 
 
