@@ -254,3 +254,14 @@ def test_each_document_is_read_once_however_many_there_are(monkeypatch):
     assert sorted(opened) == sorted(p.name for p in SVN.glob("*.pdf")) and set(opened.values()) == {1}
     assert sorted(r["document"] for r in records.values() if r["format"] == "ohchr-report") == [
         "A/HRC/14/15", "A/HRC/28/15", "A/HRC/43/15", "A/HRC/59/15"]
+
+
+def test_verify_turning_the_parse_cache_off_still_finds_the_downloads(svn_cache, use, monkeypatch):
+    """``upr-lab verify`` sets UPR_LAB_CACHE=off (parse everything again): the downloads stay where they were."""
+    use(svn_cache)
+    monkeypatch.setenv(folders.PINNED, "")  # restored (unset) after the test
+    folders.keep_downloads_where_they_are()
+    monkeypatch.setenv("UPR_LAB_CACHE", "off")
+    assert cache.location() is None
+    assert folders.documents_folder() == svn_cache / "documents"
+    assert [p.name for p in cached.summary_files()] == sorted(SVN_SUMMARIES)
