@@ -265,3 +265,18 @@ def test_verify_turning_the_parse_cache_off_still_finds_the_downloads(svn_cache,
     assert cache.location() is None
     assert folders.documents_folder() == svn_cache / "documents"
     assert [p.name for p in cached.summary_files()] == sorted(SVN_SUMMARIES)
+
+
+def test_an_unreadable_documents_folder_is_one_line(use, tmp_path, capsys, monkeypatch):
+    root = use(filled(tmp_path / "cache", [SVN / "A_HRC_WG.6_48_SVN_3.pdf"]))
+    listing = Path.iterdir
+
+    def denied(folder):
+        if folder == root / "documents":
+            raise PermissionError(13, "Permission denied")  # as for a folder without read rights (not as root)
+        return listing(folder)
+
+    monkeypatch.setattr(Path, "iterdir", denied)
+    assert main(["participation", "extract", "--all"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "the cache's documents folder cannot be read (Permission denied)" in err

@@ -30,8 +30,12 @@ def document_files():
     """The downloaded PDFs, sorted by name; a one-line ``DataError`` naming the download command when the cache
     holds none (``.part`` files of an interrupted download are not documents)."""
     folder = folders.documents_folder()
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".pdf") \
-        if folder.is_dir() else []
+    try:
+        files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".pdf") \
+            if folder.is_dir() else []
+    except OSError as exc:
+        raise DataError(f"the cache's documents folder cannot be read ({exc.strerror or exc}); expected a folder "
+                        f"you can read, or {folders.FIX}", path=folder) from None
     if not files:
         found = "holds no downloaded document (no PDF)" if folder.is_dir() else "does not exist: no document downloaded"
         raise DataError(f"the cache's documents folder {found}; {HOW}", path=folder)
