@@ -280,3 +280,25 @@ def test_an_unreadable_documents_folder_is_one_line(use, tmp_path, capsys, monke
     assert main(["participation", "extract", "--all"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "the cache's documents folder cannot be read (Permission denied)" in err
+
+
+def test_a_summary_under_another_symbol_s_name_is_refused(use, tmp_path, capsys):
+    """The cache names a file by the symbol asked for: a reply holding another summary is not that review's."""
+    root = use(filled(tmp_path / "cache", [SVN / "A_HRC_WG.6_48_SVN_3.pdf"]))
+    shutil.copyfile(SVN / "A_HRC_WG.6_34_SVN_3.pdf", root / "documents" / "A_HRC_WG.6_35_SVN_3.pdf")
+    assert main(["participation", "extract", "--all"]) == 0
+    captured = capsys.readouterr()
+    assert "2 stakeholder summaries in" in captured.err and "1 review read, 1 refused" in captured.err
+    assert "refused: A_HRC_WG.6_35_SVN_3.pdf: found the summary A/HRC/WG.6/34/SVN/3; expected " \
+           "A/HRC/WG.6/35/SVN/3, the symbol its name gives" in captured.err
+    assert [row["session"] for row in csv.DictReader(io.StringIO(captured.out))] == ["48"]
+
+
+def test_a_second_review_of_a_state_in_a_cycle_is_listed_not_read():
+    row = {"sur_iso3": "SVN", "cycle": 4, "session": 48, "document": "A/HRC/WG.6/48/SVN/3"}
+    later = {**row, "session": 49, "document": "A/HRC/WG.6/49/SVN/3"}
+    kept, twice = cached._one_per_review([(Path("A_HRC_WG.6_49_SVN_3.pdf"), later),
+                                          (Path("A_HRC_WG.6_48_SVN_3.pdf"), row)])
+    assert [r["session"] for _, r in kept] == [48]
+    assert twice == [("A_HRC_WG.6_49_SVN_3.pdf", "a second review of SVN in cycle 4 (A/HRC/WG.6/49/SVN/3; "
+                      "A/HRC/WG.6/48/SVN/3 is read); expected one review per State and cycle")]

@@ -22,7 +22,6 @@ from upr_lab.sources.ohchr.documents import refusal_message
 
 from . import folders
 
-NAME = "documents"  # the named source (``--data documents``, ``--participation documents``)
 HOW = "run `upr-lab data download documents --countries ISO3,...` (or --all) first"
 
 
@@ -64,8 +63,8 @@ class Participation:
 
     def lines(self):
         """What was read, for the command line."""
-        out = [f"{len(self.files)} stakeholder summaries in {folders.documents_folder()}: {len(self.rows)} reviews "
-               f"read, {len(self.refused)} refused"]
+        out = [f"{_counted(self.files, 'stakeholder summary', 'stakeholder summaries')} in "
+               f"{folders.documents_folder()}: {_counted(self.rows, 'review')} read, {len(self.refused)} refused"]
         return out + [f"refused: {name}: {message}" for name, message in self.refused]
 
     def csv(self):
@@ -152,10 +151,21 @@ def _read_summary(path):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            outcome = {"row": stakeholders.summary_row(path)}
+            outcome = {"row": _named_row(path)}
         except (DataError, UnknownCountryError) as exc:
             outcome = {"refused": refusal_message(exc)}
     return {**outcome, "warnings": [str(w.message) for w in caught if issubclass(w.category, UserWarning)]}
+
+
+def _named_row(path):
+    """A summary's row, refused when the summary it holds is not the one its name (the symbol asked for) says."""
+    row = stakeholders.summary_row(path)
+    named = stakeholders.FILE_SYMBOL.search(path.stem)
+    asked = f"A/HRC/WG.6/{int(named.group(1))}/{named.group(2)}/3"
+    if row["document"] != asked:
+        raise DataError(f"found the summary {row['document']}; expected {asked}, the symbol its name gives (was "
+                        "another document served for it? delete the file and download it again)", path=path)
+    return row
 
 
 def _one_per_review(found):
@@ -168,6 +178,10 @@ def _one_per_review(found):
             twice.append((path.name, f"a second review of {row['sur_iso3']} in cycle {row['cycle']} ({row['document']};"
                                      f" {first[1]['document']} is read); expected one review per State and cycle"))
     return list(kept.values()), twice
+
+
+def _counted(items, one, many=None):
+    return f"{len(items)} {one if len(items) == 1 else many or one + 's'}"
 
 
 def _sha256(path):
