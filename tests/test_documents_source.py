@@ -302,3 +302,21 @@ def test_a_second_review_of_a_state_in_a_cycle_is_listed_not_read():
     assert [r["session"] for _, r in kept] == [48]
     assert twice == [("A_HRC_WG.6_49_SVN_3.pdf", "a second review of SVN in cycle 4 (A/HRC/WG.6/49/SVN/3; "
                       "A/HRC/WG.6/48/SVN/3 is read); expected one review per State and cycle")]
+
+
+def test_a_new_download_parses_only_its_own_review(use, tmp_path, monkeypatch):
+    root = use(filled(tmp_path / "cache", [SVN / "A_HRC_59_15.pdf", SVN / "A_HRC_59_15_Add.1.pdf"]))
+    before = dataset.load("documents")
+    for name in ("A_HRC_43_15.pdf", "A_HRC_43_15_Add.1.pdf"):
+        shutil.copyfile(SVN / name, root / "documents" / name)
+    text._read.cache_clear()
+    cache._memory.clear()
+    opened, extract = Counter(), text._pdf_texts
+    monkeypatch.setattr(text, "_pdf_texts", lambda path: opened.update([path.name]) or extract(path))
+    after = dataset.load("documents")
+    assert sorted(opened) == ["A_HRC_43_15.pdf", "A_HRC_43_15_Add.1.pdf"]
+    assert sorted(set(after.recommendations["document"])) == ["A/HRC/43/15", "A/HRC/59/15"]
+    old = after.recommendations[after.recommendations["document"] == "A/HRC/59/15"].reset_index(drop=True)
+    assert old.equals(before.recommendations.reset_index(drop=True))  # the same rows, ids included
+    assert after.source["kind"] == "ohchr" and after.source["label"] == "UN documents downloaded into the cache " \
+                                                                        "(4 files)"

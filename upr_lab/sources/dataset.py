@@ -206,7 +206,8 @@ def _load_named(name, aliases):
     from .remote import cached
 
     files = cached.document_files()
-    return cached.with_participation(_load_files(files, aliases, listed_refusals=True), files)
+    parts = [_load_files(review, aliases, listed_refusals=True) for review in cached.by_review(files)]
+    return cached.with_participation(parts[0] if len(parts) == 1 else _combined(parts), files)
 
 
 def _load_embedded():

@@ -11,6 +11,7 @@ SHA-256, so a summary is read once however often the table is asked for, and a n
 """
 
 import hashlib
+import re
 import warnings
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ from upr_lab.sources.ohchr.documents import refusal_message
 
 from . import folders
 
+REPORT_NAME = re.compile(r"(A_HRC_\d{1,2}_\d{1,3})(?:_Add\.\d)?\.pdf", re.IGNORECASE)  # as folders.document_file
 HOW = "run `upr-lab data download documents --countries ISO3,...` (or --all) first"
 
 
@@ -39,6 +41,17 @@ def document_files():
         found = "holds no downloaded document (no PDF)" if folder.is_dir() else "does not exist: no document downloaded"
         raise DataError(f"the cache's documents folder {found}; {HOW}", path=folder)
     return files
+
+
+def by_review(files):
+    """The downloaded ``files`` in the groups they are parsed in, each kept in the parse cache on its own (a new
+    download parses only its own review): a report with its addenda (``A_HRC_40_6.pdf``,
+    ``A_HRC_40_6_Add.1.pdf``), and every other document alone."""
+    groups = {}
+    for path in files:
+        named = REPORT_NAME.fullmatch(path.name)
+        groups.setdefault(named.group(1) if named else path.name, []).append(path)
+    return [groups[key] for key in sorted(groups)]
 
 
 def summary_files(files=None):
@@ -110,7 +123,7 @@ def with_participation(data, files):
         warnings.warn(f"{len(refused)} of {len(files)} downloaded documents were refused and are left out (first: "
                       f"{first['name']}: {first['error']}); `upr-lab data info --data documents` lists them",
                       UserWarning, stacklevel=4)
-    data.source["label"] = f"UN documents downloaded into the cache ({len(files)} files)"
+    data.source.update(kind="ohchr", label=f"UN documents downloaded into the cache ({len(files)} files)")
     return data
 
 
