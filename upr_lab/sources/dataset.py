@@ -206,8 +206,8 @@ def _load_named(name, aliases):
     from .remote import cached
 
     files = cached.document_files()
-    parts = [_load_files(review, aliases, listed_refusals=True) for review in cached.by_review(files)]
-    return cached.with_participation(parts[0] if len(parts) == 1 else _combined(parts), files)
+    data = _load_files(files, aliases, listed_refusals=True, reviews=cached.by_review(files))
+    return cached.with_participation(data, files)
 
 
 def _load_embedded():
@@ -229,30 +229,40 @@ def _generated_synthetic():  # generated once per process (a warm kernel runs ma
     return synthetic.generate()
 
 
-def _load_files(files, aliases, listed_refusals=False):
+def _load_files(files, aliases, listed_refusals=False, reviews=None):
     """Parse ``files`` into one data set, or read the parse back from the cache when they are unchanged.
 
     ``listed_refusals``: a document that cannot be read is listed in ``source["refused"]`` rather than
-    refused (the downloaded documents); the participation table is then the caller's to make."""
-    aliases = aliases or (DEFAULT_ALIASES if DEFAULT_ALIASES.exists() else None)
-    resolver = CountryResolver(aliases)  # refuses a malformed alias file before it is hashed
-    hashes = {path: _readable_sha256(path) for path in files}
-    entry = cache.key([{"name": p.name, "sha256": h} for p, h in hashes.items()],
-                      sha256(aliases) if aliases and Path(aliases).is_file() else None,
-                      **({"refused": "listed"} if listed_refusals else {}))
-    cached = cache.read(entry)
-    if cached is not None:
-        frames, source = cached
-        data = UprData(frames["recommendations"], frames["pledges"], None, source, frames["differences"])
-    else:
-        data = _parse_files(hashes, resolver, listed_refusals)
-        cache.write(entry, {"recommendations": data.recommendations, "pledges": data.pledges,
-                            "differences": data.differences}, data.source)
+    refused, and the participation table is the caller's to make; ``reviews`` (groups of ``files``): each
+    group is also parsed and cached on its own, so that a file added parses only its group (both for the
+    downloaded documents)."""
+    data = _parsed(files, aliases, listed_refusals, reviews)
     repeats.warn(data.source.get("repeats", []), stacklevel=4)  # points at the caller of load()
     documents.warn_pending([(f["name"], f["detected"]) for f in data.source["files"]], stacklevel=4)
     matrix.warn_missing([(f["name"], f["detected"]) for f in data.source["files"]], stacklevel=4)
     if not listed_refusals:
         data.participation = stakeholders.participation_frame([p for p in files if documents.is_document(p)])
+    return data
+
+
+def _parsed(files, aliases, listed_refusals=False, reviews=None):
+    aliases = aliases or (DEFAULT_ALIASES if DEFAULT_ALIASES.exists() else None)
+    resolver = CountryResolver(aliases)  # refuses a malformed alias file before it is hashed
+    hashes = {path: _readable_sha256(path) for path in files}
+    entry = cache.key([{"name": p.name, "sha256": h} for p, h in hashes.items()],
+                      sha256(aliases) if aliases and Path(aliases).is_file() else None,
+                      **({"refused": "listed"} if listed_refusals else {}), **({"by": "review"} if reviews else {}))
+    cached = cache.read(entry)
+    if cached is not None:
+        frames, source = cached
+        return UprData(frames["recommendations"], frames["pledges"], None, source, frames["differences"])
+    if reviews:
+        parts = [_parsed(group, aliases, listed_refusals) for group in reviews]
+        data = parts[0] if len(parts) == 1 else _combined(parts)
+    else:
+        data = _parse_files(hashes, resolver, listed_refusals)
+    cache.write(entry, {"recommendations": data.recommendations, "pledges": data.pledges,
+                        "differences": data.differences}, data.source)
     return data
 
 
