@@ -320,3 +320,18 @@ def test_a_new_download_parses_only_its_own_review(use, tmp_path, monkeypatch):
     assert old.equals(before.recommendations.reset_index(drop=True))  # the same rows, ids included
     assert after.source["kind"] == "ohchr" and after.source["label"] == "UN documents downloaded into the cache " \
                                                                         "(4 files)"
+
+
+@pytest.mark.filterwarnings("ignore:.*downloaded documents were refused")
+def test_a_report_under_another_name_is_refused_so_no_review_counts_twice(use, tmp_path):
+    root = use(filled(tmp_path / "cache", [SVN / "A_HRC_59_15.pdf", SVN / "A_HRC_59_15_Add.1.pdf"]))
+    alone = dataset.load("documents").recommendations
+    shutil.copyfile(SVN / "A_HRC_59_15.pdf", root / "documents" / "A_HRC_59_16.pdf")  # served for another symbol
+    shutil.copyfile(SVN / "A_HRC_59_15.pdf", root / "documents" / "Slovenia 2025.pdf")  # a copy saved by hand
+    data = dataset.load("documents")
+    assert list(zip(data.recommendations["rec_id"], data.recommendations["response"])) == list(
+        zip(alone["rec_id"], alone["response"]))  # the review once, as read from its own file
+    refused = {r["name"]: r["error"] for r in data.source["refused"]}
+    assert sorted(refused) == ["A_HRC_59_16.pdf", "Slovenia 2025.pdf"]
+    assert refused["A_HRC_59_16.pdf"].startswith("found the report A/HRC/59/15; expected the document its name gives")
+    assert {f["name"]: f["role"] for f in data.source["files"]}["Slovenia 2025.pdf"] == "refused (not read)"

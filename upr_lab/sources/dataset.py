@@ -257,7 +257,9 @@ def _parsed(files, aliases, listed_refusals=False, reviews=None):
         frames, source = cached
         return UprData(frames["recommendations"], frames["pledges"], None, source, frames["differences"])
     if reviews:
-        parts = [_parsed(group, aliases, listed_refusals) for group in reviews]
+        from .remote import cached
+
+        parts = cached.one_report_each([_parsed(group, aliases, listed_refusals) for group in reviews])
         data = parts[0] if len(parts) == 1 else _combined(parts)
     else:
         data = _parse_files(hashes, resolver, listed_refusals)

@@ -54,6 +54,24 @@ def by_review(files):
     return [groups[key] for key in sorted(groups)]
 
 
+def one_report_each(parts):
+    """The parsed ``parts`` of ``by_review`` with each report read from the file its symbol names: a report in a
+    file named otherwise (another document served for the symbol asked for, or a copy under another name) is
+    refused and its rows left out, so that no review is counted twice."""
+    for part in parts:
+        for record in part.source["files"]:
+            detected = record.get("detected", {})
+            expected = f"{detected.get('document', '').replace('/', '_')}.pdf"
+            if detected.get("format") == "ohchr-report" and record["name"] != expected:
+                message = (f"found the report {detected['document']}; expected the document its name gives (was "
+                           f"another document served for it? delete the file and download it again)")
+                recs = part.recommendations
+                part.recommendations = recs[recs["document"] != detected["document"]].reset_index(drop=True)
+                record.update(role="refused (not read)", rows=0, detected={"format": "refused", "error": message})
+                part.source["refused"] = [*part.source.get("refused", []), {"name": record["name"], "error": message}]
+    return parts
+
+
 def summary_files(files=None):
     """The stakeholder summaries among the downloaded documents, by the cache's names (``A_HRC_WG.6_<session>_
     <ISO3>_3.pdf``); refuses, in one line, a cache that holds none."""
