@@ -71,6 +71,15 @@ def test_the_api_reference_documents_every_public_name(site):
     assert public_api.without_docstring(public) == []
 
 
+def test_the_guide_s_table_of_public_names_lists_every_one():
+    import upr_lab
+
+    table = (DOCS / "guide" / "python-api.md").read_text(encoding="utf-8")
+    missing = [name for name in upr_lab.__all__ if name != "__version__"
+               and not re.search(r"`" + re.escape(name) + r"[`(]", table)]
+    assert missing == []
+
+
 def test_the_public_name_check_finds_what_is_missing():
     public = {"load": "upr_lab.sources.dataset.load", "metrics": "upr_lab.stats.metrics"}
     assert public_api.undocumented(public, {"upr_lab.stats.metrics"}) == ["load"]
