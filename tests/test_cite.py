@@ -87,6 +87,18 @@ def test_a_data_set_of_several_sources_cites_each_and_the_documents_by_symbol(tm
     assert set(found) == {"upr-lab", "upr-info", "dihr", "ohchr"} and "A/HRC/43/15" in found["ohchr"]["note"]
 
 
+def test_an_export_other_than_the_recorded_one_is_cited_as_the_users_copy(tmp_path, upr_info_dir):
+    text = cite(str(upr_info_dir), "text")  # the very files the embedded set records: their recorded version
+    assert "export of August 2015" in text and "(accessed 2015-08)" in text
+    changed = tmp_path / "export.csv"
+    lines = (upr_info_dir / "1-5.csv").read_bytes().split(b"\r")
+    changed.write_bytes(b"\r".join(lines[:200]))  # another export: the first 199 rows of one
+    text = cite(str(changed), "text")
+    assert "August 2015" not in text and "accessed" not in text
+    assert "Your copy (its files and SHA-256 below), not the one upr-lab records" in text
+    assert "File: export.csv, SHA-256" in text
+
+
 def test_synthetic_data_cites_upr_lab_alone_and_says_why():
     text = cite("synthetic", "text")
     assert re.findall(r"^\[(\d+)\]", text, flags=re.M) == ["1"]

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from upr_lab.exceptions import DataError, ParameterError
-from upr_lab.sources import coverage
+from upr_lab.sources import coverage, embedded
 from upr_lab.sources.context.load import layout
 from upr_lab.sources.dataset import is_named, listing_digest, load, map_paths
 from upr_lab.version import __version__
@@ -24,6 +24,7 @@ TABLE_FILES = {"treaties": "upr_lab/data/treaty_status.csv", "vdem": "upr_lab/da
                "nmirf": "upr_lab/data/nmirf.csv"}
 ANALYSIS_TABLES = {"compliance_trends": ("treaties", "vdem", "nmirf"), "civil_society": ("nmirf",),
                    "regional_comparison": ("vdem",), "recommending_states": ("vdem",)}
+RECORDED = ("upr-info", "dihr")  # references whose version is that of the raw files the embedded data set records
 FILE_SOURCES = (("upr-info", "upr-info"), ("dihr", "dihr"), ("uhri", "uhri"), ("ohchr-matrix", "ohchr-matrix"),
                 ("ohchr", "ohchr"))  # a file's detected format (by prefix) -> the reference it belongs to
 
@@ -62,6 +63,7 @@ class Cited:
         self.used = {"upr-lab": []}
         self.accessed = {}
         self.notes = []
+        self.other_copies = set()  # references used through files other than those of the recorded version
 
     def add(self, key, line=None):
         lines = self.used.setdefault(key, [])
@@ -82,6 +84,9 @@ class Cited:
             ref = refs[key]
             ref.used = used
             ref.accessed = self.accessed.get(key, ref.accessed)
+            if key in self.other_copies:
+                ref.version, ref.year = "your copy (its files and SHA-256 below), not the one upr-lab records", ""
+                ref.accessed = self.accessed.get(key, "")
             found.append(ref)
         return found
 
@@ -118,10 +123,18 @@ def _cite_file(record, cited):
     symbol = detected.get("document")
     what = f"{symbol} ({record['name']})" if symbol and key == "ohchr" else record["name"]
     cited.add(key, f"File: {what}, SHA-256 {record['sha256']}.")
+    if key in RECORDED and record["sha256"] not in _recorded_files():
+        cited.other_copies.add(key)
     download = _download_record(record["sha256"]) if key == "uhri" else None
     if download and download.get("downloaded"):
         cited.accessed[key] = download["downloaded"][:10]
         cited.add(key, f"Downloaded {download['downloaded']} from {download.get('url') or download.get('from')}.")
+
+
+def _recorded_files():
+    """SHA-256 of the raw files whose version the references table records (those the embedded set is built from)."""
+    source = json.loads((embedded.FOLDER / "source.json").read_text(encoding="utf-8"))
+    return {f["sha256"] for f in source.get("files", [])}
 
 
 def _download_record(sha256):
