@@ -68,7 +68,7 @@ def test_the_api_reference_documents_every_public_name(site):
     assert set(public) == set(upr_lab.__all__)
     for name, path in public.items():
         assert f'id="{path}"' in api or f'id="module-{path}"' in api, name
-    assert public_api.without_docstring(public) == []
+    # (their docstrings: the build above warns, and so fails, on a public name without one)
 
 
 def test_the_guide_s_table_of_public_names_lists_every_one():
@@ -80,7 +80,12 @@ def test_the_guide_s_table_of_public_names_lists_every_one():
     assert missing == []
 
 
-def test_the_public_name_check_finds_what_is_missing():
+def test_the_public_name_check_finds_what_is_missing(tmp_path, monkeypatch):
+    (tmp_path / "undocumented_module.py").write_text('"""A module."""\n\ndef bare():\n    pass\n\n\n'
+                                                     'def told():\n    """Told."""\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert public_api.without_docstring({"bare": "undocumented_module.bare", "told": "undocumented_module.told",
+                                         "module": "undocumented_module"}) == ["bare"]
     public = {"load": "upr_lab.sources.dataset.load", "metrics": "upr_lab.stats.metrics"}
     assert public_api.undocumented(public, {"upr_lab.stats.metrics"}) == ["load"]
     assert public_api.undocumented(public, {"upr_lab.sources.dataset.load", "upr_lab.stats.metrics"}) == []
