@@ -105,7 +105,7 @@ def test_synthetic_data_cites_upr_lab_alone_and_says_why():
     assert "never cite it as a source" in text
 
 
-def write_run(folder, analysis, data, context=None):
+def write_run(folder, analysis, data, context=None, participation=None):
     """A recorded run's manifest.json, as the runner writes it (paths relative to the run folder)."""
     folder.mkdir(parents=True)
     inputs = []
@@ -114,7 +114,7 @@ def write_run(folder, analysis, data, context=None):
         inputs.append({"role": "context", "path": relative, "sha256": "0" * 64})
     manifest = {"analysis": analysis, "country": "NOR", "status": "ok", "parameters": {
         "country": "NOR", "data": data, "context": None if context is None else os.path.relpath(context, folder),
-        "participation": None}, "paths_relative_to": "this run folder", "inputs": inputs,
+        "participation": participation}, "paths_relative_to": "this run folder", "inputs": inputs,
         "versions": {"upr-lab": __version__}}
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return folder
@@ -143,6 +143,23 @@ def test_a_run_whose_data_is_a_path_loads_it_relative_to_the_run_folder(tmp_path
     run = write_run(tmp_path / "out" / "SVN" / "regional_comparison", "regional_comparison", "../../../docs")
     found = entries(cite(str(run), "bibtex"))
     assert list(found) == ["upr-lab", "ohchr", "vdem", "owid"]
+
+
+def test_a_runs_participation_is_cited_as_the_summaries_it_was_read_from(tmp_path):
+    summary = tmp_path / "A_HRC_WG.6_20_SVN_3.pdf"
+    shutil.copy(SHARED / "ohchr" / "SVN" / summary.name, summary)
+    run = write_run(tmp_path / "out" / "SVN" / "civil_society", "civil_society", "upr",
+                    participation="../../../A_HRC_WG.6_20_SVN_3.pdf")
+    found = entries(cite(str(run), "bibtex"))
+    assert list(found) == ["upr-lab", "upr-info", "dihr", "ohchr", "nmirf", "cehdi-nmirf"]
+    assert "Summary of stakeholders' submissions: A\\_HRC\\_WG.6\\_20\\_SVN\\_3.pdf" in found["ohchr"]["note"]
+    table = tmp_path / "participation.csv"
+    table.write_text("sur_iso3,cycle,stakeholder_submissions,joint_submissions,nhri_submitted,national_consultation\n"
+                     "SVN,2,7,0,false,\n", encoding="utf-8")
+    run = write_run(tmp_path / "out2" / "SVN" / "civil_society", "civil_society", "upr",
+                    participation="../../../participation.csv")
+    text = cite(str(run), "text")
+    assert "Participation table participation.csv (SHA-256 " in text and "your own" in text
 
 
 def upr_lab(*args):

@@ -14,6 +14,7 @@ from upr_lab.exceptions import DataError, ParameterError
 from upr_lab.sources import coverage, embedded
 from upr_lab.sources.context.load import layout
 from upr_lab.sources.dataset import is_named, listing_digest, load, map_paths
+from upr_lab.sources.ohchr.stakeholders import SUMMARY_NAME
 from upr_lab.version import __version__
 
 from . import bibliography
@@ -115,6 +116,9 @@ def _cite_data(data, cited):
 
 
 def _cite_file(record, cited):
+    if record.get("role") == "participation":
+        _cite_participation(record, cited)
+        return
     detected = record.get("detected", {})
     fmt = detected.get("format", "")
     key = next((k for prefix, k in FILE_SOURCES if fmt.startswith(prefix)), None)
@@ -129,6 +133,15 @@ def _cite_file(record, cited):
     if download and download.get("downloaded"):
         cited.accessed[key] = download["downloaded"][:10]
         cited.add(key, f"Downloaded {download['downloaded']} from {download.get('url') or download.get('from')}.")
+
+
+def _cite_participation(record, cited):
+    """A participation file: an OHCHR summary of stakeholders' submissions, or the user's own table."""
+    if SUMMARY_NAME.search(record["name"]):
+        cited.add("ohchr", f"Summary of stakeholders' submissions: {record['name']}, SHA-256 {record['sha256']}.")
+    else:
+        cited.note(f"Participation table {record['name']} (SHA-256 {record['sha256']}): your own; cite the sources "
+                   "it was made from.")
 
 
 def _recorded_files():
