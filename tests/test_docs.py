@@ -123,9 +123,9 @@ def test_the_codebook_names_every_reference_upr_lab_cite_prints():
     from upr_lab.review import bibliography
 
     sources = (DOCS / "codebook" / "sources.md").read_text(encoding="utf-8")
-    for key in bibliography.references():
-        if key != "upr-lab":
-            assert f"`{key}`" in sources, key
+    for key, ref in bibliography.references().items():
+        if key != "upr-lab":  # each source's reference, word for word as `upr-lab cite` prints it
+            assert f"**How to cite** (key `{key}`): {bibliography.text(ref)}" in sources, key
 
 
 def test_the_documented_commands_exist():
