@@ -140,3 +140,39 @@ def test_the_documented_commands_exist():
         shown |= set(re.findall(r"(?:`|^|bin/)upr-lab ([a-z]+)\b", text, flags=re.M))
     assert shown - commands == set()
     assert {"run", "batch", "verify", "cite", "lab", "data", "code", "pdf", "participation"} <= shown
+
+
+def _pages():
+    return [p for p in DOCS.rglob("*.md") if "_build" not in p.parts]
+
+
+def test_the_documented_python_names_exist():
+    """Every ``upr_lab.x.y`` the pages name in code resolves (a module, or an attribute of one)."""
+    import importlib
+
+    def resolves(dotted):
+        parts = dotted.split(".")
+        for i in range(len(parts), 0, -1):
+            try:
+                obj = importlib.import_module(".".join(parts[:i]))
+            except ImportError:
+                continue
+            try:
+                for attribute in parts[i:]:
+                    obj = getattr(obj, attribute)
+            except AttributeError:
+                return False
+            return True
+        return False
+
+    named = {n for p in _pages() for n in re.findall(r"`(upr_lab(?:\.[A-Za-z_]\w*)+)", p.read_text(encoding="utf-8"))}
+    assert len(named) > 30 and sorted(n for n in named if not resolves(n)) == []
+
+
+def test_the_documented_files_exist():
+    """Every file of the repository the pages name in code exists, but the one written on request."""
+    not_shipped = {"upr_lab/data/classifier.npz"}  # written by `python -m upr_lab.stats.classify.store`, as the page says
+    named = {n for p in _pages() for n in re.findall(
+        r"`((?:upr_lab|tests|bench|validation|notebooks|params|docs)/[\w./-]+)`", p.read_text(encoding="utf-8"))}
+    assert len(named) > 50
+    assert sorted(n for n in named - not_shipped if not (ROOT / n.rstrip("/")).exists()) == []
