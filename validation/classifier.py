@@ -3,7 +3,7 @@
     .venv/bin/python validation/classifier.py [--out validation/classifier.md] [--replicates 200] [--quick]
 
 Reads the embedded real data set (UPR Info's coding, sessions 1-20), trains on sessions 1-16, tests on
-17-20 (``upr_lab.stats.classify.evaluate``) and writes every figure of the README's classifier section as
+17-20 (``upr_lab.stats.classify.evaluate``) and writes every figure of docs/methods/action-categories.md as
 Markdown, also printed. ``--quick`` leaves out the slow character n-gram variant. Same data, same code: the
 same file. Takes a few minutes on two cores.
 """

@@ -29,7 +29,7 @@ _CODE = ("stats/classify/features.py", "stats/classify/model.py", "stats/classif
          "stats/classify/tags.py", "stats/classify/store.py", "stats/wording.py", "stats/instruments.py",
          "stats/protocols.py")
 _DATE = (1980, 1, 1, 0, 0, 0)
-SHIPPED = version.PACKAGE_DIR / "data" / "classifier.npz"  # not shipped yet: see the README
+SHIPPED = version.PACKAGE_DIR / "data" / "classifier.npz"  # not shipped yet: see docs/methods/action-categories.md
 
 
 def save(path, arrays):
