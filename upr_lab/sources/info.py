@@ -9,6 +9,7 @@ from .formats import canonical
 
 NAMED = 10  # exact repeats listed one by one, at most
 EXPORT_SUFFIXES = (".csv", ".parquet")
+UHRI_DETAILS = ("records", "upr_records", "skipped_other_bodies", "positions", "corrections")  # on lines of their own
 
 
 def describe(data):
@@ -63,6 +64,9 @@ def render(summary):
         if detail.get("format") == "ohchr-report":
             lines += _report_lines(f, detail)
             continue
+        if detail.get("format", "").startswith("uhri-"):
+            lines += _uhri_lines(f, detail)
+            continue
         how = ", ".join(f"{k}={v}" for k, v in detail.items())
         lines.append(f"file: {f['name']}  sha256={f['sha256']}  rows={f.get('rows', '')}  {how}")
     return "\n".join(lines)
@@ -83,6 +87,26 @@ def _report_lines(f, detail):
     lines += [f"  remark:             {remark}" for remark in detail.get("remarks", [])]
     if detail.get("without_response"):
         lines.append(f"  without response:   {detail['without_response']:,} (counted as 'other', pending)")
+    return lines
+
+
+def _uhri_lines(f, detail):
+    """A UHRI export read: its records, the positions as given, the known errors of the source corrected."""
+    shown = {k: v for k, v in detail.items() if k not in UHRI_DETAILS}
+    records = detail.get("records")
+    lines = [f"file: {f['name']}  sha256={f['sha256']}  rows={f.get('rows', '')}  "
+             + ", ".join(f"{k}={v}" for k, v in shown.items()),
+             f"  UPR records:        {detail['upr_records']:,}"
+             + (f" of {records:,}" if records is not None else "")
+             + f" ({detail['skipped_other_bodies']:,} of other bodies skipped)",
+             "  positions as given: " + (", ".join(f"{k} {v:,}" for k, v in detail["positions"].items()) or "none")
+             + " (records; Supported/Noted, partial, pending and none count as 'other')"]
+    lines += [f"  path:               {f['path']}"] if f.get("path") else []
+    lines += [f"  corrected:          {c['symbol']}: {c['records']:,} records attributed to {c['state']} ({c['why']})"
+              for c in detail.get("corrections", [])]
+    if not detail.get("corrections"):
+        lines.append("  corrected:          none (no record of the known errors, A/HRC/22/3 and A/HRC/18/16, "
+                     "labelled as they are known to be)")
     return lines
 
 

@@ -20,6 +20,8 @@ import ijson
 from upr_lab.exceptions import DataError, ParameterError
 from upr_lab.files import file_lock, json_text, write_atomic
 
+from ..formats import uhri_records
+from ..formats.uhri_json import open_json
 from . import folders, http
 
 URLS = {"json": "https://dataex.ohchr.org/uhri/export-results/export-full-en.json",
@@ -118,7 +120,7 @@ def check_json(path):
                     records += 1
                 elif prefix == "item" and event not in ("map_key", "start_map"):
                     raise DataError(f"record {records + 1} is a {event}, expected an object", path)
-                elif prefix == "item.Body" and event == "string" and value.strip().lstrip("- ").strip() == "UPR":
+                elif prefix == "item.Body" and event == "string" and uhri_records.is_upr(value):
                     upr += 1
         except ijson.JSONError as exc:
             raise DataError(f"is truncated or not valid JSON after {records} whole records ({_short(exc)}): the "
@@ -126,14 +128,6 @@ def check_json(path):
     if records == 0:
         raise DataError("holds no records: expected the full UHRI export", path)
     return {"records": records, "upr_records": upr}
-
-
-def open_json(path):
-    """A JSON export opened for streaming, past a UTF-8 byte order mark if it starts with one."""
-    f = open(path, "rb")
-    if f.read(3) != b"\xef\xbb\xbf":
-        f.seek(0)
-    return f
 
 
 def check_xlsx(path):
