@@ -102,7 +102,8 @@ def _uhri_lines(f, detail):
              "  positions as given: " + (", ".join(f"{k} {v:,}" for k, v in detail["positions"].items()) or "none")
              + " (records; Supported/Noted, partial, pending and none count as 'other')"]
     lines += [f"  path:               {f['path']}"] if f.get("path") else []
-    lines += [f"  corrected:          {c['symbol']}: {c['records']:,} records attributed to {c['state']} ({c['why']})"
+    lines += [f"  corrected:          {c['symbol']}: {c['records']:,} record{'s' * (c['records'] != 1)} attributed to "
+              f"{c['state']} ({c['why']})"
               for c in detail.get("corrections", [])]
     if not detail.get("corrections"):
         lines.append("  corrected:          none (no record of the known errors, A/HRC/22/3 and A/HRC/18/16, "

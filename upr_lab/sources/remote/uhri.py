@@ -115,13 +115,14 @@ def check_json(path):
             if first is None or first[1] != "start_array":
                 raise DataError("is not a UHRI JSON export: expected one JSON array of records, found "
                                 f"{'nothing' if first is None else first[1]}", path)
+            from_upr = False  # the record's Body (a string, or a list of them) is the UPR
             for prefix, event, value in events:
                 if prefix == "item" and event == "end_map":
-                    records += 1
+                    records, upr, from_upr = records + 1, upr + from_upr, False
                 elif prefix == "item" and event not in ("map_key", "start_map"):
                     raise DataError(f"record {records + 1} is a {event}, expected an object", path)
-                elif prefix == "item.Body" and event == "string" and uhri_records.is_upr(value):
-                    upr += 1
+                elif prefix in ("item.Body", "item.Body.item") and event == "string":
+                    from_upr = from_upr or uhri_records.is_upr(value)
         except ijson.JSONError as exc:
             raise DataError(f"is truncated or not valid JSON after {records} whole records ({_short(exc)}): the "
                             "download is incomplete; retry, or use --from FILE with a whole copy", path) from None
