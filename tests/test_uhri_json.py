@@ -223,3 +223,14 @@ def test_trailing_states_come_off_only_when_they_are_the_recommending_states():
     assert strip("Do it (Brazil);", {"Chile"}, resolver) == "Do it (Brazil);"  # another State: kept as given
     assert strip("Ratify ILO Convention No. 189.", {"Chile"}, resolver) == "Ratify ILO Convention No. 189."
     assert strip("Ratify the OP (CAT)", {"Chile"}, resolver) == "Ratify the OP (CAT)"
+
+
+def test_a_damaged_cache_entry_is_parsed_again(export, private_cache):
+    first = load(export)
+    [entry] = (private_cache / "sources").iterdir()
+    stored = entry / f"recommendations{cache.STORED}"
+    stored.write_bytes(stored.read_bytes()[:100])
+    cache._memory.clear()
+    again = load(export)
+    assert again.recommendations.equals(first.recommendations)
+    assert len(stored.read_bytes()) > 100  # written anew

@@ -22,6 +22,7 @@ list, a number, null or ``[]``; a leading ``- `` on a value or list item is drop
 """
 
 import collections
+import functools
 import re
 
 import pandas as pd
@@ -60,14 +61,20 @@ class RecordError(Exception):
 def values(value):
     """A field's values: a list, or a string holding one value a line; ``- `` prefixes, blanks and nulls
     dropped. Numbers are kept as text."""
-    items = value if isinstance(value, (list, tuple)) else [] if value is None else [value]
-    lines = [line for item in items if item is not None for line in LINE_BREAKS.split(str(item))]
-    return [v for v in (_unprefixed(line) for line in lines) if v]
-
-
-def _unprefixed(text):
-    text = text.strip()
-    return text[1:].strip() if text.startswith("-") and not text[1:2].isdigit() else text
+    if value is None:
+        return []
+    found = []
+    for item in value if isinstance(value, (list, tuple)) else (value,):
+        if item is None:
+            continue
+        item = item if isinstance(item, str) else str(item)
+        for line in LINE_BREAKS.split(item) if "\n" in item or "\r" in item else (item,):
+            line = line.strip()
+            if line[:1] == "-" and not line[1:2].isdigit():  # '- Norway', not '-5'
+                line = line[1:].lstrip()
+            if line:
+                found.append(line)
+    return found
 
 
 def is_upr(body):
@@ -130,14 +137,22 @@ def sdg_links(value):
     alone ('11 - SUSTAINABLE ...') as a goal."""
     goals, targets = set(), []
     for text in values(value):
-        match = SDG.match(text)
-        if not match or not 1 <= int(match[1]) <= 17:
+        goal, target = _sdg(text)
+        if goal is None:
             raise RecordError("sdgs", f"found {excerpt(value)}; expected SDG goals or targets, one a value, "
                                       "such as '16.2 - Protect children ...' or '11 - SUSTAINABLE CITIES ...'")
-        goals.add(int(match[1]))
-        if match[2] and (target := f"{int(match[1])}.{match[2].lower()}") not in targets:
+        goals.add(goal)
+        if target and target not in targets:
             targets.append(target)
     return tuple(sorted(goals)), tuple(targets)
+
+
+@functools.lru_cache(maxsize=4096)  # an export repeats a few hundred SDG labels over and over
+def _sdg(text):
+    match = SDG.match(text)
+    if not match or not 1 <= int(match[1]) <= 17:
+        return None, None
+    return int(match[1]), match[2] and f"{int(match[1])}.{match[2].lower()}"
 
 
 class Rows:
@@ -145,7 +160,7 @@ class Rows:
     thousand records take little memory), and what was counted on the way."""
 
     def __init__(self, resolver):
-        self.resolver, self.states = resolver, {}
+        self.resolver, self.states, self.parentheses = resolver, {}, {}
         self.columns = {name: [] for name in COLUMNS}
         self.corrections = collections.Counter()  # report symbol -> records whose State was corrected
         self.positions = collections.Counter()  # position as given -> records
@@ -204,16 +219,17 @@ class Rows:
             raise RecordError("text", f"found {excerpt(value)}; expected the recommendation's text")
         match = PARAGRAPH.match(text)
         paragraph, text = (match[1], text[match.end():]) if match else ("", text)
-        return paragraph, without_trailing_states(text, {name for _, name, _ in recommenders}, self.resolver)
+        names = {name for _, name, _ in recommenders}
+        return paragraph, without_trailing_states(text, names, self.resolver, self.parentheses)
 
     def frame(self):
         """The canonical recommendations, indexed by where each came from (row or record number)."""
         c = self.columns
+        sessions = pd.Series(c["session"], dtype="int64")
         frame = pd.DataFrame({
             "rec_id": "", "source": SOURCE,
-            "cycle": pd.array([calendar.cycle_of(s) for s in c["session"]], dtype="int64"),
-            "session": pd.array(c["session"], dtype="int64"),
-            "year": pd.array([calendar.year_of(s) for s in c["session"]], dtype="int64"),
+            "cycle": sessions.map({s: calendar.cycle_of(s) for s in calendar.SESSION_YEARS}).to_numpy(),
+            "session": sessions.to_numpy(), "year": sessions.map(calendar.SESSION_YEARS).to_numpy(),
             **{name: pd.array(c[name], dtype="str") for name in COLUMNS[:6]},
             "text": pd.array(c["text"], dtype="str"), "response": pd.array(c["response"], dtype="str"),
             "action_category": pd.array([pd.NA] * len(c["text"]), dtype="Int64"),
@@ -225,7 +241,7 @@ class Rows:
                     "action_category", "issues", "sdg_goals", "sdg_targets", "document", "paragraph",
                     "implementation"])
         frame["rec_id"] = make_ids(frame) if len(frame) else pd.Series(dtype="str")
-        frame.index = pd.Index(c["where"])
+        frame.index = pd.Index(c["where"], dtype="int64")
         return frame
 
     def detected(self):
@@ -238,20 +254,31 @@ def _objects(items):
     return pd.Series(items, dtype=object)
 
 
-def without_trailing_states(text, names, resolver):
+def without_trailing_states(text, names, resolver, memo=None):
     """``text`` without the parentheses at its end that name only States among ``names`` ('... (Tunisia);',
-    '... (Brazil, Chile)', '... (France) (Peru).'); otherwise ``text`` as it is."""
+    '... (Brazil, Chile)', '... (France) (Peru).'); otherwise ``text`` as it is. ``memo``: a dict that keeps
+    what each parenthesis names across calls."""
+    memo = {} if memo is None else memo
     body = text.rstrip(" ;.,")
     stripped = False
     while body.endswith(")"):
         start = _opening(body)
-        if start is None or not _only_states(body[start + 1:-1], names, resolver):
+        if start is None:
+            break
+        content = body[start + 1:-1]
+        if content not in memo:
+            memo[content] = _states_named(content, resolver)
+        named = memo[content]
+        if not named or not named <= names:
             break
         body, stripped = body[:start].rstrip(" ;,"), True
     return body if stripped and body else text
 
 
 def _opening(text):
+    start = text.rfind("(")
+    if start >= 0 and ")" not in text[start + 1:-1]:  # no parentheses inside: the usual case
+        return start
     depth = 0
     for i in range(len(text) - 1, -1, -1):
         depth += {")": 1, "(": -1}.get(text[i], 0)
@@ -260,7 +287,8 @@ def _opening(text):
     return None
 
 
-def _only_states(content, names, resolver):
+def _states_named(content, resolver):
+    """The names of the States a parenthesis names, if it names only States; else None."""
     parts, depth, current = [], 0, ""
     for char in content:
         depth += {"(": 1, ")": -1}.get(char, 0)
@@ -270,7 +298,7 @@ def _only_states(content, names, resolver):
             current += char
     parts = [re.sub(r"^and\s+", "", " ".join(p.split())) for p in parts + [current]]
     states = [resolver.lookup(p) for p in parts if p]
-    return bool(states) and all(s is not None and s.name in names for s in states)
+    return {s.name for s in states} if states and all(states) else None
 
 
 def make_ids(frame):

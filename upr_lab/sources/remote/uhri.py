@@ -22,7 +22,7 @@ from upr_lab.files import file_lock, json_text, write_atomic
 
 from ..formats import uhri_records
 from ..formats.uhri_json import open_json
-from . import folders, http
+from . import folders
 
 URLS = {"json": "https://dataex.ohchr.org/uhri/export-results/export-full-en.json",
         "xlsx": "https://dataex.ohchr.org/uhri/export-results/export-full-en.xlsx"}
@@ -75,6 +75,8 @@ def _file(fmt, target, url, from_file, policy):
         _copy(from_file, part)
     else:
         origin = {"url": url or os.environ.get(URL_VARIABLE) or URLS[fmt], "from": None}
+        from . import http  # deferred: reading the cached export (--data uhri) needs no network client
+
         part = http.fetch(origin["url"], target, policy, label=f"UHRI export ({fmt})")
     try:
         counts = check_json(part) if fmt == "json" else check_xlsx(part)
