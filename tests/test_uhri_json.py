@@ -234,3 +234,11 @@ def test_a_damaged_cache_entry_is_parsed_again(export, private_cache):
     again = load(export)
     assert again.recommendations.equals(first.recommendations)
     assert len(stored.read_bytes()) > 100  # written anew
+
+
+def test_the_cached_export_beside_the_embedded_data_is_one_line_per_pair(export, private_cache, capsys):
+    remote_uhri.download(from_file=export)
+    assert cli.main(["data", "info", "--data", "upr,uhri"]) == 0  # no UHRI text matches: no agreement to show
+    out = capsys.readouterr().out
+    assert "reconciliation:       upr-info and uhri both hold 3 reviews" in out
+    assert "(agreement none matched)" in out

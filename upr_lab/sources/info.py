@@ -126,7 +126,12 @@ def _pair_lines(summary):
             f"  in one source only: {summary['only_in_first']:,} in {summary['first_source']}, "
             f"{summary['only_in_second']:,} in {summary['second_source']}",
             f"  responses differ:   {summary['responses_differ']:,} of the matched (agreement "
-            f"{summary['response_agreement']:.2%}); list them with --differences FILE.csv"]
+            f"{_share(summary['response_agreement'])}); list them with --differences FILE.csv"]
+
+
+def _share(agreement):
+    """A response agreement, or what stands for it when no recommendation was matched."""
+    return "none matched" if agreement is None else f"{agreement:.2%}"
 
 
 def write_differences(data, path):
