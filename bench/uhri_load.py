@@ -90,7 +90,12 @@ load = dataset.load
 started, cpu = time.perf_counter(), time.process_time()
 data = load(sys.argv[1])
 seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "rows": len(data.recommendations),
+cache._memory.clear()  # read from disk again, in a process that has loaded once (a kernel's second notebook)
+again, again_cpu = time.perf_counter(), time.process_time()
+load(sys.argv[1])
+again, again_cpu = time.perf_counter() - again, time.process_time() - again_cpu
+print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "again_seconds": again, "again_cpu_seconds": again_cpu,
+                  "rows": len(data.recommendations),
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -125,9 +130,12 @@ def main(argv=None):
     print(json.dumps(figures, indent=1))
     ok = (first["seconds"] <= TARGETS["first_seconds"] and first["peak_mb"] <= TARGETS["first_peak_mb"]
           and figures["later"]["seconds"] <= TARGETS["later_seconds"])
-    print(f"first load {first['seconds']:.1f} s, peak {first['peak_mb']:.0f} MB; later load "
-          f"{figures['later']['seconds']:.2f} s ({figures['later']['process_seconds']:.2f} s with imports); by path "
-          f"{by_path['seconds']:.2f} s; load average {os.getloadavg()[0]:.1f}: {'within' if ok else 'OUTSIDE'} "
+    later_ = figures["later"]
+    print(f"first load {first['seconds']:.1f} s ({first['cpu_seconds']:.1f} s CPU), peak {first['peak_mb']:.0f} MB; "
+          f"later load {later_['seconds']:.2f} s ({later_['cpu_seconds']:.2f} s CPU; "
+          f"{later_['process_seconds']:.2f} s for the whole process with imports; {later_['again_seconds']:.2f} s, "
+          f"{later_['again_cpu_seconds']:.2f} s CPU, once more in the same process); by path {by_path['seconds']:.2f} s"
+          f"; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: {'within' if ok else 'OUTSIDE'} "
           "the targets")
     if args.keep is None:
         import shutil

@@ -217,7 +217,7 @@ def test_trailing_states_come_off_only_when_they_are_the_recommending_states():
     from upr_lab.sources.countries import CountryResolver
 
     strip = uhri_records.without_trailing_states
-    resolver = CountryResolver()
+    resolver = CountryResolver().lookup
     assert strip("Do it (Brazil, Chile);", {"Brazil", "Chile"}, resolver) == "Do it"
     assert strip("Do it (France) (Peru).", {"France", "Peru"}, resolver) == "Do it"
     assert strip("Do it (Brazil);", {"Chile"}, resolver) == "Do it (Brazil);"  # another State: kept as given

@@ -118,8 +118,13 @@ class _Unstorable(Exception):
 def _stored(frame):
     """A canonical table as the cache stores it: its list columns as marked text, each distinct text once
     (categorical: Arrow's dictionary encoding)."""
-    return frame.assign(**{c: pd.Categorical([_joined(items) for items in frame[c].tolist()])
-                           for c in schema.LIST_COLUMNS})
+    return frame.assign(**{c: _categorical(frame[c]) for c in schema.LIST_COLUMNS})
+
+
+def _categorical(column):
+    texts = {}  # each distinct list joined once
+    return pd.Categorical([texts[items] if items in texts else texts.setdefault(items, _joined(items))
+                           for items in column.tolist()])
 
 
 def _joined(items):

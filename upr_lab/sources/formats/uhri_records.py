@@ -202,10 +202,13 @@ class Rows:
         return [("", "(Unknown)", "") if name.lower() in UNKNOWN_NAMES
                 else self._described(self._state(name, "recommenders")) for name in names]
 
-    def _state(self, name, key):
+    def _lookup(self, name):
         if name not in self.states:
             self.states[name] = self.resolver.lookup(name)
-        if self.states[name] is None:
+        return self.states[name]
+
+    def _state(self, name, key):
+        if self._lookup(name) is None:
             raise RecordError(key, fields.unknown_state(name, self.resolver))
         return self.states[name]
 
@@ -220,7 +223,7 @@ class Rows:
         match = PARAGRAPH.match(text)
         paragraph, text = (match[1], text[match.end():]) if match else ("", text)
         names = {name for _, name, _ in recommenders}
-        return paragraph, without_trailing_states(text, names, self.resolver, self.parentheses)
+        return paragraph, without_trailing_states(text, names, self._lookup, self.parentheses)
 
     def frame(self):
         """The canonical recommendations, indexed by where each came from (row or record number)."""
@@ -254,10 +257,10 @@ def _objects(items):
     return pd.Series(items, dtype=object)
 
 
-def without_trailing_states(text, names, resolver, memo=None):
+def without_trailing_states(text, names, lookup, memo=None):
     """``text`` without the parentheses at its end that name only States among ``names`` ('... (Tunisia);',
-    '... (Brazil, Chile)', '... (France) (Peru).'); otherwise ``text`` as it is. ``memo``: a dict that keeps
-    what each parenthesis names across calls."""
+    '... (Brazil, Chile)', '... (France) (Peru).'); otherwise ``text`` as it is. ``lookup``: a State's name ->
+    its ``State`` or None; ``memo``: a dict that keeps what each parenthesis names across calls."""
     memo = {} if memo is None else memo
     body = text.rstrip(" ;.,")
     stripped = False
@@ -267,7 +270,7 @@ def without_trailing_states(text, names, resolver, memo=None):
             break
         content = body[start + 1:-1]
         if content not in memo:
-            memo[content] = _states_named(content, resolver)
+            memo[content] = _states_named(content, lookup)
         named = memo[content]
         if not named or not named <= names:
             break
@@ -287,7 +290,7 @@ def _opening(text):
     return None
 
 
-def _states_named(content, resolver):
+def _states_named(content, lookup):
     """The names of the States a parenthesis names, if it names only States; else None."""
     parts, depth, current = [], 0, ""
     for char in content:
@@ -297,7 +300,7 @@ def _states_named(content, resolver):
         else:
             current += char
     parts = [re.sub(r"^and\s+", "", " ".join(p.split())) for p in parts + [current]]
-    states = [resolver.lookup(p) for p in parts if p]
+    states = [lookup(p) for p in parts if p]
     return {s.name for s in states} if states and all(states) else None
 
 
