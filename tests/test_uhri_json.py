@@ -125,6 +125,8 @@ def test_the_session_forms_of_the_layout_are_read(tmp_path, private_cache, sessi
     ("Sdgs", ["- Peace"], r"Sdgs: found \['- Peace'\]; expected SDG goals or targets"),
     ("Sdgs", ["- 18 - Something"], r"Sdgs: found \['- 18 - Something'\]; expected SDG goals or targets"),
     ("Text", None, r"Text: found None; expected the recommendation's text"),
+    ("Text", {"en": "Ratify"}, r"Text: found \{'en': 'Ratify'\}; expected the recommendation's text"),
+    ("Text", "x" * 40_000, r"Text: found 'xxxx.*\(40,000 characters\); expected the recommendation's text \(at most"),
 ])
 def test_a_value_outside_the_layout_is_refused_in_one_line_showing_it(tmp_path, private_cache, capsys, key, value,
                                                                        shown):
@@ -148,6 +150,9 @@ def test_a_value_outside_the_layout_is_refused_in_one_line_showing_it(tmp_path, 
     (lambda export: json.dumps([{k: v for k, v in record(annotation="u9").items() if k != "UprPositions"}]).encode(),
      "record 1 (AnnotationId u9) is a UPR record without the keys UprPositions"),
     (lambda export: export + b"\n[]", "is truncated or not valid JSON after 8 whole records"),
+    (lambda export: b"[" * 200_000, "is not a UHRI JSON export: its values nest more than 32 deep"),  # not all memory
+    (lambda export: b'[{"Body": ' + b'{"a": ' * 200_000, "its values nest more than 32 deep"),
+    (lambda export: b"[\xff]", "is truncated or not valid JSON after 0 whole records (lexical error: invalid"),
 ])
 def test_a_file_in_neither_layout_is_refused_in_one_line_naming_it(tmp_path, export, private_cache, capsys, content,
                                                                    shown):
@@ -242,3 +247,16 @@ def test_the_cached_export_beside_the_embedded_data_is_one_line_per_pair(export,
     out = capsys.readouterr().out
     assert "reconciliation:       upr-info and uhri both hold 3 reviews" in out
     assert "(agreement none matched)" in out
+
+
+def test_brackets_and_escaped_quotes_inside_texts_do_not_count_as_nesting(tmp_path, private_cache, monkeypatch):
+    monkeypatch.setattr(uhri_json.ijson, "items", _in_small_chunks(uhri_json.ijson.items))
+    text = 'Adopt the "[[[[" plan \\ "[{" ' + "[" * 500 + ' and \\"{{{{ (Brazil);'
+    path = write_export(tmp_path / "e.json", [record(text=text, annotation="t1")] * 3)
+    recs = load(path).recommendations
+    assert recs["text"].iloc[0].endswith("[[[ and \\\"{{{{") and len(recs) == 2  # repeats kept once
+
+
+def _in_small_chunks(items):
+    """ijson reading 7 bytes at a time: escapes and strings cut at a chunk's end are carried to the next."""
+    return lambda f, prefix, **kw: items(f, prefix, buf_size=7, **kw)

@@ -12,7 +12,10 @@ exports built in that layout (``tests/test_uhri_json.py``). A file that is not o
 truncated, or holds a value outside the known vocabulary is refused in one line that names the record.
 """
 
+import re
+
 import ijson
+import numpy as np
 
 from upr_lab.exceptions import DataError
 from upr_lab.limits import excerpt
@@ -27,6 +30,12 @@ JSON_KEYS = {key: json_key for json_key, key in KEYS.items()}
 REQUIRED = ("Body", "Text", "Countries", "Symbol", "UprPositions", "UprRecommendingCountry", "UprSession")
 EXPECTED = f"one JSON array of UHRI records (objects with the keys {', '.join(REQUIRED)}, ...)"
 BOM = b"\xef\xbb\xbf"
+# A record nests three deep (the array, the record, a list of values). Far more is no export, and ijson's
+# bookkeeping grows with the square of the depth: a few hundred kilobytes of '[' would take all the memory.
+MAX_DEPTH = 32
+ESCAPE = re.compile(rb"\\.", re.S)
+STRING = re.compile(rb'"[^"]*"')
+NOT_STRUCTURE = bytes(b for b in range(256) if b not in b'[]{}"')
 
 
 def open_json(path):
@@ -46,7 +55,7 @@ def parse(path, resolver=None):
     try:
         with open_json(path) as f:
             _check_array(f, path)
-            for records, record in enumerate(ijson.items(f, "item", use_float=True), start=1):
+            for records, record in enumerate(ijson.items(_Nesting(f, path), "item", use_float=True), start=1):
                 if not _is_upr_record(record, records, path):
                     skipped += 1
                     continue
@@ -100,4 +109,32 @@ def _annotation(record):
 
 
 def _short(exc):
-    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+    text = " ".join(a.decode("utf-8", "replace") if isinstance(a, bytes) else str(a) for a in exc.args)
+    return " ".join(text.split())[:120] or type(exc).__name__
+
+
+class _Nesting:
+    """The export as ijson reads it, refused once its brackets nest deeper than ``MAX_DEPTH`` (counted outside
+    strings, chunk by chunk, at the speed of a few regular expressions)."""
+
+    def __init__(self, f, path):
+        self.f, self.path, self.depth, self.escape, self.string = f, path, 0, b"", b""
+
+    def read(self, size=-1):
+        chunk = self.f.read(size)
+        data = self.escape + chunk
+        odd = len(data) - len(data.rstrip(b"\\"))
+        self.escape = data[-1:] if odd % 2 else b""  # an escape cut at the chunk's end waits for its next byte
+        if self.escape:
+            data = data[:-1]
+        marks = STRING.sub(b"", self.string + ESCAPE.sub(b"", data).translate(None, NOT_STRUCTURE))
+        quote = marks.find(b'"')  # a string still open at the chunk's end
+        brackets, self.string = (marks, b"") if quote < 0 else (marks[:quote], marks[quote:])
+        if brackets:
+            codes = np.frombuffer(brackets, dtype=np.uint8)
+            depths = self.depth + np.cumsum(np.where((codes == ord("[")) | (codes == ord("{")), 1, -1))
+            if depths.max() > MAX_DEPTH:
+                raise DataError(f"is not a UHRI JSON export: its values nest more than {MAX_DEPTH} deep; expected "
+                                f"{EXPECTED}", self.path)
+            self.depth = int(depths[-1])
+        return chunk

@@ -27,7 +27,7 @@ import re
 
 import pandas as pd
 
-from upr_lab.limits import excerpt
+from upr_lab.limits import MAX_CELL_CHARS, excerpt
 
 from .. import calendar
 from ..countries import UNKNOWN_NAMES
@@ -217,9 +217,11 @@ class Rows:
         return state.iso3, state.name, state.group
 
     def _text(self, value, recommenders):
-        text = " ".join(" ".join(str(v) for v in value).split() if isinstance(value, list) else str(value or "").split())
-        if not text:
-            raise RecordError("text", f"found {excerpt(value)}; expected the recommendation's text")
+        parts = value if isinstance(value, list) else [value]
+        text = " ".join(" ".join(p for p in parts if isinstance(p, str)).split())
+        if not text or not all(isinstance(p, str) for p in parts) or len(text) > MAX_CELL_CHARS:
+            raise RecordError("text", f"found {excerpt(value)}; expected the recommendation's text (at most "
+                                      f"{MAX_CELL_CHARS:,} characters)")
         match = PARAGRAPH.match(text)
         paragraph, text = (match[1], text[match.end():]) if match else ("", text)
         names = {name for _, name, _ in recommenders}
