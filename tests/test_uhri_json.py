@@ -260,3 +260,13 @@ def test_brackets_and_escaped_quotes_inside_texts_do_not_count_as_nesting(tmp_pa
 def _in_small_chunks(items):
     """ijson reading 7 bytes at a time: escapes and strings cut at a chunk's end are carried to the next."""
     return lambda f, prefix, **kw: items(f, prefix, buf_size=7, **kw)
+
+
+def test_a_record_without_a_session_takes_its_report_s_or_is_refused(tmp_path, private_cache):
+    path = write_export(tmp_path / "e.json", [record(session=[], cycle=None, symbol="A/HRC/27/15")])
+    assert set(load(path).recommendations["session"]) == {19}  # the Council's 27th session adopted session 19's
+    path = write_export(tmp_path / "f.json", [record(session=None, cycle="- 4", symbol="A/HRC/59/14",
+                                                     annotation="n1")])
+    with pytest.raises(DataError, match=r"record 1 \(AnnotationId n1\), UprSession: found no session \(and the "
+                                        r"report A/HRC/59/14 does not tell it\)"):
+        load(path)
