@@ -57,6 +57,7 @@ lab: setup
 bench: setup
 	$(PY) bench/run.py
 	$(PY) bench/recurrence.py
+	$(PY) bench/uhri_load.py
 
 clean:
 	rm -rf outputs/*/ outputs/index.html outputs/batch.json docs/_build

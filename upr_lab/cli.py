@@ -98,7 +98,8 @@ def _parser():
 
 def _data_options(p, default="upr"):
     p.add_argument("--data", default=default, help="'upr' (the embedded real data, UPR cycles 1-2; the default), "
-                   "'synthetic' (generated, with planted effects), an export file, a folder of exports or of "
+                   "'synthetic' (generated, with planted effects), 'uhri' (the UHRI export in your cache: `upr-lab "
+                   "data download uhri`), an export file (a UHRI .json too), a folder of exports or of "
                    "OHCHR documents (reports, addenda, stakeholder summaries), or several: 'upr,PATH'")
     p.add_argument("--participation", default=None, help="participation table (CSV, Excel, Parquet), or "
                    "OHCHR stakeholder summaries (a folder of them, or one)")
