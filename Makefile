@@ -28,6 +28,7 @@ demo: setup
 # the V-Dem indices (upr_lab/data/vdem_indices.csv), rebuilt from the raw files (their SHA-256 checked).
 data: setup
 	$(PY) -m upr_lab.sources.build_embedded $(RAW)
+	$(PY) -m upr_lab.stats.classify.store
 	$(PY) -m upr_lab.sources.treaties $(RAW)
 	$(PY) -m upr_lab.sources.context.vdem $(RAW)
 	$(PY) -m upr_lab.sources.nmirf $(RAW)
