@@ -245,3 +245,44 @@ def test_saved_models_are_read_back_only_under_their_key(trained, tag_model, tmp
     assert store.read_models(path, "k2") is None  # other data or other code: trained anew
     assert store.read_models(tmp_path / "missing.npz", "k1") is None
     assert store.key("a" * 64) != store.key("b" * 64)
+
+
+def test_the_shipped_model_is_the_one_make_data_trains(monkeypatch):
+    """``upr_lab/data/classifier.npz`` holds plain arrays (numbers and strings, read with allow_pickle=False)
+    and its key is that of the embedded data's coded recommendations and of the classifier's code at hand:
+    after a change to either, ``make data`` trains it anew. ``trained()`` then uses it without training."""
+    arrays = store.load(store.SHIPPED)
+    assert all(array.dtype != object for array in arrays.values())
+    recommendations = embedded.read()[0]["recommendations"]
+    assert str(arrays["key"]) == store.key(store.data_digest(recommendations)), "stale: run make data"
+    def no_training(_):
+        raise AssertionError("trained() trained although the shipped model's key matches")
+    monkeypatch.setattr(store, "train_for_use", no_training)
+    store.trained.cache_clear()
+    try:
+        categories, tags = store.trained()
+    finally:
+        store.trained.cache_clear()
+    assert categories.calibration is not None and categories.soft_rates.shape == (5, 5)
+    assert tags.features is categories.features and len(tags.assignable) == len(tags.tags) > 20
+    assert categories.predict(["Ratify the Convention against Torture", "Continue its efforts to reduce poverty",
+                               "Consider abolishing the death penalty"], ["WEOG"] * 3).tolist() == [5, 2, 3]
+
+
+def test_a_model_file_holding_a_pickle_is_refused_unread(tmp_path):
+    path = tmp_path / "m.npz"
+    np.savez(path, key=np.asarray("k"), coef=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(DataError, match="cannot read the trained classifier .*allow_pickle"):
+        store.read_models(path, "k")
+
+
+def test_the_key_depends_on_the_coded_rows_only(sample):
+    early, _ = sample
+    digest = store.data_digest(early)
+    filled = early.assign(action_category_source="coded", issues_source="coded")
+    guessed = filled.head(3).assign(rec_id=lambda f: f["rec_id"] + "-x", action_category_source="predicted",
+                                    issues_source="predicted")
+    assert store.data_digest(pd.concat([filled, guessed])) == digest  # predictions never train the model
+    recoded = early.copy()
+    recoded.loc[recoded.index[0], "action_category"] = int(recoded["action_category"].iloc[0]) % 5 + 1
+    assert store.data_digest(recoded) != digest
