@@ -29,6 +29,7 @@ from upr_lab.stats.classify.tags import ASSIGN_F1, TagModel, scores
 _CODE = ("stats/classify/features.py", "stats/classify/model.py", "stats/classify/quantify.py",
          "stats/classify/tags.py", "stats/classify/store.py", "stats/wording.py")
 _DATE = (1980, 1, 1, 0, 0, 0)
+_READ = ("rec_id", "session", "text", "recommender_group", "action_category", "issues")  # what training reads
 SHIPPED = version.PACKAGE_DIR / "data" / "classifier.npz"  # written by make data
 
 
@@ -74,19 +75,18 @@ def coded_rows(recommendations, column="action_category"):
     source = recommendations.get(f"{column}_source")
     if source is not None:
         coded &= source == "coded"
-    return recommendations[coded].sort_values("rec_id", kind="stable")
+    return recommendations.loc[coded, list(_READ)].sort_values("rec_id", kind="stable")
 
 
 def data_digest(recommendations):
     """SHA-256 of what the models learn from: each coded recommendation's id, session, text, recommending
-    group, and category or tags."""
+    group, and category or tags (column by column)."""
     digest = hashlib.sha256()
     for column in ("action_category", "issues"):
         rows = coded_rows(recommendations, column)
-        values = rows[column].map(lambda v: "|".join(sorted(v)) if column == "issues" else str(int(v)))
-        for row in zip(rows["rec_id"], rows["session"], rows["text"], rows["recommender_group"].fillna(""), values):
-            digest.update("\x1f".join(map(str, row)).encode("utf-8") + b"\x1e")
-        digest.update(b"\x1d")
+        values = rows[column].map("|".join if column == "issues" else int)
+        for part in (rows["rec_id"], rows["session"], rows["text"], rows["recommender_group"].fillna(""), values):
+            digest.update("\x1f".join(part.astype(str).tolist()).encode("utf-8") + b"\x1e")
     return digest.hexdigest()
 
 
