@@ -40,6 +40,19 @@ def test_first_verb_and_mcmahon_rules():
                                         "Seek technical assistance from OHCHR", "Reflect on X")] == [2, 3, 5, 4, 1, 3]
 
 
+def test_features_read_the_opening_the_verbs_object_and_the_group():
+    found = features.terms(["The Government should adopt a comprehensive law on torture", "Zqxw"], ["WEOG", None])
+    assert found["meta"][0] == ["verb_adopt", "pair_adopt_comprehens", "object_adopt_comprehens", "object_adopt_law",
+                                "object_adopt_on", "group_weog"]
+    assert found["meta"][1] == ["verb_zqxw", "pair_zqxw_none", "group_none"]
+    assert "adopt comprehens" in found["words"][0] and "govern" in found["words"][0]
+    block = features.Block.fit("words", [["a", "b"], ["a", "b", "b"], ["a", "c"], ["b"]] * 2)
+    assert block.terms == ["a", "b"]  # "c" occurs in two recommendations, fewer than min_df = 3
+    x = block.transform([["a", "b", "b", "zz"], ["zz"]]).toarray()
+    np.testing.assert_allclose(np.linalg.norm(x[0]), 1.0)
+    assert x[1].tolist() == [0.0, 0.0] and x[0, 1] > x[0, 0]  # "b" twice: 1 + log 2 times its idf
+
+
 def test_probabilities_are_a_distribution_over_the_five_categories(trained, sample):
     _, later = sample
     probabilities = trained.probabilities(later["text"], later["recommender_group"])
