@@ -10,7 +10,7 @@ RAW     ?= ../shared/data
 FUZZ_EXAMPLES ?= 250
 FUZZ_SEED     ?= 0
 
-.PHONY: setup demo data test fuzz validate lab bench clean
+.PHONY: setup demo data test docs fuzz validate lab bench clean
 
 setup: $(STAMP)
 
@@ -37,6 +37,12 @@ data: setup
 test: setup
 	$(PY) -m pytest
 
+# The documentation site (docs/, Sphinx with MyST pages and the API reference from the docstrings), built offline
+# and strictly: any warning (a broken link, a page outside the navigation, an undocumented public name) fails it.
+# Open docs/_build/html/index.html. tests/test_docs.py runs the same build in `make test`.
+docs: setup
+	$(PY) -m sphinx -W --keep-going -n -q -b html docs docs/_build/html
+
 # The fuzz harness at length: FUZZ_EXAMPLES mutated inputs per strategy (thousands in all); each failure's
 # input, command and traceback under fuzz-failures/ (git-ignored), with summary.json (outcome counts).
 fuzz: setup
@@ -55,4 +61,4 @@ bench: setup
 	$(PY) bench/recurrence.py
 
 clean:
-	rm -rf outputs/*/ outputs/index.html outputs/batch.json
+	rm -rf outputs/*/ outputs/index.html outputs/batch.json docs/_build
