@@ -222,6 +222,10 @@ def test_annotate_keeps_coding_and_predicts_the_rest(trained, tag_model, sample)
     assert (probability.iloc[:2] > 0.2).all() and probability.iloc[2:].isna().all()
     assert out["issues_source"].tolist() == ["predicted", "predicted", "", "coded", "coded", "coded"]
     assert predicted.predicted_counts(out) == {"coded": 3, "predicted": 2, "unknown": 1}
+    again = predicted.annotate(out, models=(trained, tag_model))  # predictions are never taken for coding
+    assert again["action_category_source"].tolist() == out["action_category_source"].tolist()
+    assert again["issues_source"].tolist() == out["issues_source"].tolist()
+    assert again["action_category_probability"].iloc[:2].tolist() == probability.iloc[:2].tolist()
 
 
 def test_category_shares_coded_where_coded_estimated_with_an_interval_where_not(trained, tag_model, sample):

@@ -26,8 +26,8 @@ def annotate(recommendations, models=None):
     (category model, tag model) defaults to those trained from the embedded data."""
     category_model, tag_model = models or trained()
     out = recommendations.copy()
-    coded = out["action_category"].notna().to_numpy()
-    tagged = (out["issues"].map(len) > 0).to_numpy()
+    coded = _coded(out, out["action_category"].notna(), "action_category_source")
+    tagged = _coded(out, out["issues"].map(len) > 0, "issues_source")
     out["action_category_source"] = np.where(coded, "coded", "")
     out["action_category_probability"] = pd.array([pd.NA] * len(out), dtype="Float64")
     out["issues_source"] = np.where(tagged, "coded", "")
@@ -53,6 +53,14 @@ def annotate(recommendations, models=None):
         out.loc[index, "issues"] = pd.Series(predicted, index=index, dtype=object)
         out.loc[index[known[untagged]], "issues_source"] = "predicted"
     return out
+
+
+def _coded(table, present, source):
+    """Where the source coded the column: present, and not filled by an earlier prediction (a table annotated
+    before is predicted anew, never taken for coded)."""
+    if source in table.columns:
+        present = present & (table[source] != "predicted")
+    return present.to_numpy()
 
 
 def predicted_counts(recommendations):
