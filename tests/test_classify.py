@@ -303,3 +303,11 @@ def test_the_key_depends_on_the_coded_rows_only(sample):
     recoded = early.copy()
     recoded.loc[recoded.index[0], "action_category"] = int(recoded["action_category"].iloc[0]) % 5 + 1
     assert store.data_digest(recoded) != digest
+
+
+def test_the_make_data_step_refuses_a_missing_folder_in_one_line(tmp_path, capsys):
+    target = tmp_path / "missing" / "classifier.npz"
+    assert store.main(["--out", str(target)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and error.startswith(f"upr-lab: error: {target.parent}: no such folder")
+    assert not target.parent.exists()

@@ -199,6 +199,10 @@ def main(argv=None):
                                                  "embedded data set")
     parser.add_argument("--out", type=Path, default=SHIPPED, help=f"where to write them (default: {SHIPPED})")
     args = parser.parse_args(argv)
+    if not args.out.parent.is_dir():
+        print(f"upr-lab: error: {args.out.parent}: no such folder; expected an existing folder to write the "
+              "classifier to", file=sys.stderr)
+        return 2
     try:
         written = build(args.out)
     except UprLabError as exc:
