@@ -24,10 +24,12 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(VENV)/bin/upr-lab batch --countries $(DEMO_COUNTRIES) --data upr --out outputs
 
-# The embedded real data set (upr_lab/data/upr/), the treaty status table (upr_lab/data/treaty_status.csv) and
-# the V-Dem indices (upr_lab/data/vdem_indices.csv), rebuilt from the raw files (their SHA-256 checked).
+# The embedded real data set (upr_lab/data/upr/), the action category and issue tag classifiers trained on it
+# (upr_lab/data/classifier.npz), the treaty status table (upr_lab/data/treaty_status.csv) and the V-Dem
+# indices (upr_lab/data/vdem_indices.csv), rebuilt from the raw files (their SHA-256 checked).
 data: setup
 	$(PY) -m upr_lab.sources.build_embedded $(RAW)
+	$(PY) -m upr_lab.stats.classify.store
 	$(PY) -m upr_lab.sources.treaties $(RAW)
 	$(PY) -m upr_lab.sources.context.vdem $(RAW)
 	$(PY) -m upr_lab.sources.nmirf $(RAW)
