@@ -335,3 +335,17 @@ def test_a_report_under_another_name_is_refused_so_no_review_counts_twice(use, t
     assert sorted(refused) == ["A_HRC_59_16.pdf", "Slovenia 2025.pdf"]
     assert refused["A_HRC_59_16.pdf"].startswith("found the report A/HRC/59/15; expected the document its name gives")
     assert {f["name"]: f["role"] for f in data.source["files"]}["Slovenia 2025.pdf"] == "refused (not read)"
+
+
+def test_cite_names_the_cached_documents_a_run_read(svn_cache, use, tmp_path):
+    """A run recorded with --data documents --participation documents is cited from the cache, by symbol."""
+    from upr_lab.review.cite import cite
+
+    use(svn_cache)
+    run = tmp_path / "out" / "SVN" / "civil_society"
+    run.mkdir(parents=True)
+    (run / "manifest.json").write_text('{"analysis": "civil_society", "country": "SVN", "inputs": [], "parameters": '
+                                       '{"data": "documents", "participation": "documents"}}', encoding="utf-8")
+    text_out = cite(str(run))
+    assert "File: A/HRC/59/15 (A_HRC_59_15.pdf), SHA-256 " + dataset.sha256(SVN / "A_HRC_59_15.pdf") in text_out
+    assert "Summary of stakeholders' submissions: A_HRC_WG.6_48_SVN_3.pdf" in text_out
