@@ -95,8 +95,8 @@ def source_files(src):
         return [path for one in src for path in source_files(one)]
     path = Path(src)
     if not path.exists():
-        raise DataError("no such file or folder; expected 'upr', 'synthetic', 'uhri', an export file or a folder of "
-                        "exports", path=path)
+        raise DataError("no such file or folder; expected 'upr', 'synthetic', 'uhri', 'documents', an export file or "
+                        "a folder of exports", path=path)
     if not path.is_dir():  # a FIFO or a device (/dev/null) would block or read nothing: refused by name
         return [readable_file(path, "an export file or a folder of exports")]
     try:
