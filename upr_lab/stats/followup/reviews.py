@@ -40,8 +40,9 @@ def _review(cycle, review, source, alpha):
 
 
 def _joined(values):
-    """One value, or several joined (a State reviewed in two sessions of a cycle: a data error to see)."""
-    return ", ".join(str(v) for v in sorted({int(v) for v in values}))
+    """One value, or several joined in text (a State reviewed in two sessions of a cycle: a data error to see)."""
+    found = sorted({int(v) for v in values})
+    return found[0] if len(found) == 1 else ", ".join(map(str, found))
 
 
 def _top_issue(issues):
