@@ -81,8 +81,8 @@ def test_the_rule_for_a_review_both_sources_hold():
     recs = make_recs(rows).assign(rec_id=lambda f: f["source"].str[0].str.upper() + f["rec_id"])
     combined, results = reconcile.combine(recs)
     assert combined.set_index("cycle")["source"].to_dict() == {1: "upr-info", 3: "uhri"}
-    assert [(r.summary["first_source"], r.summary["second_source"], r.summary["cycles_in_both"]) for r in results] == [
-        ("upr-info", "uhri", [1]), ("uhri", "upr-info", [3])]
+    assert [(r.summary["first_source"], r.summary["second_source"], r.summary["sessions_in_both"]) for r in results] == [
+        ("upr-info", "uhri", [6]), ("uhri", "upr-info", [33])]
     assert [r.summary["matched"] for r in results] == [1, 1]  # nearly the same text: one recommendation each
     assert reconcile.priority(2)[0] == "upr-info" and reconcile.priority(4)[0] == "uhri"
 

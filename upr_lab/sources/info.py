@@ -4,6 +4,7 @@ from pathlib import Path
 
 from upr_lab.exceptions import DataError
 
+from .calendar import cycle_of
 from .dataset import load
 from .formats import canonical
 
@@ -97,7 +98,7 @@ def _reconciliation_lines(summaries):
 
 
 def _pair_lines(summary):
-    cycles = summary.get("cycles_in_both")
+    cycles = sorted({cycle_of(s) for s in summary["sessions_in_both"]})
     cycles = f"cycle{'s' * (len(cycles) > 1)} {'-'.join(map(str, sorted({cycles[0], cycles[-1]})))}, " if cycles else ""
     return [f"reconciliation:       {summary['first_source']} and {summary['second_source']} both hold "
             f"{summary['reviews_in_both']} reviews ({cycles}sessions {min(summary['sessions_in_both'])}-"

@@ -148,7 +148,6 @@ def _summary(first, second, shared, a, b, matches, differences):
     return {
         "first_source": _name(a), "second_source": _name(b),
         "reviews_in_both": int(len(shared)),
-        "cycles_in_both": sorted(int(c) for c in a["cycle"].unique()),
         "sessions_in_both": sorted(int(s) for s in shared["session"].unique()),
         "first_rows": int(len(a)), "second_rows": int(len(b)),
         "matched": int(len(matches)), "matched_exact": int((matches["how"] == "exact").sum()),
