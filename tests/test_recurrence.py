@@ -326,3 +326,14 @@ def test_no_state_under_review_in_both_cycles_gives_an_empty_match():
     assert found.repeats.empty and found.firsts.empty
     assert found.metrics("NOR")["recurrence"] == {"share_repeated": None, "n_cycle2": 0, "n_repeated": 0}
     assert found.by_state().empty and found.by_first_response()["n_first"].sum() == 0
+
+
+def test_uhri_themes_and_upr_info_tags_are_two_vocabularies():
+    """A cycle-3 recommendation from UHRI (its themes) repeating a cycle-2 one from UPR Info (its issue tags):
+    tags of two vocabularies never share a word, so they do not gate the pair; within one vocabulary they do."""
+    text = "Improve conditions of detention and reduce overcrowding in prisons"
+    rows = [{"cycle": 2, "text": text, "issues": ("Detention conditions",), "source": "upr-info"},
+            {"cycle": 3, "text": text, "issues": ("Administration of justice & fair trial",), "source": "uhri"}]
+    assert recurrence.match(make_recs(rows)).repeats["repeated"].tolist() == [True]
+    rows[1]["source"] = "upr-info"  # the same tags read as UPR Info's: disjoint, so not the same demand
+    assert recurrence.match(make_recs(rows)).repeats["repeated"].tolist() == [False]

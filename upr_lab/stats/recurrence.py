@@ -19,7 +19,9 @@ How a repeat is found, for each State under review separately:
   its recommendations are neither repeated nor not);
 * a pair is not **eligible** when both name international instruments and none of them is the same
   (``wording.compatible``: "ratify CAT" and "ratify OP-CAT" are two demands), nor when both carry issue
-  tags and share none; two ratification demands that share an instrument (``wording.ratification``) are
+  tags of the same vocabulary and share none (UHRI's themes and UPR Info's issue tags are two vocabularies,
+  ``VOCABULARIES``: a cycle-3 recommendation from UHRI and a cycle-2 one from UPR Info are not gated by
+  their tags); two ratification demands that share an instrument (``wording.ratification``) are
   the same demand (``same_instrument``) whatever their wording, and eligible;
 * its match is the best pair: the same ratification demand first, then eligible pairs, each by
   similarity; among equal ones (the same text made by several States), one that shares an issue tag,
@@ -50,6 +52,7 @@ from upr_lab.stats.metrics import rate_with_ci
 
 THRESHOLD = 0.3
 NEEDED = ("rec_id", "cycle", "sur_iso3", "text", "response", "issues")
+VOCABULARIES = {"uhri": "UHRI themes"}  # the issue tags of other sources are UPR Info's (or none)
 
 
 def _tags(value):
@@ -65,6 +68,7 @@ class _Features:
     tag_sets: np.ndarray            # issue tags as frozensets
     instruments: list               # wording.instruments
     ratifications: list             # wording.ratification
+    vocabularies: np.ndarray        # which vocabulary the issue tags are of (VOCABULARIES)
 
 
 def _features(recs):
@@ -76,8 +80,10 @@ def _features(recs):
     columns = np.array([names[t] for row in tags for t in row], dtype=np.int64)
     incidence = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(tags), max(len(names), 1)))
     tag_sets = np.array([frozenset(t) for t in tags] + [None], dtype=object)[:-1]
+    sources = recs["source"] if "source" in recs.columns else pd.Series("", index=recs.index)
+    vocabularies = sources.map(lambda s: VOCABULARIES.get(s, "UPR Info issues")).to_numpy()
     return _Features(vectors, incidence, tag_sets, [wording.instruments(t) for t in texts],
-                     [wording.ratification(t) for t in texts])
+                     [wording.ratification(t) for t in texts], vocabularies)
 
 
 def _pairwise(first, second, test):
@@ -94,11 +100,12 @@ def _pairwise(first, second, test):
 def judge(features, later, earlier):
     """Every (later, earlier) pair of row positions: ``cosine``, ``same_instrument`` (two ratification demands
     sharing an instrument) and ``eligible`` (not about different instruments; sharing an issue tag where both
-    have tags, unless the same ratification demand), as matrices."""
+    have tags of the same vocabulary, unless the same ratification demand), as matrices."""
     cosine = (features.vectors[later] @ features.vectors[earlier].T).toarray()
     tags_later, tags_earlier = features.tags[later], features.tags[earlier]
     shared = (tags_later @ tags_earlier.T).toarray() > 0
-    both_tagged = np.outer(tags_later.getnnz(axis=1) > 0, tags_earlier.getnnz(axis=1) > 0)
+    same_vocabulary = features.vocabularies[later][:, None] == features.vocabularies[earlier][None, :]
+    both_tagged = np.outer(tags_later.getnnz(axis=1) > 0, tags_earlier.getnnz(axis=1) > 0) & same_vocabulary
     conflict = _pairwise([features.instruments[i] for i in later], [features.instruments[j] for j in earlier],
                          lambda a, b: not wording.compatible(a, b))
     same = _pairwise([features.ratifications[i] for i in later], [features.ratifications[j] for j in earlier],
