@@ -110,7 +110,10 @@ def _recorded_run(folder, data="upr,uhri"):
 
 
 def test_verify_names_a_missing_or_newer_cached_export(export, tmp_path, monkeypatch):
-    from upr_lab.review.verify import verify_run
+    import os
+
+    from upr_lab.review.verify import verify, verify_run
+    from upr_lab.sources import cache
     from upr_lab.sources.dataset import sha256
     from upr_lab.sources.remote import uhri
 
@@ -136,7 +139,9 @@ def test_verify_names_a_missing_or_newer_cached_export(export, tmp_path, monkeyp
     book.active.delete_rows(2)
     book.save(newer)
     uhri.download(from_file=newer)
-    result = verify_run(run)
+    monkeypatch.delenv("UPR_LAB_PARSE_CACHE", raising=False)  # verify() turns the parse cache off; restored after
+    [result] = verify([run])  # the export is looked for where UPR_LAB_CACHE says, the parse cache being off
+    assert os.environ["UPR_LAB_CACHE"] == str(tmp_path / "cache") and cache.location() is None
     [changed] = result.differences
     assert (f"the cached UHRI export is SHA-256 {sha256(newer)}, the run read SHA-256 {cached['sha256']}" in changed
             and "`upr-lab data download uhri --from FILE`" in changed)

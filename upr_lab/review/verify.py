@@ -18,6 +18,7 @@ from upr_lab.runs import interrupt, params, provenance
 from upr_lab.runs.job import cached_now
 from upr_lab.runs.params import ANALYSES, notebook_path
 from upr_lab.runs.runner import execute_recorded, scratch_folder
+from upr_lab.sources import cache
 from upr_lab.sources.countries import check_iso3
 from upr_lab.sources.dataset import sha256
 
@@ -59,9 +60,10 @@ def verify(paths):
     """Verify every run under ``paths``; a list of ``Verification``.
 
     Caching is turned off (in this process and the kernels it starts): every source is parsed and
-    every shared result computed again, so a verified run does not rest on anything cached.
+    every shared result computed again, so a verified run does not rest on anything cached. Downloads (the
+    UHRI export) are still looked for where ``UPR_LAB_CACHE`` says.
     """
-    os.environ["UPR_LAB_CACHE"] = "off"
+    os.environ[cache.OFF] = "off"
     runs, done = find_runs(paths), []
     # re-executions go on in a worker thread: in the main thread nbclient would take over Ctrl-C
     with interrupt.on_signals() as stopping, ThreadPoolExecutor(1) as pool:
