@@ -123,13 +123,15 @@ def main():
             seconds, kernel, helper = batch(table, SAMPLE_STATES[:n], args.workers, folder / f"out-{n}",
                                             folder / f"cache-{n}")
             timings[n] = seconds
-            print(f"| batch, {n} States x {len(ANALYSES)} analyses, --workers {args.workers}, cold | {seconds:.0f} s "
+            print(f"| batch, {n} State{'s' * (n != 1)} x {len(ANALYSES)} analyses, --workers {args.workers}, cold | {seconds:.0f} s "
                   f"| peak worker kernel {kernel} MB | peak isolated helper {helper} MB |")
         (n1, t1), (n2, t2) = (samples[0], timings[samples[0]]), (samples[-1], timings[samples[-1]])
         per_state = (t2 - t1) / (n2 - n1)
         once = t1 - per_state * n1
         states = recs["sur_iso3"].nunique()
         print(f"| per State (every analysis) | {per_state:.1f} s | once per batch | {once:.0f} s |")
+        print(f"| load average (1, 5, 15 min) at the end | {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
+              f"on {os.cpu_count()} cores |")
         print(f"| full batch, extrapolated: {states} States | {(once + per_state * states) / 60:.1f} min "
               f"(a straight line through {n1} and {n2} States; not measured) |")
 
