@@ -14,7 +14,6 @@ from frames import make_recs
 from upr_lab import cli, load
 from upr_lab.sources import reconcile
 
-import pandas as pd
 
 
 @pytest.fixture(scope="module")
