@@ -182,7 +182,8 @@ def test_recurrence_beside_all_states_and_the_examples_shown():
         "KEN had no supported cycle-1 recommendation: no empty row for it"
     assert ("cycle-1 recommendations supported, made again", "all States") in table.index
     examples = followup.repeated_examples(found, "KEN")
-    assert examples["cycle 1"].tolist() == ["Abolish the death penalty for all crimes"]
+    assert examples["earlier recommendation"].tolist() == ["Abolish the death penalty for all crimes"]
+    assert examples["cycle"].tolist() == [2]
     assert examples["first response"].tolist() == ["noted"]
 
 

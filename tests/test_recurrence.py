@@ -140,8 +140,58 @@ def test_recommendations_to_another_state_are_never_matched():
 
 
 def test_a_recommendations_table_without_cycle_2_is_refused():
-    with pytest.raises(DataError, match="found no cycle-2 recommendations; expected cycles 1 and 2"):
+    with pytest.raises(DataError, match="found recommendations of cycle 1 only; expected two consecutive cycles"):
         recurrence.match(make_recs([{"cycle": 1, "text": "Ratify CAT"}]))
+    with pytest.raises(DataError, match="found no cycle-2 recommendations; expected cycles 1 and 2"):
+        recurrence.match(make_recs([{"cycle": 1, "text": "Ratify CAT"}]), earlier=1, later=2)
+    assert "no two of them consecutive" in recurrence.why_not_matched(make_recs([{"cycle": 1}, {"cycle": 3}]))
+    assert recurrence.why_not_matched(make_recs([{"cycle": 3}])).startswith(
+        "These data hold no cycle-2 recommendation (nor cycle-4)")
+
+
+# --- four cycles: each review against the State's previous one --------------------------------------------
+
+@pytest.fixture(scope="module")
+def four():
+    """Norway reviewed four times: OP-CAT asked in cycle 1 and again in 2; the death penalty asked in 3 and
+    again in 4; cycle 3 asks nothing of cycle 2 again. Cycle 1 and 3 are not compared (not consecutive)."""
+    return recurrence.match(make_recs([
+        {"cycle": 1, "text": "Ratify the Optional Protocol to the Convention against Torture", "response": "noted"},
+        {"cycle": 2, "text": "Ratify the Optional Protocol to the Convention against Torture"},
+        {"cycle": 2, "text": "Ensure equal pay for women and men", "response": "noted"},
+        {"cycle": 3, "text": "Improve prison conditions for detainees"},
+        {"cycle": 3, "text": "Abolish the death penalty in all circumstances", "response": "noted"},
+        {"cycle": 4, "text": "Abolish the death penalty in all circumstances"},
+        {"cycle": 4, "text": "Ratify the Optional Protocol to the Convention against Torture"},
+    ]))
+
+
+def test_every_pair_of_consecutive_cycles_is_compared(four):
+    assert recurrence.consecutive_cycles(make_recs([{"cycle": c} for c in (4, 1, 2, 3)])) == [(1, 2), (2, 3), (3, 4)]
+    by_cycle = four.by_cycle("NOR").set_index("cycle")
+    assert by_cycle["compared_with"].to_dict() == {2: 1, 3: 2, 4: 3}
+    assert by_cycle["n"].to_dict() == {2: 2, 3: 2, 4: 2}
+    assert by_cycle["n_repeated"].to_dict() == {2: 1, 3: 0, 4: 1}  # OP-CAT in cycle 4 repeats nothing of cycle 3
+    assert four.summary("NOR")["n_cycle2"] == 6 and four.summary("NOR")["n_repeated"] == 2
+    # a cycle-2 recommendation is a later one (against cycle 1) and an earlier one (against cycle 3)
+    assert set(four.firsts["cycle"]) == {1, 2, 3} and set(four.repeats["cycle"]) == {2, 3, 4}
+
+
+def test_four_cycles_in_metrics_and_words(four):
+    entries = four.metrics("NOR")
+    assert entries["recurrence"] == {"share_repeated": 2 / 6, "n_cycle2": 6, "n_repeated": 2}
+    assert list(entries["recurrence_by_cycle"]) == ["2", "3", "4"]
+    assert entries["recurrence_by_cycle"]["4"] == {"compared_with": 3,
+                                                   "state": {"share_repeated": 0.5, "n": 2, "n_repeated": 1},
+                                                   "all_states": {"share_repeated": 0.5, "n": 2, "n_repeated": 1}}
+    assert recurrence.later_label(four) == "recommendations repeating one of the State's previous review (cycles 2-4)"
+    from upr_lab.stats.followup import compare
+    table = compare.recurrence_vs_all(four, "NOR").set_index(["measure", "who"])
+    assert table.loc[("cycle-3 recommendations repeating a cycle-2 one", "this State"), ["n", "k"]].tolist() == [2, 0]
+    assert table.loc[("recommendations noted, made again at the State's next review", "this State"), "k"] == 2
+    examples = compare.repeated_examples(four, "NOR")
+    assert sorted(examples["cycle"]) == [2, 4] and examples.columns[2:4].tolist() == ["recommendation",
+                                                                                       "earlier recommendation"]
 
 
 # --- summaries against hand counts ----------------------------------------------------------------------
@@ -276,3 +326,14 @@ def test_no_state_under_review_in_both_cycles_gives_an_empty_match():
     assert found.repeats.empty and found.firsts.empty
     assert found.metrics("NOR")["recurrence"] == {"share_repeated": None, "n_cycle2": 0, "n_repeated": 0}
     assert found.by_state().empty and found.by_first_response()["n_first"].sum() == 0
+
+
+def test_uhri_themes_and_upr_info_tags_are_two_vocabularies():
+    """A cycle-3 recommendation from UHRI (its themes) repeating a cycle-2 one from UPR Info (its issue tags):
+    tags of two vocabularies never share a word, so they do not gate the pair; within one vocabulary they do."""
+    text = "Improve conditions of detention and reduce overcrowding in prisons"
+    rows = [{"cycle": 2, "text": text, "issues": ("Detention conditions",), "source": "upr-info"},
+            {"cycle": 3, "text": text, "issues": ("Administration of justice & fair trial",), "source": "uhri"}]
+    assert recurrence.match(make_recs(rows)).repeats["repeated"].tolist() == [True]
+    rows[1]["source"] = "upr-info"  # the same tags read as UPR Info's: disjoint, so not the same demand
+    assert recurrence.match(make_recs(rows)).repeats["repeated"].tolist() == [False]

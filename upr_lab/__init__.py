@@ -28,6 +28,7 @@ PUBLIC = {
     "sdg": ".stats.sdg",
     "ratification": ".stats.ratification",
     "recurrence": ".stats.recurrence",
+    "reviews": ".stats.followup.reviews",
     "followthrough": ".stats.followup.followthrough",
     "survival": ".stats.followup.survival",
     "followup": ".stats.followup.compare",

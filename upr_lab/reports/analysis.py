@@ -75,11 +75,18 @@ class Analysis:
                    "with planted effects, not real UPR recommendations. Do not cite them as findings.</p>"
                    if self.synthetic else "")
         notes = "".join(f"<li>{html.escape(w)}</li>" for w in self.load_warnings)
+        cycles = self.pooled(coverage.cycles_note, self.data.recommendations)
         display(HTML(f"{warning}<p><b>State under review:</b> {html.escape(self.state.name)} "
                      f"({self.country}, {html.escape(self.state.group)})<br><b>Data:</b> "
-                     f"{html.escape(source.get('label', ''))}<br><b>Recommendations to this State:</b> "
+                     f"{html.escape(source.get('label', ''))}<br><b>Sources by cycle:</b> {html.escape(cycles)}"
+                     f"<br><b>Recommendations to this State:</b> "
                      f"{len(self.recs):,} of {len(self.data.recommendations):,}</p>"
                      + (f"<ul>{notes}</ul>" if notes else "")))
+
+    def cycle_sources(self):
+        """Which source each cycle comes from, ``{cycle: "UHRI"}``, for figures by cycle: this State's
+        recommendations where it has some in the cycle, else all States'."""
+        return {**self.pooled(coverage.cycle_sources, self.data.recommendations), **coverage.cycle_sources(self.recs)}
 
     def note(self, text):
         """Show a plain-language note (e.g. why a figure cannot be drawn)."""
@@ -152,9 +159,10 @@ class Analysis:
         """The data source as recorded in metrics: kind, label, synthetic, files, their hashes and one digest."""
         source = self.data.source
         files = [{"name": f["name"], "sha256": f["sha256"]} for f in source.get("files", [])]
+        cycles = self.pooled(coverage.cycle_sources, self.data.recommendations)
         return {"kind": source.get("kind"), "label": source.get("label"), "synthetic": self.synthetic,
                 "files": files, "sha256": listing_digest(files) if files else None,
-                "duplicates": source.get("duplicates", 0)}
+                "duplicates": source.get("duplicates", 0), "cycles": {str(c): v for c, v in cycles.items()}}
 
     def footer(self):
         """A short provenance footer a reader can cite: version, analysis, State, data and its hash."""

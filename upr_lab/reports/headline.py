@@ -36,6 +36,8 @@ def state_headline(iso3, by_analysis):
             "n_recommendations": any_run.get("n_recommendations"),
             "acceptance_rate": any_run.get("acceptance_rate"), "acceptance_ci": any_run.get("acceptance_ci"),
             "by_cycle": {str(c): v for c, v in sorted((any_run.get("by_cycle") or {}).items(), key=_cycle)},
+            "reviews": trends.get("reviews") or {},
+            "cycle_sources": ((any_run.get("data_source") or {}).get("cycles") or {}),
             "ratification": ratification_followthrough(trends.get("ratification")),
             "recurrence": _recurrence(trends.get("recurrence")),
             "recurrence_all_states": _recurrence(trends.get("recurrence_all_states")),
@@ -84,6 +86,15 @@ def _sources(by_analysis):
         key = json.dumps(source, sort_keys=True)
         seen.setdefault(key, source)
     return [seen[k] for k in sorted(seen)]
+
+
+def cycle_sources(headlines):
+    """Which source each cycle comes from, as the batch's runs recorded it (``data_source.cycles``), in order."""
+    found = {}
+    for h in headlines:
+        for cycle, source in (h.get("cycle_sources") or {}).items():
+            found.setdefault(str(cycle), source)
+    return {c: found[c] for c in sorted(found, key=lambda c: int(c) if c.isdigit() else 0)}
 
 
 def cycles_of(headlines):

@@ -72,8 +72,9 @@ def _percent_axis(axis, set_limits):
     axis.set_major_formatter(PercentFormatter(1.0, decimals=0))
 
 
-def rate_by_cycle(table, rate, title, ylabel, synthetic, reference=None, reference_label="all States"):
-    """Rate per cycle with its confidence interval; ``reference`` (optional) a comparison rate per cycle."""
+def rate_by_cycle(table, rate, title, ylabel, synthetic, reference=None, reference_label="all States", sources=None):
+    """Rate per cycle with its confidence interval; ``reference`` (optional) a comparison rate per cycle;
+    ``sources`` (optional, ``{cycle: "UHRI"}``, as ``Analysis.cycle_sources``) written under each cycle."""
     table = table.dropna(subset=[rate])
     if table.empty:
         return None
@@ -85,12 +86,18 @@ def rate_by_cycle(table, rate, title, ylabel, synthetic, reference=None, referen
     if reference is not None and not reference.dropna(subset=[rate]).empty:
         ref = reference.dropna(subset=[rate])
         axes.plot(ref["cycle"].astype(int), ref[rate], "s--", color=COLOURS["group"], label=reference_label)
-    axes.set_xticks(sorted(set(x) | set([] if reference is None else reference["cycle"].astype(int))))
-    axes.set_xlabel("UPR cycle")
+    ticks = sorted(set(x) | set([] if reference is None else reference["cycle"].astype(int)))
+    axes.set_xticks(ticks, [_cycle_tick(c, sources) for c in ticks])
+    axes.set_xlabel("UPR cycle" + (" (source of its recommendations)" if sources else ""))
     axes.set_ylabel(ylabel)
     _percent_axis(axes.yaxis, axes.set_ylim)
     axes.legend(frameon=False, loc="lower right")
     return figure
+
+
+def _cycle_tick(cycle, sources):
+    source = (sources or {}).get(int(cycle))
+    return f"{cycle}\n{source.replace(', ', chr(10))}" if source else str(cycle)
 
 
 def category_mix(spec, title, synthetic):
@@ -210,13 +217,13 @@ def civil_society_reception(table, title, synthetic):
     return figure
 
 
-def rate_vs_group_by_cycle(table, title, synthetic):
+def rate_vs_group_by_cycle(table, title, synthetic, sources=None):
     """The State's acceptance rate per cycle (with interval) and its group's (the State excluded)."""
     group = table[["cycle", "group_acceptance_rate"]].rename(columns={"group_acceptance_rate": "acceptance_rate"})
     if group["acceptance_rate"].isna().all():  # a State alone in its group: say so rather than name a missing line
         title = f"{title}\n(no other State of its group in these data: the group's rate cannot be drawn)"
     return rate_by_cycle(table, "acceptance_rate", title, "share supported (of supported + noted)", synthetic,
-                         reference=group, reference_label="rest of its group")
+                         reference=group, reference_label="rest of its group", sources=sources)
 
 
 def acceptance_by_category(table, title, synthetic, overall=None, source=None):

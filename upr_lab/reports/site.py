@@ -9,6 +9,7 @@ script inlined) and works from ``file://`` with no network; the overview's table
 from pathlib import Path
 
 from upr_lab.files import write_atomic
+from upr_lab.sources.dataset import source_parts
 
 from . import headline
 from .pages import banner, escape, header, link, num_cell, page, percent, text_cell
@@ -21,8 +22,9 @@ DEFINITIONS = (
                  "responses are left out), all cycles and per cycle"),
     ("Ratified within 5 years", "recommendations to ratify a core instrument the State was not yet party to "
                                 "at the review, followed by ratification within five years (compliance trends)"),
-    ("Recurring", "cycle-2 recommendations that make, in substance, the same demand as a cycle-1 one "
-                  "(compliance trends)"),
+    ("Recurring", "recommendations that make, in substance, the same demand as one the State received at its "
+                  "previous review: cycle 2 against cycle 1, and where the data hold them 3 against 2 and 4 "
+                  "against 3, pooled (compliance trends)"),
     ("Rank in group", "the State's acceptance rate ranked among all States of its UN regional group in the "
                       "data, 1 the highest (regional comparison)"),
 )
@@ -49,7 +51,7 @@ def overview_page(runs, data, heads=(), title="upr-lab reports"):
     """The overview: the data source, every State with its headline figures (a table that sorts and
     filters), a summary per regional group, then every run of the batch with its status and links."""
     synthetic = str(data) == "synthetic" or any(h["synthetic"] for h in heads)
-    body = [f"<h1>{escape(title)}</h1>", banner(synthetic) or _source_line(data), _counts(runs, heads)]
+    body = [f"<h1>{escape(title)}</h1>", banner(synthetic) or _source_line(data, heads), _counts(runs, heads)]
     if heads:
         body += [_states_section(heads), _regional_section(heads), _definitions()]
     body += ['<h2 id="runs">Runs of this batch</h2>', _runs_table(runs, out=None, in_state=False)]
@@ -61,10 +63,16 @@ def index_page(runs, data, title="upr-lab reports"):
     return overview_page(runs, data, (), title)
 
 
-def _source_line(data):
-    known = {"upr": "Data: upr-lab's embedded real UPR data, cycles 1-2 (UPR Info sessions 1-20, "
-                    "DIHR explorer sessions 21-26)"}
-    return f'<p class="source">{escape(known.get(str(data), f"Data: {data}"))}</p>'
+KNOWN_SOURCES = {"upr": "upr-lab's embedded real UPR data, cycles 1-2 (UPR Info sessions 1-20, DIHR explorer sessions 21-26)",
+                 "uhri": "the UHRI export in upr-lab's cache (OHCHR's Universal Human Rights Index)"}
+
+
+def _source_line(data, heads=()):
+    """The data of the batch in words, and which source each cycle comes from (as its runs recorded it)."""
+    parts = [KNOWN_SOURCES.get(part, part) for part in source_parts(str(data))]
+    cycles = headline.cycle_sources(heads)
+    by_cycle = ("; sources by cycle: " + "; ".join(f"cycle {c}: {v}" for c, v in cycles.items())) if cycles else ""
+    return f'<p class="source">{escape("Data: " + " + ".join(parts) + by_cycle)}</p>'
 
 
 def _counts(runs, heads):
@@ -213,16 +221,22 @@ def _recurring(h):
     entry = h["recurrence"]
     if not entry:
         return _absent(h, "compliance_trends", "not measured for this State's data")
-    return (f"{percent(entry['share'])}% ({entry['n_repeated']} of {entry['n_cycle2']} cycle-2 recommendations)"
-            + _all_states(h))
+    return (f"{percent(entry['share'])}% ({entry['n_repeated']} of {entry['n_cycle2']} recommendations compared "
+            "with the State's previous review)" + _all_states(h))
 
 
 def _cycle_table(h):
-    rows = "\n".join(f"<tr>{num_cell(escape(c))}{num_cell(_count(v.get('n')))}"
+    """The State's reviews side by side: cycle, session and year (from compliance trends' ``reviews``), the
+    source of the cycle's recommendations, how many, and the share accepted."""
+    reviews, sources = h.get("reviews") or {}, h.get("cycle_sources") or {}
+    rows = "\n".join(f"<tr>{num_cell(escape(c))}{num_cell(escape(str((reviews.get(c) or {}).get('session', ''))))}"
+                     f"{num_cell(escape(str((reviews.get(c) or {}).get('year', ''))))}"
+                     f"{text_cell(escape((reviews.get(c) or {}).get('source') or sources.get(c, '')))}{num_cell(_count(v.get('n')))}"
                      f"{num_cell(percent(v.get('acceptance_rate')))}</tr>" for c, v in h["by_cycle"].items())
     if not rows:
         return ""
-    return ('<table><caption>Accepted, cycle by cycle</caption><thead><tr><th class="num">Cycle</th>'
+    return ('<table><caption>The State\'s reviews side by side</caption><thead><tr><th class="num">Cycle</th>'
+            '<th class="num">Session</th><th class="num">Year</th><th>Source</th>'
             '<th class="num">Recommendations</th><th class="num">Accepted (%)</th></tr></thead><tbody>\n'
             f"{rows}\n</tbody></table>")
 

@@ -15,8 +15,10 @@ from pathlib import Path
 
 from upr_lab.exceptions import RunInterrupted, UprLabError
 from upr_lab.runs import interrupt, params, provenance
+from upr_lab.runs.job import cached_now
 from upr_lab.runs.params import ANALYSES, notebook_path
 from upr_lab.runs.runner import execute_recorded, scratch_folder
+from upr_lab.sources import cache
 from upr_lab.sources.countries import check_iso3
 from upr_lab.sources.dataset import sha256
 from upr_lab.sources.remote import folders
@@ -59,10 +61,11 @@ def verify(paths):
     """Verify every run under ``paths``; a list of ``Verification``.
 
     Caching is turned off (in this process and the kernels it starts): every source is parsed and
-    every shared result computed again, so a verified run does not rest on anything cached.
+    every shared result computed again, so a verified run does not rest on anything cached. Downloads (the
+    UHRI export) are still looked for where ``UPR_LAB_CACHE`` says.
     """
     folders.keep_downloads_where_they_are()  # the downloaded documents a run read are read again
-    os.environ["UPR_LAB_CACHE"] = "off"
+    os.environ[cache.OFF] = "off"
     runs, done = find_runs(paths), []
     # re-executions go on in a worker thread: in the main thread nbclient would take over Ctrl-C
     with interrupt.on_signals() as stopping, ThreadPoolExecutor(1) as pool:
@@ -91,8 +94,11 @@ def verify_run(run):
         return result
     result.differences += _check_recorded(manifest, result.path)
     result.notes += _version_notes(manifest["versions"])
-    if any(not (result.path / i["path"]).is_file() for i in manifest["inputs"]):
+    if any(i.get("cached") is None and not (result.path / i["path"]).is_file() for i in manifest["inputs"]):
         result.notes.append("not re-executed: an input file is missing")
+        return result
+    if any(i.get("cached") is not None and cached_now(i["cached"])[1] != i["sha256"] for i in manifest["inputs"]):
+        result.notes.append("not re-executed: the cached UHRI export the run read is not in the cache")
         return result
     result.differences += _reexecute_and_compare(manifest, result.path)
     return result
@@ -139,6 +145,9 @@ def _check_recorded(manifest, run):
 def _check_inputs(recorded, run):
     found = []
     for item in recorded:
+        if item.get("cached") is not None:
+            found += _check_cached(item)
+            continue
         path = run / item["path"]
         if not path.is_file():
             found.append(f"input {item['path']}: missing (looked for {path})")
@@ -146,6 +155,25 @@ def _check_inputs(recorded, run):
             found.append(f"input {item['path']}: changed since the run (sha256 recorded "
                          f"{item['sha256'][:16]}…, now {now[:16]}…)")
     return found
+
+
+FILE_IT = "upr-lab data download uhri --from FILE"
+
+
+def _check_cached(item):
+    """A download in the user's cache the run read (the UHRI export): there, with the recorded SHA-256?"""
+    name, recorded = item["cached"], item["sha256"]
+    path, now = cached_now(name)
+    if path is None:
+        return [f"input {item['path']}: the cached UHRI export the run read (SHA-256 {recorded}) is not in the "
+                f"cache: run `upr-lab data download uhri`, or `{FILE_IT}` with a copy of SHA-256 {recorded}; "
+                "a download of another date may hold other records"]
+    if now != recorded:
+        return [f"input {item['path']}: the cached UHRI export is SHA-256 {now}, the run read SHA-256 {recorded} "
+                f"(the export was downloaded again since): file the copy the run read with `{FILE_IT}` (its SHA-256 "
+                f"must be {recorded}) to verify this run; `upr-lab data download uhri` fetches the current export, "
+                "which is another input"]
+    return []
 
 
 def _version_notes(recorded):

@@ -56,7 +56,8 @@ def located(parameters, folder):
     for name in PATH_PARAMETERS:
         value = found.get(name)
         if value is not None:
-            found[name] = map_paths(value, lambda p: _relative(Path(p).resolve(), Path(folder).resolve()))
+            found[name] = map_paths(value, lambda p: p if p in CACHED_SOURCES else
+                                    _relative(Path(p).resolve(), Path(folder).resolve()))
     return found
 
 
@@ -67,13 +68,22 @@ def _relative(path, start):
         return str(path)
 
 
+CACHED_SOURCES = ("uhri",)  # named sources that are a download in the user's cache, not part of upr-lab
+
+
 def input_files(parameters, folder):
-    """Role, path (relative to the run folder) and SHA-256 of every input file of a run."""
+    """Role, path (relative to the run folder) and SHA-256 of every input file of a run.
+
+    A download in the user's cache (``--data upr,uhri``: the UHRI export) is recorded as ``cached`` (its name),
+    ``path`` ``<cache>/uhri/<file>`` (where it lies differs between machines) and its SHA-256, so that ``verify``
+    can name the export a run read."""
     found = []
     for role in PATH_PARAMETERS:
         value = parameters.get(role)
         if value is None:
             continue
+        if role == "data":
+            found += [cached_input(part) for part in source_parts(value) if part in CACHED_SOURCES]
         for path in _files(role, value, folder):
             found.append({"role": role, "path": Path(os.path.relpath(path, folder)).as_posix(),
                           "sha256": sha256(path)})
@@ -87,6 +97,29 @@ def _files(role, value, folder):
         return participation_files(value if is_downloaded(value) else Path(folder) / value)
     if role == "context":
         return context_files(Path(folder) / value)
-    paths = [Path(folder) / part for part in source_parts(value) if not is_named(part)]
-    named = [path for part in source_parts(value) if is_named(part) for path in named_files(part)]
+    parts = [part for part in source_parts(value) if part not in CACHED_SOURCES]
+    paths = [Path(folder) / part for part in parts if not is_named(part)]
+    named = [path for part in parts if is_named(part) for path in named_files(part)]
     return named + (source_files(paths) if paths else [])  # the downloaded documents count by content too
+
+
+def cached_input(name):
+    """The input record of a named source kept in the user's cache (``uhri``); a one-line error saying what to
+    do when it is not there."""
+    from upr_lab.sources.remote import uhri  # only runs on a cached export pay for the download machinery
+
+    path, _ = uhri.cached_export()
+    return {"role": "data", "cached": name, "path": f"<cache>/{name}/{path.name}", "sha256": sha256(path)}
+
+
+def cached_now(name):
+    """The file a cached source stands for now and its SHA-256, or ``(None, None)`` when there is none (or it
+    does not match its record); for ``verify``."""
+    from upr_lab.exceptions import UprLabError
+    from upr_lab.sources.remote import uhri
+
+    try:
+        path, _ = uhri.cached_export()
+    except UprLabError:
+        return None, None
+    return path, sha256(path)

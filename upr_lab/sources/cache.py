@@ -5,7 +5,8 @@ country aliases in force and upr-lab's version and source digest. A changed file
 never read; it only waits for ``prune``. Entries are written in a scratch folder and renamed into
 place, so a reader sees a whole entry or none; an entry that cannot be read (damaged on disk) is removed and the
 sources parsed again. The cache is where ``UPR_LAB_CACHE`` says, by default
-``~/.cache/upr-lab`` (``$XDG_CACHE_HOME/upr-lab``); ``UPR_LAB_CACHE=off`` disables it.
+``~/.cache/upr-lab`` (``$XDG_CACHE_HOME/upr-lab``); ``UPR_LAB_CACHE=off`` disables it, and so does
+``UPR_LAB_PARSE_CACHE=off`` (``OFF``), which leaves ``UPR_LAB_CACHE`` naming where downloads are (``verify``).
 """
 
 import copy
@@ -35,10 +36,13 @@ MEMORY_ENTRIES = 2
 _memory = OrderedDict()  # entry folder -> (tables, source), for entries read or written by this process
 
 
+OFF = "UPR_LAB_PARSE_CACHE"
+
+
 def location():
     """The cache folder, or None when caching is off."""
     setting = os.environ.get("UPR_LAB_CACHE")
-    if setting == "off":
+    if setting == "off" or os.environ.get(OFF) == "off":
         return None
     if setting:
         return Path(setting)

@@ -4,10 +4,13 @@ from pathlib import Path
 
 from upr_lab.exceptions import DataError
 
+from .calendar import cycle_of
 from .dataset import load
 from .formats import canonical
 
 NAMED = 10  # exact repeats listed one by one, at most
+RULE = ("the rule: cycles 1-2 from UPR Info, then DIHR, then UHRI; cycles 3-4 from UHRI first; "
+        "see upr_lab/sources/reconcile.py")
 EXPORT_SUFFIXES = (".csv", ".parquet")
 UHRI_DETAILS = ("records", "upr_records", "skipped_other_bodies", "positions", "corrections")  # on lines of their own
 
@@ -32,6 +35,8 @@ def describe(data):
         "by_source": {k: int(v) for k, v in recs["source"].value_counts().sort_index().items()},
         "sessions_by_source": {s: [int(g["session"].min()), int(g["session"].max())]
                                for s, g in recs.groupby("source")},
+        "cycles_by_source": {str(c): {s: int(n) for s, n in g["source"].value_counts().sort_index().items()}
+                             for c, g in recs.groupby("cycle")},
         "with_sdg_links": int((recs["sdg_goals"].map(len) > 0).sum()),
         "reconciliation": data.source.get("reconciliation"),
         "files": data.source.get("files", []),
@@ -55,6 +60,8 @@ def render(summary):
              f"participation rows:   {summary['participation_rows']:,}",
              "by source:            " + ", ".join(f"{k}: {v:,} (sessions {'-'.join(map(str, summary['sessions_by_source'][k]))})"
                                                   for k, v in summary["by_source"].items()),
+             "by cycle and source: " + "; ".join(f"{c}: " + ", ".join(f"{k} {v:,}" for k, v in by.items())
+                                                 for c, by in summary.get("cycles_by_source", {}).items()),
              f"with SDG links:       {summary['with_sdg_links']:,}"]
     lines += _reconciliation_lines(summary["reconciliation"])
     for r in summary["exact_repeats"][:NAMED]:
@@ -120,9 +127,12 @@ def _reconciliation_lines(summaries):
 
 
 def _pair_lines(summary):
+    cycles = sorted({cycle_of(s) for s in summary["sessions_in_both"]})
+    cycles = f"cycle{'s' * (len(cycles) > 1)} {'-'.join(map(str, sorted({cycles[0], cycles[-1]})))}, " if cycles else ""
     return [f"reconciliation:       {summary['first_source']} and {summary['second_source']} both hold "
-            f"{summary['reviews_in_both']} reviews (sessions {min(summary['sessions_in_both'])}-"
-            f"{max(summary['sessions_in_both'])}); each is counted once, from {summary['first_source']}",
+            f"{summary['reviews_in_both']} reviews ({cycles}sessions {min(summary['sessions_in_both'])}-"
+            f"{max(summary['sessions_in_both'])}); each is counted once, from {summary['first_source']} "
+            f"({RULE})",
             f"  matched:            {summary['matched']:,} ({summary['matched_exact']:,} same text, "
             f"{summary['matched_near']:,} nearly the same): {summary['share_of_first_matched']:.1%} of "
             f"{summary['first_source']}'s {summary['first_rows']:,}, {summary['share_of_second_matched']:.1%} of "

@@ -5,10 +5,17 @@ session and recommending State): first texts equal after normalisation (case, ac
 and spacing folded), then, among the rest, texts nearly equal (``difflib`` similarity of the
 normalised texts at least ``NEAR``), best pairs first. Each row is matched at most once.
 
-The combined data set counts each review once, from the source ranked first (``PRIORITY``: UPR Info,
-which carries action categories and issue tags, then DIHR, UHRI and the OHCHR documents); the SDG
+The combined data set counts each review once, from the source ranked first for its cycle; the SDG
 links, report symbol and paragraph of a matched row of a lower-ranked source are attached to the row
-kept.
+kept. The ranking (``priority``):
+
+* cycles 1-2 (sessions 1-26), ``PRIORITY``: UPR Info, which carries action categories and issue tags and
+  is what the embedded data set (``upr``) holds for sessions 1-20, then DIHR (the embedded set's sessions
+  21-26), UHRI and the OHCHR documents. With ``--data upr,uhri`` the embedded set is kept for every review
+  of cycles 1-2, and UHRI's records of those reviews are only reconciled with it (matched share, response
+  agreement);
+* cycles 3-4 (sessions 27-54), ``PRIORITY_LATER``: UHRI first, OHCHR's own record of the reviews, which the
+  embedded set does not cover, then UPR Info, DIHR and the OHCHR documents.
 """
 
 import difflib
@@ -19,6 +26,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 PRIORITY = ("upr-info", "dihr", "uhri", "ohchr-matrix", "ohchr")
+PRIORITY_LATER = ("uhri", "upr-info", "dihr", "ohchr-matrix", "ohchr")
+FIRST_LATER_CYCLE = 3  # cycles from here on are ranked by PRIORITY_LATER
+
+
+def priority(cycle):
+    """The sources in the order a review of ``cycle`` is taken from, the first that holds it."""
+    return PRIORITY_LATER if int(cycle) >= FIRST_LATER_CYCLE else PRIORITY
 NEAR = 0.9
 REVIEW = ["sur_iso3", "session"]
 DIFFERENCE_COLUMNS = ["difference", "sur_iso3", "session", "recommender_name", "similarity",
@@ -154,21 +168,31 @@ LINKS = ["sdg_goals", "sdg_targets", "document", "paragraph"]
 
 
 def combine(recs):
-    """Each review once, from the first source of ``PRIORITY`` that holds it, with the SDG links and report
-    of its matched rows in lower-ranked sources; ``(combined, [Reconciliation, ...])``, one reconciliation
-    for each source that shares reviews with those ranked above it.
+    """Each review once, from the first source of ``priority(cycle)`` that holds it, with the SDG links and
+    report of its matched rows in lower-ranked sources; ``(combined, [Reconciliation, ...])``, one
+    reconciliation for each source that shares reviews with those ranked above it, per group of cycles
+    (1-2, then 3-4).
 
-    Sources are folded in in ``PRIORITY`` order: each next source's rows are matched with the rows kept so
-    far on the reviews both hold, and kept only for reviews not held yet. Rows of other sources (a
-    canonical table) are kept as they are.
+    Sources are folded in in ranked order: each next source's rows are matched with the rows kept so far on
+    the reviews both hold, and kept only for reviews not held yet. Rows of other sources (a canonical table)
+    are kept as they are. Where no two sources share a review, ``recs`` is returned as it is.
     """
-    present = [s for s in PRIORITY if (recs["source"] == s).any()]
+    later = recs["cycle"] >= FIRST_LATER_CYCLE
+    parts = [_combine_ranked(recs[~later], PRIORITY), _combine_ranked(recs[later], PRIORITY_LATER)]
+    results = [r for _, found in parts for r in found]
+    if not results:
+        return recs, []
+    return pd.concat([kept for kept, _ in parts], ignore_index=True), results
+
+
+def _combine_ranked(recs, ranking):
+    present = [s for s in ranking if (recs["source"] == s).any()]
     kept, results = recs[recs["source"] == present[0]] if present else recs.iloc[:0], []
     for source in present[1:]:
         kept, result = _fold(kept, recs[recs["source"] == source])
         results += [result] if result is not None else []
     others = recs[~recs["source"].isin(present)]
-    return (pd.concat([kept, others], ignore_index=True) if results else recs), results
+    return pd.concat([kept, others], ignore_index=True), results
 
 
 def _fold(kept, rows):

@@ -9,6 +9,7 @@ a State received again, for a reader to judge the matches.
 
 import pandas as pd
 
+from .. import recurrence
 from .followthrough import known_share
 
 COMPARISON_COLUMNS = ["measure", "who", "n", "k", "share", "ci_low", "ci_high"]
@@ -41,15 +42,18 @@ def ratification_vs_all(follow, country, outcome="within_5y", alpha=0.05):
 
 
 def recurrence_vs_all(found, country, alpha=0.05):
-    """Share of cycle-2 recommendations that repeat a cycle-1 one, and of cycle-1 recommendations made again,
-    supported and noted the first time, for ``country`` and all States."""
+    """Share of recommendations that repeat one of the State's previous review (each pair of consecutive cycles
+    in the data, pooled, then each later cycle apart when there are several), and of recommendations made
+    again at the next review, supported and noted the first time, for ``country`` and all States."""
     later, first = found.repeats, found.firsts
+    cycles = sorted(later["cycle"].unique())
+    per_cycle = [(f"cycle-{c} recommendations repeating a cycle-{c - 1} one", later["cycle"] == c) for c in cycles]
     table = pd.concat([
-        _compare(later, country, "repeated", [("cycle-2 recommendations repeating a cycle-1 one",
-                                               pd.Series(True, index=later.index))], alpha),
-        _compare(first, country, "repeated", [("cycle-1 recommendations supported, made again",
+        _compare(later, country, "repeated", [(recurrence.later_label(found), pd.Series(True, index=later.index))]
+                 + (per_cycle if len(cycles) > 1 else []), alpha),
+        _compare(first, country, "repeated", [(recurrence.earlier_label(found, "supported"),
                                                first["response"] == "supported"),
-                                              ("cycle-1 recommendations noted, made again",
+                                              (recurrence.earlier_label(found, "noted"),
                                                first["response"] == "noted")], alpha)], ignore_index=True)
     return table
 
@@ -89,10 +93,12 @@ def ratification_reviews(follow, country):
 
 
 def repeated_examples(found, country, top=10):
-    """The ``top`` cycle-2 recommendations to ``country`` most clearly repeating a cycle-1 one: ``recommended by,
-    cycle 2, cycle 1, first response, similarity``, highest similarity first."""
+    """The ``top`` recommendations to ``country`` most clearly repeating one of its previous review: ``cycle,
+    recommended by, recommendation, earlier recommendation`` (of cycle - 1), ``first response, similarity``,
+    highest similarity first."""
     rows = found.repeats[(found.repeats["sur_iso3"] == country) & found.repeats["repeated"]]
-    rows = rows.sort_values(["similarity", "rec_id"], ascending=[False, True], kind="mergesort").head(top)
-    return pd.DataFrame({"recommended by": rows["recommender_iso3"], "cycle 2": rows["text"],
-                         "cycle 1": rows["matched_text"], "first response": rows["first_response"],
+    rows = rows.sort_values(["similarity", "cycle", "rec_id"], ascending=[False, True, True], kind="mergesort").head(top)
+    return pd.DataFrame({"cycle": rows["cycle"], "recommended by": rows["recommender_iso3"],
+                         "recommendation": rows["text"], "earlier recommendation": rows["matched_text"],
+                         "first response": rows["first_response"],
                          "similarity": rows["similarity"].round(2)}).reset_index(drop=True)

@@ -2,8 +2,8 @@
 
 ``state_mechanism(table, iso3)``: a State's mechanism in words for a report (``Mechanism``), or None when the
 Universal Rights Group did not code it. ``associations(follow, found)``: across the coded States, ratification
-follow-through (open requests to ratify ratified within 5 years, ``followthrough``) and recurrence (cycle-2
-recommendations repeating a cycle-1 one, ``recurrence``) by four features of the mechanism: shares with
+follow-through (open requests to ratify ratified within 5 years, ``followthrough``) and recurrence
+(recommendations repeating one of the State's previous review, ``recurrence``) by four features of the mechanism: shares with
 Wilson intervals per feature level, and a request-level logit of the outcome on each feature, standard errors
 clustered by State. ``associations_of(recs)`` computes both measures first (for ``pooled``).
 
@@ -15,6 +15,7 @@ Every result carries ``CAVEAT``: the mechanisms were measured in 2021-23, after 
 is measured, in the States that answered URG's survey; an association among them is not an effect.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
@@ -41,7 +42,7 @@ FEATURES = {  # feature: (words, levels with the reference first)
     "implementation_monitoring": ("implementation monitoring (yes: score 1; no: -1 or 0)", ("no", "yes")),
 }
 OUTCOMES = {"within_5y": "open requests to ratify ratified within 5 years",
-            "repeated": "cycle-2 recommendations repeating a cycle-1 one"}
+            "repeated": "cycle-2 recommendations repeating a cycle-1 one"}  # recurrence.later_label says it for the data
 WORDS = {
     "parliament": "Parliament", "judiciary": "Judiciary", "csos": "civil society organisations (CSOs)",
     "statistics": "statistics", "nhri": "national human rights institution (NHRI)", "business": "business",
@@ -176,6 +177,7 @@ class Associations:
     models: dict
     coverage: dict
     caveat: str
+    labels: dict = dataclasses.field(default_factory=lambda: dict(OUTCOMES))  # the outcomes in words, for these data
 
     def estimates(self, feature=None):
         """``outcome, feature, term, odds_ratio, ci_low, ci_high, p_value, observations, States`` per model term
@@ -185,7 +187,7 @@ class Associations:
             if (feature is None or name == feature) and model.nobs:  # a model of no case has nothing to show
                 for term, ratio in model.odds_ratios().iterrows():
                     if term != "Intercept":
-                        rows.append({"outcome": OUTCOMES[outcome], "feature": name, "term": term, **ratio.to_dict(),
+                        rows.append({"outcome": self.labels[outcome], "feature": name, "term": term, **ratio.to_dict(),
                                      "observations": model.nobs, "States": model.n_clusters})
         columns = ["outcome", "feature", "term", "odds_ratio", "ci_low", "ci_high", "p_value", "observations", "States"]
         return not_computable(pd.DataFrame(rows, columns=columns), None if rows else self._why_no_estimate(feature))
@@ -210,7 +212,7 @@ class Associations:
         c = self.coverage
         return (f"URG coded {c['coded']} States; {c['in_data']} of them are States under review in these data, "
                 f"{c['with_requests']} with open requests to ratify whose 5-year window is known and "
-                f"{c['with_cycle2']} with cycle-2 recommendations.")
+                f"{c['with_cycle2']} with recommendations to compare with their previous review's.")
 
 
 def _outcome_rows(follow, found):
@@ -221,24 +223,24 @@ def _outcome_rows(follow, found):
     return {k: v.sort_values(["sur_iso3", "rec_id"], kind="mergesort").reset_index(drop=True) for k, v in rows.items()}
 
 
-def _share_rows(outcome, rows, feature, levels):
+def _share_rows(outcome, rows, feature, levels, labels):
     """One row per level: States, n, k, share and Wilson interval of the outcome."""
     table = []
     for level in levels:
         at = rows[rows[feature] == level]
-        table.append({"outcome": OUTCOMES[outcome], "feature": feature, "level": level,
+        table.append({"outcome": labels[outcome], "feature": feature, "level": level,
                       "states": int(at["sur_iso3"].nunique()), **known_share(at[outcome])})
     return table
 
 
-def _model(outcome, rows, feature, caveat, alpha):
+def _model(outcome, rows, feature, caveat, alpha, labels):
     """Logit of the outcome on the feature's levels (reference: the first), SEs clustered by State."""
     levels = FEATURES[feature][1]
     rows = rows.dropna(subset=[feature])
     design = pd.DataFrame({"Intercept": 1.0, **{f"{feature}[{level}]": (rows[feature] == level).astype(float)
                                                  for level in levels[1:]}}, index=rows.index)
-    title = f"{OUTCOMES[outcome].capitalize()}, by {FEATURES[feature][0]} (logit; reference: {levels[0]})"
-    return fit_logit(title, rows[outcome].astype(int), design, OUTCOMES[outcome], alpha, design.columns[1],
+    title = f"{labels[outcome].capitalize()}, by {FEATURES[feature][0]} (logit; reference: {levels[0]})"
+    return fit_logit(title, rows[outcome].astype(int), design, labels[outcome], alpha, design.columns[1],
                      groups=rows["sur_iso3"], notes=[caveat])
 
 
@@ -264,24 +266,24 @@ def associations(follow, found, table=None, alpha=0.05, reviews=None, states=Non
     caveat = CAVEAT.format(states=len(in_data), first=reviews[0], last=reviews[1],
                            when="after those reviews" if after else "after most of those reviews, or during them")
     shares, models = [], {}
+    labels = {**OUTCOMES, "repeated": recurrence.later_label(found) if found is not None else OUTCOMES["repeated"]}
     for outcome, rows in outcomes.items():
         coded = rows["sur_iso3"].isin(levels.index).map({True: "yes", False: "no"})
-        shares += _share_rows(outcome, rows.assign(**{"coded by URG": coded}), "coded by URG", ("yes", "no"))
+        shares += _share_rows(outcome, rows.assign(**{"coded by URG": coded}), "coded by URG", ("yes", "no"), labels)
         rows = rows[rows["sur_iso3"].isin(levels.index)].join(levels, on="sur_iso3")
         for feature, (_, feature_levels) in FEATURES.items():
-            shares += _share_rows(outcome, rows, feature, feature_levels)
-            models[(outcome, feature)] = _model(outcome, rows, feature, caveat, alpha)
+            shares += _share_rows(outcome, rows, feature, feature_levels, labels)
+            models[(outcome, feature)] = _model(outcome, rows, feature, caveat, alpha, labels)
     coverage = {"coded": len(table), "in_data": len(in_data),
                 "with_requests": _states_with(outcomes["within_5y"], levels.index),
                 "with_cycle2": _states_with(outcomes["repeated"], levels.index) if found is not None else 0,
                 "reviews": list(reviews)}
-    return Associations(pd.DataFrame(shares), models, coverage, caveat)
+    return Associations(pd.DataFrame(shares), models, coverage, caveat, labels)
 
 
 def associations_of(recs, alpha=0.05):
-    """``associations`` of ``follow_through(recs)`` and ``recurrence.match(recs)`` (left out when ``recs`` lacks
-    cycle 1 or 2): one call on the canonical recommendations table, which ``pooled`` can keep for a batch."""
-    both_cycles = {1, 2} <= set(recs["cycle"].dropna().astype(int))
-    found = recurrence.match(recs) if both_cycles else None
+    """``associations`` of ``follow_through(recs)`` and ``recurrence.match(recs)`` (left out when ``recs`` holds
+    no two consecutive cycles): one call on the canonical recommendations table, which ``pooled`` can keep for a batch."""
+    found = recurrence.match(recs) if recurrence.why_not_matched(recs) is None else None
     return associations(follow_through(recs), found, alpha=alpha,
                         reviews=(int(recs["year"].min()), int(recs["year"].max())), states=set(recs["sur_iso3"]))

@@ -1,0 +1,140 @@
+"""A batch on four cycles at real size: a sample of States timed, the full batch extrapolated.
+
+    .venv/bin/python bench/four_cycles_batch.py [--samples 2,6] [--workers 2] [--keep DIR]
+
+No real UHRI export can be had here, so cycles 3-4 are GENERATED (labelled so in the file's name and source):
+the embedded real data (cycles 1-2, 57,592 rows) plus, for every State under review, a third and a fourth
+review at the sessions of its real ones (14 and 28 sessions after its second; 27-54), each with
+``GROWTH`` times as many rows as its second review (UPR Info counts cycle 3 some 20% larger than cycle 2),
+texts, issue tags and recommending States drawn from the State's own real recommendations (texts of real
+length), responses drawn at the State's own rate, no action category (UHRI codes none), source ``uhri``.
+Written as one canonical Parquet table, read as ``--data PATH``.
+
+Measured, on this machine, side by side in one invocation:
+
+1. loading the table: parsed (a new parse cache) and read back from the cache;
+2. ``upr-lab batch --workers N`` of every analysis for ``n`` States, for each ``n`` of ``--samples``, each cold
+   (a new parse cache and outputs), with the peak resident memory of each worker kernel and of the processes
+   that compute large pooled results once per batch (``isolated``);
+3. the full batch (every State under review x every analysis) extrapolated from the samples as
+   ``a + b x n``: ``a`` the cost paid once per batch (loading, pooled models, recurrence over all States),
+   ``b`` the cost of one more State. A straight line through two samples; the pooled results of a batch
+   are computed in the first runs that need them, so the fit is honest only if both samples compute them
+   all (they do: every analysis runs for every State of a sample).
+
+Wall-clock times on a shared machine are noisy: the figures are for this machine at the time of the run.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import KernelMemory, load_times  # noqa: E402  (bench/run.py: the same measurements as the main bench)
+
+from upr_lab import load  # noqa: E402
+from upr_lab.runs.params import ANALYSES  # noqa: E402
+from upr_lab.sources import calendar  # noqa: E402
+from upr_lab.sources.formats import canonical  # noqa: E402
+
+GROWTH = 1.2  # rows of a generated review per row of the State's second review
+SEED = 2026
+SAMPLE_STATES = ("NOR", "KEN", "BRA", "IND", "POL", "USA", "FRA", "CHN", "ZAF", "MEX")
+NAME = "GENERATED-four-cycles.parquet"
+
+
+def generate(folder, seed=SEED):
+    """Write the four-cycle table (real cycles 1-2, GENERATED cycles 3-4) in ``folder``; its path."""
+    real = load("upr").recommendations
+    rng = np.random.default_rng(seed)
+    later = [_later_reviews(own, rng) for _, own in real.groupby("sur_iso3", sort=True)]
+    recs = pd.concat([real, *[r for r in later if r is not None]], ignore_index=True)
+    return canonical.write(recs, Path(folder) / NAME)
+
+
+def _later_reviews(own, rng):
+    second = own[own["cycle"] == 2]
+    if second.empty:
+        return None
+    session = int(second["session"].min())
+    reviews = []
+    for cycle, step in ((3, 14), (4, 28)):
+        at = session + step
+        if at not in calendar.SESSION_YEARS:
+            continue
+        drawn = own.iloc[rng.integers(0, len(own), size=int(round(GROWTH * len(second))))]
+        supported = (own["response"] == "supported").mean()
+        reviews.append(drawn.assign(
+            rec_id=[f"G{cycle}{own['sur_iso3'].iloc[0]}{k:05d}" for k in range(len(drawn))], source="uhri",
+            cycle=cycle, session=at, year=calendar.year_of(at),
+            response=np.where(rng.random(len(drawn)) < supported, "supported", "noted"),
+            action_category=pd.array([pd.NA] * len(drawn), dtype="Int64"), document="", paragraph="",
+            sdg_goals=[()] * len(drawn), sdg_targets=[()] * len(drawn)))
+    return pd.concat(reviews, ignore_index=True) if reviews else None
+
+
+def batch(data, countries, workers, out, cache):
+    """Seconds for a cold ``upr-lab batch`` of every analysis for ``countries``, and the peaks (MB) of its
+    worker kernels and isolated helpers."""
+    env = {**os.environ, "UPR_LAB_CACHE": str(cache)}
+    command = [str(Path(sys.executable).parent / "upr-lab"), "batch", "--countries", ",".join(countries),
+               "--analyses", ",".join(ANALYSES), "--data", str(data), "--workers", str(workers), "--out", str(out)]
+    with KernelMemory() as memory:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        memory.root = process.pid
+        _, err = process.communicate()
+        seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"batch of {len(countries)} States failed:\n{err.decode()[-2000:]}")
+    mb = lambda peaks: round(max(peaks.values(), default=0) / 2**20)  # noqa: E731
+    return seconds, mb(memory.peaks), mb(memory.helpers)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", default="2,6", help="numbers of States of the timed batches (two or more)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--keep", help="a folder to keep the generated table in (default: a temporary one)")
+    args = parser.parse_args()
+    samples = sorted(int(n) for n in args.samples.split(","))
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(args.keep or scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        table = generate(folder)
+        recs = load(str(table)).recommendations
+        print(f"generated {table.name} in {time.perf_counter() - started:.0f} s: {len(recs):,} rows, "
+              + ", ".join(f"cycle {c}: {n:,}" for c, n in recs.groupby("cycle").size().items())
+              + f"; {recs['sur_iso3'].nunique()} States under review (cycles 3-4 GENERATED)")
+        loads = load_times([table])
+        print(f"| load the table | parsed {loads['parse']:.1f} s | from the cache {loads['cache']:.2f} s |")
+        timings = {}
+        for n in samples:
+            seconds, kernel, helper = batch(table, SAMPLE_STATES[:n], args.workers, folder / f"out-{n}",
+                                            folder / f"cache-{n}")
+            timings[n] = seconds
+            print(f"| batch, {n} State{'s' * (n != 1)} x {len(ANALYSES)} analyses, --workers {args.workers}, cold | {seconds:.0f} s "
+                  f"| peak worker kernel {kernel} MB | peak isolated helper {helper} MB |")
+        (n1, t1), (n2, t2) = (samples[0], timings[samples[0]]), (samples[-1], timings[samples[-1]])
+        per_state = (t2 - t1) / (n2 - n1)
+        once = t1 - per_state * n1
+        states = recs["sur_iso3"].nunique()
+        print(f"| per State (every analysis) | {per_state:.1f} s | once per batch | {once:.0f} s |")
+        print(f"| load average (1, 5, 15 min) at the end | {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
+              f"on {os.cpu_count()} cores |")
+        print(f"| full batch, extrapolated: {states} States | {(once + per_state * states) / 60:.1f} min "
+              f"(a straight line through {n1} and {n2} States; not measured) |")
+
+
+if __name__ == "__main__":
+    main()
