@@ -138,9 +138,10 @@ def test_verify_names_a_missing_or_newer_cached_export(export, tmp_path, monkeyp
     book.active.delete_rows(2)
     book.save(newer)
     uhri.download(from_file=newer)
-    monkeypatch.delenv("UPR_LAB_PARSE_CACHE", raising=False)  # verify() turns the parse cache off; restored after
     [result] = verify([run])  # the export is looked for where UPR_LAB_CACHE says, the parse cache being off
-    assert os.environ["UPR_LAB_CACHE"] == str(tmp_path / "cache") and cache.location() is None
+    # verify turned the parse cache off while it ran, and left the environment as it was
+    assert os.environ["UPR_LAB_CACHE"] == str(tmp_path / "cache") and cache.location() == tmp_path / "cache"
+    assert "UPR_LAB_PARSE_CACHE" not in os.environ and "UPR_LAB_DOWNLOADS_PINNED" not in os.environ
     [changed] = result.differences
     assert (f"the cached UHRI export is SHA-256 {sha256(newer)}, the run read SHA-256 {cached['sha256']}" in changed
             and "`upr-lab data download uhri --from FILE`" in changed)

@@ -6,6 +6,7 @@ which is removed afterwards) gives the same ``metrics.json``, figures, ``report.
 cell outputs. Different package versions are reported as notes: they may, but need not, change results.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -64,11 +65,9 @@ def verify(paths):
     every shared result computed again, so a verified run does not rest on anything cached. Downloads (the
     UHRI export) are still looked for where ``UPR_LAB_CACHE`` says.
     """
-    folders.keep_downloads_where_they_are()  # the downloaded documents a run read are read again
-    os.environ[cache.OFF] = "off"
     runs, done = find_runs(paths), []
     # re-executions go on in a worker thread: in the main thread nbclient would take over Ctrl-C
-    with interrupt.on_signals() as stopping, ThreadPoolExecutor(1) as pool:
+    with _nothing_cached(), interrupt.on_signals() as stopping, ThreadPoolExecutor(1) as pool:
         try:
             for run in runs:
                 done.append(pool.submit(verify_run, run).result())
@@ -80,6 +79,24 @@ def verify(paths):
             raise RunInterrupted(f"{stopping.name}: verify stopped; {len(done)} of {len(runs)} runs checked, "
                                  "nothing written", stopping.exit_status) from None
     return done
+
+
+@contextlib.contextmanager
+def _nothing_cached():
+    """The parse cache off in this process and the kernels it starts, the downloads still found where
+    ``UPR_LAB_CACHE`` says; the environment as it was afterwards (``verify`` is also called from Python)."""
+    names = (cache.OFF, folders.PINNED)
+    before = {name: os.environ.get(name) for name in names}
+    folders.keep_downloads_where_they_are()  # the downloaded documents a run read are read again
+    os.environ[cache.OFF] = "off"
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def verify_run(run):
