@@ -121,11 +121,11 @@ def test_all_four_analyses_on_real_exports(tmp_path, upr_info_dir):
     assert recommending["top_recommenders"] and recommending["dyadic_model"]["n_clusters"] > 100
 
 
-def test_batch_on_the_default_data_writes_real_reports(tmp_path):
-    upr_lab("batch", "--countries", "KEN", "--out", tmp_path)
-    assert "upr-lab's embedded real UPR data, cycles 1-2" in (tmp_path / "index.html").read_text(encoding="utf-8")
+def test_batch_on_the_default_data_writes_real_reports(embedded_batch):
+    # `upr-lab batch --countries NOR,KEN,BRA` without --data: the session's batch (conftest.py)
+    assert "upr-lab's embedded real UPR data, cycles 1-2" in (embedded_batch / "index.html").read_text(encoding="utf-8")
     for analysis in ANALYSES:
-        metrics, manifest, page = assert_complete_run(tmp_path / "KEN" / analysis, analysis, "KEN")
+        metrics, manifest, page = assert_complete_run(embedded_batch / "KEN" / analysis, analysis, "KEN")
         assert metrics["data_source"]["synthetic"] is False and manifest["synthetic"] is False
         assert set(metrics["by_cycle"]) == {"1", "2"} and "SYNTHETIC" not in page
         assert "UPR Info database of UPR recommendations (sessions 1-20)" in page  # the footer names the sources
