@@ -9,6 +9,7 @@ WORKERS ?= 2
 RAW     ?= ../shared/data
 FUZZ_EXAMPLES ?= 250
 FUZZ_SEED     ?= 0
+TEST_WORKERS  ?= 2
 
 .PHONY: setup demo data test fuzz validate lab bench clean
 
@@ -32,8 +33,10 @@ data: setup
 	$(PY) -m upr_lab.sources.context.vdem $(RAW)
 	$(PY) -m upr_lab.sources.nmirf $(RAW)
 
+# Two pytest-xdist workers, each taking whole files (a file's module fixtures and a notebook's cells stay on one
+# worker); TEST_WORKERS=0 runs the suite in this one process.
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The fuzz harness at length: FUZZ_EXAMPLES mutated inputs per strategy (thousands in all); each failure's
 # input, command and traceback under fuzz-failures/ (git-ignored), with summary.json (outcome counts).
