@@ -55,6 +55,19 @@ def built_once(tmp_path_factory, name, build):
     return folder
 
 
+@pytest.fixture(scope="session")
+def pooled_on_embedded():
+    """``pooled(function, **kwargs)``: ``function(recommendations, **kwargs)`` on the embedded real data, through
+    the cache the notebooks' ``run.pooled`` uses (this test run's): an all-States result computed once per test
+    run, by whichever test or notebook asks first. Pass the keyword arguments as the notebooks do (e.g.
+    ``alpha=0.05, isolated=True``) to share theirs. A copy each time, as ``pooled`` gives."""
+    from upr_lab import load
+    from upr_lab.stats import shared
+
+    data = load()
+    return lambda function, **kwargs: shared.pooled(data, function, data.recommendations, **kwargs)
+
+
 EMBEDDED_BATCH = ("NOR", "KEN", "BRA")
 
 
