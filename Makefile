@@ -9,6 +9,7 @@ WORKERS ?= 2
 RAW     ?= ../shared/data
 FUZZ_EXAMPLES ?= 250
 FUZZ_SEED     ?= 0
+TEST_WORKERS  ?= 2
 
 .PHONY: setup demo data test docs fuzz validate lab bench clean
 
@@ -34,8 +35,10 @@ data: setup
 	$(PY) -m upr_lab.sources.context.vdem $(RAW)
 	$(PY) -m upr_lab.sources.nmirf $(RAW)
 
+# Two pytest-xdist workers, each taking whole files (a file's module fixtures and a notebook's cells stay on one
+# worker); TEST_WORKERS=0 runs the suite in this one process.
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The documentation site (docs/, Sphinx with MyST pages and the API reference from the docstrings), built offline
 # and strictly: any warning (a broken link, a page outside the navigation, an undocumented public name) fails it.

@@ -1,6 +1,15 @@
-"""Shared fixtures: the real UPR Info exports beside the checkout, loaded once per session."""
+"""Shared fixtures: the real UPR Info exports beside the checkout, loaded once per session; batches of runs
+built once per test run and read by several tests (``embedded_batch``); the headless browser.
 
+``make test`` runs the suite on two pytest-xdist workers (``-n 2 --dist loadfile``): a session fixture is then
+built once per worker, unless it is built with ``built_once`` (once per test run, the other worker waits for it).
+"""
+
+import functools
 import os
+import shutil
+import subprocess
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -11,9 +20,69 @@ ROOT = Path(__file__).resolve().parents[1]
 UPR_INFO = ROOT.parent / "shared" / "data" / "upr-info"
 
 
+SESSION_CACHE = "UPR_LAB_TEST_SESSION_CACHE"
+
+
 def pytest_configure(config):
-    """A fresh parse cache per test session (inherited by the CLI and kernels the tests start)."""
-    os.environ["UPR_LAB_CACHE"] = tempfile.mkdtemp(prefix="upr-lab-cache-")
+    """A fresh parse cache per test run (inherited by the CLI and kernels the tests start, and by the
+    pytest-xdist workers, which start after this: what one worker parsed or pooled, the other reads); the
+    OHCHR documents' texts kept in memory for the whole session (the corpus tests read each of them twice)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not (worker and os.environ.get(SESSION_CACHE) and os.environ.get(SESSION_CACHE) == os.environ.get("UPR_LAB_CACHE")):
+        os.environ["UPR_LAB_CACHE"] = os.environ[SESSION_CACHE] = tempfile.mkdtemp(prefix="upr-lab-cache-")
+    from upr_lab.sources.ohchr import text
+
+    if text._read.cache_info().maxsize is not None:
+        # 132 documents of the development set (about 60 MB of text), read by test_calendar.py and
+        # test_ohchr_wg_reports.py: the package keeps 64, which a pass over the corpus evicts before the next
+        text._read = functools.lru_cache(maxsize=None)(text._read.__wrapped__)
+
+
+def built_once(tmp_path_factory, name, build):
+    """The folder ``name``, made by ``build(folder)`` once per test run: under pytest-xdist the first worker
+    to ask builds it while the other waits for it. Tests only read it (a test that changes it copies it first)."""
+    from upr_lab.files import file_lock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # shared by the workers of this run
+    folder, done = base / name, base / f".{name}.done"
+    with file_lock(base / f".{name}.lock"):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            build(folder)
+            done.touch()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def pooled_on_embedded():
+    """``pooled(function, **kwargs)``: ``function(recommendations, **kwargs)`` on the embedded real data, through
+    the cache the notebooks' ``run.pooled`` uses (this test run's): an all-States result computed once per test
+    run, by whichever test or notebook asks first. Pass the keyword arguments as the notebooks do (e.g.
+    ``alpha=0.05, isolated=True``) to share theirs. A copy each time, as ``pooled`` gives."""
+    from upr_lab import load
+    from upr_lab.stats import shared
+
+    data = load()
+    return lambda function, **kwargs: shared.pooled(data, function, data.recommendations, **kwargs)
+
+
+EMBEDDED_BATCH = ("NOR", "KEN", "BRA")
+
+
+@pytest.fixture(scope="session")
+def embedded_batch(tmp_path_factory):
+    """``upr-lab batch --countries NOR,KEN,BRA --workers 2`` on the embedded real data, all four analyses (12 runs
+    on two warm kernels), run once per test run: the browser's site, the CLI's default batch, verification
+    of warm-kernel runs and the recommending States' report all read it. Read-only: copy it to change it."""
+    def build(out):
+        upr_lab = Path(sys.executable).parent / "upr-lab"
+        result = subprocess.run([str(upr_lab), "batch", "--countries", ",".join(EMBEDDED_BATCH), "--out", str(out),
+                                 "--workers", "2"], cwd=ROOT, capture_output=True, text=True, timeout=1200)
+        assert result.returncode == 0, f"the shared batch failed:\n{result.stdout}\n{result.stderr}"
+
+    return built_once(tmp_path_factory, "embedded-batch", build)
 
 
 @pytest.fixture(scope="session")

@@ -46,11 +46,11 @@ def test_a_rerun_skips_unchanged_runs_and_says_why_the_others_run(tmp_path):
     assert "2 run (2 forced)" in forced.stdout
 
 
-def test_notebooks_run_on_warm_kernels_verify_on_fresh_ones(tmp_path):
-    out = tmp_path / "out"
-    upr_lab("batch", "--countries", "KEN,NOR", "--analyses", "compliance_trends,regional_comparison",
-            "--out", out, "--workers", "1")  # one kernel runs all four notebooks, reset in between
-    result = upr_lab("verify", out, check=False)
+def test_notebooks_run_on_warm_kernels_verify_on_fresh_ones(embedded_batch):
+    # the session's batch: 12 runs on two kernels, each running six notebooks, reset in between
+    runs = [embedded_batch / country / analysis for country in ("KEN", "NOR")
+            for analysis in ("compliance_trends", "regional_comparison")]
+    result = upr_lab("verify", *runs, check=False)
     assert result.returncode == 0, result.stdout
     assert "4 of 4 runs verified" in result.stdout
 

@@ -11,21 +11,25 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from conftest import save_screenshot
+from conftest import EMBEDDED_BATCH, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 STATES = ["NOR", "KEN", "BRA"]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, browser):
-    """A batch of three States, all four analyses, on the embedded real data (built once; the browser
-    fixture comes first so that a missing browser skips before the batch runs)."""
-    from upr_lab.runs.batch import run_batch
+def site(tmp_path_factory, browser, embedded_batch):
+    """A batch of three States, all four analyses, on the embedded real data (the session's batch, copied:
+    the PDF test rewrites the site; the browser fixture comes first so that a missing browser skips before
+    the batch runs)."""
+    import json
+    import shutil
 
-    out = tmp_path_factory.mktemp("site")
-    results = run_batch(STATES, out=out, workers=2)
-    assert [r for r in results if r.status != "ok"] == []
+    assert tuple(STATES) == EMBEDDED_BATCH
+    out = tmp_path_factory.mktemp("site") / "out"
+    shutil.copytree(embedded_batch, out)
+    runs = json.loads((out / "batch.json").read_text(encoding="utf-8"))["runs"]
+    assert len(runs) == 12 and [r for r in runs if r["status"] != "ok"] == []
     return out
 
 

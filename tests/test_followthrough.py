@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 from frames import make_recs
 
-from upr_lab import load
 from upr_lab.review import published
 from upr_lab.sources import calendar
 from upr_lab.sources.treaties import treaty_status
@@ -115,8 +114,8 @@ def test_a_model_without_enough_ratifications_says_why():
 
 
 @pytest.fixture(scope="module")
-def embedded_follow():
-    return follow_through(load("upr").recommendations)
+def embedded_follow(pooled_on_embedded):
+    return pooled_on_embedded(follow_through)  # as compliance_trends asks for it: computed once per test run
 
 
 def test_embedded_statuses_agree_with_the_treaty_table_read_directly(embedded_follow):

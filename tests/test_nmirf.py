@@ -265,19 +265,18 @@ def test_a_state_urg_did_not_code_has_no_mechanism():
 
 
 @pytest.fixture(scope="module")
-def found_associations():
-    from upr_lab import load
+def found_associations(pooled_on_embedded):
     from upr_lab.stats.followup import mechanisms
 
-    return mechanisms.associations_of(load().recommendations)
+    # as compliance_trends and civil_society ask for it: computed once per test run
+    return pooled_on_embedded(mechanisms.associations_of, alpha=0.05, isolated=True)
 
 
 @pytest.fixture(scope="module")
-def follow():
-    from upr_lab import load
+def follow(pooled_on_embedded):
     from upr_lab.stats.followup.followthrough import follow_through
 
-    return follow_through(load().recommendations)
+    return pooled_on_embedded(follow_through)  # as compliance_trends asks for it
 
 
 def cso_high_by_hand():

@@ -294,11 +294,10 @@ def assert_metrics_shape(metrics_json, cycles):
 
 
 @pytest.mark.slow
-def test_the_notebook_runs_on_real_and_synthetic_data(tmp_path):
+def test_the_notebook_runs_on_real_and_synthetic_data(tmp_path, embedded_batch):
     from test_cli import assert_complete_run, upr_lab
 
-    upr_lab("run", "recommending_states", "--country", "NOR", "--out", tmp_path / "real")
-    folder = tmp_path / "real" / "NOR" / "recommending_states"
+    folder = embedded_batch / "NOR" / "recommending_states"  # the session's batch on the embedded real data
     real, _, page = assert_complete_run(folder, "recommending_states", "NOR")
     assert_metrics_shape(real, ["1", "2"])
     assert real["top_recommenders"][0] == {"iso3": "IRN", "name": "Iran (Islamic Republic of)", "group": "Asia-Pacific",

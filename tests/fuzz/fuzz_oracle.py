@@ -1,7 +1,10 @@
 """The oracle of the fuzz harness: every input ends as a valid table or as one clear ``UprLabError``.
 
-Each example runs in a forked child of the test process (the package is imported once; a fork costs
-milliseconds), under an address-space limit, and is killed after ``TIMEOUT`` seconds. The outcome is one of
+Each example runs in a child forked by a fork server (multiprocessing's ``forkserver``: one single-threaded
+process per test process, started with the package and the harness imported and warmed, see fuzz_server.py; a
+fork costs milliseconds), under an address-space limit, and is killed after ``TIMEOUT`` seconds. The test
+process itself is never forked: it has other threads (pytest-xdist's, a batch's), and a child forked while
+one of them held a lock would wait for it for ever. The outcome is one of
 
 * ``loaded``: the loader or command succeeded and its output passed the check given (a valid canonical
   table, participation table, ...);
@@ -24,10 +27,10 @@ import contextlib
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import pickle
 import resource
-import select
 import shlex
 import shutil
 import signal
@@ -38,6 +41,7 @@ import traceback
 import warnings
 from pathlib import Path
 
+import cloudpickle  # the examples' actions are closures: pickled by value for the fork server's children
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
@@ -64,7 +68,6 @@ def fuzz(strategy, bounded, share=1.0):
     inputs as slow to read as PDFs) through the oracle; returns the counts of outcomes."""
     name = os.environ.get("PYTEST_CURRENT_TEST", "fuzz").split("::")[-1].split(" ")[0]
     failures = []
-    warm()
 
     @settings(max_examples=max(int(EXAMPLES * share), 1) if FUZZ else bounded, deadline=None, database=None, derandomize=not FUZZ,
               phases=(Phase.explicit, Phase.generate), suppress_health_check=list(HealthCheck))
@@ -74,8 +77,8 @@ def fuzz(strategy, bounded, share=1.0):
         example.folder = Path(tempfile.mkdtemp(prefix="upr-lab-fuzz-"))
         try:
             outcome, detail = isolated(example.action)
-            if outcome == "hang":  # confirmed by a second run: a child forked while another thread of the test
-                outcome, detail = isolated(example.action)  # process held a lock can block once (seen in make test)
+            if outcome == "hang":  # confirmed by a second run: on a loaded machine a slow example (a workbook read
+                outcome, detail = isolated(example.action)  # in 8 s alone) can miss the limit once
         finally:
             shutil.rmtree(example.folder, ignore_errors=True)
         if os.environ.get("UPR_LAB_FUZZ_TIMES"):
@@ -94,7 +97,7 @@ def fuzz(strategy, bounded, share=1.0):
 
 
 def warm():
-    """Import and index once in the test process what every example needs, so that forked children start
+    """Import and index once in the fork server what every example needs, so that forked children start
     warm (the country index, pandera's schemas, the readers) instead of each paying for it."""
     import pyarrow.parquet  # noqa: F401
     import python_calamine  # noqa: F401
@@ -128,47 +131,69 @@ class Example:
         return f"Example({self.describe()})"
 
 
-def isolated(action):
-    """(outcome, detail) of ``action()`` run in a forked child with a time and memory limit."""
-    read, write = os.pipe()
-    here = os.getcwd()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns into pytest
-        os.close(read)
+_server = []
+
+
+def _fork_server():
+    """The multiprocessing context whose fork server starts every example's child (started at its first use)."""
+    if not _server:
+        from multiprocessing import forkserver
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["fuzz_server"])
+        # the server imports its preload from PYTHONPATH (Python 3.11 does not pass it this process's sys.path)
+        kept = os.environ.get("PYTHONPATH")
+        os.environ["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
         try:
-            result = _outcome(action)
-        except BaseException:
-            result = ("traceback", "in the harness: " + traceback.format_exc())
-        with contextlib.suppress(BaseException):
-            with os.fdopen(write, "wb") as pipe:
-                pipe.write(pickle.dumps(result))
-        os._exit(0)
-    os.close(write)
+            forkserver.ensure_running()
+        finally:
+            if kept is None:
+                del os.environ["PYTHONPATH"]
+            else:
+                os.environ["PYTHONPATH"] = kept
+        _server.append(context)
+    return _server[0]
+
+
+def isolated(action):
+    """(outcome, detail) of ``action()`` run in a child of the fork server, with a time and memory limit."""
+    context = _fork_server()
+    read, write = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(cloudpickle.dumps(action), write), daemon=True)
+    child.start()  # returns once the fork server (started and warmed at the first example) has forked
+    write.close()
     try:
-        return _answer(pid, read)
+        return _answer(child, read)
     finally:
-        os.close(read)
-        os.chdir(here)
+        read.close()
 
 
-def _answer(pid, read):
-    chunks, deadline = [], time.monotonic() + TIMEOUT
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            return "hang", f"no answer within {TIMEOUT:.0f} s"
-        if select.select([read], [], [], left)[0]:
-            chunk = os.read(read, 1 << 16)
-            if not chunk:
-                break
-            chunks.append(chunk)
-    _, status = os.waitpid(pid, 0)
-    if chunks:
-        return pickle.loads(b"".join(chunks))
-    number = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-    return ("memory" if number == signal.SIGKILL else "crash"), f"the child died (signal {number}, status {status})"
+def _child(payload, pipe):
+    """In the forked child: run the action, send its (outcome, detail) and leave at once."""
+    try:
+        result = _outcome(cloudpickle.loads(payload))
+    except BaseException:
+        result = ("traceback", "in the harness: " + traceback.format_exc())
+    with contextlib.suppress(BaseException):
+        pipe.send_bytes(pickle.dumps(result))
+    os._exit(0)
+
+
+def _answer(child, read):
+    answer = None
+    if read.poll(TIMEOUT):  # an answer, or the end of the pipe (the child died)
+        with contextlib.suppress(EOFError):
+            answer = read.recv_bytes()
+    else:
+        child.kill()
+        child.join()
+        return "hang", f"no answer within {TIMEOUT:.0f} s"
+    child.join()
+    if answer is not None:
+        return pickle.loads(answer)
+    number = -child.exitcode if child.exitcode is not None and child.exitcode < 0 else None
+    return ("memory" if number == signal.SIGKILL else "crash"), \
+        f"the child died (signal {number}, exit code {child.exitcode})"
 
 
 def _outcome(action):
