@@ -1,5 +1,6 @@
 """The Parquet cache of parsed sources: same result as parsing, invalidated by any change of content."""
 
+import os
 import shutil
 import warnings
 
@@ -82,3 +83,22 @@ def test_caching_off_or_unwritable_still_loads(monkeypatch, tmp_path, upr_info_d
     monkeypatch.setenv("UPR_LAB_CACHE", str(blocker))
     unwritable, _ = load_quietly(upr_info_dir)
     pd.testing.assert_frame_equal(off.recommendations, unwritable.recommendations)
+
+
+def test_verify_reads_nothing_cached_before_and_leaves_no_folder(tmp_path, monkeypatch):
+    """verify keeps parses and shared results in a fresh folder of its own while it runs (its runs share it),
+    downloads still found where UPR_LAB_CACHE says; afterwards the folder is gone and the environment as it was."""
+    import importlib
+
+    from upr_lab.sources.remote import folders
+
+    verify = importlib.import_module("upr_lab.review.verify")  # the module (upr_lab.review.verify is the function)
+
+    monkeypatch.setenv("UPR_LAB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv(cache.OFF, raising=False)
+    with verify._nothing_cached():
+        inside = cache.location()
+        assert inside != tmp_path / "cache" and inside.is_dir() and not any(inside.iterdir())
+        assert folders.cache_root() == tmp_path / "cache"
+    assert not inside.exists() and cache.location() == tmp_path / "cache"
+    assert cache.OFF not in os.environ and folders.PINNED not in os.environ

@@ -257,7 +257,7 @@ def test_each_document_is_read_once_however_many_there_are(monkeypatch):
 
 
 def test_verify_turning_the_parse_cache_off_still_finds_the_downloads(svn_cache, use, monkeypatch):
-    """``upr-lab verify`` sets UPR_LAB_CACHE=off (parse everything again): the downloads stay where they were."""
+    """``upr-lab verify`` parses everything again (a fresh parse cache of its own): the downloads stay where they were."""
     use(svn_cache)
     monkeypatch.setenv(folders.PINNED, "")  # restored (unset) after the test
     folders.keep_downloads_where_they_are()

@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,9 +62,9 @@ def find_runs(paths):
 def verify(paths):
     """Verify every run under ``paths``; a list of ``Verification``.
 
-    Caching is turned off (in this process and the kernels it starts): every source is parsed and
-    every shared result computed again, so a verified run does not rest on anything cached. Downloads (the
-    UHRI export) are still looked for where ``UPR_LAB_CACHE`` says.
+    Nothing cached before is used (in this process and the kernels it starts): every source is parsed and
+    every shared result computed again, once for all the runs of this call, in a fresh folder removed
+    afterwards. Downloads (the UHRI export, documents) are still looked for where ``UPR_LAB_CACHE`` says.
     """
     runs, done = find_runs(paths), []
     # re-executions go on in a worker thread: in the main thread nbclient would take over Ctrl-C
@@ -83,12 +84,15 @@ def verify(paths):
 
 @contextlib.contextmanager
 def _nothing_cached():
-    """The parse cache off in this process and the kernels it starts, the downloads still found where
-    ``UPR_LAB_CACHE`` says; the environment as it was afterwards (``verify`` is also called from Python)."""
+    """Parses and shared results kept in a fresh folder (in this process and the kernels it starts) while
+    ``verify`` runs, removed afterwards: a verified run rests on nothing cached before, and the runs of one
+    ``verify`` share what they compute again. Downloads are still found where ``UPR_LAB_CACHE`` says; the
+    environment is as it was afterwards (``verify`` is also called from Python)."""
     names = (cache.OFF, folders.PINNED)
     before = {name: os.environ.get(name) for name in names}
+    fresh = tempfile.mkdtemp(prefix="upr-lab-verify-")
     folders.keep_downloads_where_they_are()  # the downloaded documents a run read are read again
-    os.environ[cache.OFF] = "off"
+    os.environ[cache.OFF] = fresh
     try:
         yield
     finally:
@@ -97,6 +101,7 @@ def _nothing_cached():
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+        shutil.rmtree(fresh, ignore_errors=True)
 
 
 def verify_run(run):

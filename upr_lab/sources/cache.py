@@ -6,7 +6,8 @@ never read; it only waits for ``prune``. Entries are written in a scratch folder
 place, so a reader sees a whole entry or none; an entry that cannot be read (damaged on disk) is removed and the
 sources parsed again. The cache is where ``UPR_LAB_CACHE`` says, by default
 ``~/.cache/upr-lab`` (``$XDG_CACHE_HOME/upr-lab``); ``UPR_LAB_CACHE=off`` disables it, and so does
-``UPR_LAB_PARSE_CACHE=off`` (``OFF``), which leaves ``UPR_LAB_CACHE`` naming where downloads are (``verify``).
+``UPR_LAB_PARSE_CACHE=off`` (``OFF``), which leaves ``UPR_LAB_CACHE`` naming where downloads are;
+``UPR_LAB_PARSE_CACHE=FOLDER`` keeps parses and shared results there instead (``verify``: a fresh folder).
 """
 
 import copy
@@ -41,9 +42,11 @@ OFF = "UPR_LAB_PARSE_CACHE"
 
 def location():
     """The cache folder, or None when caching is off."""
-    setting = os.environ.get("UPR_LAB_CACHE")
-    if setting == "off" or os.environ.get(OFF) == "off":
+    setting, parse_setting = os.environ.get("UPR_LAB_CACHE"), os.environ.get(OFF)
+    if setting == "off" or parse_setting == "off":
         return None
+    if parse_setting:  # a folder of its own for parses and shared results (verify: empty when it starts)
+        return Path(parse_setting)
     if setting:
         return Path(setting)
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "upr-lab"
