@@ -18,6 +18,8 @@ from scipy import stats
 from statsmodels.tools.sm_exceptions import (ConvergenceWarning, PerfectSeparationError,
                                              PerfectSeparationWarning)
 
+from upr_lab.stats import terms
+
 MIN_OBS = 10
 FEW_CLUSTERS = 20
 SEPARATION_SE = 50.0  # a log-odds SE this large only arises from a diverging fit
@@ -100,9 +102,9 @@ class EffectsResult:
         return f"outcome: {self.outcome}; {self.nobs} observations{clusters}; SE: {self.cov_type}"
 
     def _display(self):
-        """Ratios formatted for reading: 3 decimals, p < 0.001 shown as such."""
-        table = self.ratios().rename(columns={self.RATIO: self.RATIO_LABEL, "ci_low": "CI low",
-                                                   "ci_high": "CI high", "p_value": "p-value"})
+        """Ratios formatted for reading: terms in words (``terms.label``), 3 decimals, p < 0.001 shown as such."""
+        table = terms.labelled(self.ratios()).rename(columns={self.RATIO: self.RATIO_LABEL, "ci_low": "CI low",
+                                                                "ci_high": "CI high", "p_value": "p-value"})
         return table.apply(lambda column: column.map(_fmt)) if len(table) else table
 
     def __repr__(self):

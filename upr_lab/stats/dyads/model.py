@@ -22,6 +22,8 @@ are associations across States, not effects: see ``reading`` for what each term 
 import numpy as np
 import pandas as pd
 
+from upr_lab.sources.coverage import predicted_note
+
 from .dyadic import dyads
 from ..effects import fit_logit, not_estimated
 from ..models import _dummies
@@ -69,6 +71,8 @@ def dyadic_model(recs, context=None, indicator="electoral_democracy", alpha=0.05
     if frame["democracy_gap"].isna().all():
         notes.append("The democracy terms are left out of the model.")
     X = design(frame)
+    predicted = predicted_note(recs[recs["rec_id"].isin(frame["rec_id"])])
+    notes += [predicted] if predicted else []
     notes.append("An association across States, not an effect: who recommends to whom, and what, is not random.")
     return fit_logit(title, frame["supported"], X, OUTCOME, alpha, HEADLINE, frame["sur_iso3"], notes)
 
