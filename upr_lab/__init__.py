@@ -37,6 +37,8 @@ PUBLIC = {
     "recommender_plots": ".reports.recommender_plots",
     "validation": ".stats.validation",
     "classify": ".stats.classify",
+    "categories": ".stats.classify.in_use",
+    "category_plots": ".reports.category_plots",
     "published": ".review.published",
     "run": ".runs.runner:run",
     "run_batch": ".runs.batch:run_batch",

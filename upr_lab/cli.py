@@ -121,7 +121,7 @@ def _prediction_option(p):
 def _data_info(args):
     from .sources.dataset import load
     from .sources.info import describe, render, write_differences
-    from .stats.categories import with_predictions
+    from .stats.classify.in_use import with_predictions
 
     if args.differences:
         check_output(args.differences, inputs=_inputs(args))
@@ -240,7 +240,7 @@ def _code_merge(args):
 
 def _data_export(args):
     from .sources.info import export
-    from .stats.categories import with_predictions
+    from .stats.classify.in_use import with_predictions
 
     check_output(args.out, inputs=_inputs(args))
     path = export(args.data, args.out, prepare=lambda data: with_predictions(data, predict=args.predict_categories))

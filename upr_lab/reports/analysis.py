@@ -20,7 +20,9 @@ from upr_lab.sources import coverage
 from upr_lab.sources.context.load import context_table
 from upr_lab.sources.countries import check_iso3, check_present, states
 from upr_lab.sources.dataset import listing_digest, load
-from upr_lab.stats import categories, metrics, shared, terms
+from upr_lab.stats import metrics, shared
+from upr_lab.stats.classify import in_use
+from upr_lab.stats.effects import term_label
 from upr_lab.version import __version__
 
 from . import plots
@@ -32,11 +34,11 @@ def open_analysis(analysis, country, data="upr", out_dir=".", participation=None
     a table of implementation statuses by ``rec_id`` (e.g. written by ``upr-lab code merge``); ``context``
     (optional) a country-year context file or folder added to the shipped V-Dem indices (``run.context``);
     ``predict_categories``: action categories and issue tags predicted by upr-lab's classifier where the
-    source has none (``stats.categories``), or (False) only the source's coding."""
+    source has none (``stats.classify.in_use``), or (False) only the source's coding."""
     country = check_iso3(country)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        loaded = categories.with_predictions(load(data, participation=participation, assessments=implementation),
+        loaded = in_use.with_predictions(load(data, participation=participation, assessments=implementation),
                                              predict=predict_categories)
         frame = context_table(context)
     check_present(country, sorted(loaded.recommendations["sur_iso3"].unique()))
@@ -90,7 +92,7 @@ class Analysis:
 
     def table(self, frame, percent=(), digits=3, what=None, why=None, categories=None):
         """Show a tidy table: rates as percentages, other floats rounded, no index clutter, model terms in words
-        (a ``term`` column: ``stats.terms.label``).
+        (a ``term`` column: ``stats.effects.term_label``).
 
         A table with no row is never shown as an empty grid: a note says which table (``what``, e.g. "acceptance
         by quartile of civil liberties") could not be computed and why (the reason a table function recorded
@@ -103,7 +105,7 @@ class Analysis:
             self.note(f"No table of {what or 'this section'}. {why}")
             return
         if "term" in frame:
-            frame = frame.assign(term=frame["term"].map(terms.label))
+            frame = frame.assign(term=frame["term"].map(term_label))
         display(html_table(frame, percent, digits))
         if frame.attrs.get("note"):  # what the table leaves out, or cannot compare, said below it
             self.note(frame.attrs["note"])

@@ -105,7 +105,7 @@ def frame_digest(frame):
 
 def data_digest(data):
     """The identity of a loaded data set's content: its files' hashes, or the demo generator's seed, and the
-    classifier that predicted its missing categories and tags, if any (``stats.categories``)."""
+    classifier that predicted its missing categories and tags, if any (``stats.classify.in_use``)."""
     source = data.source
     files = [[f["name"], f["role"], f["sha256"]] for f in source.get("files", [])]
     identity = [source.get("kind"), source.get("seed"), files]

@@ -23,6 +23,7 @@ import pandas as pd
 
 from upr_lab.sources import cache, coverage, schema
 
+CATEGORY_NUMBERS = (1, 2, 3, 4, 5)
 PREDICTED = ("action_category", "action_category_source", "action_category_probability", "issues", "issues_source")
 OFF = "off"
 
@@ -149,3 +150,94 @@ def coded_only(recs):
     out.loc[predicted, "action_category_probability"] = pd.NA
     out.loc[predicted, "action_category_source"] = ""
     return out
+
+
+def sensitivity(recs, participation=None, outcome="supported", alpha=0.05):
+    """The pooled ``models.outcome_model`` fitted twice, side by side: on the source's categories only (a
+    predicted category counted as unknown, as the source left it) and with the predicted ones added. One row
+    per term (statsmodels' names; ``Analysis.table`` shows them in words): the odds ratio and its interval
+    of each fit. ``attrs["note"]`` gives each fit's observations and how many categories were predicted."""
+    from upr_lab.stats.models import outcome_model
+
+    fits = {"coded_only": outcome_model(coded_only(recs), participation, outcome, alpha),
+            "with_predicted": outcome_model(recs, participation, outcome, alpha)}
+    parts = [fit.odds_ratios(alpha).drop(columns="p_value").add_suffix(f"_{name}") for name, fit in fits.items()]
+    table = pd.concat(parts, axis=1).rename_axis("term").reset_index()
+    n = coverage.coding_counts(recs)
+    table.attrs["note"] = (f"Left: the model on the source's action categories only ({fits['coded_only'].nobs:,} "
+                           f"recommendations supported or noted; the {n['predicted']:,} predicted categories "
+                           f"counted as unknown). Right: with the categories upr-lab's classifier predicted "
+                           f"({fits['with_predicted'].nobs:,}; {n['unknown']:,} still unknown). A term that "
+                           "moves between the two depends on the predictions.")
+    return table
+
+
+def category_shares_by(recs, by, models=None, replicates=200):
+    """The share of each action category per ``by`` group (a column or several), the source's coding and the
+    classifier's predictions apart: one row per group, coding (``coded`` by the source, or ``predicted``:
+    the classifier's corrected estimate with a bootstrap interval, ``classify.category_shares``) and
+    category, with ``n``, ``share``, ``low`` and ``high``. Recommendations with no category at all are
+    left out."""
+    from upr_lab.stats.classify.predicted import category_shares
+
+    by = [by] if isinstance(by, str) else list(by)
+    known = recs[recs["action_category_source"].isin(("coded", "predicted"))]
+    if known.empty:
+        return pd.DataFrame(columns=[*by, "coding", "action_category", "n", "share", "low", "high"])
+    if not (known["action_category_source"] == "predicted").any():
+        return _coded_shares(known, by)
+    keys = known[by].astype(str).agg("\x1f".join, axis=1) + "\x1f" + known["action_category_source"]
+    found = category_shares(known.assign(_key=keys), by="_key", models=models, replicates=replicates)
+    parts = found["_key"].str.split("\x1f", expand=True)
+    for i, column in enumerate(by):
+        found[column] = parts[i].astype(known[column].dtype)
+    found["coding"] = parts[len(by)]
+    return found[[*by, "coding", "action_category", "n", "share", "low", "high"]].reset_index(drop=True)
+
+
+def _coded_shares(known, by):
+    """Shares as the source coded them (no model needed)."""
+    rows = []
+    for key, frame in known.groupby(by, sort=True):
+        share = frame["action_category"].astype(int).value_counts(normalize=True)
+        key = key if isinstance(key, tuple) else (key,)
+        rows += [(*key, "coded", c, len(frame), float(share.get(c, 0.0)), np.nan, np.nan) for c in CATEGORY_NUMBERS]
+    return pd.DataFrame(rows, columns=[*by, "coding", "action_category", "n", "share", "low", "high"])
+
+
+def specific_share_by(recs, by, models=None):
+    """``category_shares_by`` reduced to what McMahon compares: per group and coding, the share of specific
+    action (category 5) with its interval (for predicted shares) and the mean category (from the shares)."""
+    shares = category_shares_by(recs, by, models)
+    by = [by] if isinstance(by, str) else list(by)
+    keys = [*by, "coding"]
+    mean = (shares.assign(weighted=shares["action_category"] * shares["share"])
+            .groupby(keys, sort=False)["weighted"].sum().rename("mean_category"))
+    five = shares[shares["action_category"] == 5].set_index(keys)[["n", "share", "low", "high"]]
+    table = five.rename(columns={"share": "share_specific", "low": "ci_low", "high": "ci_high"}).join(mean)
+    return table.reset_index()
+
+
+def mcmahon_ordering(recs, models=None):
+    """McMahon's ordering by recommending group, per cycle: the share of specific action (category 5) and the
+    mean category of each recommending group's recommendations, the source's coding and the classifier's
+    predictions apart (``specific_share_by``), ranked within each cycle and coding (1: the most specific)."""
+    named = recs.assign(recommender_group=recs["recommender_group"].where(recs["recommender_group"] != "", "(unknown)"))
+    table = specific_share_by(named, ["cycle", "recommender_group"], models)
+    table = table.sort_values(["cycle", "coding", "share_specific"], ascending=[True, True, False], kind="stable")
+    table["rank"] = table.groupby(["cycle", "coding"]).cumcount() + 1
+    return table.reset_index(drop=True)
+
+
+def session_trend(recs, models=None):
+    """The share of each action category per session (wide: one column per category), the source's coding and
+    the classifier's corrected estimates apart, with the interval of the specific-action share (category 5)
+    where it is predicted."""
+    shares = category_shares_by(recs, "session", models)
+    if shares.empty:
+        return pd.DataFrame(columns=["session", "coding", "n", *map(str, CATEGORY_NUMBERS), "ci_low_5", "ci_high_5"])
+    wide = shares.pivot_table(index=["session", "coding", "n"], columns="action_category", values="share")
+    wide.columns = [str(c) for c in wide.columns]
+    five = shares[shares["action_category"] == 5].set_index(["session", "coding", "n"])[["low", "high"]]
+    wide = wide.join(five.rename(columns={"low": "ci_low_5", "high": "ci_high_5"}))
+    return wide.reset_index().sort_values(["session", "coding"], kind="stable", ignore_index=True)
