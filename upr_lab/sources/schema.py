@@ -109,7 +109,7 @@ def with_coding_sources(frame):
     has_category = out["action_category"].notna()
     has_tags = out["issues"].map(len) > 0
     for column, present in (("action_category_source", has_category), ("issues_source", has_tags)):
-        given = out[column].fillna("").astype("str")
+        given = out[column].astype(object).where(out[column].notna(), "").astype("str")
         kept = (given == "predicted") & (present if column == "action_category_source" else True)
         marks = np.where(kept.to_numpy(), "predicted", np.where(present.to_numpy(), "coded", ""))
         out[column] = pd.Series(marks, index=out.index, dtype="str")

@@ -30,10 +30,17 @@ def is_canonical(header):
 HEADERS = (schema.RECOMMENDATION_COLUMNS, schema.UNPREDICTED_COLUMNS, schema.LEGACY_COLUMNS)
 
 
-def write(recs, path):
-    """Write the canonical table to ``path`` (.parquet or .csv) after validating it."""
+def write(recs, path, coding=True):
+    """Write the canonical table to ``path`` (.parquet or .csv) after validating it; ``coding=False`` leaves
+    out the coding columns (``schema.CODING_COLUMNS``) of a table that holds only its sources' coding, from
+    which a reader derives them again."""
     path = Path(path)
     schema.validate(recs, schema.RECOMMENDATIONS, path)
+    if not coding:
+        if (recs["action_category_source"] == "predicted").any() or (recs["issues_source"] == "predicted").any():
+            raise DataError("found predicted categories or tags; expected only the sources' coding when the "
+                            "coding columns are left out", path=path)
+        recs = recs[schema.UNPREDICTED_COLUMNS]
     if path.suffix.lower() == ".parquet":
         recs.assign(**{c: recs[c].map(list) for c in schema.LIST_COLUMNS}).to_parquet(path, index=False)
     else:
