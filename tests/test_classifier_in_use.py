@@ -84,6 +84,13 @@ def test_a_probability_that_is_no_probability_is_refused_naming_row_and_column(e
     frame.to_csv(path, index=False)
     with pytest.raises(DataError, match=r"row 3.*action_category_probability.*'1.5'.*probability 0-1"):
         load(path)
+    parquet = tmp_path / "bad.parquet"
+    canonical.write(recs, parquet)
+    frame = pd.read_parquet(parquet)
+    frame["action_category_probability"] = [None, "high", None]
+    frame.to_parquet(parquet, index=False)
+    with pytest.raises(DataError, match=r"row 2.*action_category_probability.*'high'"):
+        load(parquet)
 
 
 def test_predictions_fill_what_the_source_left_out_and_are_cached(mixed_csv, small_models):
@@ -161,3 +168,23 @@ def test_model_tables_and_forest_plots_name_terms_in_words(mixed_csv, small_mode
     figure = plots.odds_ratio_forest(result.odds_ratios(), "terms", False)
     labels = [label.get_text() for label in figure.axes[0].get_yticklabels()]
     assert "Action category 5 (specific)" in labels and not any("[" in label for label in labels)
+
+
+def test_published_category_5_shares_beside_the_data_and_the_classifier(embedded_recs):
+    from upr_lab.review import published_categories as pc
+    from upr_lab.review.published import PublishedFigureMismatch
+
+    recs = embedded_recs[embedded_recs["session"] <= 20]
+    table = pc.specific_share_vs_published(recs)
+    assert table["session"].tolist() == [1, 4, 5, 16, 17, 18, 19] and (table["coding"] == "coded").all()
+    assert table.loc[table["session"] == 4, "data"].iloc[0] == pytest.approx(
+        (recs.loc[recs["session"] == 4, "action_category"] == 5).mean())
+    pc.check_specific_share(table)
+    with pytest.raises(PublishedFigureMismatch, match="session 4"):
+        pc.check_specific_share(table.assign(difference=np.where(table["session"] == 4, 0.05, 0.0)))
+    evaluated = pc.evaluated_specific_shares(embedded.FOLDER.parents[2] / "validation" / "classifier.md")
+    assert evaluated["session"].tolist() == [17, 18, 19, 20]
+    data = table.set_index("session")["data"]
+    for row in evaluated[evaluated["session"] < 20].itertuples():  # the evaluation's coded share is the data's
+        assert row.coded == pytest.approx(100 * data[row.session], abs=0.051)
+        assert row.estimated < row.coded  # the classifier under-counts specific action there

@@ -72,7 +72,8 @@ def evaluation_sections(path, titles=EVALUATED):
     text = path.read_text(encoding="utf-8")
     head, *sections = re.split(r"(?m)^## ", text)
     kept = [s for s in sections if s.startswith(tuple(titles))]
-    return head + "".join(f"## {s}" for s in kept)
+    head = re.sub(r"(?m)^# (.*)$", r"**\1**", head)  # headings one level below the notebook's sections
+    return head + "".join(f"#### {s}" for s in kept)
 
 
 def evaluated_specific_shares(path, method_column=5):

@@ -56,6 +56,7 @@ def read_parquet(path, validate=True):
         frame.index = range(1, len(frame) + 1)
         for column in INTEGER_COLUMNS:
             frame[column] = _whole_numbers(frame[column], path, column)
+        frame["action_category_probability"] = _probability_values(frame["action_category_probability"], path)
     for column in schema.LIST_COLUMNS:
         frame[column] = _lists(frame[column], path, column) if validate else frame[column].map(_tuple)
     frame["sdg_goals"] = frame["sdg_goals"].map(lambda goals: tuple(int(g) for g in goals))
@@ -157,14 +158,18 @@ def from_table(table):
 
 
 def _probabilities(values, table):
-    """Probabilities (Float64, NA where empty) from CSV text; 'high' or 1.5 is refused, naming the row."""
+    return _probability_values(values.set_axis(table.row_numbers), table.path).set_axis(values.index)
+
+
+def _probability_values(values, path):
+    """Probabilities (Float64, NA where empty) from text or numbers; 'high' or 1.5 is refused, naming the row
+    (the index of ``values``)."""
     text = values.map(lambda v: "" if _missing(v) else str(v).strip())
     numbers = pd.to_numeric(text.where(text != "", None), errors="coerce")
     bad = (text != "") & (numbers.isna() | (numbers < 0) | (numbers > 1))
     if bad.any():
-        where = bad.to_numpy().nonzero()[0][0]
         raise DataError(f"found {excerpt(text[bad].iloc[0])}; expected a probability 0-1 or nothing",
-                        path=table.path, row=table.row_numbers[where], column="action_category_probability")
+                        path=path, row=values.index[bad.to_numpy()][0], column="action_category_probability")
     return numbers.astype("Float64")
 
 
