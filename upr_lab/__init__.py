@@ -40,6 +40,7 @@ PUBLIC = {
     "categories": ".stats.classify.in_use",
     "category_plots": ".reports.category_plots",
     "published": ".review.published",
+    "published_categories": ".review.published_categories",
     "run": ".runs.runner:run",
     "run_batch": ".runs.batch:run_batch",
     "verify": ".review.verify:verify",
