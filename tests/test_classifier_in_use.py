@@ -12,7 +12,7 @@ from upr_lab import cli
 from upr_lab.exceptions import DataError
 from upr_lab.reports import plots
 from upr_lab.reports.analysis import open_analysis
-from upr_lab.sources import cache, embedded, schema
+from upr_lab.sources import cache, coverage, embedded, schema
 from upr_lab.sources.dataset import load
 from upr_lab.sources.formats import canonical
 from upr_lab.sources.info import describe, render
@@ -139,6 +139,10 @@ def test_data_info_counts_coded_predicted_and_unknown(mixed_csv, small_models, c
     assert categories["predicted"] >= 110
     text = render(summary)
     assert f"predicted by upr-lab's classifier {categories['predicted']:,}" in text
+    recs = in_use.with_predictions(load(mixed_csv), models=small_models).recommendations
+    caption = coverage.caption(recs, "action_category")
+    assert f"{categories['predicted']:,} (" in caption and "predicted by upr-lab's classifier" in caption
+    assert "classifier" not in coverage.caption(recs, "sdg_goals")  # a column no classifier fills
     assert cli.main(["data", "info", "--data", str(mixed_csv), "--json", "--no-predict-categories"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["action_categories"] == {"coded": 120, "predicted": 0, "unknown": 120}

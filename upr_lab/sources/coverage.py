@@ -28,7 +28,8 @@ def caption(recs, needs=None):
     if needs is not None:
         _, left_out = lacking(recs, needs)
         text += f" {left_out[0].upper()}{left_out[1:]}." if left_out else ""
-        text += f" {predicted_note(recs, needs)}" if predicted_note(recs, needs) else ""
+        predicted = predicted_note(recs, needs) if needs in CODING else None
+        text += f" {predicted}" if predicted else ""
     return text
 
 
