@@ -25,7 +25,7 @@ import pandas as pd
 from upr_lab.sources.coverage import predicted_note
 
 from .dyadic import dyads
-from ..effects import fit_logit, not_estimated
+from ..effects import fit_logit, not_estimated, term_label
 from ..models import _dummies
 
 OUTCOME = "supported"
@@ -128,11 +128,11 @@ def reading(result):
     for term, row in terms_of_interest(result).iterrows():
         verdict = _said(row)
         if verdict is None:
-            sentences.append(f"{term}: not estimated (see the notes of the model).")
+            sentences.append(f"{term_label(term)}: not estimated (see the notes of the model).")
             continue
         compared, meaning = _compared(term)
         level = ("not distinguishable from" if verdict == "indistinguishable" else f"{verdict} than")
-        sentences.append(f"{term}: {compared}, for recommendations of the same action category to States under "
+        sentences.append(f"{term_label(term)}: {compared}, for recommendations of the same action category to States under "
                          f"review of the same group and cycle: {_ratio(row)}. The odds of support are {level} the "
                          f"other's. It may reflect {meaning}.")
     return sentences
