@@ -192,3 +192,14 @@ def test_published_category_5_shares_beside_the_data_and_the_classifier(embedded
     for row in evaluated[evaluated["session"] < 20].itertuples():  # the evaluation's coded share is the data's
         assert row.coded == pytest.approx(100 * data[row.session], abs=0.051)
         assert row.estimated < row.coded  # the classifier under-counts specific action there
+
+
+def test_nothing_to_predict_loads_no_model(monkeypatch):
+    """The synthetic data set codes every category and tag: no model is loaded, nothing is marked predicted."""
+    def refuse():
+        raise AssertionError("the models were loaded with nothing to predict")
+
+    monkeypatch.setattr(store, "trained", refuse)
+    data = in_use.with_predictions(load("synthetic"))
+    assert data.source["predictions"] == {"classifier": None}
+    assert set(data.recommendations["action_category_source"]) == {"coded"}
