@@ -10,7 +10,7 @@ RAW     ?= ../shared/data
 FUZZ_EXAMPLES ?= 250
 FUZZ_SEED     ?= 0
 
-.PHONY: setup demo data test fuzz validate lab bench clean
+.PHONY: setup demo data test docs fuzz validate lab bench clean
 
 setup: $(STAMP)
 
@@ -24,16 +24,24 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(VENV)/bin/upr-lab batch --countries $(DEMO_COUNTRIES) --data upr --out outputs
 
-# The embedded real data set (upr_lab/data/upr/), the treaty status table (upr_lab/data/treaty_status.csv) and
-# the V-Dem indices (upr_lab/data/vdem_indices.csv), rebuilt from the raw files (their SHA-256 checked).
+# The embedded real data set (upr_lab/data/upr/), the action category and issue tag classifiers trained on it
+# (upr_lab/data/classifier.npz), the treaty status table (upr_lab/data/treaty_status.csv) and the V-Dem
+# indices (upr_lab/data/vdem_indices.csv), rebuilt from the raw files (their SHA-256 checked).
 data: setup
 	$(PY) -m upr_lab.sources.build_embedded $(RAW)
+	$(PY) -m upr_lab.stats.classify.store
 	$(PY) -m upr_lab.sources.treaties $(RAW)
 	$(PY) -m upr_lab.sources.context.vdem $(RAW)
 	$(PY) -m upr_lab.sources.nmirf $(RAW)
 
 test: setup
 	$(PY) -m pytest
+
+# The documentation site (docs/, Sphinx with MyST pages and the API reference from the docstrings), built offline
+# and strictly: any warning (a broken link, a page outside the navigation, an undocumented public name) fails it.
+# Open docs/_build/html/index.html. tests/test_docs.py runs the same build in `make test`.
+docs: setup
+	$(PY) -m sphinx -W --keep-going -n -q -b html docs docs/_build/html
 
 # The fuzz harness at length: FUZZ_EXAMPLES mutated inputs per strategy (thousands in all); each failure's
 # input, command and traceback under fuzz-failures/ (git-ignored), with summary.json (outcome counts).
@@ -51,6 +59,7 @@ lab: setup
 bench: setup
 	$(PY) bench/run.py
 	$(PY) bench/recurrence.py
+	$(PY) bench/uhri_load.py
 
 clean:
-	rm -rf outputs/*/ outputs/index.html outputs/batch.json
+	rm -rf outputs/*/ outputs/index.html outputs/batch.json docs/_build

@@ -1,6 +1,6 @@
 """Coding sheets that are damaged, edited out of shape or partly coded (``upr-lab code agree|merge``):
 one line naming the file (sheet, row, column), what was found and what was expected, exit 2, nothing written;
-a partly coded sheet (a blank status, which the README allows) is measured on what two coders coded."""
+a partly coded sheet (a blank status, which the user guide allows: docs/guide/coding.md) is measured on what two coders coded."""
 
 import zipfile
 

@@ -40,6 +40,19 @@ def test_first_verb_and_mcmahon_rules():
                                         "Seek technical assistance from OHCHR", "Reflect on X")] == [2, 3, 5, 4, 1, 3]
 
 
+def test_features_read_the_opening_the_verbs_object_and_the_group():
+    found = features.terms(["The Government should adopt a comprehensive law on torture", "Zqxw"], ["WEOG", None])
+    assert found["meta"][0] == ["verb_adopt", "pair_adopt_comprehens", "object_adopt_comprehens", "object_adopt_law",
+                                "object_adopt_on", "group_weog"]
+    assert found["meta"][1] == ["verb_zqxw", "pair_zqxw_none", "group_none"]
+    assert "adopt comprehens" in found["words"][0] and "govern" in found["words"][0]
+    block = features.Block.fit("words", [["a", "b"], ["a", "b", "b"], ["a", "c"], ["b"]] * 2)
+    assert block.terms == ["a", "b"]  # "c" occurs in two recommendations, fewer than min_df = 3
+    x = block.transform([["a", "b", "b", "zz"], ["zz"]]).toarray()
+    np.testing.assert_allclose(np.linalg.norm(x[0]), 1.0)
+    assert x[1].tolist() == [0.0, 0.0] and x[0, 1] > x[0, 0]  # "b" twice: 1 + log 2 times its idf
+
+
 def test_probabilities_are_a_distribution_over_the_five_categories(trained, sample):
     _, later = sample
     probabilities = trained.probabilities(later["text"], later["recommender_group"])
@@ -209,6 +222,10 @@ def test_annotate_keeps_coding_and_predicts_the_rest(trained, tag_model, sample)
     assert (probability.iloc[:2] > 0.2).all() and probability.iloc[2:].isna().all()
     assert out["issues_source"].tolist() == ["predicted", "predicted", "", "coded", "coded", "coded"]
     assert predicted.predicted_counts(out) == {"coded": 3, "predicted": 2, "unknown": 1}
+    again = predicted.annotate(out, models=(trained, tag_model))  # predictions are never taken for coding
+    assert again["action_category_source"].tolist() == out["action_category_source"].tolist()
+    assert again["issues_source"].tolist() == out["issues_source"].tolist()
+    assert again["action_category_probability"].iloc[:2].tolist() == probability.iloc[:2].tolist()
 
 
 def test_category_shares_coded_where_coded_estimated_with_an_interval_where_not(trained, tag_model, sample):
@@ -245,3 +262,52 @@ def test_saved_models_are_read_back_only_under_their_key(trained, tag_model, tmp
     assert store.read_models(path, "k2") is None  # other data or other code: trained anew
     assert store.read_models(tmp_path / "missing.npz", "k1") is None
     assert store.key("a" * 64) != store.key("b" * 64)
+
+
+def test_the_shipped_model_is_the_one_make_data_trains(monkeypatch):
+    """``upr_lab/data/classifier.npz`` holds plain arrays (numbers and strings, read with allow_pickle=False)
+    and its key is that of the embedded data's coded recommendations and of the classifier's code at hand:
+    after a change to either, ``make data`` trains it anew. ``trained()`` then uses it without training."""
+    arrays = store.load(store.SHIPPED)
+    assert all(array.dtype != object for array in arrays.values())
+    recommendations = embedded.read()[0]["recommendations"]
+    assert str(arrays["key"]) == store.key(store.data_digest(recommendations)), "stale: run make data"
+    def no_training(_):
+        raise AssertionError("trained() trained although the shipped model's key matches")
+    monkeypatch.setattr(store, "train_for_use", no_training)
+    store.trained.cache_clear()
+    try:
+        categories, tags = store.trained()
+    finally:
+        store.trained.cache_clear()
+    assert categories.calibration is not None and categories.soft_rates.shape == (5, 5)
+    assert tags.features is categories.features and len(tags.assignable) == len(tags.tags) > 20
+    assert categories.predict(["Ratify the Convention against Torture", "Continue its efforts to reduce poverty",
+                               "Consider abolishing the death penalty"], ["WEOG"] * 3).tolist() == [5, 2, 3]
+
+
+def test_a_model_file_holding_a_pickle_is_refused_unread(tmp_path):
+    path = tmp_path / "m.npz"
+    np.savez(path, key=np.asarray("k"), coef=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(DataError, match="cannot read the trained classifier .*allow_pickle"):
+        store.read_models(path, "k")
+
+
+def test_the_key_depends_on_the_coded_rows_only(sample):
+    early, _ = sample
+    digest = store.data_digest(early)
+    filled = early.assign(action_category_source="coded", issues_source="coded")
+    guessed = filled.head(3).assign(rec_id=lambda f: f["rec_id"] + "-x", action_category_source="predicted",
+                                    issues_source="predicted")
+    assert store.data_digest(pd.concat([filled, guessed])) == digest  # predictions never train the model
+    recoded = early.copy()
+    recoded.loc[recoded.index[0], "action_category"] = int(recoded["action_category"].iloc[0]) % 5 + 1
+    assert store.data_digest(recoded) != digest
+
+
+def test_the_make_data_step_refuses_a_missing_folder_in_one_line(tmp_path, capsys):
+    target = tmp_path / "missing" / "classifier.npz"
+    assert store.main(["--out", str(target)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and error.startswith(f"upr-lab: error: {target.parent}: no such folder")
+    assert not target.parent.exists()

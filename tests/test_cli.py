@@ -130,6 +130,7 @@ def test_batch_on_the_default_data_writes_real_reports(tmp_path):
         assert set(metrics["by_cycle"]) == {"1", "2"} and "SYNTHETIC" not in page
         assert "UPR Info database of UPR recommendations (sessions 1-20)" in page  # the footer names the sources
         assert "SDG-Human Rights Data Explorer (sessions 21-26)" in page
+        assert f"<code>upr-lab cite --data OUT/KEN/{analysis}</code>" in page  # the footer says how to cite it
 
 
 def test_batch_on_synthetic_data_writes_index_and_summary(tmp_path):

@@ -11,27 +11,12 @@ import threading
 import pytest
 
 from download_server import Server
+from uhri_export import record
 from upr_lab.cli import main
 from upr_lab.exceptions import DataError
 from upr_lab.sources.remote import documents, folders, http, uhri
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*trying again in")  # retries are announced; asserted once below
-
-
-def record(body="- UPR", countries=("- Norway",), symbol="A/HRC/27/15", session=("- 19 - April 2014",),
-           cycle="- 2", recommending=("- Brazil", "- Chile"), text="124.1 Ratify the Convention (Brazil);"):
-    """One record in UHRI's JSON layout: '- ' prefixes, lists; non-UPR records carry nulls and empty lists."""
-    upr = body.endswith("UPR")
-    countries = [countries] if isinstance(countries, str) else list(countries)
-    return {"AffectedPersons": ["- Children"], "AnnotationId": "a9ceae8c-fe1c-40f9-a326-1529e0ab678f",
-            "AnnotationType": "- Recommendations", "Body": body, "Countries": countries,
-            "DocumentId": "0b1c2d3e-0000-4000-8000-000000000000", "PublicationDate": "2014-07-07T00:00:00",
-            "PublicationDateOnUhri": "2015-03-03T10:53:45.827", "Regions": ["- Western Europe & Others"],
-            "Sdgs": ["- 16.2 - Protect children from abuse, exploitation, trafficking and violence"],
-            "Symbol": symbol, "Text": text, "Themes": ["- Right to health"],
-            "UprCycle": cycle if upr else None, "UprPositions": ["- Supported"] if upr else [],
-            "UprRecommendingCountry": list(recommending) if upr else [], "UprRecommendingRegions": [],
-            "UprSession": (list(session) if isinstance(session, (list, tuple)) else session) if upr else []}
 
 
 RECORDS = [

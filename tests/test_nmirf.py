@@ -307,7 +307,7 @@ def test_shares_by_feature_level_count_what_they_say(found_associations, follow)
         for feature in ("classification", "cso_participation", "tracking_database", "implementation_monitoring"):
             assert shares.loc[(outcome, feature), "n"].sum() == shares.loc[(outcome, "coded by URG", "yes"), "n"]
     repeated = shares.loc[("cycle-2 recommendations repeating a cycle-1 one", "coded by URG")]
-    assert (repeated["n"].sum(), repeated["k"].sum()) == (36237, 8120)  # the README's all-States figures
+    assert (repeated["n"].sum(), repeated["k"].sum()) == (36237, 8120)  # the all-States figures of docs/methods/recurrence.md
 
 
 def test_the_logit_of_a_binary_feature_is_the_odds_ratio_of_its_shares(found_associations):

@@ -133,7 +133,7 @@ def test_data_info_names_each_document_and_what_it_was_read_for(capsys):
     assert info["cycles"] == {"1": 103, "2": 180, "3": 223, "4": 262} and info["by_source"] == {"ohchr": 768}
 
 
-def test_session_7_differs_from_upr_info_only_where_the_readme_explains(slovenia):
+def test_session_7_differs_from_upr_info_only_where_the_docs_explain(slovenia):
     session_7 = slovenia.recommendations.query("session == 7")
     assert session_7["response"].value_counts().to_dict() == {"supported": 92, "noted": 7, "other": 4}
     assert sorted(session_7.loc[session_7["response"] == "other", "paragraph"]) == ["111.15", "111.3", "111.32",

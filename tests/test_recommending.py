@@ -247,7 +247,7 @@ def test_dyadic_model_on_the_embedded_data(embedded):
     assert "9 recommendations whose recommending State is not named" in notes
     assert "600 recommendations by observer States (Holy See, State of Palestine)" in notes
     assert "4,458 recommendations without a value of V-Dem electoral democracy" in notes
-    # measured (see README): same group 1.37 (1.23-1.53), reciprocal 1.03 (0.85-1.25), gap 0.36 (0.25-0.50)
+    # measured (docs/methods/recommending-states.md): same group 1.37 (1.23-1.53), reciprocal 1.03 (0.85-1.25), gap 0.36 (0.25-0.50)
     assert terms.loc["same_group", "ci_low"] > 1 and terms.loc["democracy_gap", "ci_high"] < 1
     assert terms.loc["reciprocal", "ci_low"] < 1 < terms.loc["reciprocal", "ci_high"]
     readings = dyads.reading(result)

@@ -242,7 +242,7 @@ def test_precision_and_recall_of_the_threshold_on_the_labelled_pairs(labelled):
 
 def test_precision_over_all_candidate_pairs_weighted_by_band(labelled):
     """The drawn bands weighted by their size: precision holds over all candidate pairs; recall does not
-    (the README says why: reworded repeats of general demands, at low similarity)."""
+    (docs/methods/recurrence.md says why: reworded repeats of general demands, at low similarity)."""
     drawn = labelled[labelled["stratum"] != "rematched"]
     precision, recall = precision_recall(drawn, drawn["weight"].to_numpy())
     assert precision >= 0.95

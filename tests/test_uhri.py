@@ -73,3 +73,28 @@ def test_bad_values_name_file_row_and_column(tmp_path, capsys, column, value, fr
     code = cli.main(["data", "info", "--data", str(workbook(tmp_path / "uhri.xlsx", rows))])
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1 and "uhri.xlsx, row 3" in err and fragment in err, err
+
+
+def test_the_known_errors_of_the_source_are_corrected_in_excel_too(tmp_path, capsys):
+    czech = ["94.1 Adopt a plan", "- Uzbekistan \n - Czechia", "- UPR", "A/HRC/22/3", "", "", "", 41000, "- France",
+             "Supported", "Recommendation", "c1", "14", "", "", 45000]
+    sudan = ["83.2 Protect children (Egypt);", "- Sudan\r\n - South Sudan\r", "- UPR", "A/HRC/18/16", "", "", "",
+             40000, "- Egypt", "Noted", "Recommendation", "s1", "", "", "", 45000]  # no session: the symbol's
+    path = workbook(tmp_path / "uhri.xlsx", [*ROWS, czech, sudan])
+    data = load(path)
+    recs = data.recommendations.set_index("document")
+    assert recs.loc["A/HRC/22/3", "sur_iso3"] == "CZE" and recs.loc["A/HRC/18/16", "sur_iso3"] == "SDN"
+    assert recs.loc["A/HRC/18/16", "session"] == 11 and recs.loc["A/HRC/18/16", "text"] == "Protect children"
+    detected = data.source["files"][0]["detected"]
+    assert [(c["symbol"], c["records"]) for c in detected["corrections"]] == [("A/HRC/22/3", 1), ("A/HRC/18/16", 1)]
+    assert cli.main(["data", "info", "--data", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "  UPR records:        5 (1 of other bodies skipped)" in out
+    assert "  corrected:          A/HRC/22/3: 1 record attributed to CZE (labelled Uzbekistan and Czechia" in out
+
+
+def test_a_row_without_the_known_errors_says_none_was_corrected(tmp_path, capsys):
+    assert cli.main(["data", "info", "--data", str(workbook(tmp_path / "uhri.xlsx"))]) == 0
+    out = capsys.readouterr().out
+    assert "  corrected:          none (no record of the known errors" in out
+    assert "  positions as given: Noted 1, Supported 1, Supported/Noted 1 (records;" in out

@@ -85,6 +85,11 @@ def _parser():
     p.add_argument("paths", nargs="+", metavar="PATH", help="report.html files, run folders or output folders")
     p.add_argument("--workers", type=int, default=2, help="Chromiums printing at once (default: 2)")
     p.set_defaults(func=_pdf)
+    p = sub.add_parser("cite", help="references of upr-lab and of every source a data set or a run used")
+    p.add_argument("--data", default=None, help="a data source as for `run` ('upr', a file, a folder, 'upr,PATH'), "
+                   "or a run folder, its manifest.json or a folder of runs (default: everything upr-lab ships)")
+    p.add_argument("--format", choices=("text", "bibtex"), default="text", help="text (the default) or bibtex")
+    p.set_defaults(func=_cite)
     p = sub.add_parser("lab", help="JupyterLab on the notebooks with the project's kernel; other options "
                                    "(e.g. --no-browser --port 8890) are passed to JupyterLab")
     p.set_defaults(func=_lab)
@@ -95,7 +100,8 @@ def _parser():
 
 def _data_options(p, default="upr"):
     p.add_argument("--data", default=default, help="'upr' (the embedded real data, UPR cycles 1-2; the default), "
-                   "'synthetic' (generated, with planted effects), an export file, a folder of exports or of "
+                   "'synthetic' (generated, with planted effects), 'uhri' (the UHRI export in your cache: `upr-lab "
+                   "data download uhri`), an export file (a UHRI .json too), a folder of exports or of "
                    "OHCHR documents (reports, addenda, stakeholder summaries), or several: 'upr,PATH'")
     p.add_argument("--participation", default=None, help="participation table (CSV, Excel, Parquet), or "
                    "OHCHR stakeholder summaries (a folder of them, or one)")
@@ -297,6 +303,12 @@ def _pdf(args):
     printed = print_reports(args.paths, args.workers)
     print(f"{len(printed)} PDF{'s' * (len(printed) != 1)}: " + (str(printed[0]) if len(printed) == 1 else
           f"{printed[0]} ... {printed[-1]}"))
+
+
+def _cite(args):
+    from .review.cite import cite
+
+    print(cite(args.data, args.format), end="")
 
 
 def _lab(args):

@@ -2,7 +2,7 @@
 
 Each limit is far above what a real file of its kind holds (the largest UPR Info workbook is about 4 MB,
 a parameter file a few levels deep), so that only a damaged or runaway file reaches one; the message
-names the limit, so that a user who really needs more knows which one. The README lists them.
+names the limit, so that a user who really needs more knows which one. docs/guide/running.md lists them.
 """
 
 import os

@@ -1,11 +1,11 @@
 """The action category and issue tag classifiers evaluated on later sessions than they were trained on.
 
-    .venv/bin/python validation/classifier.py [--out validation/classifier.md] [--replicates 200] [--quick]
+    .venv/bin/python validation/classifier.py [--out validation/classifier.md] [--replicates 200]
 
 Reads the embedded real data set (UPR Info's coding, sessions 1-20), trains on sessions 1-16, tests on
-17-20 (``upr_lab.stats.classify.evaluate``) and writes every figure of the README's classifier section as
-Markdown, also printed. ``--quick`` leaves out the slow character n-gram variant. Same data, same code: the
-same file. Takes a few minutes on two cores.
+17-20 (``upr_lab.stats.classify.evaluate``) and writes every figure of the classifier's documentation page
+(``docs/methods/classifier.md``) as Markdown, also printed. Same data, same code: the same file. Takes a few
+minutes on two cores.
 """
 
 import argparse
@@ -62,6 +62,13 @@ def shares_table(shares, folds):
                 cells.append(pct(entry[method][k]))
             low, high = entry["interval"][0][k], entry["interval"][1][k]
             lines.append(f"| {session} | {c} | {pct(coded)} | " + " | ".join(cells) + f" | {pct(low)}-{pct(high)} |")
+    covered = sum(entry["interval"][0][k] <= entry["coded"][k] <= entry["interval"][1][k]
+                  for entry in shares.values() for k in range(len(model.CATEGORIES)))
+    gaps = [max(abs(e["probabilistic_adjusted_count"][k] - e["coded"][k]) for e in shares.values())
+            for k in range(len(model.CATEGORIES))]
+    lines += ["", f"The 95% intervals (PAC) hold the coded share in {covered} of "
+              f"{len(shares) * len(model.CATEGORIES)} cells. Largest gap of the probabilistic adjusted count by "
+              "category 1 / 2 / 3 / 4 / 5 (points): " + " / ".join(f"{100 * g:.1f}" for g in gaps) + "."]
     lines += ["", "Largest gap to the coded share over sessions and categories (points), error rates measured on "
               "the later training sessions 13-16 (the default): " +
               ", ".join(f"{METHOD_NAMES[m]} {100 * w:.1f}" for m, w in worst.items()) + "."]
@@ -84,13 +91,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE / "classifier.md", help="Markdown report")
     parser.add_argument("--replicates", type=int, default=200, help="bootstrap replicates per session (200)")
-    parser.add_argument("--quick", action="store_true", help="leave out the character n-gram variant")
     args = parser.parse_args(argv)
     recommendations = embedded.read()[0]["recommendations"]
-    variants = dict(evaluate.VARIANTS)
-    if args.quick:
-        variants.pop("+ character 2-5-grams")
-    categories = evaluate.evaluate_categories(recommendations, variants, args.replicates)
+    categories = evaluate.evaluate_categories(recommendations, evaluate.VARIANTS, args.replicates)
     tags = evaluate.evaluate_tags(recommendations)
     chosen = categories["variants"][evaluate.CHOSEN]
     text = "\n".join([
@@ -105,6 +108,9 @@ def main(argv=None):
         "Threshold chosen on sessions 13-16 (model of 1-12), mean F1 over tags: " +
         ", ".join(f"{t:g}: {f:.3f}" for t, f in tags["validation_mean_f1"].items()) + ".", "",
         *tags_table(tags), "", f"Assigned: {', '.join(tags['assignable']) or 'none'}.", ""])
+    if chosen["c"] != model.DEFAULT_C:
+        text += (f"\nWARNING: the C chosen here ({chosen['c']:g}) is not model.DEFAULT_C ({model.DEFAULT_C:g}), "
+                 "which the model in use is trained with.\n")
     if tags["threshold"] != TAG_THRESHOLD:
         text += (f"\nWARNING: the threshold chosen here ({tags['threshold']:g}) is not tags.THRESHOLD "
                  f"({TAG_THRESHOLD:g}), which the models in use apply.\n")

@@ -102,6 +102,20 @@ def uhri():
 
 
 @functools.cache
+def uhri_json():
+    """The same recommendations as UHRI JSON records (the tests' builder), with one record of another body."""
+    from uhri_export import record
+
+    records = [record(countries=[f"- {rec['sur_name']}"], symbol=rec["document"], session=[f"- {rec['session']}"],
+                      cycle=f"- {rec['cycle']}", recommending=[f"- {rec['recommender_name']}"],
+                      text=f"{rec['paragraph']} {rec['text']} ({rec['recommender_name']});".strip(),
+                      positions=[f"- {rec['response'].capitalize()}"], themes=[f"- {t}" for t in rec["issues"]],
+                      sdgs=[f"- {g} - GOAL" for g in rec["sdg_goals"]], annotation=f"id{i}")
+               for i, rec in _embedded_rows().iterrows()]
+    return tuple(records) + (record(body="- CERD", countries=["- Slovenia"], text="Adopt a law", annotation="x9"),)
+
+
+@functools.cache
 def canonical_frame():
     """Real rows of the embedded data set, as the canonical table holds them."""
     return _embedded_rows()

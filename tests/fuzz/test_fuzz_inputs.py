@@ -1,4 +1,4 @@
-"""Fuzzing every other input the README lists: OHCHR documents (PDF, text), matrices of recommendations
+"""Fuzzing every other input the user guide lists (docs/guide/sources.md): OHCHR documents (PDF, text), matrices of recommendations
 (.docx, once a reader exists), country-year context (PTS, Fariss), coding sheets, parameter and alias YAML,
 and the paths given to ``--data`` and ``--out`` (see ``fuzz_oracle`` for the oracle)."""
 

@@ -135,6 +135,35 @@ def test_uhri_exports():
     fuzz(table_files(seeds.uhri(), ("xlsx", "csv")), bounded=20)
 
 
+JSON_VALUES = (None, [], "", 5, 31.5, True, {"a": 1}, ["- "], "- Accepted", ["- 99 - May 2040"], "[" * 40,
+               ["- Fance"], ["- Supported", "- Noted"], ["- 16.2 - x", "- 11 - y"], "x" * 40_000)
+
+
+@st.composite
+def uhri_json_files(draw):
+    """The UHRI JSON seed with values replaced (any type, unknown words) or keys dropped, maybe damaged."""
+    import json
+
+    records = [dict(r) for r in seeds.uhri_json()]
+    edits = []
+    for _ in range(draw(st.integers(0, 3), label="edits")):
+        i = draw(st.integers(0, len(records) - 1), label="record")
+        key = draw(st.sampled_from(sorted(records[i])), label="key")
+        if draw(st.booleans(), label="drop key"):
+            del records[i][key]
+            edits.append(f"record {i + 1}: {key} dropped")
+        else:
+            records[i][key] = draw(st.sampled_from(JSON_VALUES), label="value")
+            edits.append(f"record {i + 1}: {key} = {str(records[i][key])[:20]!r}")
+    raw, damage = draw(mutate.damaged_bytes(json.dumps(records, indent=1).encode()))
+    action, command = load_recommendations("export.json", False)
+    return Example({"export.json": raw}, [*edits, damage], action, command)
+
+
+def test_uhri_json_exports():
+    fuzz(uhri_json_files(), bounded=30)
+
+
 def test_canonical_csv():
     fuzz(table_files(seeds.canonical_table(), ("csv",), actions=("load", "data export", "participation"), nonempty=True),
          bounded=20)

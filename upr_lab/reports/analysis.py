@@ -190,7 +190,21 @@ class Analysis:
         display(HTML(f"<hr><p style='font-size:85%'><b>Provenance.</b> upr-lab {__version__}, analysis "
                      f"<code>{self.name}</code>, State under review {self.country}. Data: {html.escape(data)}. "
                      "Every file's hash is in <code>metrics.json</code> and <code>manifest.json</code>; "
-                     "re-execute and compare with <code>upr-lab verify</code> on this report's folder.</p>"))
+                     "re-execute and compare with <code>upr-lab verify</code> on this report's folder.</p>"
+                     f"<p style='font-size:85%'>{self.how_to_cite()}</p>"))
+
+    def how_to_cite(self):
+        """The footer's sentence on citing this report: upr-lab's version, the analysis, the State, the data's
+        digest, and the command that prints every reference (``upr-lab cite``). No date: reports stay
+        byte-reproducible."""
+        source = self.source_record()
+        data = ("SYNTHETIC data (not real UPR data: never cite it as a source)" if self.synthetic else
+                f"data SHA-256 {source['sha256']}")
+        return (f"<b>How to cite.</b> This report: <i>upr-lab {__version__}, analysis {self.name}, State under "
+                f"review {self.country}</i>, {html.escape(data)} (upr-lab: MIT licence; its CITATION.cff says how "
+                "to cite the software). The references of upr-lab and of every source this report used, with "
+                f"versions and access dates: <code>upr-lab cite --data OUT/{self.country}/{self.name}</code> "
+                "(OUT: the outputs folder; add <code>--format bibtex</code> for BibTeX).")
 
 
 def html_table(frame, percent=(), digits=3):

@@ -2,9 +2,10 @@
 ``load("path/to/exports")``.
 
 A source is ``upr`` (the embedded real data set, the default: ``embedded``), ``synthetic`` (generated
-data with planted effects, labelled SYNTHETIC wherever shown), one file, or a folder whose files are all
+data with planted effects, labelled SYNTHETIC wherever shown), ``uhri`` (the UHRI export downloaded into the
+cache by ``upr-lab data download uhri``), one file, or a folder whose files are all
 read and merged: UPR Info exports (CSV, .xls, .xlsx, either header spelling), DIHR SDG-Human Rights
-Data Explorer exports (.xlsx or CSV) or the canonical table (CSV or Parquet). Every load records which files were read, how, and their SHA-256. Exact repeats of
+Data Explorer exports (.xlsx or CSV), UHRI exports (JSON or Excel) or the canonical table (CSV or Parquet). Every load records which files were read, how, and their SHA-256. Exact repeats of
 a recommendation row are kept once (``repeats``), with a warning, and counted in ``duplicates``.
 """
 
@@ -21,18 +22,18 @@ from upr_lab.limits import readable_file
 
 from . import cache, embedded, reconcile, repeats, schema, tables
 from .countries import DEFAULT_ALIASES, CountryResolver, check_iso3, check_present
-from .formats import canonical, dihr, fields, participation as participation_io, synthetic, uhri, uprinfo
+from .formats import canonical, dihr, fields, participation as participation_io, synthetic, uhri, uhri_json, uprinfo
 from .ohchr import documents, matrix, stakeholders
 
-READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xls", ".xlsx", ".parquet", ".pdf", ".docx"}
-NAMED_SOURCES = ("upr", "synthetic")  # data sets that ship with upr-lab, named rather than given as paths
+READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xls", ".xlsx", ".parquet", ".pdf", ".docx", ".json"}
+NAMED_SOURCES = ("upr", "synthetic", "uhri")  # data sets named rather than given as paths (uhri: the cached export)
 DEFAULT_SOURCE = "upr"
 ROLES = {"ohchr-addendum": "responses", "ohchr-stakeholder-summary": "participation",
          "ohchr-review-document": "not read (no recommendations)"}  # what a document is read for
 
 
 def is_named(src):
-    """True for the name of a data set that ships with upr-lab (``upr``, ``synthetic``), not a path."""
+    """True for the name of a data set (``upr``, ``synthetic``, ``uhri``: the cached UHRI export), not a path."""
     return isinstance(src, str) and src in NAMED_SOURCES
 
 
@@ -91,8 +92,8 @@ def source_files(src):
         return [path for one in src for path in source_files(one)]
     path = Path(src)
     if not path.exists():
-        raise DataError("no such file or folder; expected 'upr', 'synthetic', an export file or a folder of exports",
-                        path=path)
+        raise DataError("no such file or folder; expected 'upr', 'synthetic', 'uhri', an export file or a folder of "
+                        "exports", path=path)
     if not path.is_dir():  # a FIFO or a device (/dev/null) would block or read nothing: refused by name
         return [readable_file(path, "an export file or a folder of exports")]
     try:
@@ -148,7 +149,8 @@ def _load_parts(parts, aliases):
     if "synthetic" in named and len(parts) > 1:
         raise DataError("found 'synthetic' with other sources; expected the synthetic data set alone (it is "
                         "generated, and mixing it with real data would hide which is which)")
-    loaded = [_load_embedded() if name == "upr" else _load_synthetic() for name in dict.fromkeys(named)]
+    loaders = {"upr": _load_embedded, "synthetic": _load_synthetic, "uhri": lambda: _load_uhri(aliases)}
+    loaded = [loaders[name]() for name in dict.fromkeys(named)]
     if paths:
         loaded.append(_load_files(source_files(paths), aliases))
     return loaded[0] if len(loaded) == 1 else _combined(loaded)
@@ -205,11 +207,23 @@ def _generated_synthetic():  # generated once per process (a warm kernel runs ma
     return synthetic.generate()
 
 
-def _load_files(files, aliases):
-    """Parse ``files`` into one data set, or read the parse back from the cache when they are unchanged."""
+def _load_uhri(aliases):
+    """The UHRI export in the cache (``upr-lab data download uhri``), keyed by the SHA-256 recorded when it was
+    filed (its size checked), so that a later load reads the parse cache without hashing the export again."""
+    from .remote import uhri as remote_uhri  # deferred: the download machinery is not needed to read a parse
+
+    path, digest = remote_uhri.cached_export()
+    data = _load_files([path], aliases, known={path: digest})
+    data.source["files"][0]["path"] = str(path)
+    return data
+
+
+def _load_files(files, aliases, known=None):
+    """Parse ``files`` into one data set, or read the parse back from the cache when they are unchanged.
+    ``known``: path -> SHA-256 already recorded (the cached UHRI export), not computed again."""
     aliases = aliases or (DEFAULT_ALIASES if DEFAULT_ALIASES.exists() else None)
     resolver = CountryResolver(aliases)  # refuses a malformed alias file before it is hashed
-    hashes = {path: _readable_sha256(path) for path in files}
+    hashes = {path: (known or {}).get(path) or _readable_sha256(path) for path in files}
     entry = cache.key([{"name": p.name, "sha256": h} for p, h in hashes.items()],
                       sha256(aliases) if aliases and Path(aliases).is_file() else None)
     cached = cache.read(entry)
@@ -275,14 +289,17 @@ def _read_documents(paths, resolver):
 def _read_one(path, resolver):
     if path.suffix.lower() == ".parquet":
         return canonical.read_parquet(path), fields.empty_recommendations(), {"format": "parquet"}
+    if path.suffix.lower() == ".json":  # the one JSON format upr-lab reads
+        recs, detected = uhri_json.parse(path, resolver)
+        return recs, fields.empty_recommendations(), detected
     if matrix.is_matrix(path):
         return _read_matrix(path, resolver)
     table = tables.read_table(path)
     if canonical.is_canonical(table.header):
         return canonical.from_table(table), fields.empty_recommendations(), table.detected
     if uhri.is_uhri(table.header):
-        recs, skipped = uhri.parse(table, resolver)
-        return recs, fields.empty_recommendations(), _detected(table, "uhri", skipped_other_bodies=skipped)
+        recs, counts = uhri.parse(table, resolver)
+        return recs, fields.empty_recommendations(), _detected(table, "uhri", **counts)
     if dihr.is_dihr(table.header):
         return dihr.parse(table, resolver), fields.empty_recommendations(), _detected(table, "dihr")
     if not uprinfo.is_upr_info(table.header):

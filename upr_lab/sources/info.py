@@ -10,6 +10,7 @@ from .formats import canonical
 
 NAMED = 10  # exact repeats listed one by one, at most
 EXPORT_SUFFIXES = (".csv", ".parquet")
+UHRI_DETAILS = ("records", "upr_records", "skipped_other_bodies", "positions", "corrections")  # on lines of their own
 
 
 def describe(data):
@@ -70,6 +71,9 @@ def render(summary):
         if detail.get("format") == "ohchr-report":
             lines += _report_lines(f, detail)
             continue
+        if detail.get("format", "").startswith("uhri-"):
+            lines += _uhri_lines(f, detail)
+            continue
         how = ", ".join(f"{k}={v}" for k, v in detail.items())
         lines.append(f"file: {f['name']}  sha256={f['sha256']}  rows={f.get('rows', '')}  {how}")
     return "\n".join(lines)
@@ -104,6 +108,27 @@ def _report_lines(f, detail):
     return lines
 
 
+def _uhri_lines(f, detail):
+    """A UHRI export read: its records, the positions as given, the known errors of the source corrected."""
+    shown = {k: v for k, v in detail.items() if k not in UHRI_DETAILS}
+    records = detail.get("records")
+    lines = [f"file: {f['name']}  sha256={f['sha256']}  rows={f.get('rows', '')}  "
+             + ", ".join(f"{k}={v}" for k, v in shown.items()),
+             f"  UPR records:        {detail['upr_records']:,}"
+             + (f" of {records:,}" if records is not None else "")
+             + f" ({detail['skipped_other_bodies']:,} of other bodies skipped)",
+             "  positions as given: " + (", ".join(f"{k} {v:,}" for k, v in detail["positions"].items()) or "none")
+             + " (records; Supported/Noted, partial, pending and none count as 'other')"]
+    lines += [f"  path:               {f['path']}"] if f.get("path") else []
+    lines += [f"  corrected:          {c['symbol']}: {c['records']:,} record{'s' * (c['records'] != 1)} attributed to "
+              f"{c['state']} ({c['why']})"
+              for c in detail.get("corrections", [])]
+    if not detail.get("corrections"):
+        lines.append("  corrected:          none (no record of the known errors, A/HRC/22/3 and A/HRC/18/16, "
+                     "labelled as they are known to be)")
+    return lines
+
+
 def _reconciliation_lines(summaries):
     return [line for summary in summaries or [] for line in _pair_lines(summary)]
 
@@ -119,7 +144,12 @@ def _pair_lines(summary):
             f"  in one source only: {summary['only_in_first']:,} in {summary['first_source']}, "
             f"{summary['only_in_second']:,} in {summary['second_source']}",
             f"  responses differ:   {summary['responses_differ']:,} of the matched (agreement "
-            f"{summary['response_agreement']:.2%}); list them with --differences FILE.csv"]
+            f"{_share(summary['response_agreement'])}); list them with --differences FILE.csv"]
+
+
+def _share(agreement):
+    """A response agreement, or what stands for it when no recommendation was matched."""
+    return "none matched" if agreement is None else f"{agreement:.2%}"
 
 
 def write_differences(data, path):

@@ -17,8 +17,8 @@ conventions, OP-CEDAW, OP-ICESCR, OP-CRPD, the first Optional Protocol to the IC
 communications protocol) give nothing (the vocabulary gives them codes outside ``instruments.CORE``, left
 out here), and none of them is its parent convention.
 
-Checked by hand on 320 recommendations drawn at random (``tests/data/ratification_labels.csv``; README,
-"Recommendations to ratify a core instrument").
+Checked by hand on 320 recommendations drawn at random (``tests/data/ratification_labels.csv``;
+docs/methods/ratification.md, "Recommendations to ratify a core instrument").
 """
 
 import re

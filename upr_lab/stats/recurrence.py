@@ -2,7 +2,7 @@
 
 A demand made again at the next review was, as a rule, not carried out after the first one: the share of
 recommendations repeated is a proxy for what was not implemented (a rough one: "continue" and "strengthen"
-recommendations are repeated whether or not the State acted, see the README).
+recommendations are repeated whether or not the State acted, see docs/methods/recurrence.md).
 
 How a repeat is found, for each State under review separately:
 
@@ -22,7 +22,7 @@ How a repeat is found, for each State under review separately:
   then the lowest ``rec_id``;
 * it is **repeated** when the match is eligible and the same ratification demand or of similarity at
   least ``THRESHOLD`` (0.30, chosen on the hand-labelled pairs of ``tests/data/recurrence_labels.csv``:
-  precision 0.955, recall 0.884 on them; see the README).
+  precision 0.955, recall 0.884 on them; see docs/methods/recurrence.md).
 
 A cycle-1 recommendation is repeated when some cycle-2 recommendation to the same State reaches the
 threshold with it: the side on which its response (supported, noted) and its issue tags are known.

@@ -107,11 +107,18 @@ def looks_mojibake(text):
 
 def make_ids(frame, content, prefix="R"):
     """Stable ids from the ``content`` columns: same recommendation, same id; exact repeats get '-2', '-3' ..."""
-    columns = [frame[c].map(_id_text) for c in content]
+    columns = [_id_texts(frame[c]) for c in content]
     keys = ("\x1f".join(values) for values in zip(*columns))
     digests = pd.Series([prefix + hashlib.sha1(k.encode("utf-8")).hexdigest()[:12] for k in keys])
     occurrence = digests.groupby(digests).cumcount()
     return [d if n == 0 else f"{d}-{n + 1}" for d, n in zip(digests, occurrence)]
+
+
+def _id_texts(column):
+    """A column's values as they enter ids; a column of text without missing values as it is (quick)."""
+    if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object and not column.isna().any():
+        return column.tolist()
+    return [_id_text(v) for v in column.tolist()]
 
 
 def _id_text(value):

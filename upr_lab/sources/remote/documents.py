@@ -19,6 +19,7 @@ from upr_lab.exceptions import DataError, ParameterError
 from upr_lab.files import file_lock
 from upr_lab.sources import calendar
 from upr_lab.sources.countries import CountryResolver, check_iso3
+from upr_lab.sources.formats import uhri_corrections
 
 from . import folders, http, uhri
 
@@ -26,9 +27,6 @@ BASE_URL = "https://documents.un.org"
 BASE_VARIABLE = "UPR_LAB_DOCUMENTS_URL"
 KINDS = ("report", "addendum", "summary")
 REFUSALS_IN_A_ROW = 3  # then the server is likely serving a challenge page to every request: stop
-# Known errors of UHRI's labels (see LAYOUT.md): A/HRC/22/3 is labelled Uzbekistan and Czechia but is Czechia's
-# report; A/HRC/18/16 mixes Sudan and South Sudan but is Sudan's (South Sudan was first reviewed in 2016).
-SYMBOL_STATES = {"A/HRC/22/3": "CZE", "A/HRC/18/16": "SDN"}
 LEADING_NUMBER = re.compile(r"\s*-?\s*(\d+)")
 
 
@@ -74,7 +72,7 @@ def reviews_in_export(path):
     sorted by State and session, and ``(symbol, why)`` of reports whose State or session cannot be told.
 
     Records of other bodies are skipped. A report labelled with several States is attributed by
-    ``SYMBOL_STATES`` where UHRI's error is known, else left out and said so.
+    the rule table of UHRI's known errors (``uhri_corrections``, as the readers do), else left out and said so.
     """
     found, resolver = {}, CountryResolver()
     with uhri.open_json(path) as f:
@@ -86,7 +84,7 @@ def reviews_in_export(path):
             raise DataError(f"is truncated or not valid JSON ({exc}): {uhri.HOW}", path) from None
     reviews, left_out = [], []
     for symbol, (states, session, cycle) in found.items():
-        states = {SYMBOL_STATES[symbol]} if symbol in SYMBOL_STATES else states
+        states = set(uhri_corrections.corrected(symbol, sorted(states))[0])
         why = _why_left_out(states, session)
         if why:
             left_out.append((symbol, why))

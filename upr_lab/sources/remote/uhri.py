@@ -20,7 +20,9 @@ import ijson
 from upr_lab.exceptions import DataError, ParameterError
 from upr_lab.files import file_lock, json_text, write_atomic
 
-from . import folders, http
+from ..formats import uhri_records
+from ..formats.uhri_json import open_json
+from . import folders
 
 URLS = {"json": "https://dataex.ohchr.org/uhri/export-results/export-full-en.json",
         "xlsx": "https://dataex.ohchr.org/uhri/export-results/export-full-en.xlsx"}
@@ -73,6 +75,8 @@ def _file(fmt, target, url, from_file, policy):
         _copy(from_file, part)
     else:
         origin = {"url": url or os.environ.get(URL_VARIABLE) or URLS[fmt], "from": None}
+        from . import http  # deferred: reading the cached export (--data uhri) needs no network client
+
         part = http.fetch(origin["url"], target, policy, label=f"UHRI export ({fmt})")
     try:
         counts = check_json(part) if fmt == "json" else check_xlsx(part)
@@ -113,27 +117,20 @@ def check_json(path):
             if first is None or first[1] != "start_array":
                 raise DataError("is not a UHRI JSON export: expected one JSON array of records, found "
                                 f"{'nothing' if first is None else first[1]}", path)
+            from_upr = False  # the record's Body (a string, or a list of them) is the UPR
             for prefix, event, value in events:
                 if prefix == "item" and event == "end_map":
-                    records += 1
+                    records, upr, from_upr = records + 1, upr + from_upr, False
                 elif prefix == "item" and event not in ("map_key", "start_map"):
                     raise DataError(f"record {records + 1} is a {event}, expected an object", path)
-                elif prefix == "item.Body" and event == "string" and value.strip().lstrip("- ").strip() == "UPR":
-                    upr += 1
+                elif prefix in ("item.Body", "item.Body.item") and event == "string":
+                    from_upr = from_upr or uhri_records.is_upr(value)
         except ijson.JSONError as exc:
             raise DataError(f"is truncated or not valid JSON after {records} whole records ({_short(exc)}): the "
                             "download is incomplete; retry, or use --from FILE with a whole copy", path) from None
     if records == 0:
         raise DataError("holds no records: expected the full UHRI export", path)
     return {"records": records, "upr_records": upr}
-
-
-def open_json(path):
-    """A JSON export opened for streaming, past a UTF-8 byte order mark if it starts with one."""
-    f = open(path, "rb")
-    if f.read(3) != b"\xef\xbb\xbf":
-        f.seek(0)
-    return f
 
 
 def check_xlsx(path):

@@ -26,28 +26,41 @@ def annotate(recommendations, models=None):
     (category model, tag model) defaults to those trained from the embedded data."""
     category_model, tag_model = models or trained()
     out = recommendations.copy()
-    coded = out["action_category"].notna()
+    coded = _coded(out, out["action_category"].notna(), "action_category_source")
+    tagged = _coded(out, out["issues"].map(len) > 0, "issues_source")
     out["action_category_source"] = np.where(coded, "coded", "")
     out["action_category_probability"] = pd.array([pd.NA] * len(out), dtype="Float64")
-    missing = out.index[~coded]
-    if len(missing):
-        rows = out.loc[missing]
-        probabilities = category_model.probabilities(rows["text"], rows["recommender_group"])
-        known = ~np.isnan(probabilities[:, 0])
-        best = np.asarray(CATEGORIES)[np.nan_to_num(probabilities).argmax(axis=1)]
-        out.loc[missing[known], "action_category"] = best[known]
-        out.loc[missing[known], "action_category_source"] = "predicted"
-        out.loc[missing[known], "action_category_probability"] = probabilities[known].max(axis=1)
-    tagged = out["issues"].map(len) > 0
     out["issues_source"] = np.where(tagged, "coded", "")
-    untagged = out.index[~tagged]
-    if len(untagged):
-        rows = out.loc[untagged]
-        known = tag_model.features.known_words(rows["text"])
-        predicted = tag_model.predict(rows["text"], rows["recommender_group"], only_assignable=True)
-        out.loc[untagged, "issues"] = pd.Series(predicted, index=untagged, dtype=object)
-        out.loc[untagged[known], "issues_source"] = "predicted"
+    wanted = ~coded | ~tagged
+    if not wanted.any():
+        return out
+    rows = out[wanted]
+    x, known = category_model.features.transform_known(rows["text"], rows["recommender_group"])
+    missing = ~coded[wanted]
+    if missing.any():
+        probabilities = category_model.probabilities_of(x[missing], known[missing])
+        found = ~np.isnan(probabilities[:, 0])
+        index = rows.index[missing][found]
+        out.loc[index, "action_category"] = np.asarray(CATEGORIES)[probabilities[found].argmax(axis=1)]
+        out.loc[index, "action_category_source"] = "predicted"
+        out.loc[index, "action_category_probability"] = probabilities[found].max(axis=1)
+    untagged = ~tagged[wanted]
+    if untagged.any():
+        if tag_model.features is not category_model.features:
+            x, known = tag_model.features.transform_known(rows["text"], rows["recommender_group"])
+        index = rows.index[untagged]
+        predicted = tag_model.predict_of(x[untagged], known[untagged], only_assignable=True)
+        out.loc[index, "issues"] = pd.Series(predicted, index=index, dtype=object)
+        out.loc[index[known[untagged]], "issues_source"] = "predicted"
     return out
+
+
+def _coded(table, present, source):
+    """Where the source coded the column: present, and not filled by an earlier prediction (a table annotated
+    before is predicted anew, never taken for coded)."""
+    if source in table.columns:
+        present = present & (table[source] != "predicted")
+    return present.to_numpy()
 
 
 def predicted_counts(recommendations):

@@ -2,7 +2,7 @@
 
 Counting predictions (classify and count) is biased wherever the classifier's errors are not symmetric:
 a classifier that reads some category-5 recommendations as 4 under-counts 5 in every session. The
-corrections here use what cross-validation on the training sessions measured of those errors:
+corrections here use what held-out training sessions measured of those errors (``model.RATES``):
 
 * ``adjusted_count`` (ACC): the predicted shares are the true shares times the confusion matrix
   ``M[i, j] = P(predicted j | true i)``; solve for the true shares;

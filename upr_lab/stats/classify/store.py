@@ -1,11 +1,13 @@
-"""Trained models as plain arrays, and the models trained from the embedded data at first use.
+"""Trained models as plain arrays: the models shipped with the package, trained by ``make data``.
 
 A model is saved as a zip of ``.npy`` arrays (numbers and strings only, read with ``allow_pickle=False``:
 loading one executes no code), written byte for byte the same from the same model (sorted names, fixed
-dates). The models ``trained()`` returns are trained from UPR Info's coding in the embedded data set
-(sessions 1-20) the first time they are needed and kept in the cache (``upr_lab.sources.cache.location()``,
-under ``classifier/``), keyed by the SHA-256 of the embedded recommendations table and a digest of the
-classifier's code and scikit-learn's version: new data or new code train anew; the same give the same bytes.
+dates). ``make data`` trains the models from UPR Info's coding in the embedded data set (sessions 1-20) and
+writes them to ``SHIPPED`` (``python -m upr_lab.stats.classify.store``). They carry a key: the SHA-256 of
+the coded recommendations they were trained on and of the classifier's code. ``trained()`` uses the shipped
+file when its key matches the embedded data and the code at hand; otherwise (code changed since ``make
+data``) it trains them once and keeps them in the cache (``upr_lab.sources.cache.location()``, under
+``classifier/``). Predicting uses numpy only, so scikit-learn's version is not part of the key.
 """
 
 import functools
@@ -16,20 +18,19 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
-import sklearn
 
 from upr_lab import version
-from upr_lab.exceptions import DataError
+from upr_lab.exceptions import DataError, UprLabError
 from upr_lab.sources import cache, embedded
-from upr_lab.stats.classify.model import CategoryModel
+from upr_lab.stats.classify.features import Features
+from upr_lab.stats.classify.model import LATER, CategoryModel
 from upr_lab.stats.classify.tags import ASSIGN_F1, TagModel, scores
 
-HELD_OUT_SESSIONS = 4  # the last coded sessions, held out to measure each tag's F1 before training on all
 _CODE = ("stats/classify/features.py", "stats/classify/model.py", "stats/classify/quantify.py",
-         "stats/classify/tags.py", "stats/classify/store.py", "stats/wording.py", "stats/instruments.py",
-         "stats/protocols.py")
+         "stats/classify/tags.py", "stats/classify/store.py", "stats/wording.py")
 _DATE = (1980, 1, 1, 0, 0, 0)
-SHIPPED = version.PACKAGE_DIR / "data" / "classifier.npz"  # not shipped yet: see the README
+_READ = ("rec_id", "session", "text", "recommender_group", "action_category", "issues")  # what training reads
+SHIPPED = version.PACKAGE_DIR / "data" / "classifier.npz"  # written by make data
 
 
 def save(path, arrays):
@@ -57,10 +58,35 @@ def load(path):
 
 
 def code_digest():
-    """SHA-256 of the classifier's code, scikit-learn's version and upr-lab's version."""
-    digest = hashlib.sha256(f"{version.__version__}\0{sklearn.__version__}\0".encode())
+    """SHA-256 of the classifier's code (features, models, quantification, this module, the stemmer)."""
+    digest = hashlib.sha256()
     for name in _CODE:
         digest.update((version.PACKAGE_DIR / name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def coded_rows(recommendations, column="action_category"):
+    """The recommendations whose ``column`` (``action_category`` or ``issues``) the source coded, in
+    ``rec_id`` order: never those a classifier filled (``<column>_source`` ``predicted``)."""
+    if column == "issues":
+        coded = recommendations["issues"].map(len) > 0
+    else:
+        coded = recommendations[column].notna()
+    source = recommendations.get(f"{column}_source")
+    if source is not None:
+        coded &= source == "coded"
+    return recommendations.loc[coded, list(_READ)].sort_values("rec_id", kind="stable")
+
+
+def data_digest(recommendations):
+    """SHA-256 of what the models learn from: each coded recommendation's id, session, text, recommending
+    group, and category or tags (column by column)."""
+    digest = hashlib.sha256()
+    for column in ("action_category", "issues"):
+        rows = coded_rows(recommendations, column)
+        values = rows[column].map("|".join if column == "issues" else int)
+        for part in (rows["rec_id"], rows["session"], rows["text"], rows["recommender_group"].fillna(""), values):
+            digest.update("\x1f".join(part.astype(str).tolist()).encode("utf-8") + b"\x1e")
     return digest.hexdigest()
 
 
@@ -71,21 +97,39 @@ def key(data_sha256):
 def train_for_use(recommendations):
     """The category and tag models trained on every coded recommendation of ``recommendations``.
 
-    The category model's error rates come from cross-validation over whole sessions. Each tag's F1 is
-    measured on the last ``HELD_OUT_SESSIONS`` coded sessions by a model trained on the earlier ones;
-    the model kept is then trained on all of them, and holds only the tags reliable enough to assign.
+    A model of all but the last ``LATER`` coded sessions scores those sessions: there the category model's
+    calibration is fitted and its error rates measured, and each tag's F1. The models kept are then trained
+    on every coded session, over one set of features; the tag model holds only the tags reliable enough to
+    assign (F1 at least ``ASSIGN_F1``).
     """
-    coded = recommendations[recommendations["action_category"].notna()].sort_values("rec_id", kind="stable")
-    categories = CategoryModel.train(coded["text"], coded["recommender_group"],
-                                     coded["action_category"].astype(int), sessions=coded["session"])
-    tagged = recommendations[recommendations["issues"].map(len) > 0].sort_values("rec_id", kind="stable")
-    last = sorted(tagged["session"].unique())[-HELD_OUT_SESSIONS:]
-    early, late = tagged[~tagged["session"].isin(last)], tagged[tagged["session"].isin(last)]
-    held_out = TagModel.train(early["text"], early["recommender_group"], early["issues"])
-    found = scores(late["issues"], held_out.predict(late["text"], late["recommender_group"]), held_out.tags)
-    tags = TagModel.train(tagged["text"], tagged["recommender_group"], tagged["issues"])
-    tags.f1 = np.array([found[t]["f1"] if t in found else 0.0 for t in tags.tags])
-    return categories, tags.only(tags.f1 >= ASSIGN_F1)  # the others are never assigned: not kept
+    coded, tagged = coded_rows(recommendations), coded_rows(recommendations, "issues")
+    categories = coded["action_category"].astype(int).to_numpy()
+    CategoryModel.check(categories)
+    first_late = sorted(coded["session"].unique())[-LATER:][0]
+    late, late_tagged = coded[coded["session"] >= first_late], tagged[tagged["session"] >= first_late]
+    early_categories, early_tags = _fit_both(coded[coded["session"] < first_late], tagged[tagged["session"] < first_late])
+    decisions = early_categories.decisions(early_categories.features.transform(late["text"], late["recommender_group"]))
+    found = scores(late_tagged["issues"], early_tags.predict(late_tagged["text"], late_tagged["recommender_group"]),
+                   early_tags.tags)
+    reliable = [t for t in early_tags.tags if found[t]["f1"] >= ASSIGN_F1]
+    category_model, tag_model = _fit_both(coded, tagged, reliable)
+    category_model.measure(decisions, late["action_category"].astype(int).to_numpy(), categories)
+    tag_model.f1 = np.array([found[t]["f1"] for t in tag_model.tags])
+    return category_model, tag_model
+
+
+def _fit_both(coded, tagged, tags=None):
+    """Features fitted on ``coded``, and over them the category model and the tag model (of ``tags``, or of
+    every tag coded often enough)."""
+    texts, groups = coded["text"].tolist(), coded["recommender_group"].tolist()
+    features = Features.fit(texts, groups)
+    x = features.transform(texts, groups)
+    category_model = CategoryModel.fit(features, texts, groups, coded["action_category"].astype(int), x=x)
+    same = tagged["rec_id"].tolist() == coded["rec_id"].tolist()
+    x_tagged = x if same else features.transform(tagged["text"], tagged["recommender_group"])
+    tag_model = TagModel.train(tagged["text"], tagged["recommender_group"], tagged["issues"], features=features,
+                               x=x_tagged, tags=tags)
+    return category_model, tag_model
 
 
 def _prefixed(arrays, prefix):
@@ -93,9 +137,11 @@ def _prefixed(arrays, prefix):
 
 
 def models_arrays(categories, tags, model_key):
-    """The two models and their key as one set of arrays (what ``save`` writes)."""
+    """The two models and their key as one set of arrays (what ``save`` writes); features the two share are
+    written once."""
     arrays = {f"category.{k}": v for k, v in categories.arrays().items()}
-    arrays.update({f"tags.{k}": v for k, v in tags.arrays().items()})
+    shared = tags.features is categories.features
+    arrays.update({f"tags.{k}": v for k, v in tags.arrays(with_features=not shared).items()})
     arrays["key"] = np.asarray(model_key)
     return arrays
 
@@ -108,16 +154,19 @@ def read_models(path, model_key):
     arrays = load(path)
     if str(arrays.get("key", "")) != model_key:
         return None
-    return CategoryModel.from_arrays(_prefixed(arrays, "category.")), TagModel.from_arrays(_prefixed(arrays, "tags."))
+    categories = CategoryModel.from_arrays(_prefixed(arrays, "category."))
+    tag_arrays = _prefixed(arrays, "tags.")
+    shared = None if "features.blocks" in tag_arrays else categories.features
+    return categories, TagModel.from_arrays(tag_arrays, features=shared)
 
 
 @functools.lru_cache(maxsize=1)
 def trained():
     """The (category model, tag model) trained from the embedded data set: the file shipped beside it
-    (``SHIPPED``, written by ``python -m upr_lab.stats.classify.store``) when it matches the data and the
-    code, else the cache, else trained now (minutes on two cores) and cached."""
-    tables, source = embedded.read()
-    model_key = key(source["tables"]["recommendations"])
+    (``SHIPPED``, written by ``make data``) when its key matches the data and the code, else the cache, else
+    trained now (a minute or two on two cores) and cached."""
+    recommendations = embedded.read()[0]["recommendations"]
+    model_key = key(data_digest(recommendations))
     found = read_models(SHIPPED, model_key)
     folder = cache.location()
     path = folder / "classifier" / f"{model_key}.npz" if folder else None
@@ -125,23 +174,41 @@ def trained():
         found = read_models(path, model_key)
     if found is not None:
         return found
-    categories, tags = train_for_use(tables["recommendations"])
+    categories, tags = train_for_use(recommendations)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         save(path, models_arrays(categories, tags, model_key))
     return categories, tags
 
 
+def build(out=SHIPPED):
+    """Train from the embedded data set and write the models with their key to ``out``."""
+    recommendations = embedded.read()[0]["recommendations"]
+    categories, tags = train_for_use(recommendations)
+    save(out, models_arrays(categories, tags, key(data_digest(recommendations))))
+    return Path(out)
+
+
 def main(argv=None):
-    """Train from the embedded data set and write the models to ``SHIPPED`` (or the path given)."""
+    """``python -m upr_lab.stats.classify.store [--out PATH]``, run by ``make data``."""
+    import argparse
     import sys
 
-    argv = sys.argv[1:] if argv is None else argv
-    target = Path(argv[0]) if argv else SHIPPED
-    tables, source = embedded.read()
-    categories, tags = train_for_use(tables["recommendations"])
-    save(target, models_arrays(categories, tags, key(source["tables"]["recommendations"])))
-    print(f"wrote {target}")
+    parser = argparse.ArgumentParser(prog="python -m upr_lab.stats.classify.store",
+                                     description="train the action category and issue tag classifiers from the "
+                                                 "embedded data set")
+    parser.add_argument("--out", type=Path, default=SHIPPED, help=f"where to write them (default: {SHIPPED})")
+    args = parser.parse_args(argv)
+    if not args.out.parent.is_dir():
+        print(f"upr-lab: error: {args.out.parent}: no such folder; expected an existing folder to write the "
+              "classifier to", file=sys.stderr)
+        return 2
+    try:
+        written = build(args.out)
+    except UprLabError as exc:
+        print(f"upr-lab: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {written}")
     return 0
 
 
