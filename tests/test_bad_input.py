@@ -125,8 +125,8 @@ def params_file(folder, text, name="params.yaml"):
 
 def test_missing_file_or_folder(upr_lab, tmp_path):
     assert_refused(upr_lab("data", "info", "--data", tmp_path / "nowhere.csv"),
-                   "nowhere.csv: no such file or folder; expected 'upr', 'synthetic', 'uhri', an export file or a folder of "
-                   "exports")
+                   "nowhere.csv: no such file or folder; expected 'upr', 'synthetic', 'uhri', 'documents', an export "
+                   "file or a folder of exports")
     assert_refused(upr_lab("data", "info", "--data", tmp_path / "exports"), "exports: no such file or folder")
 
 

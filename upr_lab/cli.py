@@ -54,8 +54,11 @@ def _parser():
     download = _download_commands(info)
     extract = sub.add_parser("participation", help="participation tables").add_subparsers(dest="action", required=True)
     p = extract.add_parser("extract", help="participation rows from OHCHR summaries of stakeholders' submissions")
-    p.add_argument("documents", nargs="+", metavar="DOCUMENT", help="summaries (PDF or text), or folders of them")
-    p.add_argument("--out", required=True, metavar="FILE.csv", help="the CSV to write, for you to check and complete")
+    p.add_argument("documents", nargs="*", metavar="DOCUMENT", help="summaries (PDF or text), or folders of them")
+    p.add_argument("--all", action="store_true", help="every summary downloaded into your cache (`upr-lab data "
+                   "download documents`), one row per review; a summary that cannot be read is listed, not fatal")
+    p.add_argument("--out", default=None, metavar="FILE.csv", help="the CSV to write, for you to check and complete "
+                   "(required with DOCUMENT; with --all, the CSV goes to standard output without it)")
     p.set_defaults(func=_participation_extract)
     _code_commands(sub)
     p = sub.add_parser("run", help="run one analysis for one State under review")
@@ -101,10 +104,12 @@ def _parser():
 def _data_options(p, default="upr"):
     p.add_argument("--data", default=default, help="'upr' (the embedded real data, UPR cycles 1-2; the default), "
                    "'synthetic' (generated, with planted effects), 'uhri' (the UHRI export in your cache: `upr-lab "
-                   "data download uhri`), an export file (a UHRI .json too), a folder of exports or of "
+                   "data download uhri`), 'documents' (the UN documents in your cache: `upr-lab data download "
+                   "documents`), an export file (a UHRI .json too), a folder of exports or of "
                    "OHCHR documents (reports, addenda, stakeholder summaries), or several: 'upr,PATH'")
-    p.add_argument("--participation", default=None, help="participation table (CSV, Excel, Parquet), or "
-                   "OHCHR stakeholder summaries (a folder of them, or one)")
+    p.add_argument("--participation", default=None, help="participation table (CSV, Excel, Parquet), "
+                   "OHCHR stakeholder summaries (a folder of them, or one), or 'documents' (those downloaded into "
+                   "your cache)")
 
 
 def _run_options(p):
@@ -256,10 +261,32 @@ def _data_export(args):
 def _participation_extract(args):
     from .sources.ohchr.stakeholders import write_rows
 
+    if args.all:
+        return _participation_extract_all(args)
+    if not args.documents or not args.out:
+        lacking = "DOCUMENT..." if not args.documents else "--out FILE.csv"
+        raise ParameterError(f"participation extract: expected {lacking} (or --all, for every summary downloaded "
+                             "into the cache)")
     check_output(args.out, inputs=args.documents)
     path, rows = write_rows(args.documents, args.out)
     print(f"wrote {len(rows)} row{'s' if len(rows) != 1 else ''} to {path}: check them, and fill in "
           "national_consultation (not in the summaries)")
+
+
+def _participation_extract_all(args):
+    from .sources.remote.cached import extract_all
+
+    if args.documents:
+        raise ParameterError(f"participation extract --all reads every downloaded summary; found {args.documents[0]!r}"
+                             " too: name documents or give --all, not both")
+    if args.out:
+        check_output(args.out)
+    found = extract_all(args.out)
+    lines = found.lines() + ([f"wrote {len(found.rows)} rows to {args.out}: check them, and fill in "
+                              "national_consultation (not in the summaries)"] if args.out else [])
+    print("\n".join(lines), file=sys.stdout if args.out else sys.stderr)
+    if not args.out:
+        sys.stdout.write(found.csv())
 
 
 def _run(args):

@@ -14,6 +14,7 @@ from upr_lab.exceptions import DataError, ParameterError
 from upr_lab.sources import coverage, embedded
 from upr_lab.sources.context.load import layout
 from upr_lab.sources.dataset import is_named, listing_digest, load, map_paths
+from upr_lab.sources.formats.participation import is_downloaded
 from upr_lab.sources.ohchr.stakeholders import SUMMARY_NAME
 from upr_lab.version import __version__
 
@@ -192,7 +193,8 @@ def _cite_run(run, cited):
     relative = lambda p: run / p  # noqa: E731  (a manifest records paths relative to its run folder)
     participation = parameters.get("participation")
     data = load(map_paths(parameters.get("data") or "upr", relative),
-                participation=None if participation is None else relative(participation))
+                participation=participation if participation is None or is_downloaded(participation)
+                else relative(participation))
     _cite_data(data, cited)
     cited.note(f"Run: {manifest.get('country')} {analysis} ({run}), upr-lab "
                f"{manifest.get('versions', {}).get('upr-lab', '?')}.")

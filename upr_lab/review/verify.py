@@ -19,6 +19,7 @@ from upr_lab.runs.params import ANALYSES, notebook_path
 from upr_lab.runs.runner import execute_recorded, scratch_folder
 from upr_lab.sources.countries import check_iso3
 from upr_lab.sources.dataset import sha256
+from upr_lab.sources.remote import folders
 
 from . import compare
 
@@ -60,6 +61,7 @@ def verify(paths):
     Caching is turned off (in this process and the kernels it starts): every source is parsed and
     every shared result computed again, so a verified run does not rest on anything cached.
     """
+    folders.keep_downloads_where_they_are()  # the downloaded documents a run read are read again
     os.environ["UPR_LAB_CACHE"] = "off"
     runs, done = find_runs(paths), []
     # re-executions go on in a worker thread: in the main thread nbclient would take over Ctrl-C

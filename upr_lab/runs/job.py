@@ -11,8 +11,8 @@ from pathlib import Path
 
 from upr_lab.sources.context.load import context_files
 from upr_lab.sources.countries import check_iso3
-from upr_lab.sources.dataset import is_named, map_paths, sha256, source_files, source_parts
-from upr_lab.sources.formats.participation import participation_files
+from upr_lab.sources.dataset import is_named, map_paths, named_files, sha256, source_files, source_parts
+from upr_lab.sources.formats.participation import is_downloaded, participation_files
 
 from . import params as params_mod, provenance
 from .params import PATH_PARAMETERS
@@ -84,8 +84,9 @@ def _files(role, value, folder):
     """The files an input names: a data source's (each of its parts), the participation table's (a table, or
     the stakeholder summaries of a folder), the context's (a file, or the CSV files of a folder)."""
     if role == "participation":
-        return participation_files(Path(folder) / value)
+        return participation_files(value if is_downloaded(value) else Path(folder) / value)
     if role == "context":
         return context_files(Path(folder) / value)
     paths = [Path(folder) / part for part in source_parts(value) if not is_named(part)]
-    return source_files(paths) if paths else []
+    named = [path for part in source_parts(value) if is_named(part) for path in named_files(part)]
+    return named + (source_files(paths) if paths else [])  # the downloaded documents count by content too

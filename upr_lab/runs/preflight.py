@@ -14,6 +14,7 @@ from upr_lab.sources import dataset
 from upr_lab.sources.context.load import check_review_years, context_table
 from upr_lab.sources.countries import check_iso3
 from upr_lab.sources.dataset import is_named, map_paths, source_parts
+from upr_lab.sources.formats.participation import is_downloaded
 
 from . import params
 from .job import prepare
@@ -66,7 +67,7 @@ def check_inputs(jobs, given=None):
 def input_path(job, name, given=None):
     """An input of a prepared job (whose parameters are relative to its run folder) as a path to open now."""
     value = job.parameters.get(name)
-    if value is None or (name == "data" and is_named(value)):
+    if value is None or (name == "data" and is_named(value)) or (name == "participation" and is_downloaded(value)):
         return value
     if len(source_parts(value)) > 1:
         return map_paths(value, lambda part: os.path.normpath(Path(job.destination).resolve() / part))

@@ -45,11 +45,12 @@ def location():
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "upr-lab"
 
 
-def key(file_records, aliases_sha256=None):
-    """The cache key of a parse: file names and hashes, aliases, upr-lab's version and source digest."""
+def key(file_records, aliases_sha256=None, **how):
+    """The cache key of a parse: file names and hashes, aliases, upr-lab's version and source digest, and
+    ``how`` the files are read where it changes the result (e.g. refused documents listed rather than raised)."""
     content = [[f["name"], f["sha256"]] for f in file_records]
     payload = json.dumps({"files": content, "aliases": aliases_sha256,
-                          "upr-lab": [version.__version__, version.source_digest()]})
+                          "upr-lab": [version.__version__, version.source_digest()], **how})
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -103,6 +104,32 @@ def write(entry_key, tables, source):
         scratch.rename(folder)
         _remember(folder, tables, source)
     except (OSError, _Unstorable):  # read-only home, full disk, another process stored the same entry first
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def read_record(entry_key):
+    """A small JSON record stored by ``write_record`` (e.g. what one document gave: a row, or its refusal), or
+    None if there is none."""
+    folder = _entry(entry_key)
+    if folder is None:
+        return None
+    try:
+        return json.loads((folder / "record.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # no entry yet (or one another process is renaming into place)
+        return None
+
+
+def write_record(entry_key, record):
+    """Store a JSON-ready ``record`` as a whole entry; quietly does nothing when the cache cannot be written."""
+    folder = _entry(entry_key)
+    if folder is None or folder.exists():
+        return
+    scratch = folder.with_name(f".{folder.name}.{secrets.token_hex(6)}")
+    try:
+        scratch.mkdir(parents=True)
+        (scratch / "record.json").write_text(json.dumps(record), encoding="utf-8")
+        scratch.rename(folder)
+    except OSError:
         shutil.rmtree(scratch, ignore_errors=True)
 
 

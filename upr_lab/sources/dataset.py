@@ -3,7 +3,8 @@
 
 A source is ``upr`` (the embedded real data set, the default: ``embedded``), ``synthetic`` (generated
 data with planted effects, labelled SYNTHETIC wherever shown), ``uhri`` (the UHRI export downloaded into the
-cache by ``upr-lab data download uhri``), one file, or a folder whose files are all
+cache by ``upr-lab data download uhri``), ``documents`` (the UN documents downloaded into the cache,
+``remote.cached``: a document refused is listed, not fatal), one file, or a folder whose files are all
 read and merged: UPR Info exports (CSV, .xls, .xlsx, either header spelling), DIHR SDG-Human Rights
 Data Explorer exports (.xlsx or CSV), UHRI exports (JSON or Excel) or the canonical table (CSV or Parquet). Every load records which files were read, how, and their SHA-256. Exact repeats of
 a recommendation row are kept once (``repeats``), with a warning, and counted in ``duplicates``.
@@ -26,14 +27,16 @@ from .formats import canonical, dihr, fields, participation as participation_io,
 from .ohchr import documents, matrix, stakeholders
 
 READABLE_SUFFIXES = {".csv", ".tsv", ".txt", ".xls", ".xlsx", ".parquet", ".pdf", ".docx", ".json"}
-NAMED_SOURCES = ("upr", "synthetic", "uhri")  # data sets named rather than given as paths (uhri: the cached export)
+NAMED_SOURCES = ("upr", "synthetic", "uhri", "documents")  # named rather than given as paths: uhri and documents
+# are what `upr-lab data download` filed in the cache
 DEFAULT_SOURCE = "upr"
 ROLES = {"ohchr-addendum": "responses", "ohchr-stakeholder-summary": "participation",
-         "ohchr-review-document": "not read (no recommendations)"}  # what a document is read for
+         "ohchr-review-document": "not read (no recommendations)", "refused": "refused (not read)"}
 
 
 def is_named(src):
-    """True for the name of a data set (``upr``, ``synthetic``, ``uhri``: the cached UHRI export), not a path."""
+    """True for the name of a data set (``upr``, ``synthetic``, ``uhri``: the cached UHRI export, ``documents``: the
+    cached UN documents), not a path."""
     return isinstance(src, str) and src in NAMED_SOURCES
 
 
@@ -92,8 +95,8 @@ def source_files(src):
         return [path for one in src for path in source_files(one)]
     path = Path(src)
     if not path.exists():
-        raise DataError("no such file or folder; expected 'upr', 'synthetic', 'uhri', an export file or a folder of "
-                        "exports", path=path)
+        raise DataError("no such file or folder; expected 'upr', 'synthetic', 'uhri', 'documents', an export file or "
+                        "a folder of exports", path=path)
     if not path.is_dir():  # a FIFO or a device (/dev/null) would block or read nothing: refused by name
         return [readable_file(path, "an export file or a folder of exports")]
     try:
@@ -149,7 +152,8 @@ def _load_parts(parts, aliases):
     if "synthetic" in named and len(parts) > 1:
         raise DataError("found 'synthetic' with other sources; expected the synthetic data set alone (it is "
                         "generated, and mixing it with real data would hide which is which)")
-    loaders = {"upr": _load_embedded, "synthetic": _load_synthetic, "uhri": lambda: _load_uhri(aliases)}
+    loaders = {"upr": _load_embedded, "synthetic": _load_synthetic, "uhri": lambda: _load_uhri(aliases),
+               "documents": lambda: _load_documents(aliases)}
     loaded = [loaders[name]() for name in dict.fromkeys(named)]
     if paths:
         loaded.append(_load_files(source_files(paths), aliases))
@@ -164,7 +168,8 @@ def _combined(parts):
               "label": " + ".join(p.source["label"] for p in parts),
               "files": [f for p in parts for f in p.source["files"]],
               "duplicates": sum(p.source.get("duplicates", 0) for p in parts),
-              "repeats": [r for p in parts for r in p.source.get("repeats", [])]}
+              "repeats": [r for p in parts for r in p.source.get("repeats", [])],
+              "refused": [r for p in parts for r in p.source.get("refused", [])]}
     if summaries:
         source["reconciliation"] = summaries
     recs = schema.validate(_in_order(combined), schema.RECOMMENDATIONS, source["label"])
@@ -186,6 +191,26 @@ def check_inputs(data=DEFAULT_SOURCE, participation=None, countries=(), implemen
     for code in countries:
         check_present(check_iso3(code), available, loaded.source.get("label"))
     return loaded
+
+
+def named_files(name):
+    """The files a named data set stands for: the downloaded documents for ``documents``, none for the data
+    sets that ship with upr-lab."""
+    if name != "documents":
+        return []
+    from .remote import cached  # not at the top: the remote subpackage loads the network client
+
+    return cached.document_files()
+
+
+def _load_documents(aliases):
+    """The UN documents in the cache (``upr-lab data download documents``): refused documents listed, each
+    review parsed and cached on its own, the participation table from the summaries among them."""
+    from .remote import cached
+
+    files = cached.document_files()
+    data = _load_files(files, aliases, listed_refusals=True, reviews=cached.by_review(files))
+    return cached.with_participation(data, files)
 
 
 def _load_embedded():
@@ -218,26 +243,44 @@ def _load_uhri(aliases):
     return data
 
 
-def _load_files(files, aliases, known=None):
+def _load_files(files, aliases, known=None, listed_refusals=False, reviews=None):
     """Parse ``files`` into one data set, or read the parse back from the cache when they are unchanged.
-    ``known``: path -> SHA-256 already recorded (the cached UHRI export), not computed again."""
+
+    ``known``: path -> SHA-256 already recorded (the cached UHRI export), not computed again.
+    ``listed_refusals``: a document that cannot be read is listed in ``source["refused"]`` rather than
+    refused, and the participation table is the caller's to make; ``reviews`` (groups of ``files``): each
+    group is also parsed and cached on its own, so that a file added parses only its group (both for the
+    downloaded documents)."""
+    data = _parsed(files, aliases, known, listed_refusals, reviews)
+    repeats.warn(data.source.get("repeats", []), stacklevel=4)  # points at the caller of load()
+    documents.warn_pending([(f["name"], f["detected"]) for f in data.source["files"]], stacklevel=4)
+    matrix.warn_missing([(f["name"], f["detected"]) for f in data.source["files"]], stacklevel=4)
+    if not listed_refusals:
+        data.participation = stakeholders.participation_frame([p for p in files if documents.is_document(p)])
+    return data
+
+
+def _parsed(files, aliases, known=None, listed_refusals=False, reviews=None):
     aliases = aliases or (DEFAULT_ALIASES if DEFAULT_ALIASES.exists() else None)
     resolver = CountryResolver(aliases)  # refuses a malformed alias file before it is hashed
     hashes = {path: (known or {}).get(path) or _readable_sha256(path) for path in files}
     entry = cache.key([{"name": p.name, "sha256": h} for p, h in hashes.items()],
-                      sha256(aliases) if aliases and Path(aliases).is_file() else None)
+                      sha256(aliases) if aliases and Path(aliases).is_file() else None,
+                      **({"refused": "listed"} if listed_refusals else {}), **({"by": "review"} if reviews else {}))
     cached = cache.read(entry)
     if cached is not None:
         frames, source = cached
-        data = UprData(frames["recommendations"], frames["pledges"], None, source, frames["differences"])
+        return UprData(frames["recommendations"], frames["pledges"], None, source, frames["differences"])
+    if reviews:
+        from .remote import cached as downloads
+
+        parts = downloads.one_report_each([_parsed(group, aliases, listed_refusals=listed_refusals)
+                                           for group in reviews])
+        data = parts[0] if len(parts) == 1 else _combined(parts)
     else:
-        data = _parse_files(hashes, resolver)
-        cache.write(entry, {"recommendations": data.recommendations, "pledges": data.pledges,
-                            "differences": data.differences}, data.source)
-    repeats.warn(data.source.get("repeats", []), stacklevel=4)  # points at the caller of load()
-    documents.warn_pending([(f["name"], f["detected"]) for f in data.source["files"]], stacklevel=4)
-    matrix.warn_missing([(f["name"], f["detected"]) for f in data.source["files"]], stacklevel=4)
-    data.participation = stakeholders.participation_frame([p for p in files if documents.is_document(p)])
+        data = _parse_files(hashes, resolver, listed_refusals)
+    cache.write(entry, {"recommendations": data.recommendations, "pledges": data.pledges,
+                        "differences": data.differences}, data.source)
     return data
 
 
@@ -248,9 +291,10 @@ def _readable_sha256(path):
         raise DataError(f"cannot be read ({exc.strerror or exc}); expected a readable file", path=path) from None
 
 
-def _parse_files(hashes, resolver):
+def _parse_files(hashes, resolver, listed_refusals=False):
     files, recs, pledges, records = list(hashes), [], [], []
-    read_documents = _read_documents([p for p in files if documents.is_document(p)], resolver)
+    refused = [] if listed_refusals else None
+    read_documents = _read_documents([p for p in files if documents.is_document(p)], resolver, refused)
     for path in files:
         file_recs, file_pledges, detected = read_documents.get(path) or _read_one(path, resolver)
         recs.append(file_recs)
@@ -263,6 +307,8 @@ def _parse_files(hashes, resolver):
     merged, reconciled = reconcile.combine(merged)
     source = {"kind": kind, "synthetic": False, "label": _label(kind, files), "files": records,
               "duplicates": len(repeated), "repeats": repeated}
+    if refused is not None:
+        source["refused"] = [{"name": path.name, "error": message} for path, message in refused]
     pledges = _merge(pledges, files, new_ids=True)[0]
     if not reconciled:
         return UprData(merged, pledges, None, source)
@@ -276,12 +322,12 @@ def _differences(frames):
     return pd.concat(found, ignore_index=True) if found else reconcile.no_differences()
 
 
-def _read_documents(paths, resolver):
+def _read_documents(paths, resolver, refused=None):
     """path -> (recommendations, pledges, detected) for the OHCHR documents among the files, read together
-    (a report's responses are in its addendum)."""
+    (a report's responses are in its addendum); ``refused``: a list for the documents refused, not raised."""
     if not paths:
         return {}
-    frames, detected = documents.read(paths, resolver)
+    frames, detected = documents.read(paths, resolver, refused)
     empty = fields.empty_recommendations()
     return {p: (frames.get(p, empty), empty, detected[p]) for p in paths}
 

@@ -39,6 +39,7 @@ def describe(data):
         "predictions": data.source.get("predictions", "off"),
         "reconciliation": data.source.get("reconciliation"),
         "files": data.source.get("files", []),
+        "refused": data.source.get("refused", []),
     }
 
 
@@ -66,6 +67,9 @@ def render(summary):
     for r in summary["exact_repeats"][:NAMED]:
         lines.append(f"  dropped: {r['name']} row {r['row']}, the same as {r['first']} ({r['sur_iso3']}, session "
                      f"{r['session']})")
+    if summary["refused"]:
+        lines.append(f"refused documents:    {len(summary['refused']):,} (left out; the others are read)")
+        lines += [f"  refused: {r['name']}: {r['error']}" for r in summary["refused"]]
     for f in summary["files"]:
         detail = f.get("detected", {})
         if detail.get("format") == "ohchr-report":

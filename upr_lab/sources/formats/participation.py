@@ -24,18 +24,24 @@ COUNTS = ("stakeholder_submissions", "joint_submissions")
 KNOWN = ("stakeholder_submissions",)  # the columns that may not be unknown
 FLAGS = ("nhri_submitted", "national_consultation")
 CYCLES = (1, 2, 3, 4)
+DOWNLOADED = "documents"  # the named participation source: the cached stakeholder summaries
 TEXT_TOP = 4096  # bytes at the top of a .txt file where a summary's symbol is looked for
 
 
 def read_participation(path):
     """Read the participation table: one row per (sur_iso3, cycle), unknown values NA.
 
-    ``path`` is a table (CSV, Excel or Parquet), or OHCHR summaries of stakeholders' submissions used
-    directly: a folder of them (…_3.pdf, …_3.txt), one summary (.pdf, or a .txt that is a document rather
-    than a table) or a list of these (``stakeholders.read_summaries``). An empty ``joint_submissions``,
+    ``path`` is a table (CSV, Excel or Parquet), ``documents`` (the summaries downloaded into the cache:
+    ``upr_lab.sources.remote.cached``), or OHCHR summaries of stakeholders' submissions used directly: a
+    folder of them (…_3.pdf, …_3.txt), one summary (.pdf, or a .txt that is a document rather than a
+    table) or a list of these (``stakeholders.read_summaries``). An empty ``joint_submissions``,
     ``nhri_submitted`` or ``national_consultation`` is unknown (NA), never 0 or false;
     ``stakeholder_submissions`` is required.
     """
+    if is_downloaded(path):
+        from ..remote import cached  # the summaries downloaded into the cache (not a path: a name)
+
+        return cached.participation_table()
     if is_documents(path):
         return stakeholders.read_summaries(_documents(path))
     table = _as_table(tables.require_file(path))
@@ -53,7 +59,19 @@ def read_participation(path):
 
 def participation_files(path):
     """The files ``read_participation(path)`` reads: the table, or each summary document."""
+    if is_downloaded(path):
+        from ..remote import cached
+
+        return cached.summary_files()
     return stakeholders.summary_files(_documents(path)) if is_documents(path) else [Path(path)]
+
+
+def is_downloaded(path):
+    """True for ``documents``: the stakeholder summaries downloaded into the cache (``upr-lab data download
+    documents``), named rather than given as a path."""
+    return isinstance(path, str) and path == DOWNLOADED
+
+
 
 
 def is_documents(path):

@@ -17,7 +17,7 @@ import warnings
 
 import pandas as pd
 
-from upr_lab.exceptions import DataError
+from upr_lab.exceptions import DataError, UnknownCountryError
 
 from .. import calendar
 from ..formats import fields
@@ -49,20 +49,80 @@ def is_document(path):
     return not header_like and UN_SYMBOL.search(top) is not None and UN_BODY.search(top) is not None
 
 
-def read(paths, resolver):
+def read(paths, resolver, refused=None):
     """The canonical recommendations of each report among ``paths`` (its addendum joined), and for every
-    document a record of what it is and what was read from it: ``({path: frame}, {path: record})``."""
+    document a record of what it is and what was read from it: ``({path: frame}, {path: record})``.
+
+    A document that cannot be read is refused with a ``DataError``; with ``refused`` (a list), it is listed
+    there instead as ``(path, message)``, its record says ``refused``, and the others are read (a report whose
+    addendum is refused is read without it, its recommendations left to be examined pending).
+    """
     from . import addendum as addenda
 
-    kinds = {path: _kind(path) for path in paths}
-    answers = {a.report: a for a in (addenda.read_addendum(p) for p, k in kinds.items() if k == "addendum")}
+    refusals = None if refused is None else []
+    kinds, answers, read_reports, symbols = {}, {}, {}, set()
+    for path in sorted(paths, key=_pdf_first):  # each document read while its text is in memory: PDFs are slow
+        kind = kinds[path] = _guarded(refusals, path, _kind, path)
+        if kind == "addendum":
+            answer = _guarded(refusals, path, addenda.read_addendum, path)
+            answers.update({answer.report: answer} if answer is not None else {})
+        elif kind == "report" and _first_of_its_symbol(path, symbols):
+            read_reports[path] = _guarded(refusals, path, reports.read_report, path, resolver)
     frames, records = {}, {}
-    for path in _one_per_symbol([p for p, k in kinds.items() if k == "report"]):
-        report = reports.read_report(path, resolver)
-        frames[path], records[path] = _rows(report, answers.get(report.symbol))
+    for path, report in sorted((item for item in read_reports.items() if item[1] is not None), key=lambda i: i[0]):
+        found = _guarded(refusals, path, _report_rows, report, answers.get(report.symbol), refusals)
+        if found is not None:
+            frames[path], records[path] = found
+    for path, message in refusals or []:
+        records[path] = {"format": "refused", "error": message}
+        refused.append((path, message))
     for path, kind in kinds.items():
-        records.setdefault(path, {"format": f"ohchr-{kind}"})
+        if kind is not None:
+            records.setdefault(path, {"format": f"ohchr-{kind}"})
     return frames, records
+
+
+def _pdf_first(path):
+    return path.suffix.lower() != ".pdf", path.name
+
+
+def _first_of_its_symbol(path, symbols):
+    """False for a report whose symbol is in ``symbols`` (those read, to which its own is added): a report given
+    twice (its PDF and a text version) is read once, from the PDF (``_pdf_first`` puts PDFs first)."""
+    symbol = reports.report_symbol(read_document(path))[0]
+    first = symbol not in symbols
+    symbols.add(symbol)
+    return first
+
+
+def _report_rows(report, answer, refusals):
+    """A report's rows and record; with ``refusals``, an addendum that does not answer it is refused and the
+    report read without it."""
+    try:
+        return _rows(report, answer)
+    except DataError as exc:
+        if refusals is None or answer is None or exc.path != answer.path:
+            raise
+        refusals.append((answer.path, refusal_message(exc)))
+        return _rows(report, None)
+
+
+def _guarded(refusals, path, read_one, *args):
+    """``read_one(*args)``; with ``refusals`` (a list), the document at ``path`` refused is listed there and None
+    returned."""
+    if refusals is None:
+        return read_one(*args)
+    try:
+        return read_one(*args)
+    except (DataError, UnknownCountryError) as exc:
+        refusals.append((path, refusal_message(exc)))
+        return None
+
+
+def refusal_message(exc):
+    """An error's message without the path it starts with (a refused document's record names it)."""
+    text, where = str(exc), str(getattr(exc, "path", None) or "")
+    return text[len(where):].lstrip(":, ") if where and text.startswith(where) else text
 
 
 def _kind(path):
@@ -85,14 +145,6 @@ def _kind(path):
     raise DataError("found no UPR document at its top (no symbol A/HRC/<session>/<number>, .../Add.1 or "
                     "A/HRC/WG.6/<session>/<ISO3>/3); expected a Working Group report, its addendum or a "
                     "stakeholder summary", path=path)
-
-
-def _one_per_symbol(paths):
-    """A report given twice (its PDF and a text version) is read once, from the PDF."""
-    chosen = {}
-    for path in sorted(paths, key=lambda p: (p.suffix.lower() != ".pdf", p.name)):
-        chosen.setdefault(reports.report_symbol(read_document(path))[0], path)
-    return sorted(chosen.values())
 
 
 def _rows(report, answer):

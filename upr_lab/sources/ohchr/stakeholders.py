@@ -28,6 +28,7 @@ summary); in both an unknown value is NA, never 0 or false.
 """
 
 import csv
+import io
 import re
 import warnings
 from pathlib import Path
@@ -35,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from upr_lab.exceptions import DataError
+from upr_lab.files import write_atomic
 from upr_lab.limits import MAX_SUMMARY_SUBMISSIONS
 
 from .. import calendar, schema
@@ -269,10 +271,19 @@ def _frame(found):
 def write_rows(paths, out):
     """Extract the rows of ``paths`` and write them as CSV to ``out`` (``national_consultation`` left empty)."""
     rows = extract(paths)
-    out = Path(out)
-    with out.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: "" if v is None else str(v).lower() if isinstance(v, bool) else v for k, v in row.items()})
-    return out, rows
+    return write_atomic(out, csv_text(rows)), rows
+
+
+def csv_text(rows):
+    """Participation rows (dicts with ``COLUMNS``) as CSV: unknown values empty, flags ``true``/``false``."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if v is None else str(v).lower() if isinstance(v, bool) else v for k, v in row.items()})
+    return out.getvalue()
+
+
+def frame_of(found):
+    """The validated participation table of ``(path, row)`` reviews, one per State and cycle, in order."""
+    return _frame(found)

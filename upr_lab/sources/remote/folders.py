@@ -16,15 +16,23 @@ import platformdirs
 from upr_lab.exceptions import DataError
 
 FIX = "set UPR_LAB_CACHE to a folder you can write"
+PINNED = "UPR_LAB_DOWNLOADS_PINNED"  # where downloads are while UPR_LAB_CACHE is 'off' (set by verify)
 
 
 def cache_root():
-    """The cache folder: ``UPR_LAB_CACHE`` if set (``off`` only turns off the parse cache), else the platform's
-    user cache folder for upr-lab (``~/.cache/upr-lab`` on Linux, as the parse cache)."""
+    """The cache folder: ``UPR_LAB_CACHE`` if set (``off`` only turns off the parse cache), else the folder
+    ``keep_downloads_where_they_are`` pinned, else the platform's user cache folder for upr-lab
+    (``~/.cache/upr-lab`` on Linux, as the parse cache)."""
     setting = os.environ.get("UPR_LAB_CACHE")
     if setting and setting != "off":
         return Path(setting)
-    return Path(platformdirs.user_cache_dir("upr-lab", appauthor=False))
+    return Path(os.environ.get(PINNED) or platformdirs.user_cache_dir("upr-lab", appauthor=False))
+
+
+def keep_downloads_where_they_are():
+    """Pin the downloads' folder (in this process and the kernels it starts) before ``UPR_LAB_CACHE`` is set to
+    ``off``, as ``upr-lab verify`` does to parse everything again: the downloads it reads stay found."""
+    os.environ[PINNED] = str(cache_root())
 
 
 def uhri_folder():
