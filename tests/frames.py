@@ -13,7 +13,7 @@ import pandas as pd
 from upr_lab.sources.calendar import CYCLE_FIRST_SESSIONS, year_of
 from upr_lab.sources.countries import states
 from upr_lab.sources.schema import (PARTICIPATION, PARTICIPATION_COLUMNS, RECOMMENDATION_COLUMNS,
-                            RECOMMENDATIONS, validate)
+                            RECOMMENDATIONS, validate, with_coding_sources)
 
 STR_COLUMNS = ["rec_id", "sur_iso3", "sur_name", "sur_group", "recommender_iso3",
                "recommender_name", "recommender_group", "text", "response", "implementation", "source",
@@ -59,7 +59,7 @@ def make_recs(rows):
                           "action_category": "Int64"})
     for column in ("issues", "sdg_goals", "sdg_targets"):
         frame[column] = pd.Series([r[column] for r in rows], index=frame.index, dtype=object)
-    return validate(frame, RECOMMENDATIONS, "<test frame>")
+    return validate(with_coding_sources(frame), RECOMMENDATIONS, "<test frame>")
 
 
 def make_participation(rows):

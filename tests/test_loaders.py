@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from upr_lab import load, metrics
+from upr_lab.sources import schema
 from upr_lab.sources.formats import canonical
 from upr_lab.sources.countries import CountryResolver
 from upr_lab.exceptions import DataError
@@ -192,7 +193,8 @@ def test_sdg_links_and_documents_round_trip_through_csv_and_parquet(sample_recs,
 def test_canonical_tables_written_before_the_sdg_columns_still_read(sample_recs, tmp_path):
     """The legacy header (no source, SDG or document columns; issue tags joined by '|') reads as before."""
     legacy = sample_recs[[c for c in sample_recs.columns if c not in ("source", "sdg_goals", "sdg_targets",
-                                                                      "document", "paragraph")]]
+                                                                      "document", "paragraph",
+                                                                      *schema.CODING_COLUMNS)]]
     legacy.assign(issues=legacy["issues"].map("|".join)).to_csv(tmp_path / "old.csv", index=False)
     legacy.assign(issues=legacy["issues"].map(list)).to_parquet(tmp_path / "old.parquet", index=False)
     expected = sample_recs.assign(source="canonical")

@@ -251,7 +251,7 @@ def test_dyadic_model_on_the_embedded_data(embedded):
     assert terms.loc["same_group", "ci_low"] > 1 and terms.loc["democracy_gap", "ci_high"] < 1
     assert terms.loc["reciprocal", "ci_low"] < 1 < terms.loc["reciprocal", "ci_high"]
     readings = dyads.reading(result)
-    assert len(readings) == len(terms) and readings[4].startswith("same_group: a recommendation from a State of")
+    assert len(readings) == len(terms) and readings[4].startswith("Same regional group: a recommendation from a State of")
     assert "odds ratio 1.37 (95% CI 1.23-1.53). The odds of support are higher than the other's." in readings[4]
 
 

@@ -1,7 +1,7 @@
 """Every analysis runs on any valid data set, however small, and says what it could not compute.
 
 The data sets (tests/small_data.py) are cut from the embedded real data and written as canonical CSV files:
-one State, one session (DIHR rows: no action category, no issue tag), one cycle, a State without V-Dem context, no recommendation to ratify, no NMIRF
+one State, one session (DIHR rows: action categories and issue tags predicted), one cycle, a State without V-Dem context, no recommendation to ratify, no NMIRF
 coding, every response supported (or noted), five rows, a regional group of one State, a State that heard
 from no State of one group. Each goes through the four notebooks on warm kernels, as a batch runs them.
 """
@@ -36,12 +36,11 @@ SAID = {
                   ("regional_comparison", r"Norway is the only State of WEOG in these data")],
     "one_session": [("compliance_trends", r"No table or figure of recurring recommendations\. These data hold no "
                                           r"cycle-1 recommendation"),
-                    ("compliance_trends", r"No table of odds ratios by action category \(all States\)\. No "
-                                          r"recommendation in these data has an action category"),
-                    ("compliance_trends", r"No table of the most frequent issues\. None of these recommendations "
-                                          r"carries an issue tag"),
-                    ("recommending_states", r"No figure 'action_categories_by_group': no recommendation to this "
-                                            r"State has an action category")],
+                    # the source codes no category or tag: upr-lab's classifier predicts them, and says so
+                    ("compliance_trends", r"action categories, \d[\d,]* \(100%\) are predicted by upr-lab's "
+                                          r"classifier \(the source has none\)"),
+                    ("recommending_states", r"action categories, \d[\d,]* \(100%\) are predicted by upr-lab's "
+                                            r"classifier")],
     "one_cycle": [("compliance_trends", r"These data hold no cycle-2 recommendation")],
     "no_context": [("compliance_trends", r"No State under review in these data \(AND\) has a value of civil liberties"),
                    ("regional_comparison", r"No State under review in these data \(AND\) has a value of civil liberties")],

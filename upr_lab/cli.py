@@ -44,10 +44,12 @@ def _parser():
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--differences", default=None, metavar="FILE.csv",
                    help="write where two sources disagree (recommendations in one only, responses that differ)")
+    _prediction_option(p)
     p.set_defaults(func=_data_info)
     p = info.add_parser("export", help="write the canonical table (CSV: lists joined by ';'; or Parquet)")
     _data_options(p)
     p.add_argument("--out", required=True, metavar="FILE.csv|FILE.parquet", help="the file to write")
+    _prediction_option(p)
     p.set_defaults(func=_data_export)
     download = _download_commands(info)
     extract = sub.add_parser("participation", help="participation tables").add_subparsers(dest="action", required=True)
@@ -121,13 +123,20 @@ def _run_options(p):
     p.add_argument("--out", default=None, help="output folder (default: the parameter file's out_dir, else outputs)")
 
 
+def _prediction_option(p):
+    p.add_argument("--no-predict-categories", dest="predict_categories", action="store_false",
+                   help="only the source's action categories and issue tags (by default upr-lab's classifier "
+                   "predicts them where the source has none)")
+
+
 def _data_info(args):
     from .sources.dataset import load
     from .sources.info import describe, render, write_differences
+    from .stats.classify.in_use import with_predictions
 
     if args.differences:
         check_output(args.differences, inputs=_inputs(args))
-    data = load(args.data, participation=args.participation)
+    data = with_predictions(load(args.data, participation=args.participation), predict=args.predict_categories)
     if args.differences:
         write_differences(data, args.differences)
     summary = describe(data)
@@ -242,9 +251,10 @@ def _code_merge(args):
 
 def _data_export(args):
     from .sources.info import export
+    from .stats.classify.in_use import with_predictions
 
     check_output(args.out, inputs=_inputs(args))
-    path = export(args.data, args.out)
+    path = export(args.data, args.out, prepare=lambda data: with_predictions(data, predict=args.predict_categories))
     print(f"wrote {path}")
 
 

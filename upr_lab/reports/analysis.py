@@ -21,20 +21,25 @@ from upr_lab.sources.context.load import context_table
 from upr_lab.sources.countries import check_iso3, check_present, states
 from upr_lab.sources.dataset import listing_digest, load
 from upr_lab.stats import metrics, shared
+from upr_lab.stats.classify import in_use
+from upr_lab.stats.effects import term_label
 from upr_lab.version import __version__
 
 from . import plots
 
 
 def open_analysis(analysis, country, data="upr", out_dir=".", participation=None, implementation=None,
-                  context=None):
+                  context=None, predict_categories=True):
     """Load the data for one State under review and prepare the output folder; ``implementation`` (optional) is
     a table of implementation statuses by ``rec_id`` (e.g. written by ``upr-lab code merge``); ``context``
-    (optional) a country-year context file or folder added to the shipped V-Dem indices (``run.context``)."""
+    (optional) a country-year context file or folder added to the shipped V-Dem indices (``run.context``);
+    ``predict_categories``: action categories and issue tags predicted by upr-lab's classifier where the
+    source has none (``stats.classify.in_use``), or (False) only the source's coding."""
     country = check_iso3(country)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        loaded = load(data, participation=participation, assessments=implementation)
+        loaded = in_use.with_predictions(load(data, participation=participation, assessments=implementation),
+                                             predict=predict_categories)
         frame = context_table(context)
     check_present(country, sorted(loaded.recommendations["sur_iso3"].unique()))
     return Analysis(analysis, country, loaded, Path(out_dir), [str(w.message) for w in caught], frame)
@@ -92,20 +97,36 @@ class Analysis:
         """Show a plain-language note (e.g. why a figure cannot be drawn)."""
         display(HTML(f"<p style='border-left:4px solid #c90;padding-left:8px'>{html.escape(text)}</p>"))
 
-    def table(self, frame, percent=(), digits=3, what=None, why=None):
-        """Show a tidy table: rates as percentages, other floats rounded, no index clutter.
+    def table(self, frame, percent=(), digits=3, what=None, why=None, categories=None):
+        """Show a tidy table: rates as percentages, other floats rounded, no index clutter, model terms in words
+        (a ``term`` column: ``stats.effects.term_label``).
 
         A table with no row is never shown as an empty grid: a note says which table (``what``, e.g. "acceptance
         by quartile of civil liberties") could not be computed and why (the reason a table function recorded
         with ``stats.metrics.not_computable``, else ``why``, else that these data hold no case of it). A table's
-        ``attrs["note"]`` (e.g. the States left out for lack of context) is shown below it."""
+        ``attrs["note"]`` (e.g. the States left out for lack of context) is shown below it, and so, for a table
+        that uses action categories (``categories``: the recommendations behind it), how many of their
+        categories the classifier predicted."""
         why = metrics.why_not(frame, why or "These data hold no case of it.")
         if why:
             self.note(f"No table of {what or 'this section'}. {why}")
             return
+        if "term" in frame:
+            frame = frame.assign(term=frame["term"].map(term_label))
         display(html_table(frame, percent, digits))
         if frame.attrs.get("note"):  # what the table leaves out, or cannot compare, said below it
             self.note(frame.attrs["note"])
+        if categories is not None:
+            self.categories_note(categories)
+
+    def categories_note(self, recs=None, column="action_category"):
+        """Say below a table or figure how many of ``recs``' action categories (or issue tags: ``column``
+        ``issues``) upr-lab's classifier predicted (nothing when all are the source's)."""
+        recs = self.recs if recs is None else recs
+        sentence = (self.pooled(coverage.predicted_note, recs, column) if recs is self.data.recommendations
+                    else coverage.predicted_note(recs, column))
+        if sentence:
+            self.note(sentence)
 
     def comparison(self, table, percent=("share", "ci_low", "ci_high")):
         """Show a table of the State beside all States (one row per measure and ``who``); the measures the

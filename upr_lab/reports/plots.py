@@ -13,6 +13,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter, PercentFormatter
 
+from upr_lab.stats.effects import term_label
+
 from . import alt_text
 
 SYNTHETIC_MARK = "SYNTHETIC data, not real UPR data"
@@ -151,11 +153,13 @@ def _interval_rows(table, column, labels, reference, title, synthetic, row_heigh
 
 
 def odds_ratio_forest(table, title, synthetic, xlabel="odds ratio (log scale), 95% CI"):
-    """Forest plot of odds ratios with intervals; ``table`` has odds_ratio, ci_low, ci_high by term."""
+    """Forest plot of odds ratios with intervals; ``table`` has odds_ratio, ci_low, ci_high by term (named in
+    words on the plot: ``stats.effects.term_label``)."""
     table = table.dropna(subset=["odds_ratio", "ci_low", "ci_high"])
     if table.empty:
         return None
-    figure, axes = _interval_rows(table, "odds_ratio", list(table.index), 1.0, title, synthetic, 0.45)
+    labels = [term_label(term) for term in table.index]
+    figure, axes = _interval_rows(table, "odds_ratio", labels, 1.0, title, synthetic, 0.45)
     axes.set_xscale("log")
     axes.xaxis.set_major_locator(MaxNLocator(6))
     axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))

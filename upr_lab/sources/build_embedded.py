@@ -27,8 +27,10 @@ def build(raw, folder=FOLDER):
     data = load(paths, aliases=NO_ALIASES)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    canonical.write(data.recommendations, folder / "recommendations.parquet")
-    canonical.write(data.pledges, folder / "pledges.parquet")
+    # Only the sources' coding is embedded; its coding columns follow from it and are derived on reading.
+    # Left out, the tables' bytes (and so the classifier's key, the SHA-256 of the recommendations) stay put.
+    canonical.write(data.recommendations, folder / "recommendations.parquet", coding=False)
+    canonical.write(data.pledges, folder / "pledges.parquet", coding=False)
     data.differences.to_parquet(folder / "differences.parquet", index=False)
     files = [{**record, "path": path.relative_to(raw).as_posix()} for record, path in zip(data.source["files"], paths)]
     record = {**data.source, "kind": "upr", "label": LABEL, "files": files,

@@ -374,7 +374,7 @@ def _merge(frames, files, new_ids, keep_repeats=True):
     ``frames`` are indexed by row numbers in their files. Repeats are dropped unless ``keep_repeats``
     (voluntary pledges, which are not analysed, are kept as read).
     """
-    found = [(f, p.name) for f, p in zip(frames, files) if not f.empty]
+    found = [(schema.with_coding_sources(f), p.name) for f, p in zip(frames, files) if not f.empty]
     if not found:
         return fields.empty_recommendations(), []
     if keep_repeats:

@@ -5,6 +5,7 @@ from pathlib import Path
 from upr_lab.exceptions import DataError
 
 from .calendar import cycle_of
+from .coverage import coding_counts
 from .dataset import load
 from .formats import canonical
 
@@ -38,6 +39,9 @@ def describe(data):
         "cycles_by_source": {str(c): {s: int(n) for s, n in g["source"].value_counts().sort_index().items()}
                              for c, g in recs.groupby("cycle")},
         "with_sdg_links": int((recs["sdg_goals"].map(len) > 0).sum()),
+        "action_categories": coding_counts(recs, "action_category"),
+        "issue_tags": coding_counts(recs, "issues"),
+        "predictions": data.source.get("predictions", "off"),
         "reconciliation": data.source.get("reconciliation"),
         "files": data.source.get("files", []),
         "refused": data.source.get("refused", []),
@@ -62,7 +66,10 @@ def render(summary):
                                                   for k, v in summary["by_source"].items()),
              "by cycle and source: " + "; ".join(f"{c}: " + ", ".join(f"{k} {v:,}" for k, v in by.items())
                                                  for c, by in summary.get("cycles_by_source", {}).items()),
-             f"with SDG links:       {summary['with_sdg_links']:,}"]
+             f"with SDG links:       {summary['with_sdg_links']:,}",
+             f"action categories:    {_coding(summary['action_categories'])}",
+             f"issue tags:           {_coding(summary['issue_tags'])}",
+             f"predictions:          {_predictions(summary['predictions'])}"]
     lines += _reconciliation_lines(summary["reconciliation"])
     for r in summary["exact_repeats"][:NAMED]:
         lines.append(f"  dropped: {r['name']} row {r['row']}, the same as {r['first']} ({r['sur_iso3']}, session "
@@ -81,6 +88,17 @@ def render(summary):
         how = ", ".join(f"{k}={v}" for k, v in detail.items())
         lines.append(f"file: {f['name']}  sha256={f['sha256']}  rows={f.get('rows', '')}  {how}")
     return "\n".join(lines)
+
+
+def _coding(counts):
+    return (f"coded by the source {counts['coded']:,}, predicted by upr-lab's classifier {counts['predicted']:,}, "
+            f"unknown {counts['unknown']:,}")
+
+
+def _predictions(record):
+    if record == "off":
+        return "off (only the source's coding)"
+    return f"on (classifier {record.get('classifier') or 'not needed: nothing to predict'})"
 
 
 def _report_lines(f, detail):
@@ -154,9 +172,12 @@ def write_differences(data, path):
     return Path(path)
 
 
-def export(src, path):
-    """Write the canonical table of ``src`` to ``path`` (.csv with lists joined by ';', or .parquet)."""
+def export(src, path, prepare=None):
+    """Write the canonical table of ``src`` to ``path`` (.csv with lists joined by ';', or .parquet);
+    ``prepare`` (optional) is applied to the loaded data first (the command line adds the predicted
+    categories and tags)."""
     path = Path(path)
     if path.suffix.lower() not in EXPORT_SUFFIXES:
         raise DataError(f"found the suffix {path.suffix or '(none)'!r}; expected .csv or .parquet", path=path)
-    return canonical.write(load(src).recommendations, path)
+    data = load(src)
+    return canonical.write((prepare(data) if prepare else data).recommendations, path)

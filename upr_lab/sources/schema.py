@@ -1,5 +1,6 @@
 """The canonical tables and their validation (pandera), with messages that say what is wrong where."""
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -14,13 +15,18 @@ RECOMMENDATION_COLUMNS = [
     "rec_id", "source", "cycle", "session", "year",
     "sur_iso3", "sur_name", "sur_group",
     "recommender_iso3", "recommender_name", "recommender_group",
-    "text", "response", "action_category", "issues",
-    "sdg_goals", "sdg_targets", "document", "paragraph", "implementation",
+    "text", "response", "action_category", "action_category_source", "action_category_probability",
+    "issues", "issues_source", "sdg_goals", "sdg_targets", "document", "paragraph", "implementation",
 ]
+# Who coded a category or the tags: the source ("coded"), upr-lab's classifier ("predicted"), or no one ("").
+CODING_SOURCES = ("coded", "predicted", "")
+CODING_COLUMNS = ("action_category_source", "action_category_probability", "issues_source")
 LIST_COLUMNS = ("issues", "sdg_goals", "sdg_targets")  # tuples in memory; lists in Parquet; joined text in CSV
-# The columns of canonical tables written before the source, SDG and document columns existed.
-LEGACY_COLUMNS = [c for c in RECOMMENDATION_COLUMNS if c not in ("source", "sdg_goals", "sdg_targets", "document",
-                                                                  "paragraph")]
+# The columns of canonical tables written before the classifier (no coding sources), and before the source,
+# SDG and document columns existed (legacy).
+UNPREDICTED_COLUMNS = [c for c in RECOMMENDATION_COLUMNS if c not in CODING_COLUMNS]
+LEGACY_COLUMNS = [c for c in UNPREDICTED_COLUMNS if c not in ("source", "sdg_goals", "sdg_targets", "document",
+                                                               "paragraph")]
 LEGACY_DEFAULTS = {"source": "canonical", "sdg_goals": (), "sdg_targets": (), "document": "", "paragraph": ""}
 PARTICIPATION_COLUMNS = [
     "sur_iso3", "cycle", "stakeholder_submissions", "joint_submissions",
@@ -46,7 +52,10 @@ RECOMMENDATIONS = pa.DataFrameSchema(
         "text": pa.Column(**_str),
         "response": pa.Column(**_str, checks=pa.Check.isin(RESPONSES)),
         "action_category": pa.Column("Int64", pa.Check.in_range(1, 5), nullable=True),
+        "action_category_source": pa.Column(**_str, checks=pa.Check.isin(CODING_SOURCES)),
+        "action_category_probability": pa.Column("Float64", pa.Check.in_range(0, 1), nullable=True),
         "issues": pa.Column(object),
+        "issues_source": pa.Column(**_str, checks=pa.Check.isin(CODING_SOURCES)),
         "sdg_goals": pa.Column(object, pa.Check(lambda s: s.map(_goals_valid), element_wise=False,
                                                  error="tuples of SDG goal numbers 1-17")),
         "sdg_targets": pa.Column(object),
@@ -81,11 +90,32 @@ EXPECTED = {
     "recommender_iso3": "an ISO 3166 alpha-3 code or nothing", "sur_group": f"one of {', '.join(GROUPS)}",
     "recommender_group": f"one of {', '.join(GROUPS)}, Observer or nothing",
     "response": f"one of {', '.join(RESPONSES)}", "action_category": "an action category 1-5 or nothing",
+    "action_category_source": "coded, predicted or nothing", "issues_source": "coded, predicted or nothing",
+    "action_category_probability": "a probability 0-1 or nothing",
     "implementation": f"one of {', '.join(IMPLEMENTATION)} or nothing",
     "stakeholder_submissions": "a whole number 0 or more",
     "joint_submissions": "a whole number 0 or more, or nothing (unknown)",
     "nhri_submitted": "true, false or nothing (unknown)", "national_consultation": "true, false or nothing (unknown)",
 }
+
+
+def with_coding_sources(frame):
+    """``frame`` with the coding columns filled where a source left them out or empty: a category or tags
+    the source holds are ``coded``, none is ``""``, and no probability (only the classifier gives one).
+    A ``predicted`` mark is kept where the category it marks is there, and on tags even where the classifier
+    found none reliable enough to assign (it looked; the source did not code them)."""
+    out = frame.copy() if all(c in frame for c in CODING_COLUMNS) else frame.assign(
+        **{c: pd.NA for c in CODING_COLUMNS if c not in frame})
+    has_category = out["action_category"].notna()
+    has_tags = out["issues"].map(len) > 0
+    for column, present in (("action_category_source", has_category), ("issues_source", has_tags)):
+        given = out[column].astype(object).where(out[column].notna(), "").astype("str")
+        kept = (given == "predicted") & (present if column == "action_category_source" else True)
+        marks = np.where(kept.to_numpy(), "predicted", np.where(present.to_numpy(), "coded", ""))
+        out[column] = pd.Series(marks, index=out.index, dtype="str")
+    probability = pd.to_numeric(out["action_category_probability"], errors="coerce").astype("Float64")
+    out["action_category_probability"] = probability.where(out["action_category_source"] == "predicted")
+    return out[[c for c in RECOMMENDATION_COLUMNS if c in out] + [c for c in out if c not in RECOMMENDATION_COLUMNS]]
 
 
 def _goals_valid(goals):

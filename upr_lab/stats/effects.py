@@ -9,6 +9,7 @@ The models themselves (design matrices, which rows) are in ``models``.
 
 import html
 import math
+import re
 import warnings
 
 import numpy as np
@@ -100,9 +101,9 @@ class EffectsResult:
         return f"outcome: {self.outcome}; {self.nobs} observations{clusters}; SE: {self.cov_type}"
 
     def _display(self):
-        """Ratios formatted for reading: 3 decimals, p < 0.001 shown as such."""
-        table = self.ratios().rename(columns={self.RATIO: self.RATIO_LABEL, "ci_low": "CI low",
-                                                   "ci_high": "CI high", "p_value": "p-value"})
+        """Ratios formatted for reading: terms in words (``term_label``), 3 decimals, p < 0.001 shown as such."""
+        table = terms_in_words(self.ratios()).rename(columns={self.RATIO: self.RATIO_LABEL, "ci_low": "CI low",
+                                                                "ci_high": "CI high", "p_value": "p-value"})
         return table.apply(lambda column: column.map(_fmt)) if len(table) else table
 
     def __repr__(self):
@@ -201,3 +202,66 @@ def fit_logit(title, y, X, outcome, alpha, headline, groups=None, notes=()):
 def _separated(res, limit=SEPARATION_SE):
     """Diverging fits: statsmodels does not always warn, but the standard errors explode."""
     return bool((~np.isfinite(res.bse)).any() or (res.bse > limit).any())
+
+
+# Model terms in words, for the reader: "Action category 5 (specific)" rather than ``action_category[5]``. The
+# models keep statsmodels' names (``params``, ``to_dict()``, ``metrics.json``, ``effect("action_category[5]")``);
+# only what a reader sees is named in words: model tables (``_display``), forest plots (``reports.plots``) and
+# ``term`` columns shown with ``Analysis.table``. ``term_label`` is the one mapping all of them use.
+
+TERM_CATEGORIES = {"1": "minimal", "2": "continuing", "3": "considering", "4": "general", "5": "specific"}
+TERM_NAMES = {
+    "Intercept": "Intercept (the reference levels)",
+    "cycle": "Cycle (change per cycle)",
+    "same_group": "Same regional group",
+    "reciprocal": "Reciprocity (recommended to the recommender before)",
+    "democracy_gap": "Democracy gap (recommender minus State under review)",
+    "sur_democracy": "Electoral democracy of the State under review",
+    "log1p_stakeholder_submissions": "Stakeholder submissions (log of 1 + their number)",
+    "nhri_submitted": "NHRI submitted a report",
+    "national_consultation": "National consultation held",
+    "this_state": "This State (against all others)",
+    "noted": "Noted (against supported)",
+    "considered": "Asked to consider ratifying",
+}
+TERM_INDICATORS = {"civil_liberties": "Civil liberties index", "electoral_democracy": "Electoral democracy index",
+              "fariss_theta_mean": "Human rights protection (Fariss)", "pts": "Political Terror Scale"}
+TERM_FACTORS = {"recommender_group": "Recommending group", "sur_group": "Regional group of the State under review",
+                "sur_group_cycle": "Regional group of the State under review, cycle"}
+_FACTOR = re.compile(r"^(?P<name>[A-Za-z_0-9]+)\[(?P<level>[^\]]*)\]$")
+
+
+def term_label(term):
+    """The words a reader sees for a model term (a term it does not know: its name with spaces)."""
+    term = str(term)
+    if term in TERM_NAMES:
+        return TERM_NAMES[term]
+    found = _FACTOR.match(term)
+    if found:
+        return _term_level(found["name"], found["level"])
+    if term.startswith("sur_") and term[4:] in TERM_INDICATORS:
+        return f"{TERM_INDICATORS[term[4:]]} of the State under review"
+    return term.replace("_", " ").capitalize()
+
+
+def _term_level(name, level):
+    if name == "action_category":
+        group, _, category = level.rpartition(": ")
+        words = _term_category(category)
+        return f"{words}, States under review in {group}" if group else words
+    if name in TERM_FACTORS:
+        return f"{TERM_FACTORS[name]}: {level}"
+    if name.endswith("_q") and name[:-2] in TERM_INDICATORS:
+        return f"{TERM_INDICATORS[name[:-2]]}: quartile {level} (against the lowest)"
+    return f"{name.replace('_', ' ').capitalize()}: {level}"
+
+
+def _term_category(category):
+    if category in TERM_CATEGORIES:
+        return f"Action category {category} ({TERM_CATEGORIES[category]})"
+    return "Action category unknown (none coded or predicted)" if category == "unknown" else f"Action category {category}"
+
+
+def terms_in_words(table):
+    """``table`` (indexed by term) with its index in words."""
+    return table.rename(index=term_label)

@@ -23,6 +23,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportions
 
 from upr_lab.exceptions import ParameterError
 from upr_lab.sources.countries import check_iso3
+from upr_lab.sources.coverage import predicted_note
 
 from .effects import EffectsResult, fit_logit, not_estimated  # noqa: F401
 from .metrics import _own, group_ranking, group_summary, state_acceptance  # noqa: F401
@@ -140,7 +141,8 @@ def _pooled(title, recs, participation, outcome, alpha, cluster, headline, group
         frame, y, flags = _known(frame, y, notes)
     X = _design(frame, flags, group_reference, extra)
     groups = frame["sur_iso3"] if cluster else None
-    return fit_logit(title, y, X, outcome, alpha, headline, groups, notes)
+    predicted = predicted_note(frame)  # the action categories in the model that the classifier predicted
+    return fit_logit(title, y, X, outcome, alpha, headline, groups, notes + ([predicted] if predicted else []))
 
 
 def _extra_known(recs, extra, notes):

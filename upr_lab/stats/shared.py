@@ -104,10 +104,14 @@ def frame_digest(frame):
 
 
 def data_digest(data):
-    """The identity of a loaded data set's content: its files' hashes, or the demo generator's seed."""
+    """The identity of a loaded data set's content: its files' hashes, or the demo generator's seed, and the
+    classifier that predicted its missing categories and tags, if any (``stats.classify.in_use``)."""
     source = data.source
     files = [[f["name"], f["role"], f["sha256"]] for f in source.get("files", [])]
-    return hashlib.sha256(json.dumps([source.get("kind"), source.get("seed"), files]).encode()).hexdigest()
+    identity = [source.get("kind"), source.get("seed"), files]
+    if "predictions" in source:  # the key of a data set loaded without them stays what it was
+        identity.append(source["predictions"])
+    return hashlib.sha256(json.dumps(identity).encode()).hexdigest()
 
 
 def _read(path):

@@ -1,7 +1,9 @@
 """The canonical recommendations table on disk: Parquet (exact) or CSV (list columns joined by ';').
 
-Tables written before the ``source``, SDG and document columns existed (the legacy header) are read
-too: their rows get ``source`` "canonical", no SDG links and no document.
+Tables written before the classifier (no ``action_category_source``, ``action_category_probability`` or
+``issues_source``) are read too: a category or tags they hold are ``coded``. So are tables written before
+the ``source``, SDG and document columns existed (the legacy header): their rows get ``source``
+"canonical", no SDG links and no document.
 """
 
 from pathlib import Path
@@ -22,13 +24,23 @@ INTEGER_COLUMNS = ("cycle", "session", "year", "action_category")
 
 def is_canonical(header):
     """True if a table's header is the canonical column list (or the legacy one)."""
-    return [str(h).strip() for h in header] in (schema.RECOMMENDATION_COLUMNS, schema.LEGACY_COLUMNS)
+    return [str(h).strip() for h in header] in HEADERS
 
 
-def write(recs, path):
-    """Write the canonical table to ``path`` (.parquet or .csv) after validating it."""
+HEADERS = (schema.RECOMMENDATION_COLUMNS, schema.UNPREDICTED_COLUMNS, schema.LEGACY_COLUMNS)
+
+
+def write(recs, path, coding=True):
+    """Write the canonical table to ``path`` (.parquet or .csv) after validating it; ``coding=False`` leaves
+    out the coding columns (``schema.CODING_COLUMNS``) of a table that holds only its sources' coding, from
+    which a reader derives them again."""
     path = Path(path)
     schema.validate(recs, schema.RECOMMENDATIONS, path)
+    if not coding:
+        if (recs["action_category_source"] == "predicted").any() or (recs["issues_source"] == "predicted").any():
+            raise DataError("found predicted categories or tags; expected only the sources' coding when the "
+                            "coding columns are left out", path=path)
+        recs = recs[schema.UNPREDICTED_COLUMNS]
     if path.suffix.lower() == ".parquet":
         recs.assign(**{c: recs[c].map(list) for c in schema.LIST_COLUMNS}).to_parquet(path, index=False)
     else:
@@ -44,6 +56,7 @@ def read_parquet(path, validate=True):
         frame.index = range(1, len(frame) + 1)
         for column in INTEGER_COLUMNS:
             frame[column] = _whole_numbers(frame[column], path, column)
+        frame["action_category_probability"] = _probability_values(frame["action_category_probability"], path)
     for column in schema.LIST_COLUMNS:
         frame[column] = _lists(frame[column], path, column) if validate else frame[column].map(_tuple)
     frame["sdg_goals"] = frame["sdg_goals"].map(lambda goals: tuple(int(g) for g in goals))
@@ -116,11 +129,14 @@ def _with_current_columns(frame, path):
     columns = list(frame.columns)
     if columns == schema.RECOMMENDATION_COLUMNS:
         return frame
-    if columns != schema.LEGACY_COLUMNS:
+    if columns not in HEADERS:
         raise DataError(f"found the columns {fields.headers_excerpt(columns)}; expected the canonical ones: "
                         f"{', '.join(schema.RECOMMENDATION_COLUMNS)}", path=path)
-    for column, default in schema.LEGACY_DEFAULTS.items():
-        frame[column] = [default] * len(frame) if isinstance(default, tuple) else default
+    if columns == schema.LEGACY_COLUMNS:
+        for column, default in schema.LEGACY_DEFAULTS.items():
+            frame[column] = [default] * len(frame) if isinstance(default, tuple) else default
+    for column in schema.CODING_COLUMNS:  # filled from the category and tags once they are parsed (_typed)
+        frame[column] = pd.NA
     return frame[schema.RECOMMENDATION_COLUMNS]
 
 
@@ -137,7 +153,24 @@ def from_table(table):
     frame["sdg_goals"] = _goals(frame["sdg_goals"], table)
     for column in INTEGER_COLUMNS:
         frame[column] = _integers(frame[column], table, column)
+    frame["action_category_probability"] = _probabilities(frame["action_category_probability"], table)
     return _typed(frame, table.path)
+
+
+def _probabilities(values, table):
+    return _probability_values(values.set_axis(table.row_numbers), table.path).set_axis(values.index)
+
+
+def _probability_values(values, path):
+    """Probabilities (Float64, NA where empty) from text or numbers; 'high' or 1.5 is refused, naming the row
+    (the index of ``values``)."""
+    text = values.map(lambda v: "" if _missing(v) else str(v).strip())
+    numbers = pd.to_numeric(text.where(text != "", None), errors="coerce")
+    bad = (text != "") & (numbers.isna() | (numbers < 0) | (numbers > 1))
+    if bad.any():
+        raise DataError(f"found {excerpt(text[bad].iloc[0])}; expected a probability 0-1 or nothing",
+                        path=path, row=values.index[bad.to_numpy()][0], column="action_category_probability")
+    return numbers.astype("Float64")
 
 
 def _split(text, separator):
@@ -185,8 +218,9 @@ def _typed(frame, path, validate=True):
         frame[column] = frame[column].astype("int64")
     frame["action_category"] = frame["action_category"].astype("Int64")
     for column in schema.RECOMMENDATION_COLUMNS:
-        if column not in (*INTEGER_COLUMNS, *schema.LIST_COLUMNS):
+        if column not in (*INTEGER_COLUMNS, *schema.LIST_COLUMNS, "action_category_probability"):
             frame[column] = frame[column].fillna("").astype("str")
+    frame = schema.with_coding_sources(frame)
     if not validate:
         return frame
     _refuse_long_cells(frame, path)
@@ -198,7 +232,7 @@ def _typed(frame, path, validate=True):
 def _refuse_long_cells(frame, path):
     """Text past a cell's limit (``MAX_CELL_CHARS``, as in CSV and Excel) is no value of these columns."""
     for column in frame.columns:
-        if column in (*INTEGER_COLUMNS, *schema.LIST_COLUMNS):
+        if column in (*INTEGER_COLUMNS, *schema.LIST_COLUMNS, "action_category_probability"):
             continue
         lengths = frame[column].str.len()
         if (lengths > MAX_CELL_CHARS).any():

@@ -132,6 +132,7 @@ def empty_recommendations():
     for column in ("cycle", "session", "year"):
         frame[column] = frame[column].astype("int64")
     frame["action_category"] = frame["action_category"].astype("Int64")
+    frame["action_category_probability"] = frame["action_category_probability"].astype("Float64")
     for column in schema.LIST_COLUMNS:
         frame[column] = frame[column].astype(object)
     return frame

@@ -302,6 +302,7 @@ def _canonical(rows, recommender):
         "sdg_goals": [()] * len(rows), "sdg_targets": [()] * len(rows), "document": "", "paragraph": "",
         "implementation": pd.array(rows["implementation"], dtype="str"),
     })
+    frame = schema.with_coding_sources(frame)
     return frame.sort_values(["cycle", "session", "sur_iso3", "rec_id"], ignore_index=True)
 
 

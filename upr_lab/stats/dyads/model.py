@@ -22,8 +22,10 @@ are associations across States, not effects: see ``reading`` for what each term 
 import numpy as np
 import pandas as pd
 
+from upr_lab.sources.coverage import predicted_note
+
 from .dyadic import dyads
-from ..effects import fit_logit, not_estimated
+from ..effects import fit_logit, not_estimated, term_label
 from ..models import _dummies
 
 OUTCOME = "supported"
@@ -69,6 +71,8 @@ def dyadic_model(recs, context=None, indicator="electoral_democracy", alpha=0.05
     if frame["democracy_gap"].isna().all():
         notes.append("The democracy terms are left out of the model.")
     X = design(frame)
+    predicted = predicted_note(recs[recs["rec_id"].isin(frame["rec_id"])])
+    notes += [predicted] if predicted else []
     notes.append("An association across States, not an effect: who recommends to whom, and what, is not random.")
     return fit_logit(title, frame["supported"], X, OUTCOME, alpha, HEADLINE, frame["sur_iso3"], notes)
 
@@ -124,11 +128,11 @@ def reading(result):
     for term, row in terms_of_interest(result).iterrows():
         verdict = _said(row)
         if verdict is None:
-            sentences.append(f"{term}: not estimated (see the notes of the model).")
+            sentences.append(f"{term_label(term)}: not estimated (see the notes of the model).")
             continue
         compared, meaning = _compared(term)
         level = ("not distinguishable from" if verdict == "indistinguishable" else f"{verdict} than")
-        sentences.append(f"{term}: {compared}, for recommendations of the same action category to States under "
+        sentences.append(f"{term_label(term)}: {compared}, for recommendations of the same action category to States under "
                          f"review of the same group and cycle: {_ratio(row)}. The odds of support are {level} the "
                          f"other's. It may reflect {meaning}.")
     return sentences
