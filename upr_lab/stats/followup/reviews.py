@@ -4,7 +4,9 @@
 the session and year of the review, the source its recommendations come from, how many recommendations
 and recommending States, the responses, the acceptance rate (supported among supported + noted, with its
 Wilson interval), the share asking for specific action (UPR Info categories 4-5 among those categorised;
-empty where the source codes none, as DIHR and UHRI) and the most frequent issue. With four cycles it shows
+empty where no recommendation has a category), whether those categories are ``coded`` by the source,
+``predicted`` by upr-lab's classifier (DIHR, UHRI, documents) or both (``coded and predicted``), and the most
+frequent issue. With four cycles it shows
 the State's four reviews beside each other; a cycle the data do not hold is not shown.
 """
 
@@ -15,7 +17,7 @@ from upr_lab.sources import coverage
 from ..metrics import rate_with_ci
 
 COLUMNS = ["cycle", "session", "year", "source", "recommendations", "recommending_states", "supported", "noted",
-           "other", "acceptance_rate", "ci_low", "ci_high", "specific_action_share", "top_issue"]
+           "other", "acceptance_rate", "ci_low", "ci_high", "specific_action_share", "categories", "top_issue"]
 
 
 def side_by_side(recs, alpha=0.05):
@@ -36,7 +38,16 @@ def _review(cycle, review, source, alpha):
             "supported": supported, "noted": noted, "other": int(responses.get("other", 0)),
             "acceptance_rate": rate["rate"], "ci_low": rate["ci_low"], "ci_high": rate["ci_high"],
             "specific_action_share": float((categorised >= 4).mean()) if len(categorised) else None,
+            "categories": _categories_source(review),
             "top_issue": _top_issue(review["issues"])}
+
+
+def _categories_source(review):
+    """How the review's action categories came: coded, predicted, both, or empty where none is known."""
+    if "action_category_source" not in review:
+        return "coded" if review["action_category"].notna().any() else ""
+    kinds = [k for k in ("coded", "predicted") if (review["action_category_source"] == k).any()]
+    return " and ".join(kinds)
 
 
 def _joined(values):
