@@ -136,3 +136,17 @@ def empty_recommendations():
     for column in schema.LIST_COLUMNS:
         frame[column] = frame[column].astype(object)
     return frame
+
+
+def last_parenthesis_opening(text):
+    """Where the parenthesis that closes ``text`` (which ends with ")") opens, or None when none does:
+    '... (France) (Peru)' -> the index of '(Peru', '... (the Holy See (observer))' -> of '(the'."""
+    start = text.rfind("(")
+    if start >= 0 and ")" not in text[start + 1:-1]:  # no parentheses inside: the usual case
+        return start
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return i
+    return None

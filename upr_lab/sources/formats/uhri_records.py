@@ -267,7 +267,7 @@ def without_trailing_states(text, names, lookup, memo=None):
     body = text.rstrip(" ;.,")
     stripped = False
     while body.endswith(")"):
-        start = _opening(body)
+        start = fields.last_parenthesis_opening(body)
         if start is None:
             break
         content = body[start + 1:-1]
@@ -278,18 +278,6 @@ def without_trailing_states(text, names, lookup, memo=None):
             break
         body, stripped = body[:start].rstrip(" ;,"), True
     return body if stripped and body else text
-
-
-def _opening(text):
-    start = text.rfind("(")
-    if start >= 0 and ")" not in text[start + 1:-1]:  # no parentheses inside: the usual case
-        return start
-    depth = 0
-    for i in range(len(text) - 1, -1, -1):
-        depth += {")": 1, "(": -1}.get(text[i], 0)
-        if depth == 0:
-            return i
-    return None
 
 
 def _states_named(content, lookup):

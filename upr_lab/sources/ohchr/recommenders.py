@@ -20,7 +20,7 @@ import re
 from upr_lab.exceptions import DataError
 
 from ..countries import _builtin_aliases, normalise
-from ..formats.fields import unknown_state
+from ..formats.fields import last_parenthesis_opening, unknown_state
 
 ABBREVIATION = re.compile(r"^[A-Z]{2,6}$")
 NEXT_RECOMMENDATION = re.compile(r"\s*\d{0,3}\s*;\s*(?=[A-Za-z“\"‘'])")
@@ -85,7 +85,7 @@ def _one(text, number, resolver, path, first):
 def _without_trailing_states(text, resolver):
     text = TRAILING.sub("", text)
     while text.endswith(")"):
-        start = _opening(text)
+        start = last_parenthesis_opening(text)
         if start is None or not _states(text[start + 1:-1], resolver):
             break
         text = re.sub(r"[\s;,:]*$", "", text[:start])  # not digits: "ILO Conventions No. 138 and 182 (Brazil)"
@@ -116,7 +116,7 @@ def _opened(item, resolver, number, remarks):
     """An item whose last parenthesis the document left unopened ("... Criminal Court Ghana);") with the "("
     put back before the State's name, if the words before ")" end with one."""
     text = TRAILING.sub("", item)
-    if not text.endswith(")") or _opening(text) is not None:
+    if not text.endswith(")") or last_parenthesis_opening(text) is not None:
         return item
     words = text[:-1].split()
     for size in range(min(8, len(words)), 0, -1):
@@ -159,16 +159,6 @@ def _parentheses(text):
             reach = end
     for start, end in outermost:
         yield start, end, text[start + 1:end - 1]
-
-
-def _opening(text):
-    """Where the parenthesis that closes ``text`` opens, or None."""
-    depth = 0
-    for i in range(len(text) - 1, -1, -1):
-        depth += {")": 1, "(": -1}.get(text[i], 0)
-        if depth == 0:
-            return i
-    return None
 
 
 def _states(content, resolver):
