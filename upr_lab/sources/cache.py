@@ -97,21 +97,34 @@ def _copies(tables, source):
 
 def write(entry_key, tables, source):
     """Store a parse; quietly does nothing when the cache folder cannot be written."""
-    folder = _entry(entry_key)
-    if folder is None or folder.exists():
-        return
-    scratch = folder.with_name(f".{folder.name}.{secrets.token_hex(6)}")
-    try:
-        scratch.mkdir(parents=True)
+    def fill(scratch):
         for name in TABLES:  # validated by the loader that parsed them
             _stored(tables[name]).reset_index(drop=True).to_feather(scratch / f"{name}{STORED}", compression="lz4")
         for name in EXTRA_TABLES:
             tables[name].to_parquet(scratch / f"{name}.parquet", index=False)
         (scratch / "source.json").write_text(json.dumps(source, indent=1), encoding="utf-8")
-        scratch.rename(folder)
+
+    folder = _store(entry_key, fill)
+    if folder is not None:
         _remember(folder, tables, source)
-    except (OSError, _Unstorable):  # read-only home, full disk, another process stored the same entry first
+
+
+def _store(entry_key, fill):
+    """The entry's folder once ``fill(scratch)`` has written a scratch folder and it is renamed into place, so
+    that a reader sees a whole entry or none; None when there is no cache, the entry exists, or it cannot be
+    written (read-only home, full disk, another process stored the same entry first)."""
+    folder = _entry(entry_key)
+    if folder is None or folder.exists():
+        return None
+    scratch = folder.with_name(f".{folder.name}.{secrets.token_hex(6)}")
+    try:
+        scratch.mkdir(parents=True)
+        fill(scratch)
+        scratch.rename(folder)
+        return folder
+    except (OSError, _Unstorable):
         shutil.rmtree(scratch, ignore_errors=True)
+        return None
 
 
 def read_record(entry_key):
@@ -128,16 +141,7 @@ def read_record(entry_key):
 
 def write_record(entry_key, record):
     """Store a JSON-ready ``record`` as a whole entry; quietly does nothing when the cache cannot be written."""
-    folder = _entry(entry_key)
-    if folder is None or folder.exists():
-        return
-    scratch = folder.with_name(f".{folder.name}.{secrets.token_hex(6)}")
-    try:
-        scratch.mkdir(parents=True)
-        (scratch / "record.json").write_text(json.dumps(record), encoding="utf-8")
-        scratch.rename(folder)
-    except OSError:
-        shutil.rmtree(scratch, ignore_errors=True)
+    _store(entry_key, lambda scratch: (scratch / "record.json").write_text(json.dumps(record), encoding="utf-8"))
 
 
 def _entry(entry_key):
