@@ -20,13 +20,18 @@ Measured, on this machine, side by side in one invocation:
    ``a + b x n``: ``a`` the cost paid once per batch (loading, pooled models, recurrence over all States),
    ``b`` the cost of one more State. A straight line through two samples; the pooled results of a batch
    are computed in the first runs that need them, so the fit is honest only if both samples compute them
-   all (they do: every analysis runs for every State of a sample).
+   all (they do: every analysis runs for every State of a sample);
+4. the CPU seconds of each batch, in all (the batch's process and every process it started, as the
+   system counts them when they end) and by kind: the batch's own process (papermill's client, the HTML
+   export), its worker kernels, their isolated helpers (sampled); fitted per State and once per batch like
+   the wall-clock times. On a shared machine CPU seconds vary less than wall-clock ones.
 
 Wall-clock times on a shared machine are noisy: the figures are for this machine at the time of the run.
 """
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -83,11 +88,13 @@ def _later_reviews(own, rng):
 
 
 def batch(data, countries, workers, out, cache):
-    """Seconds for a cold ``upr-lab batch`` of every analysis for ``countries``, and the peaks (MB) of its
-    worker kernels and isolated helpers."""
+    """A cold ``upr-lab batch`` of every analysis for ``countries``: its seconds, the peaks (MB) of its worker
+    kernels and isolated helpers, and its CPU seconds (``total``, and by kind: ``root``, ``kernels``,
+    ``helpers``)."""
     env = {**os.environ, "UPR_LAB_CACHE": str(cache)}
     command = [str(Path(sys.executable).parent / "upr-lab"), "batch", "--countries", ",".join(countries),
                "--analyses", ",".join(ANALYSES), "--data", str(data), "--workers", str(workers), "--out", str(out)]
+    before = _children_cpu()
     with KernelMemory() as memory:
         started = time.perf_counter()
         process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -97,7 +104,21 @@ def batch(data, countries, workers, out, cache):
     if process.returncode != 0:
         raise SystemExit(f"batch of {len(countries)} States failed:\n{err.decode()[-2000:]}")
     mb = lambda peaks: round(max(peaks.values(), default=0) / 2**20)  # noqa: E731
-    return seconds, mb(memory.peaks), mb(memory.helpers)
+    cpu = {"total": _children_cpu() - before, **memory.cpu}
+    return seconds, mb(memory.peaks), mb(memory.helpers), cpu
+
+
+def _children_cpu():
+    """CPU seconds (user + system) of this process's children that have ended (and of theirs, waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _fit(values, samples):
+    """(per State, once per batch): the straight line through the first and last samples."""
+    (n1, v1), (n2, v2) = (samples[0], values[samples[0]]), (samples[-1], values[samples[-1]])
+    per_state = (v2 - v1) / (n2 - n1)
+    return per_state, v1 - per_state * n1
 
 
 def main():
@@ -118,22 +139,29 @@ def main():
               + f"; {recs['sur_iso3'].nunique()} States under review (cycles 3-4 GENERATED)")
         loads = load_times([table])
         print(f"| load the table | parsed {loads['parse']:.1f} s | from the cache {loads['cache']:.2f} s |")
-        timings = {}
+        timings, cpus = {}, {}
         for n in samples:
-            seconds, kernel, helper = batch(table, SAMPLE_STATES[:n], args.workers, folder / f"out-{n}",
-                                            folder / f"cache-{n}")
-            timings[n] = seconds
+            load_before = os.getloadavg()[0]
+            seconds, kernel, helper, cpu = batch(table, SAMPLE_STATES[:n], args.workers, folder / f"out-{n}",
+                                                 folder / f"cache-{n}")
+            timings[n], cpus[n] = seconds, cpu
             print(f"| batch, {n} State{'s' * (n != 1)} x {len(ANALYSES)} analyses, --workers {args.workers}, cold | {seconds:.0f} s "
-                  f"| peak worker kernel {kernel} MB | peak isolated helper {helper} MB |")
-        (n1, t1), (n2, t2) = (samples[0], timings[samples[0]]), (samples[-1], timings[samples[-1]])
-        per_state = (t2 - t1) / (n2 - n1)
-        once = t1 - per_state * n1
+                  f"| peak worker kernel {kernel} MB | peak isolated helper {helper} MB "
+                  f"| CPU {cpu['total']:.0f} s (batch process {cpu['root']:.0f} s, kernels {cpu['kernels']:.0f} s, "
+                  f"helpers {cpu['helpers']:.0f} s) | load average {load_before:.1f} before, "
+                  f"{os.getloadavg()[0]:.1f} after |")
+        per_state, once = _fit(timings, samples)
         states = recs["sur_iso3"].nunique()
         print(f"| per State (every analysis) | {per_state:.1f} s | once per batch | {once:.0f} s |")
+        for kind in ("total", "root", "kernels", "helpers"):
+            cpu_state, cpu_once = _fit({n: c[kind] for n, c in cpus.items()}, samples)
+            print(f"| CPU seconds, {kind} | per State {cpu_state:.1f} s | once per batch {cpu_once:.0f} s |")
+        cpu_state, cpu_once = _fit({n: c["total"] for n, c in cpus.items()}, samples)
         print(f"| load average (1, 5, 15 min) at the end | {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
               f"on {os.cpu_count()} cores |")
         print(f"| full batch, extrapolated: {states} States | {(once + per_state * states) / 60:.1f} min "
-              f"(a straight line through {n1} and {n2} States; not measured) |")
+              f"(a straight line through {samples[0]} and {samples[-1]} States; not measured); from CPU seconds "
+              f"on {args.workers} busy cores: {(cpu_once + cpu_state * states) / args.workers / 60:.1f} min |")
 
 
 if __name__ == "__main__":
