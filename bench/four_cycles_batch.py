@@ -17,10 +17,12 @@ Measured, on this machine, side by side in one invocation:
    (a new parse cache and outputs), with the peak resident memory of each worker kernel and of the processes
    that compute large pooled results once per batch (``isolated``);
 3. the full batch (every State under review x every analysis) extrapolated from the samples as
-   ``a + b x n``: ``a`` the cost paid once per batch (loading, pooled models, recurrence over all States),
-   ``b`` the cost of one more State. A straight line through two samples; the pooled results of a batch
-   are computed in the first runs that need them, so the fit is honest only if both samples compute them
-   all (they do: every analysis runs for every State of a sample);
+   ``a + b x n + g x (groups - 1)``: ``a`` the cost paid once per batch (loading, pooled models, recurrence
+   over all States), ``b`` the cost of one more State, ``g`` that of one more regional group (the two
+   pooled models ``regional_comparison`` fits once per group, timed on their own as its kernels compute
+   them, each in a process of its own). A straight line through two samples; the pooled results of a batch
+   are computed in the first runs that need them, so the fit is honest only if both samples compute the
+   same ones: the sample States are all of one regional group (WEOG);
 4. the CPU seconds of each batch, in all (the batch's process and every process it started, as the
    system counts them when they end) and by kind: the batch's own process (papermill's client, the HTML
    export), its worker kernels, their isolated helpers (sampled); fitted per State and once per batch like
@@ -53,7 +55,10 @@ from upr_lab.sources.formats import canonical  # noqa: E402
 
 GROWTH = 1.2  # rows of a generated review per row of the State's second review
 SEED = 2026
-SAMPLE_STATES = ("NOR", "KEN", "BRA", "IND", "POL", "USA", "FRA", "CHN", "ZAF", "MEX")
+# one regional group (WEOG): regional_comparison's pooled models are computed once per regional group, so a
+# sample spanning more groups than the smaller one would count them as a cost of each State (see group_cost)
+SAMPLE_STATES = ("NOR", "USA", "FRA", "DEU", "GBR", "CAN", "AUS", "ITA", "ESP", "SWE")
+OTHER_GROUP = "Africa"  # the regional group whose pooled models group_cost times
 NAME = "GENERATED-four-cycles.parquet"
 
 
@@ -114,6 +119,34 @@ def _children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
+GROUP_MODELS = """
+import resource, sys, time, warnings
+warnings.simplefilter("ignore")
+from upr_lab import load
+from upr_lab.sources.context.load import context_table
+from upr_lab.stats import context_models, models, own_process
+from upr_lab.stats.classify.in_use import with_predictions
+data, context = with_predictions(load(sys.argv[1])), context_table()
+recs, participation = data.recommendations, data.participation
+started = time.perf_counter()
+own_process.call(models.group_model, recs, participation, sys.argv[2], alpha=0.05)
+own_process.call(context_models.adjusted_model, recs, participation, context, group_reference=sys.argv[2],
+                 alpha=0.05)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(time.perf_counter() - started, usage.ru_utime + usage.ru_stime)
+"""
+
+
+def group_cost(data, cache):
+    """Seconds and CPU seconds of the pooled models of one more regional group (``OTHER_GROUP``), computed as
+    ``regional_comparison`` computes them: each in a process of its own, on the loaded data set."""
+    env = {**os.environ, "UPR_LAB_CACHE": str(cache)}
+    done = subprocess.run([sys.executable, "-c", GROUP_MODELS, str(data), OTHER_GROUP], env=env, cwd=ROOT,
+                          check=True, capture_output=True, text=True)
+    seconds, cpu = map(float, done.stdout.split())
+    return seconds, cpu
+
+
 def _fit(values, samples):
     """(per State, once per batch): the straight line through the first and last samples."""
     (n1, v1), (n2, v2) = (samples[0], values[samples[0]]), (samples[-1], values[samples[-1]])
@@ -150,6 +183,10 @@ def main():
                   f"| CPU {cpu['total']:.0f} s (batch process {cpu['root']:.0f} s, kernels {cpu['kernels']:.0f} s, "
                   f"helpers {cpu['helpers']:.0f} s) | load average {load_before:.1f} before, "
                   f"{os.getloadavg()[0]:.1f} after |")
+        group_seconds, group_cpu = group_cost(table, folder / f"cache-{samples[0]}")
+        groups = recs["sur_group"].nunique()
+        print(f"| one more regional group (its 2 pooled models, {OTHER_GROUP}) | {group_seconds:.1f} s "
+              f"| CPU {group_cpu:.1f} s | x {groups - 1} other groups |")
         per_state, once = _fit(timings, samples)
         states = recs["sur_iso3"].nunique()
         print(f"| per State (every analysis) | {per_state:.1f} s | once per batch | {once:.0f} s |")
@@ -157,11 +194,13 @@ def main():
             cpu_state, cpu_once = _fit({n: c[kind] for n, c in cpus.items()}, samples)
             print(f"| CPU seconds, {kind} | per State {cpu_state:.1f} s | once per batch {cpu_once:.0f} s |")
         cpu_state, cpu_once = _fit({n: c["total"] for n, c in cpus.items()}, samples)
+        full = once + per_state * states + group_seconds * (groups - 1)
+        full_cpu = cpu_once + cpu_state * states + group_cpu * (groups - 1)
         print(f"| load average (1, 5, 15 min) at the end | {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
               f"on {os.cpu_count()} cores |")
-        print(f"| full batch, extrapolated: {states} States | {(once + per_state * states) / 60:.1f} min "
-              f"(a straight line through {samples[0]} and {samples[-1]} States; not measured); from CPU seconds "
-              f"on {args.workers} busy cores: {(cpu_once + cpu_state * states) / args.workers / 60:.1f} min |")
+        print(f"| full batch, extrapolated: {states} States, {groups} regional groups | {full / 60:.1f} min "
+              f"(a straight line through {samples[0]} and {samples[-1]} States; not measured) | from CPU seconds, "
+              f"{full_cpu:.0f} s on {args.workers} cores kept busy: {full_cpu / args.workers / 60:.1f} min |")
 
 
 if __name__ == "__main__":

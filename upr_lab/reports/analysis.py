@@ -229,8 +229,8 @@ class Analysis:
                     f"{self.data.source.get('seed')} (not real UPR data)")
         else:
             data = (f"{source['label']}, real data, SHA-256 {source['sha256']} (of its files' sha256sum listing). "
-                    f"Sources: {coverage.sources_cited(self.data.recommendations)}; this State's recommendations: "
-                    f"{coverage.coverage(self.recs)}")
+                    f"Sources: {self.pooled(coverage.sources_cited, self.data.recommendations)}; this State's "
+                    f"recommendations: {coverage.coverage(self.recs)}")
         display(HTML(f"<hr><p style='font-size:85%'><b>Provenance.</b> upr-lab {__version__}, analysis "
                      f"<code>{self.name}</code>, State under review {self.country}. Data: {html.escape(data)}. "
                      "Every file's hash is in <code>metrics.json</code> and <code>manifest.json</code>; "
