@@ -109,7 +109,7 @@ def batch(data, countries, workers, out, cache):
     if process.returncode != 0:
         raise SystemExit(f"batch of {len(countries)} States failed:\n{err.decode()[-2000:]}")
     mb = lambda peaks: round(max(peaks.values(), default=0) / 2**20)  # noqa: E731
-    cpu = {"total": _children_cpu() - before, **memory.cpu}
+    cpu = {"total": _children_cpu() - before, **memory.cpu, "n_helpers": len(memory.helpers)}
     return seconds, mb(memory.peaks), mb(memory.helpers), cpu
 
 
@@ -179,7 +179,7 @@ def main():
                                                  folder / f"cache-{n}")
             timings[n], cpus[n] = seconds, cpu
             print(f"| batch, {n} State{'s' * (n != 1)} x {len(ANALYSES)} analyses, --workers {args.workers}, cold | {seconds:.0f} s "
-                  f"| peak worker kernel {kernel} MB | peak isolated helper {helper} MB "
+                  f"| peak worker kernel {kernel} MB | peak isolated helper {helper} MB ({cpu['n_helpers']} helpers) "
                   f"| CPU {cpu['total']:.0f} s (batch process {cpu['root']:.0f} s, kernels {cpu['kernels']:.0f} s, "
                   f"helpers {cpu['helpers']:.0f} s) | load average {load_before:.1f} before, "
                   f"{os.getloadavg()[0]:.1f} after |")
