@@ -81,7 +81,8 @@ def predict_once(jobs):
 
     Otherwise the first notebook on each kernel predicts them, all kernels at once at the start of a batch,
     each holding the classifier and its working memory for the rest of the batch. Without a cache folder
-    there is nowhere to keep them, and each kernel predicts as before.
+    there is nowhere to keep them, and each kernel predicts as before; so it does if predicting fails here
+    (each run then fails with its own error, as it would have).
     """
     if cache.location() is None:
         return
@@ -90,7 +91,10 @@ def predict_once(jobs):
     inputs = {(input_path(job, "data"), input_path(job, "implementation")) for job in jobs
               if job.parameters.get("predict_categories", True) is not False}
     for data, implementation in sorted(inputs, key=str):
-        own_process.call(_predict, data, implementation)
+        try:
+            own_process.call(_predict, data, implementation)
+        except Exception:  # noqa: BLE001  the kernels predict for themselves, and a run that cannot says why
+            pass
 
 
 def _predict(data, implementation):
