@@ -2,6 +2,8 @@
 embedded data: deterministic, plain arrays, probabilities that sum to 1, no guess where no word is known,
 quantification that recovers a planted prevalence, and refusals that say what is wrong."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -270,8 +272,7 @@ def test_the_shipped_model_is_the_one_make_data_trains(monkeypatch):
     after a change to either, ``make data`` trains it anew. ``trained()`` then uses it without training."""
     arrays = store.load(store.SHIPPED)
     assert all(array.dtype != object for array in arrays.values())
-    recommendations = embedded.read()[0]["recommendations"]
-    assert str(arrays["key"]) == store.key(store.data_digest(recommendations)), "stale: run make data"
+    assert str(arrays["key"]) == store.key(embedded.recorded_sha256()), "stale: run make data"
     def no_training(_):
         raise AssertionError("trained() trained although the shipped model's key matches")
     monkeypatch.setattr(store, "train_for_use", no_training)
@@ -293,16 +294,38 @@ def test_a_model_file_holding_a_pickle_is_refused_unread(tmp_path):
         store.read_models(path, "k")
 
 
-def test_the_key_depends_on_the_coded_rows_only(sample):
-    early, _ = sample
-    digest = store.data_digest(early)
-    filled = early.assign(action_category_source="coded", issues_source="coded")
-    guessed = filled.head(3).assign(rec_id=lambda f: f["rec_id"] + "-x", action_category_source="predicted",
-                                    issues_source="predicted")
-    assert store.data_digest(pd.concat([filled, guessed])) == digest  # predictions never train the model
-    recoded = early.copy()
-    recoded.loc[recoded.index[0], "action_category"] = int(recoded["action_category"].iloc[0]) % 5 + 1
-    assert store.data_digest(recoded) != digest
+def test_a_changed_embedded_data_set_or_changed_code_invalidates_the_shipped_model(tmp_path, monkeypatch):
+    """The key is read from the embedded data set's ``source.json`` (no table read, no row hashed): another
+    recommendations table (another recorded SHA-256) or another classifier code gives another key, and
+    ``trained()`` then trains instead of using the shipped file."""
+    shipped = str(store.load(store.SHIPPED)["key"])
+    assert store.key() == shipped
+    folder = tmp_path / "upr"
+    folder.mkdir()
+    source = json.loads((embedded.FOLDER / "source.json").read_text(encoding="utf-8"))
+    source["tables"]["recommendations"] = "0" * 64
+    (folder / "source.json").write_text(json.dumps(source), encoding="utf-8")
+    monkeypatch.setattr(embedded, "FOLDER", folder)
+    assert embedded.recorded_sha256() == "0" * 64 and store.key() != shipped
+    def trains(_):
+        raise RuntimeError("trains")
+    monkeypatch.setattr(store, "train_for_use", trains)
+    monkeypatch.setattr(store.cache, "location", lambda: None)
+    store.trained.cache_clear()
+    try:
+        with pytest.raises(RuntimeError, match="trains"):
+            store.trained()
+    finally:
+        store.trained.cache_clear()
+    monkeypatch.undo()
+    code = tmp_path / "package"
+    for name in store._CODE:
+        (code / name).parent.mkdir(parents=True, exist_ok=True)
+        (code / name).write_bytes((store.version.PACKAGE_DIR / name).read_bytes())
+    monkeypatch.setattr(store.version, "PACKAGE_DIR", code)
+    assert store.key() == shipped
+    (code / store._CODE[1]).write_bytes((code / store._CODE[1]).read_bytes() + b"\n# changed\n")
+    assert store.key() != shipped
 
 
 def test_the_make_data_step_refuses_a_missing_folder_in_one_line(tmp_path, capsys):

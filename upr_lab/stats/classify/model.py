@@ -7,9 +7,6 @@ intercepts, the calibration, the error rates and the training prevalence (``arra
 """
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.svm import LinearSVC
-
 from upr_lab.exceptions import ParameterError
 from upr_lab.stats.classify import quantify
 from upr_lab.stats.classify.features import Features
@@ -34,12 +31,16 @@ RATES = "later"
 
 def fit_linear(x, y, c=DEFAULT_C):
     """A linear support vector machine, one category against the rest (liblinear; deterministic)."""
+    from sklearn.svm import LinearSVC  # scikit-learn only to train: predicting from the shipped model is numpy
+
     return LinearSVC(C=c, random_state=25, max_iter=5000).fit(x, y)
 
 
 def fit_calibration(decisions, categories):
     """Probabilities from decision values: a multinomial logistic regression on the five decision values
     (weights ``(5, 5)`` and intercepts), fitted on held-out recommendations."""
+    from sklearn.linear_model import LogisticRegression
+
     found = LogisticRegression(C=100.0, max_iter=1000).fit(decisions, categories)
     return found.coef_, found.intercept_
 

@@ -4,10 +4,12 @@ A model is saved as a zip of ``.npy`` arrays (numbers and strings only, read wit
 loading one executes no code), written byte for byte the same from the same model (sorted names, fixed
 dates). ``make data`` trains the models from UPR Info's coding in the embedded data set (sessions 1-20) and
 writes them to ``SHIPPED`` (``python -m upr_lab.stats.classify.store``). They carry a key: the SHA-256 of
-the coded recommendations they were trained on and of the classifier's code. ``trained()`` uses the shipped
-file when its key matches the embedded data and the code at hand; otherwise (code changed since ``make
-data``) it trains them once and keeps them in the cache (``upr_lab.sources.cache.location()``, under
-``classifier/``). Predicting uses numpy only, so scikit-learn's version is not part of the key.
+the embedded recommendations table they were trained on, as ``make data`` recorded it in the data set's
+``source.json`` (the digest loading checks the table against), and of the classifier's code. ``trained()``
+uses the shipped file when its key matches the embedded data and the code at hand, checked without reading
+the table; otherwise (data or code changed since ``make data``) it trains them once and keeps them in the
+cache (``upr_lab.sources.cache.location()``, under ``classifier/``). Predicting uses numpy and scipy only
+(scikit-learn is imported only to train), so scikit-learn's version is not part of the key.
 """
 
 import functools
@@ -78,19 +80,10 @@ def coded_rows(recommendations, column="action_category"):
     return recommendations.loc[coded, list(_READ)].sort_values("rec_id", kind="stable")
 
 
-def data_digest(recommendations):
-    """SHA-256 of what the models learn from: each coded recommendation's id, session, text, recommending
-    group, and category or tags (column by column)."""
-    digest = hashlib.sha256()
-    for column in ("action_category", "issues"):
-        rows = coded_rows(recommendations, column)
-        values = rows[column].map("|".join if column == "issues" else int)
-        for part in (rows["rec_id"], rows["session"], rows["text"], rows["recommender_group"].fillna(""), values):
-            digest.update("\x1f".join(part.astype(str).tolist()).encode("utf-8") + b"\x1e")
-    return digest.hexdigest()
-
-
-def key(data_sha256):
+def key(data_sha256=None):
+    """The key of models trained from the embedded data (``data_sha256``: its recorded digest, by default)
+    with the code at hand."""
+    data_sha256 = embedded.recorded_sha256() if data_sha256 is None else data_sha256
     return hashlib.sha256(f"{data_sha256}\0{code_digest()}".encode()).hexdigest()[:24]
 
 
@@ -165,8 +158,7 @@ def trained():
     """The (category model, tag model) trained from the embedded data set: the file shipped beside it
     (``SHIPPED``, written by ``make data``) when its key matches the data and the code, else the cache, else
     trained now (a minute or two on two cores) and cached."""
-    recommendations = embedded.read()[0]["recommendations"]
-    model_key = key(data_digest(recommendations))
+    model_key = key()
     found = read_models(SHIPPED, model_key)
     folder = cache.location()
     path = folder / "classifier" / f"{model_key}.npz" if folder else None
@@ -174,7 +166,7 @@ def trained():
         found = read_models(path, model_key)
     if found is not None:
         return found
-    categories, tags = train_for_use(recommendations)
+    categories, tags = train_for_use(embedded.read()[0]["recommendations"])
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         save(path, models_arrays(categories, tags, model_key))
@@ -183,9 +175,8 @@ def trained():
 
 def build(out=SHIPPED):
     """Train from the embedded data set and write the models with their key to ``out``."""
-    recommendations = embedded.read()[0]["recommendations"]
-    categories, tags = train_for_use(recommendations)
-    save(out, models_arrays(categories, tags, key(data_digest(recommendations))))
+    categories, tags = train_for_use(embedded.read()[0]["recommendations"])
+    save(out, models_arrays(categories, tags, key()))
     return Path(out)
 
 
