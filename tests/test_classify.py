@@ -282,7 +282,8 @@ def test_the_shipped_model_is_the_one_make_data_trains(monkeypatch):
     finally:
         store.trained.cache_clear()
     assert categories.calibration is not None and categories.soft_rates.shape == (5, 5)
-    assert tags.features is categories.features and len(tags.assignable) == len(tags.tags) > 20
+    assert categories.features.shares_blocks(tags.features) and tags.features.blocks == ("words", "meta")
+    assert len(tags.assignable) == len(tags.tags) > 20
     assert categories.predict(["Ratify the Convention against Torture", "Continue its efforts to reduce poverty",
                                "Consider abolishing the death penalty"], ["WEOG"] * 3).tolist() == [5, 2, 3]
 

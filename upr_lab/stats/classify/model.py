@@ -14,7 +14,7 @@ from upr_lab.stats.classify.features import Features
 CATEGORIES = (1, 2, 3, 4, 5)
 LABELS = {1: "minimal action", 2: "continuing action", 3: "considering action", 4: "general action",
           5: "specific action"}
-DEFAULT_BLOCKS = ("words", "meta")
+DEFAULT_BLOCKS = ("words", "meta", "chars")
 # The best of 0.1, 0.3, 1 by macro-F1 on sessions 13-16 for a model trained on 1-12 (``evaluate.choose_c``;
 # 0.9055 against 0.9054 at 0.3). A multinomial logistic regression (C = 3) was as accurate there (accuracy
 # 0.907, macro-F1 0.906) and took 25 times longer to fit.
@@ -141,7 +141,7 @@ class CategoryModel:
         out[known] = np.asarray(CATEGORIES)[probabilities[known].argmax(axis=1)]
         return out
 
-    def shares(self, probabilities, method="probabilistic_adjusted_count"):
+    def shares(self, probabilities, method=quantify.DEFAULT):
         """Corrected share of each category among recommendations with a prediction."""
         if self.soft_rates is None and method not in ("count",):
             raise ParameterError("this model was trained without error rates (no sessions given); "

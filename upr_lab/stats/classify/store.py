@@ -25,8 +25,8 @@ from upr_lab import version
 from upr_lab.exceptions import DataError, UprLabError
 from upr_lab.sources import cache, embedded
 from upr_lab.stats.classify.features import Features
-from upr_lab.stats.classify.model import LATER, CategoryModel
-from upr_lab.stats.classify.tags import ASSIGN_F1, TagModel, scores
+from upr_lab.stats.classify.model import DEFAULT_BLOCKS, LATER, CategoryModel
+from upr_lab.stats.classify.tags import ASSIGN_F1, BLOCKS as TAG_BLOCKS, TagModel, scores
 
 _CODE = ("stats/classify/features.py", "stats/classify/model.py", "stats/classify/quantify.py",
          "stats/classify/tags.py", "stats/classify/store.py", "stats/wording.py")
@@ -115,13 +115,15 @@ def _fit_both(coded, tagged, tags=None):
     """Features fitted on ``coded``, and over them the category model and the tag model (of ``tags``, or of
     every tag coded often enough)."""
     texts, groups = coded["text"].tolist(), coded["recommender_group"].tolist()
-    features = Features.fit(texts, groups)
+    features = Features.fit(texts, groups, DEFAULT_BLOCKS)
     x = features.transform(texts, groups)
     category_model = CategoryModel.fit(features, texts, groups, coded["action_category"].astype(int), x=x)
+    tag_features = features.only(TAG_BLOCKS)
     same = tagged["rec_id"].tolist() == coded["rec_id"].tolist()
-    x_tagged = x if same else features.transform(tagged["text"], tagged["recommender_group"])
-    tag_model = TagModel.train(tagged["text"], tagged["recommender_group"], tagged["issues"], features=features,
-                               x=x_tagged, tags=tags)
+    x_tagged = (features.columns(x, TAG_BLOCKS) if same
+                else tag_features.transform(tagged["text"], tagged["recommender_group"]))
+    tag_model = TagModel.train(tagged["text"], tagged["recommender_group"], tagged["issues"],
+                               features=tag_features, x=x_tagged, tags=tags)
     return category_model, tag_model
 
 
@@ -133,8 +135,10 @@ def models_arrays(categories, tags, model_key):
     """The two models and their key as one set of arrays (what ``save`` writes); features the two share are
     written once."""
     arrays = {f"category.{k}": v for k, v in categories.arrays().items()}
-    shared = tags.features is categories.features
+    shared = categories.features.shares_blocks(tags.features)
     arrays.update({f"tags.{k}": v for k, v in tags.arrays(with_features=not shared).items()})
+    if shared:  # the tag model reads some of the category model's blocks: their names only
+        arrays["tags.shared_blocks"] = np.asarray(tags.features.blocks, dtype=str)
     arrays["key"] = np.asarray(model_key)
     return arrays
 
@@ -149,7 +153,9 @@ def read_models(path, model_key):
         return None
     categories = CategoryModel.from_arrays(_prefixed(arrays, "category."))
     tag_arrays = _prefixed(arrays, "tags.")
-    shared = None if "features.blocks" in tag_arrays else categories.features
+    shared = None
+    if "features.blocks" not in tag_arrays:
+        shared = categories.features.only(tag_arrays.pop("shared_blocks").tolist())
     return categories, TagModel.from_arrays(tag_arrays, features=shared)
 
 
