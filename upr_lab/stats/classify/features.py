@@ -1,5 +1,6 @@
 """What the classifiers read of a recommendation: its words and word pairs, its opening (the first verb,
-the first two words, the words that follow the verb), and the recommending State's regional group.
+the first two words, the words that follow the verb), the recommending State's regional group, and the
+character n-grams of its first words (the action category only; the tags read the first two blocks).
 
 Features are counted here rather than by scikit-learn's vectorisers, so that a fitted block is plain data
 (its terms in column order and their inverse document frequencies) and a batch of texts is stemmed once
