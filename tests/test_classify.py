@@ -55,6 +55,42 @@ def test_features_read_the_opening_the_verbs_object_and_the_group():
     assert x[1].tolist() == [0.0, 0.0] and x[0, 1] > x[0, 0]  # "b" twice: 1 + log 2 times its idf
 
 
+def test_character_ngrams_of_the_first_words_are_scikit_learns_char_wb():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    analyse = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).build_analyzer()
+    for words in (["to", "ratify"], ["urgently", "ensure", "that", "women"], ["ab"]):
+        assert features.character_ngrams(words) == analyse(" ".join(words))
+    found = features.terms(["The Government should urgently ratify the CAT, and report"], ["WEOG"])["chars"][0]
+    assert " the" in found and " urg" in found and "ratif" not in found  # the first four words only
+    assert found == features.character_ngrams(["the", "government", "should", "urgently"])
+
+
+def test_the_tag_model_reads_the_category_models_blocks_stored_once(sample, tmp_path):
+    """The category model reads words, opening and character n-grams; the tag model the first two of the same
+    fitted blocks: saved once, read back shared, and a batch transformed once gives both models' columns."""
+    early, later = sample
+    texts, groups = early["text"].tolist(), early["recommender_group"].tolist()
+    shared = features.Features.fit(texts, groups, ("words", "meta", "chars"))
+    x = shared.transform(texts, groups)
+    categories = CategoryModel.fit(shared, texts, groups, early["action_category"].astype(int), x=x)
+    tag_features = shared.only(("words", "meta"))
+    tags = TagModel.train(texts, groups, early["issues"], features=tag_features, x=shared.columns(x, ("words", "meta")))
+    assert shared.shares_blocks(tag_features) and not tag_features.shares_blocks(shared)
+    alone = TagModel.train(texts, groups, early["issues"])  # its own features: words and opening
+    np.testing.assert_allclose(tags.coef, alone.coef, atol=1e-6)
+    store.save(tmp_path / "m.npz", store.models_arrays(categories, tags, "k"))
+    arrays = store.load(tmp_path / "m.npz")
+    assert "tags.features.blocks" not in arrays and arrays["tags.shared_blocks"].tolist() == ["words", "meta"]
+    read_categories, read_tags = store.read_models(tmp_path / "m.npz", "k")
+    assert read_tags.features.blocks == ("words", "meta") and read_categories.features.shares_blocks(read_tags.features)
+    tags.f1 = read_tags.f1 = np.ones(len(tags.tags))
+    annotated = predicted.annotate(later.assign(action_category=pd.NA, issues=[()] * len(later)),
+                                   (read_categories, read_tags))
+    expected = tags.predict(later["text"], later["recommender_group"], only_assignable=True)
+    assert annotated["issues"].tolist() == expected
+
+
 def test_probabilities_are_a_distribution_over_the_five_categories(trained, sample):
     _, later = sample
     probabilities = trained.probabilities(later["text"], later["recommender_group"])
