@@ -27,6 +27,7 @@ OBJECT_WORDS = 3  # words after the first verb read as its object ("adopt a law"
 # The character n-grams of the opening: of the first FIRST_WORDS words, sizes CHARACTERS, their block's rows
 # of length CHARACTERS_WEIGHT (chosen on sessions 13-16 for a model of 1-12: docs/methods/classifier.md).
 FIRST_WORDS = 4
+CHUNK = 2000  # recommendations whose terms are held at once when transforming (a character n-gram is a string)
 CHARACTERS = (3, 4, 5)
 CHARACTERS_WEIGHT = 1.0
 
@@ -171,10 +172,13 @@ class Features:
     def transform_known(self, texts, groups):
         """The feature matrix, and for each recommendation whether it holds a word (or word pair) the model
         knows."""
-        found = terms(list(texts), list(groups))
-        parts = [self.block[b].transform(found[b]) for b in self.blocks]
-        known = np.asarray(parts[self.blocks.index("words")].getnnz(axis=1) > 0)
-        return sp.hstack(parts, format="csr"), known
+        texts, groups = list(texts), list(groups)
+        matrices = []
+        for start in range(0, max(len(texts), 1), CHUNK):  # the terms of a chunk at a time: bounded memory
+            found = terms(texts[start:start + CHUNK], groups[start:start + CHUNK])
+            matrices.append(sp.hstack([self.block[b].transform(found[b]) for b in self.blocks], format="csr"))
+        matrix = sp.vstack(matrices, format="csr")
+        return matrix, self.columns(matrix, ("words",)).getnnz(axis=1) > 0
 
     def known_words(self, texts):
         """True for each recommendation with at least one word (or word pair) in the model's vocabulary."""
