@@ -154,7 +154,8 @@ def read_models(path, model_key):
     categories = CategoryModel.from_arrays(_prefixed(arrays, "category."))
     tag_arrays = _prefixed(arrays, "tags.")
     shared = None
-    if "features.blocks" not in tag_arrays:  # the category model's blocks (all of them, in files written before the character n-grams)
+    # the tag model reads the category model's blocks (all of them in files written before the character n-grams)
+    if "features.blocks" not in tag_arrays:
         names = tag_arrays.pop("shared_blocks", None)
         shared = categories.features if names is None else categories.features.only(names.tolist())
     return categories, TagModel.from_arrays(tag_arrays, features=shared)
