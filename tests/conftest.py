@@ -93,6 +93,19 @@ def embedded_batch(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def synthetic_batch(tmp_path_factory):
+    """``upr-lab batch --countries KEN,BRA --data synthetic`` (all four analyses, 8 runs), run once per test run:
+    the CLI's synthetic batch test and the recommending States' report on synthetic data read it. Read-only."""
+    def build(out):
+        upr_lab = Path(sys.executable).parent / "upr-lab"
+        result = subprocess.run([str(upr_lab), "batch", "--countries", "KEN,BRA", "--data", "synthetic", "--out",
+                                 str(out)], cwd=ROOT, capture_output=True, text=True, timeout=1200)
+        assert result.returncode == 0, f"the shared synthetic batch failed:\n{result.stdout}\n{result.stderr}"
+
+    return built_once(tmp_path_factory, "synthetic-batch", build)
+
+
+@pytest.fixture(scope="session")
 def upr_info_dir():
     if not UPR_INFO.is_dir():
         pytest.fail(f"the real UPR Info exports are expected at {UPR_INFO}")
