@@ -65,7 +65,11 @@ def pooled_on_embedded():
     from upr_lab.stats import shared
 
     data = load()
-    return lambda function, **kwargs: shared.pooled(data, function, data.recommendations, **kwargs)
+
+    def pooled(function, **kwargs):
+        return shared.pooled(data, function, data.recommendations, **kwargs)
+    pooled.recommendations = data.recommendations  # for arguments that are pooled results (shared.result_of)
+    return pooled
 
 
 EMBEDDED_BATCH = ("NOR", "KEN", "BRA")
