@@ -65,24 +65,48 @@ def pooled_on_embedded():
     from upr_lab.stats import shared
 
     data = load()
-    return lambda function, **kwargs: shared.pooled(data, function, data.recommendations, **kwargs)
+
+    def pooled(function, **kwargs):
+        return shared.pooled(data, function, data.recommendations, **kwargs)
+    pooled.recommendations = data.recommendations  # for arguments that are pooled results (shared.result_of)
+    return pooled
 
 
 EMBEDDED_BATCH = ("NOR", "KEN", "BRA")
+
+
+def embedded_batch_output(embedded_batch):
+    """What ``upr-lab batch`` printed when it built ``embedded_batch`` (kept beside the folder)."""
+    return embedded_batch.with_name(f"{embedded_batch.name}.stdout").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
 def embedded_batch(tmp_path_factory):
     """``upr-lab batch --countries NOR,KEN,BRA --workers 2`` on the embedded real data, all four analyses (12 runs
     on two warm kernels), run once per test run: the browser's site, the CLI's default batch, verification
-    of warm-kernel runs and the recommending States' report all read it. Read-only: copy it to change it."""
+    of warm-kernel runs, the first batch of the rerun sequence and the recommending States' report all read it
+(what the batch printed: ``embedded_batch_output``). Read-only: copy it to change it."""
     def build(out):
         upr_lab = Path(sys.executable).parent / "upr-lab"
         result = subprocess.run([str(upr_lab), "batch", "--countries", ",".join(EMBEDDED_BATCH), "--out", str(out),
                                  "--workers", "2"], cwd=ROOT, capture_output=True, text=True, timeout=1200)
         assert result.returncode == 0, f"the shared batch failed:\n{result.stdout}\n{result.stderr}"
+        out.with_name(f"{out.name}.stdout").write_text(result.stdout, encoding="utf-8")
 
     return built_once(tmp_path_factory, "embedded-batch", build)
+
+
+@pytest.fixture(scope="session")
+def synthetic_batch(tmp_path_factory):
+    """``upr-lab batch --countries KEN,BRA --data synthetic`` (all four analyses, 8 runs), run once per test run:
+    the CLI's synthetic batch test and the recommending States' report on synthetic data read it. Read-only."""
+    def build(out):
+        upr_lab = Path(sys.executable).parent / "upr-lab"
+        result = subprocess.run([str(upr_lab), "batch", "--countries", "KEN,BRA", "--data", "synthetic", "--out",
+                                 str(out)], cwd=ROOT, capture_output=True, text=True, timeout=1200)
+        assert result.returncode == 0, f"the shared synthetic batch failed:\n{result.stdout}\n{result.stderr}"
+
+    return built_once(tmp_path_factory, "synthetic-batch", build)
 
 
 @pytest.fixture(scope="session")

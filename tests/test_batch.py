@@ -1,6 +1,7 @@
 """Batches: incremental reruns, warm kernels that change nothing, and a real Dask cluster on loopback."""
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -8,6 +9,7 @@ import time
 import psutil
 import pytest
 
+from conftest import embedded_batch_output
 from test_cli import read_json, upr_lab
 
 pytestmark = pytest.mark.slow
@@ -23,10 +25,12 @@ def reasons(out):
     return sorted((r["country"], r["analysis"], r["skipped"], r["reason"]) for r in read_json(out / "batch.json")["runs"])
 
 
-def test_a_rerun_skips_unchanged_runs_and_says_why_the_others_run(tmp_path):
+def test_a_rerun_skips_unchanged_runs_and_says_why_the_others_run(tmp_path, embedded_batch):
+    # the first batch is the session's (12 new runs, NOR's two among them); its run folders are copied
+    assert "12 runs: 0 skipped, 12 run (12 new)" in embedded_batch_output(embedded_batch)
     out = tmp_path / "out"
-    first = upr_lab("batch", "--countries", "NOR", "--analyses", TWO, "--out", out, "--workers", "2")
-    assert "2 runs: 0 skipped, 2 run (2 new)" in first.stdout
+    for analysis in TWO.split(","):
+        shutil.copytree(embedded_batch / "NOR" / analysis, out / "NOR" / analysis)
     again = upr_lab("batch", "--countries", "NOR", "--analyses", TWO, "--out", out)
     assert "2 runs: 2 skipped" in again.stdout and ", 0 run" in again.stdout
     assert reasons(out) == [("NOR", a, True, "unchanged since its last successful run") for a in sorted(TWO.split(","))]
@@ -97,7 +101,18 @@ def test_a_batch_on_a_dask_cluster_writes_the_same_files_as_a_local_batch(tmp_pa
     assert [name for name in cluster if cluster[name] != local[name]] == []
 
 
-def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("UPR_LAB_SCHEDULER_TIMEOUT", "2")  # the default 20 s would only make the test wait
     result = upr_lab("batch", "--countries", "NOR", "--analyses", "civil_society", "--out", tmp_path,
                      "--scheduler", "tcp://127.0.0.1:9", check=False)
     assert result.returncode == 2 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-3", "inf", "nan"])
+def test_a_scheduler_timeout_that_is_not_a_positive_number_is_refused(tmp_path, monkeypatch, value):
+    monkeypatch.setenv("UPR_LAB_SCHEDULER_TIMEOUT", value)
+    result = upr_lab("batch", "--countries", "NOR", "--analyses", "civil_society", "--out", tmp_path / "out",
+                     "--scheduler", "tcp://127.0.0.1:9", check=False)
+    assert result.returncode == 2 and result.stderr.strip() == (
+        f"upr-lab: error: UPR_LAB_SCHEDULER_TIMEOUT = {value!r}: expected a number of seconds above 0")
+    assert not (tmp_path / "out").exists()

@@ -2,6 +2,8 @@
 embedded data: deterministic, plain arrays, probabilities that sum to 1, no guess where no word is known,
 quantification that recovers a planted prevalence, and refusals that say what is wrong."""
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -51,6 +53,42 @@ def test_features_read_the_opening_the_verbs_object_and_the_group():
     x = block.transform([["a", "b", "b", "zz"], ["zz"]]).toarray()
     np.testing.assert_allclose(np.linalg.norm(x[0]), 1.0)
     assert x[1].tolist() == [0.0, 0.0] and x[0, 1] > x[0, 0]  # "b" twice: 1 + log 2 times its idf
+
+
+def test_character_ngrams_of_the_first_words_are_scikit_learns_char_wb():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    analyse = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).build_analyzer()
+    for words in (["to", "ratify"], ["urgently", "ensure", "that", "women"], ["ab"]):
+        assert features.character_ngrams(words) == analyse(" ".join(words))
+    found = features.terms(["The Government should urgently ratify the CAT, and report"], ["WEOG"])["chars"][0]
+    assert " the" in found and " urg" in found and "ratif" not in found  # the first four words only
+    assert found == features.character_ngrams(["the", "government", "should", "urgently"])
+
+
+def test_the_tag_model_reads_the_category_models_blocks_stored_once(sample, tmp_path):
+    """The category model reads words, opening and character n-grams; the tag model the first two of the same
+    fitted blocks: saved once, read back shared, and a batch transformed once gives both models' columns."""
+    early, later = sample
+    texts, groups = early["text"].tolist(), early["recommender_group"].tolist()
+    shared = features.Features.fit(texts, groups, ("words", "meta", "chars"))
+    x = shared.transform(texts, groups)
+    categories = CategoryModel.fit(shared, texts, groups, early["action_category"].astype(int), x=x)
+    tag_features = shared.only(("words", "meta"))
+    tags = TagModel.train(texts, groups, early["issues"], features=tag_features, x=shared.columns(x, ("words", "meta")))
+    assert shared.shares_blocks(tag_features) and not tag_features.shares_blocks(shared)
+    alone = TagModel.train(texts, groups, early["issues"])  # its own features: words and opening
+    np.testing.assert_allclose(tags.coef, alone.coef, atol=1e-6)
+    store.save(tmp_path / "m.npz", store.models_arrays(categories, tags, "k"))
+    arrays = store.load(tmp_path / "m.npz")
+    assert "tags.features.blocks" not in arrays and arrays["tags.shared_blocks"].tolist() == ["words", "meta"]
+    read_categories, read_tags = store.read_models(tmp_path / "m.npz", "k")
+    assert read_tags.features.blocks == ("words", "meta") and read_categories.features.shares_blocks(read_tags.features)
+    tags.f1 = read_tags.f1 = np.ones(len(tags.tags))
+    annotated = predicted.annotate(later.assign(action_category=pd.NA, issues=[()] * len(later)),
+                                   (read_categories, read_tags))
+    expected = tags.predict(later["text"], later["recommender_group"], only_assignable=True)
+    assert annotated["issues"].tolist() == expected
 
 
 def test_probabilities_are_a_distribution_over_the_five_categories(trained, sample):
@@ -270,8 +308,7 @@ def test_the_shipped_model_is_the_one_make_data_trains(monkeypatch):
     after a change to either, ``make data`` trains it anew. ``trained()`` then uses it without training."""
     arrays = store.load(store.SHIPPED)
     assert all(array.dtype != object for array in arrays.values())
-    recommendations = embedded.read()[0]["recommendations"]
-    assert str(arrays["key"]) == store.key(store.data_digest(recommendations)), "stale: run make data"
+    assert str(arrays["key"]) == store.key(embedded.recorded_sha256()), "stale: run make data"
     def no_training(_):
         raise AssertionError("trained() trained although the shipped model's key matches")
     monkeypatch.setattr(store, "train_for_use", no_training)
@@ -281,7 +318,8 @@ def test_the_shipped_model_is_the_one_make_data_trains(monkeypatch):
     finally:
         store.trained.cache_clear()
     assert categories.calibration is not None and categories.soft_rates.shape == (5, 5)
-    assert tags.features is categories.features and len(tags.assignable) == len(tags.tags) > 20
+    assert categories.features.shares_blocks(tags.features) and tags.features.blocks == ("words", "meta")
+    assert len(tags.assignable) == len(tags.tags) > 20
     assert categories.predict(["Ratify the Convention against Torture", "Continue its efforts to reduce poverty",
                                "Consider abolishing the death penalty"], ["WEOG"] * 3).tolist() == [5, 2, 3]
 
@@ -293,16 +331,38 @@ def test_a_model_file_holding_a_pickle_is_refused_unread(tmp_path):
         store.read_models(path, "k")
 
 
-def test_the_key_depends_on_the_coded_rows_only(sample):
-    early, _ = sample
-    digest = store.data_digest(early)
-    filled = early.assign(action_category_source="coded", issues_source="coded")
-    guessed = filled.head(3).assign(rec_id=lambda f: f["rec_id"] + "-x", action_category_source="predicted",
-                                    issues_source="predicted")
-    assert store.data_digest(pd.concat([filled, guessed])) == digest  # predictions never train the model
-    recoded = early.copy()
-    recoded.loc[recoded.index[0], "action_category"] = int(recoded["action_category"].iloc[0]) % 5 + 1
-    assert store.data_digest(recoded) != digest
+def test_a_changed_embedded_data_set_or_changed_code_invalidates_the_shipped_model(tmp_path, monkeypatch):
+    """The key is read from the embedded data set's ``source.json`` (no table read, no row hashed): another
+    recommendations table (another recorded SHA-256) or another classifier code gives another key, and
+    ``trained()`` then trains instead of using the shipped file."""
+    shipped = str(store.load(store.SHIPPED)["key"])
+    assert store.key() == shipped
+    folder = tmp_path / "upr"
+    folder.mkdir()
+    source = json.loads((embedded.FOLDER / "source.json").read_text(encoding="utf-8"))
+    source["tables"]["recommendations"] = "0" * 64
+    (folder / "source.json").write_text(json.dumps(source), encoding="utf-8")
+    monkeypatch.setattr(embedded, "FOLDER", folder)
+    assert embedded.recorded_sha256() == "0" * 64 and store.key() != shipped
+    def trains(_):
+        raise RuntimeError("trains")
+    monkeypatch.setattr(store, "train_for_use", trains)
+    monkeypatch.setattr(store.cache, "location", lambda: None)
+    store.trained.cache_clear()
+    try:
+        with pytest.raises(RuntimeError, match="trains"):
+            store.trained()
+    finally:
+        store.trained.cache_clear()
+    monkeypatch.undo()
+    code = tmp_path / "package"
+    for name in store._CODE:
+        (code / name).parent.mkdir(parents=True, exist_ok=True)
+        (code / name).write_bytes((store.version.PACKAGE_DIR / name).read_bytes())
+    monkeypatch.setattr(store.version, "PACKAGE_DIR", code)
+    assert store.key() == shipped
+    (code / store._CODE[1]).write_bytes((code / store._CODE[1]).read_bytes() + b"\n# changed\n")
+    assert store.key() != shipped
 
 
 def test_the_make_data_step_refuses_a_missing_folder_in_one_line(tmp_path, capsys):

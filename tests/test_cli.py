@@ -137,17 +137,17 @@ def test_batch_on_the_default_data_writes_real_reports(embedded_batch):
         assert f"<code>upr-lab cite --data OUT/KEN/{analysis}</code>" in page  # the footer says how to cite it
 
 
-def test_batch_on_synthetic_data_writes_index_and_summary(tmp_path):
-    upr_lab("batch", "--countries", "KEN,BRA", "--data", "synthetic", "--out", tmp_path)
-    summary = read_json(tmp_path / "batch.json")
+def test_batch_on_synthetic_data_writes_index_and_summary(synthetic_batch):
+    # `upr-lab batch --countries KEN,BRA --data synthetic`: the session's synthetic batch (conftest.py)
+    summary = read_json(synthetic_batch / "batch.json")
     assert summary["n_ok"] == 2 * len(ANALYSES) == 8 and summary["n_failed"] == 0
-    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    index = (synthetic_batch / "index.html").read_text(encoding="utf-8")
     assert "SYNTHETIC data" in index
     for country in ("KEN", "BRA"):
         for analysis in ANALYSES:
             assert f'href="{country}/{analysis}/report.html"' in index
-            assert_complete_run(tmp_path / country / analysis, analysis, country)
-    regional = read_json(tmp_path / "KEN" / "regional_comparison" / "metrics.json")
+            assert_complete_run(synthetic_batch / country / analysis, analysis, country)
+    regional = read_json(synthetic_batch / "KEN" / "regional_comparison" / "metrics.json")
     assert regional["group"] == "Africa" and regional["rank_in_group"] >= 1
 
 

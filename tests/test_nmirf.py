@@ -269,7 +269,8 @@ def found_associations(pooled_on_embedded):
     from upr_lab.stats.followup import mechanisms
 
     # as compliance_trends and civil_society ask for it: computed once per test run
-    return pooled_on_embedded(mechanisms.associations_of, alpha=0.05, isolated=True)
+    return pooled_on_embedded(mechanisms.associations_of, alpha=0.05, isolated=True,
+                              **mechanisms.pooled_inputs(pooled_on_embedded.recommendations))
 
 
 @pytest.fixture(scope="module")

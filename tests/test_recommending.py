@@ -294,7 +294,7 @@ def assert_metrics_shape(metrics_json, cycles):
 
 
 @pytest.mark.slow
-def test_the_notebook_runs_on_real_and_synthetic_data(tmp_path, embedded_batch):
+def test_the_notebook_runs_on_real_and_synthetic_data(embedded_batch, synthetic_batch):
     from test_cli import assert_complete_run, upr_lab
 
     folder = embedded_batch / "NOR" / "recommending_states"  # the session's batch on the embedded real data
@@ -306,8 +306,7 @@ def test_the_notebook_runs_on_real_and_synthetic_data(tmp_path, embedded_batch):
     assert "SYNTHETIC" not in page and "the same order as McMahon" in page
     verified = upr_lab("verify", folder)  # re-executed from its manifest: the same bytes
     assert f"{folder}: verified" in verified.stdout and "1 of 1 runs verified" in verified.stdout
-    upr_lab("run", "recommending_states", "--country", "KEN", "--data", "synthetic", "--out", tmp_path / "synthetic")
-    demo, _, page = assert_complete_run(tmp_path / "synthetic" / "KEN" / "recommending_states", "recommending_states",
-                                        "KEN")
+    # the session's batch on synthetic data (conftest.py)
+    demo, _, page = assert_complete_run(synthetic_batch / "KEN" / "recommending_states", "recommending_states", "KEN")
     assert_metrics_shape(demo, ["1", "2", "3", "4"])
     assert demo["data_source"]["synthetic"] is True and "SYNTHETIC" in page

@@ -45,6 +45,22 @@ def test_a_pooled_result_is_computed_once_and_equals_a_fresh_computation(cache_d
     assert len(calls) == 2, "other arguments are another result"
 
 
+def test_a_pooled_result_given_as_an_argument_is_computed_once_and_shared(cache_dir):
+    data = load("synthetic")
+    acceptance, inner_calls = counting(metrics.acceptance)
+    by_cycle = shared.result_of(acceptance, data.recommendations, by="cycle", alpha=0.05)
+    rows, outer_calls = counting(len)
+    assert shared.pooled(data, rows, by_cycle) == len(metrics.acceptance(data.recommendations, by="cycle"))
+    assert shared.pooled(data, acceptance, data.recommendations, by="cycle", alpha=0.05) is not None
+    assert len(inner_calls) == 1, "the argument's own pooled result is the one read back"
+    shared._memory.clear()  # another kernel: both read from the cache folder, nothing computed again
+    shared.pooled(data, rows, by_cycle)
+    assert (len(inner_calls), len(outer_calls)) == (1, 1)
+    by_session = shared.result_of(acceptance, data.recommendations, by="session", alpha=0.05)
+    assert shared.pooled(data, rows, by_session) != shared.pooled(data, rows, by_cycle)
+    assert (len(inner_calls), len(outer_calls)) == (2, 2), "another argument is another result"
+
+
 def test_other_kernels_read_the_result_from_the_cache_folder(cache_dir):
     data = load("synthetic")
     fit, calls = counting(models.outcome_model)

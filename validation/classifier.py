@@ -17,7 +17,7 @@ for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(variable, "1")  # the machine is shared: one BLAS thread
 
 from upr_lab.sources import embedded  # noqa: E402
-from upr_lab.stats.classify import evaluate, model  # noqa: E402
+from upr_lab.stats.classify import evaluate, model, quantify  # noqa: E402
 from upr_lab.stats.classify.tags import THRESHOLD as TAG_THRESHOLD  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -50,7 +50,8 @@ def confusion_table(scores):
 
 
 def shares_table(shares, folds):
-    lines = ["| session | category | coded | " + " | ".join(METHOD_NAMES.values()) + " | 95% interval (PAC) |",
+    used = METHOD_NAMES[quantify.DEFAULT]
+    lines = ["| session | category | coded | " + " | ".join(METHOD_NAMES.values()) + f" | 95% interval ({used}) |",
              "|---|---|---|" + "---|" * len(METHOD_NAMES) + "---|"]
     worst = {m: 0.0 for m in METHOD_NAMES}
     for session, entry in shares.items():
@@ -64,10 +65,10 @@ def shares_table(shares, folds):
             lines.append(f"| {session} | {c} | {pct(coded)} | " + " | ".join(cells) + f" | {pct(low)}-{pct(high)} |")
     covered = sum(entry["interval"][0][k] <= entry["coded"][k] <= entry["interval"][1][k]
                   for entry in shares.values() for k in range(len(model.CATEGORIES)))
-    gaps = [max(abs(e["probabilistic_adjusted_count"][k] - e["coded"][k]) for e in shares.values())
+    gaps = [max(abs(e[quantify.DEFAULT][k] - e["coded"][k]) for e in shares.values())
             for k in range(len(model.CATEGORIES))]
-    lines += ["", f"The 95% intervals (PAC) hold the coded share in {covered} of "
-              f"{len(shares) * len(model.CATEGORIES)} cells. Largest gap of the probabilistic adjusted count by "
+    lines += ["", f"The 95% intervals ({used}, the method used) hold the coded share in {covered} of "
+              f"{len(shares) * len(model.CATEGORIES)} cells. Largest gap of {used} by "
               "category 1 / 2 / 3 / 4 / 5 (points): " + " / ".join(f"{100 * g:.1f}" for g in gaps) + "."]
     lines += ["", "Largest gap to the coded share over sessions and categories (points), error rates measured on "
               "the later training sessions 13-16 (the default): " +

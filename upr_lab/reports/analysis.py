@@ -109,6 +109,13 @@ class Analysis:
         """
         return shared.pooled(self.data, function, *args, frames={"context": self.context}, **kwargs)
 
+    def followup_results(self):
+        """The follow-through of requests to ratify and the text match of recurring recommendations over all
+        States, as ``pooled`` arguments (``follow=``, ``found=``): see ``mechanisms.pooled_inputs``."""
+        from upr_lab.stats.followup import mechanisms
+
+        return mechanisms.pooled_inputs(self.data.recommendations)
+
     def banner(self):
         """Show what is analysed, from which source, and a warning when the data are synthetic."""
         source = self.data.source

@@ -76,9 +76,9 @@ def evaluation_sections(path, titles=EVALUATED):
     return head + "".join(f"#### {s}" for s in kept)
 
 
-def evaluated_specific_shares(path, method_column=5):
+def evaluated_specific_shares(path, method_column=6):
     """The share of category 5 per session in the evaluation's table of shares (coded, and the classifier's
-    estimate in column ``method_column``: the probabilistic adjusted count), in percent; empty if absent."""
+    estimate in column ``method_column``: EM, the method used), in percent; empty if absent."""
     path = Path(path)
     rows = []
     if path.is_file():

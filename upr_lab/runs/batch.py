@@ -42,6 +42,10 @@ def run_batch(countries=None, analyses=ANALYSES, data=None, participation=None, 
     source = params.file_value("data", analyses, params_file, data, DEFAULT_SOURCE)  # named in the index
     if pdf:
         pdfs.require_chromium()  # before any run: a missing browser is said at once, in one line
+    if scheduler:
+        from .cluster import connect_timeout
+
+        connect_timeout()  # a bad UPR_LAB_SCHEDULER_TIMEOUT too
     jobs = preflight.check_batch(countries, analyses, data, participation, params_file, out, parameters)
     reasons = {id(job): "forced" if force else reason_to_run(job) for job in jobs}
     todo = [job for job in jobs if reasons[id(job)]]

@@ -8,11 +8,12 @@ installed. When the batch ends, the workers' kernels are shut down.
 
 import asyncio
 import dataclasses
+import os
 import secrets
 import threading
 import time
 
-from upr_lab.exceptions import RunError, RunInterrupted
+from upr_lab.exceptions import ParameterError, RunError, RunInterrupted
 
 from . import interrupt
 
@@ -21,6 +22,7 @@ _kernels_lock = threading.Lock()
 _running = 0  # upr-lab runs executing in this worker process
 _stopped_batches = set()  # batches interrupted by their client: their late tasks do not start
 STOP_TIMEOUT_S = 60
+CONNECT_TIMEOUT_S = 20  # how long to keep trying to reach the scheduler; UPR_LAB_SCHEDULER_TIMEOUT overrides it
 
 
 def run_on_cluster(jobs, scheduler):
@@ -32,7 +34,7 @@ def run_on_cluster(jobs, scheduler):
     from distributed import Client, as_completed
 
     try:
-        client = Client(scheduler, timeout="20s")
+        client = Client(scheduler, timeout=f"{connect_timeout()}s")
     except OSError as exc:
         raise RunError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     batch = secrets.token_hex(8)
@@ -53,6 +55,20 @@ def run_on_cluster(jobs, scheduler):
         finally:
             with interrupt.deferred():
                 client.run(_shut_down_kernels)
+
+
+def connect_timeout():
+    """Seconds to keep trying to reach the scheduler: ``UPR_LAB_SCHEDULER_TIMEOUT``, else ``CONNECT_TIMEOUT_S``."""
+    value = os.environ.get("UPR_LAB_SCHEDULER_TIMEOUT", "").strip()
+    if not value:
+        return CONNECT_TIMEOUT_S
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        raise ParameterError(f"UPR_LAB_SCHEDULER_TIMEOUT = {value!r}: expected a number of seconds above 0")
+    return seconds
 
 
 def _task_key(job):

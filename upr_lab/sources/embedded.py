@@ -43,13 +43,24 @@ def read():
     return {name: frame.copy() for name, frame in tables.items()}, json.loads(json.dumps(source))
 
 
-@functools.lru_cache(maxsize=1)
-def _read():
+def recorded_sha256(table="recommendations"):
+    """The SHA-256 of an embedded table as ``make data`` recorded it in ``source.json``: the digest loading
+    checks the table's file against, read without reading the table (an identity for the table: the trained
+    classifier is keyed by it)."""
+    return _source()["tables"][table]
+
+
+def _source():
     try:
-        source = json.loads((FOLDER / "source.json").read_text(encoding="utf-8"))
+        return json.loads((FOLDER / "source.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DataError("the embedded data set is missing; run `make data` (it needs ../shared/data)",
                         path=FOLDER) from None
+
+
+@functools.lru_cache(maxsize=1)
+def _read():
+    source = _source()
     for name, digest in source["tables"].items():
         if hashlib.sha256((FOLDER / f"{name}.parquet").read_bytes()).hexdigest() != digest:
             raise DataError(f"{name}.parquet does not have the SHA-256 recorded in source.json; rebuild it with "

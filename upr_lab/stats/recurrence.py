@@ -44,7 +44,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from upr_lab.exceptions import DataError
 from upr_lab.stats import wording
@@ -72,6 +71,8 @@ class _Features:
 
 
 def _features(recs):
+    from sklearn.feature_extraction.text import TfidfVectorizer  # here: a kernel that only reads results never loads it
+
     texts = recs["text"].astype(str).tolist()
     vectors = TfidfVectorizer(analyzer=wording.terms, sublinear_tf=True, dtype=np.float64).fit_transform(texts)
     tags = [sorted(_tags(t)) for t in recs["issues"]]

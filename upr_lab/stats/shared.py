@@ -10,10 +10,14 @@ A large computation (a text match over every recommendation, a model on all of t
 it runs in a short-lived process of its own, so the memory it needs while working is handed back to the
 system when it ends, instead of staying in the kernel that asked (a Python process keeps what it freed).
 While one process computes a result, others asking for it wait and read it (a lock beside the cache file).
+
+A pooled result can be the argument of another (``result_of``): it is computed, or read, once, and known in
+the other's key by its own key, so two computations that need the same text match or follow-through share it.
 """
 
 import contextlib
 import copy
+import dataclasses
 import hashlib
 import json
 import pickle
@@ -31,6 +35,22 @@ from upr_lab.stats import own_process
 _memory = OrderedDict()
 MEMORY_ENTRIES = 32
 ISOLATE_FROM = 5_000  # recommendations: on fewer, a process of its own costs seconds and saves no memory worth it
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Result:
+    """A pooled computation given as the argument of another (made by ``result_of``)."""
+
+    function: object
+    args: tuple
+    kwargs: dict
+    isolated: bool = False
+
+
+def result_of(function, *args, isolated=False, **kwargs):
+    """``function(*args, **kwargs)`` as the argument of a ``pooled`` computation: pooled itself first (computed
+    once per data set, or read), its result passed on; the arguments are those ``pooled`` takes."""
+    return Result(function, args, kwargs, isolated)
 
 
 def pooled(data, function, *args, isolated=False, frames=None, **kwargs):
@@ -51,6 +71,7 @@ def pooled(data, function, *args, isolated=False, frames=None, **kwargs):
         with _computing(path):
             result = _read(path)
             if result is None:
+                args, kwargs = _resolved(data, frames, args, kwargs)
                 own = isolated and len(data.recommendations) >= ISOLATE_FROM
                 result = own_process.call(function, *args, **kwargs) if own else function(*args, **kwargs)
                 _write(path, result)
@@ -58,6 +79,16 @@ def pooled(data, function, *args, isolated=False, frames=None, **kwargs):
     while len(_memory) > MEMORY_ENTRIES:
         _memory.popitem(last=False)
     return copy.deepcopy(result)
+
+
+def _resolved(data, frames, args, kwargs):
+    """The arguments with each ``Result`` replaced by its pooled value."""
+    def value(argument):
+        if not isinstance(argument, Result):
+            return argument
+        return pooled(data, argument.function, *argument.args, isolated=argument.isolated, frames=frames,
+                      **argument.kwargs)
+    return [value(a) for a in args], {name: value(a) for name, a in kwargs.items()}
 
 
 @contextlib.contextmanager
@@ -86,6 +117,8 @@ def _key(data, function, args, kwargs, frames):
             return f"<table {frame_digest(value)}>"
         if isinstance(value, pd.Timestamp):
             return f"<timestamp {value.isoformat()}>"
+        if isinstance(value, Result):  # known by what computes it, not by its value
+            return {"result": _key(data, value.function, value.args, value.kwargs, frames)}
         if isinstance(value, types.FunctionType):  # a function passed on (e.g. the figure to draw)
             return f"<function {value.__module__}.{value.__qualname__}>"
         raise TypeError(f"pooled() takes tables, functions and plain values, not {type(value).__name__}")

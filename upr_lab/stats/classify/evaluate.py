@@ -18,8 +18,9 @@ VALIDATION_FIRST = 13
 VARIANTS = {  # name: feature blocks
     "word + word-pair TF-IDF": ("words",),
     "+ first verb, first two words, the verb's object, recommending group": ("words", "meta"),
+    "+ character 3-5-grams of the first four words": ("words", "meta", "chars"),
 }
-CHOSEN = "+ first verb, first two words, the verb's object, recommending group"
+CHOSEN = "+ character 3-5-grams of the first four words"
 C_GRID = (0.1, 0.3, 1.0)
 
 
@@ -97,7 +98,7 @@ def session_shares(model, test, replicates=200):
         for method in quantify.METHODS:
             entry[method] = quantify.shares(probabilities, method, **model.rates()).tolist()
         if replicates:
-            low, high = quantify.bootstrap(probabilities, "probabilistic_adjusted_count", replicates=replicates,
+            low, high = quantify.bootstrap(probabilities, quantify.DEFAULT, replicates=replicates,
                                            **model.rates())
             entry["interval"] = [low.tolist(), high.tolist()]
         out[int(session)] = entry

@@ -1,5 +1,6 @@
 """What the classifiers read of a recommendation: its words and word pairs, its opening (the first verb,
-the first two words, the words that follow the verb), and the recommending State's regional group.
+the first two words, the words that follow the verb), the recommending State's regional group, and the
+character n-grams of its first words (the action category only; the tags read the first two blocks).
 
 Features are counted here rather than by scikit-learn's vectorisers, so that a fitted block is plain data
 (its terms in column order and their inverse document frequencies) and a batch of texts is stemmed once
@@ -23,6 +24,12 @@ _OPENING = frozenset("to that the government state should shall must it its we r
 _TOKEN = re.compile(r"[a-z0-9_]+")
 _STEMS = {}  # every word stemmed so far (words are few: about 20,000 in the embedded data)
 OBJECT_WORDS = 3  # words after the first verb read as its object ("adopt a law", "take all measures")
+# The character n-grams of the opening: of the first FIRST_WORDS words, sizes CHARACTERS, their block's rows
+# of length CHARACTERS_WEIGHT (chosen on sessions 13-16 for a model of 1-12: docs/methods/classifier.md).
+FIRST_WORDS = 4
+CHUNK = 2000  # recommendations whose terms are held at once when transforming (a character n-gram is a string)
+CHARACTERS = (3, 4, 5)
+CHARACTERS_WEIGHT = 1.0
 
 
 def stemmed(texts):
@@ -60,14 +67,30 @@ def first_verb(text):
     return found[0] if found else ""
 
 
+def character_ngrams(words):
+    """The character 3- to 5-grams of each word, the word padded with a space either side (scikit-learn's
+    ``char_wb``: a word shorter than n gives itself once)."""
+    out = []
+    for word in words:
+        padded = f" {word} "
+        for n in CHARACTERS:
+            if len(padded) <= n:
+                out.append(padded)
+                break
+            out += [padded[i:i + n] for i in range(len(padded) - n + 1)]
+    return out
+
+
 def terms(texts, groups):
-    """Per recommendation, the terms of each block: ``words`` (stems and pairs of consecutive stems) and
+    """Per recommendation, the terms of each block: ``words`` (stems and pairs of consecutive stems),
     ``meta`` (the first verb, the first two words, each word of the verb's object and the recommending
-    State's regional group)."""
-    out = {"words": [], "meta": []}
+    State's regional group) and ``chars`` (the character n-grams of the first ``FIRST_WORDS`` words, not
+    stemmed: "urge", "urgently", "ensure", "ensuring")."""
+    out = {"words": [], "meta": [], "chars": []}
     for (words, stems), group in zip(stemmed(texts), groups):
         content = _content(words, stems)
         out["words"].append(content + [f"{a} {b}" for a, b in zip(content, content[1:])])
+        out["chars"].append(character_ngrams([w for w in words if len(w) > 1][:FIRST_WORDS]))
         opening = _opening(words, stems, 1 + OBJECT_WORDS) + ["none", "none"]
         verb = opening[0]
         out["meta"].append([f"verb_{verb}", f"pair_{verb}_{opening[1]}",
@@ -76,8 +99,10 @@ def terms(texts, groups):
     return out
 
 
-# name: how the block weighs a term: TF-IDF (1 + log count, times idf, rows of unit length) or present/absent
-BLOCKS = {"words": dict(min_df=3, idf=True), "meta": dict(min_df=2, idf=False)}
+# name: how the block weighs a term: TF-IDF (1 + log count, times idf, rows of unit length, times
+# ``weight``) or present/absent
+BLOCKS = {"words": dict(min_df=3, idf=True), "meta": dict(min_df=2, idf=False),
+          "chars": dict(min_df=5, idf=True, weight=CHARACTERS_WEIGHT)}
 
 
 class Block:
@@ -115,7 +140,7 @@ class Block:
         matrix.data = (1.0 + np.log(matrix.data)) * self.idf[matrix.indices]
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+        return sp.csr_matrix(sp.diags(BLOCKS[self.name].get("weight", 1.0) / norms) @ matrix)
 
     def subset(self, keep):
         """The block restricted to the columns where ``keep``."""
@@ -147,15 +172,32 @@ class Features:
     def transform_known(self, texts, groups):
         """The feature matrix, and for each recommendation whether it holds a word (or word pair) the model
         knows."""
-        found = terms(list(texts), list(groups))
-        parts = [self.block[b].transform(found[b]) for b in self.blocks]
-        known = np.asarray(parts[self.blocks.index("words")].getnnz(axis=1) > 0)
-        return sp.hstack(parts, format="csr"), known
+        texts, groups = list(texts), list(groups)
+        matrices = []
+        for start in range(0, max(len(texts), 1), CHUNK):  # the terms of a chunk at a time: bounded memory
+            found = terms(texts[start:start + CHUNK], groups[start:start + CHUNK])
+            matrices.append(sp.hstack([self.block[b].transform(found[b]) for b in self.blocks], format="csr"))
+        matrix = sp.vstack(matrices, format="csr")
+        return matrix, self.columns(matrix, ("words",)).getnnz(axis=1) > 0
 
     def known_words(self, texts):
         """True for each recommendation with at least one word (or word pair) in the model's vocabulary."""
         texts = list(texts)
         return np.asarray(self.block["words"].transform(terms(texts, [""] * len(texts))["words"]).getnnz(axis=1) > 0)
+
+    def only(self, names):
+        """The features of the blocks ``names`` alone (the same fitted blocks, shared)."""
+        return Features([self.block[name] for name in names])
+
+    def columns(self, x, names):
+        """The columns of ``x`` (a matrix of these features) that belong to the blocks ``names``, in order."""
+        starts = np.cumsum([0, *self.widths])
+        spans = [(starts[i], starts[i + 1]) for i in (self.blocks.index(name) for name in names)]
+        return sp.hstack([x[:, a:b] for a, b in spans], format="csr")
+
+    def shares_blocks(self, other):
+        """True when every block of ``other`` is one of these features' blocks (the same fitted object)."""
+        return all(self.block.get(name) is block for name, block in other.block.items())
 
     def subset(self, keep):
         """The features restricted to the columns where ``keep`` (over all blocks, in order)."""

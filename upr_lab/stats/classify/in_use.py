@@ -101,8 +101,9 @@ def _fingerprint(_category_id, _tags_id, models):
 
 
 def _applied(recs, found):
-    """``recs`` with ``found``'s columns set on the rows of the same ``rec_id``."""
-    out = recs.copy()
+    """``recs`` (the caller's own copy, changed in place) with ``found``'s columns set on the rows of the same
+    ``rec_id``."""
+    out = recs
     at = pd.Series(range(len(out)), index=out["rec_id"]).reindex(found["rec_id"]).to_numpy()
     for column in PREDICTED:
         values = found[column].to_numpy()

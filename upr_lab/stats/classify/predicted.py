@@ -46,7 +46,9 @@ def annotate(recommendations, models=None):
         out.loc[index, "action_category_probability"] = probabilities[found].max(axis=1)
     untagged = ~tagged[wanted]
     if untagged.any():
-        if tag_model.features is not category_model.features:
+        if category_model.features.shares_blocks(tag_model.features):
+            x = category_model.features.columns(x, tag_model.features.blocks)
+        else:
             x, known = tag_model.features.transform_known(rows["text"], rows["recommender_group"])
         index = rows.index[untagged]
         predicted = tag_model.predict_of(x[untagged], known[untagged], only_assignable=True)
@@ -73,7 +75,7 @@ def predicted_counts(recommendations):
             "unknown": int((source == "").sum())}
 
 
-def category_shares(recommendations, by="session", method="probabilistic_adjusted_count", replicates=200,
+def category_shares(recommendations, by="session", method=quantify.DEFAULT, replicates=200,
                     models=None):
     """The share of each action category per ``by`` group (a column), one row per group and category:
     ``n``, ``share``, ``low``, ``high`` and ``basis``. Where every recommendation of a group is coded the

@@ -4,10 +4,12 @@ A model is saved as a zip of ``.npy`` arrays (numbers and strings only, read wit
 loading one executes no code), written byte for byte the same from the same model (sorted names, fixed
 dates). ``make data`` trains the models from UPR Info's coding in the embedded data set (sessions 1-20) and
 writes them to ``SHIPPED`` (``python -m upr_lab.stats.classify.store``). They carry a key: the SHA-256 of
-the coded recommendations they were trained on and of the classifier's code. ``trained()`` uses the shipped
-file when its key matches the embedded data and the code at hand; otherwise (code changed since ``make
-data``) it trains them once and keeps them in the cache (``upr_lab.sources.cache.location()``, under
-``classifier/``). Predicting uses numpy only, so scikit-learn's version is not part of the key.
+the embedded recommendations table they were trained on, as ``make data`` recorded it in the data set's
+``source.json`` (the digest loading checks the table against), and of the classifier's code. ``trained()``
+uses the shipped file when its key matches the embedded data and the code at hand, checked without reading
+the table; otherwise (data or code changed since ``make data``) it trains them once and keeps them in the
+cache (``upr_lab.sources.cache.location()``, under ``classifier/``). Predicting uses numpy and scipy only
+(scikit-learn is imported only to train), so scikit-learn's version is not part of the key.
 """
 
 import functools
@@ -23,8 +25,8 @@ from upr_lab import version
 from upr_lab.exceptions import DataError, UprLabError
 from upr_lab.sources import cache, embedded
 from upr_lab.stats.classify.features import Features
-from upr_lab.stats.classify.model import LATER, CategoryModel
-from upr_lab.stats.classify.tags import ASSIGN_F1, TagModel, scores
+from upr_lab.stats.classify.model import DEFAULT_BLOCKS, LATER, CategoryModel
+from upr_lab.stats.classify.tags import ASSIGN_F1, BLOCKS as TAG_BLOCKS, TagModel, scores
 
 _CODE = ("stats/classify/features.py", "stats/classify/model.py", "stats/classify/quantify.py",
          "stats/classify/tags.py", "stats/classify/store.py", "stats/wording.py")
@@ -78,19 +80,10 @@ def coded_rows(recommendations, column="action_category"):
     return recommendations.loc[coded, list(_READ)].sort_values("rec_id", kind="stable")
 
 
-def data_digest(recommendations):
-    """SHA-256 of what the models learn from: each coded recommendation's id, session, text, recommending
-    group, and category or tags (column by column)."""
-    digest = hashlib.sha256()
-    for column in ("action_category", "issues"):
-        rows = coded_rows(recommendations, column)
-        values = rows[column].map("|".join if column == "issues" else int)
-        for part in (rows["rec_id"], rows["session"], rows["text"], rows["recommender_group"].fillna(""), values):
-            digest.update("\x1f".join(part.astype(str).tolist()).encode("utf-8") + b"\x1e")
-    return digest.hexdigest()
-
-
-def key(data_sha256):
+def key(data_sha256=None):
+    """The key of models trained from the embedded data (``data_sha256``: its recorded digest, by default)
+    with the code at hand."""
+    data_sha256 = embedded.recorded_sha256() if data_sha256 is None else data_sha256
     return hashlib.sha256(f"{data_sha256}\0{code_digest()}".encode()).hexdigest()[:24]
 
 
@@ -122,13 +115,15 @@ def _fit_both(coded, tagged, tags=None):
     """Features fitted on ``coded``, and over them the category model and the tag model (of ``tags``, or of
     every tag coded often enough)."""
     texts, groups = coded["text"].tolist(), coded["recommender_group"].tolist()
-    features = Features.fit(texts, groups)
+    features = Features.fit(texts, groups, DEFAULT_BLOCKS)
     x = features.transform(texts, groups)
     category_model = CategoryModel.fit(features, texts, groups, coded["action_category"].astype(int), x=x)
+    tag_features = features.only(TAG_BLOCKS)
     same = tagged["rec_id"].tolist() == coded["rec_id"].tolist()
-    x_tagged = x if same else features.transform(tagged["text"], tagged["recommender_group"])
-    tag_model = TagModel.train(tagged["text"], tagged["recommender_group"], tagged["issues"], features=features,
-                               x=x_tagged, tags=tags)
+    x_tagged = (features.columns(x, TAG_BLOCKS) if same
+                else tag_features.transform(tagged["text"], tagged["recommender_group"]))
+    tag_model = TagModel.train(tagged["text"], tagged["recommender_group"], tagged["issues"],
+                               features=tag_features, x=x_tagged, tags=tags)
     return category_model, tag_model
 
 
@@ -140,8 +135,10 @@ def models_arrays(categories, tags, model_key):
     """The two models and their key as one set of arrays (what ``save`` writes); features the two share are
     written once."""
     arrays = {f"category.{k}": v for k, v in categories.arrays().items()}
-    shared = tags.features is categories.features
+    shared = categories.features.shares_blocks(tags.features)
     arrays.update({f"tags.{k}": v for k, v in tags.arrays(with_features=not shared).items()})
+    if shared:  # the tag model reads some of the category model's blocks: their names only
+        arrays["tags.shared_blocks"] = np.asarray(tags.features.blocks, dtype=str)
     arrays["key"] = np.asarray(model_key)
     return arrays
 
@@ -156,7 +153,11 @@ def read_models(path, model_key):
         return None
     categories = CategoryModel.from_arrays(_prefixed(arrays, "category."))
     tag_arrays = _prefixed(arrays, "tags.")
-    shared = None if "features.blocks" in tag_arrays else categories.features
+    shared = None
+    # the tag model reads the category model's blocks (all of them in files written before the character n-grams)
+    if "features.blocks" not in tag_arrays:
+        names = tag_arrays.pop("shared_blocks", None)
+        shared = categories.features if names is None else categories.features.only(names.tolist())
     return categories, TagModel.from_arrays(tag_arrays, features=shared)
 
 
@@ -165,8 +166,7 @@ def trained():
     """The (category model, tag model) trained from the embedded data set: the file shipped beside it
     (``SHIPPED``, written by ``make data``) when its key matches the data and the code, else the cache, else
     trained now (a minute or two on two cores) and cached."""
-    recommendations = embedded.read()[0]["recommendations"]
-    model_key = key(data_digest(recommendations))
+    model_key = key()
     found = read_models(SHIPPED, model_key)
     folder = cache.location()
     path = folder / "classifier" / f"{model_key}.npz" if folder else None
@@ -174,7 +174,7 @@ def trained():
         found = read_models(path, model_key)
     if found is not None:
         return found
-    categories, tags = train_for_use(recommendations)
+    categories, tags = train_for_use(embedded.read()[0]["recommendations"])
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         save(path, models_arrays(categories, tags, model_key))
@@ -183,9 +183,8 @@ def trained():
 
 def build(out=SHIPPED):
     """Train from the embedded data set and write the models with their key to ``out``."""
-    recommendations = embedded.read()[0]["recommendations"]
-    categories, tags = train_for_use(recommendations)
-    save(out, models_arrays(categories, tags, key(data_digest(recommendations))))
+    categories, tags = train_for_use(embedded.read()[0]["recommendations"])
+    save(out, models_arrays(categories, tags, key()))
     return Path(out)
 
 

@@ -7,7 +7,6 @@ empty rather than guessed.
 """
 
 import numpy as np
-from sklearn.svm import LinearSVC
 
 from upr_lab.exceptions import ParameterError
 from upr_lab.stats.classify.features import Features
@@ -63,6 +62,8 @@ class TagModel:
         features = Features.fit(texts, groups, BLOCKS) if features is None else features
         x = features.transform(texts, groups) if x is None else x
         y = indicator(tag_lists, tags)
+        from sklearn.svm import LinearSVC  # scikit-learn only to train
+
         fits = [LinearSVC(C=c, random_state=25, max_iter=5000).fit(x, y[:, j]) for j in range(len(tags))]
         return cls(features, tags, np.vstack([f.coef_ for f in fits]).astype(np.float32),
                    np.concatenate([f.intercept_ for f in fits]).astype(np.float32))

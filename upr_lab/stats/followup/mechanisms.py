@@ -22,7 +22,7 @@ import pandas as pd
 
 from upr_lab.sources.nmirf import CLASSIFICATIONS, CRITERIA, INSTITUTIONALISATION, PARTICIPATION, nmirf_table
 
-from .. import recurrence
+from .. import recurrence, shared
 from ..effects import fit_logit
 from ..metrics import not_computable
 from .followthrough import follow_through, known_share
@@ -281,9 +281,20 @@ def associations(follow, found, table=None, alpha=0.05, reviews=None, states=Non
     return Associations(pd.DataFrame(shares), models, coverage, caveat, labels)
 
 
-def associations_of(recs, alpha=0.05):
+def pooled_inputs(recs):
+    """``follow_through(recs)`` and ``recurrence.match(recs)`` as arguments of a pooled computation
+    (``follow=``, ``found=``; ``found`` None when ``recs`` holds no two consecutive cycles): each computed once
+    per data set and shared by every result built on them (``shared.result_of``)."""
+    matchable = recurrence.why_not_matched(recs) is None
+    return {"follow": shared.result_of(follow_through, recs),
+            "found": shared.result_of(recurrence.match, recs, isolated=True) if matchable else None}
+
+
+def associations_of(recs, alpha=0.05, follow=None, found=None):
     """``associations`` of ``follow_through(recs)`` and ``recurrence.match(recs)`` (left out when ``recs`` holds
-    no two consecutive cycles): one call on the canonical recommendations table, which ``pooled`` can keep for a batch."""
-    found = recurrence.match(recs) if recurrence.why_not_matched(recs) is None else None
-    return associations(follow_through(recs), found, alpha=alpha,
+    no two consecutive cycles): one call on the canonical recommendations table, which ``pooled`` can keep for a
+    batch. ``follow`` and ``found``: those two, when already computed (a report passes the pooled ones)."""
+    if found is None and recurrence.why_not_matched(recs) is None:
+        found = recurrence.match(recs)
+    return associations(follow_through(recs) if follow is None else follow, found, alpha=alpha,
                         reviews=(int(recs["year"].min()), int(recs["year"].max())), states=set(recs["sur_iso3"]))

@@ -84,10 +84,11 @@ def _design(rows):
     return design.loc[:, design.std() > 0]
 
 
-def ratification_model_of(recs, alpha=0.05):
+def ratification_model_of(recs, alpha=0.05, follow=None):
     """``ratification_model`` of ``follow_through(recs)``: one call on the canonical recommendations table,
-    which ``pooled`` can keep for every State of a batch."""
-    return ratification_model(follow_through(recs), alpha=alpha)
+    which ``pooled`` can keep for every State of a batch. ``follow``: that follow-through, when already
+    computed (a report passes the pooled one)."""
+    return ratification_model(follow_through(recs) if follow is None else follow, alpha=alpha)
 
 
 def ratification_model(follow, alpha=0.05):
