@@ -68,25 +68,38 @@ def batch(data, out, env, countries=None, force=False, memory=None):
 
 class KernelMemory:
     """Samples the resident memory of the kernels started by one process (``root``) while it runs, and of
-    the processes the kernels start for isolated pooled computations (``helpers``)."""
+    the processes the kernels start for isolated pooled computations (``helpers``); beside it, the CPU seconds
+    (user + system) each of them and ``root`` itself had used when last seen (``cpu``: ``kernels``,
+    ``helpers``, ``root``; sampled every quarter second, so a process's last fraction of a second may be
+    missed)."""
 
     def __init__(self):
         self.peaks, self.helpers, self.root, self._stop = {}, {}, None, threading.Event()
+        self._cpu = {"kernels": {}, "helpers": {}, "root": {}}
         self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    @property
+    def cpu(self):
+        """CPU seconds by kind of process: ``kernels``, ``helpers``, ``root`` (the batch's own process)."""
+        return {kind: sum(seen.values()) for kind, seen in self._cpu.items()}
 
     def _sample(self):
         while not self._stop.wait(0.25):
             try:
-                children = psutil.Process(self.root).children(recursive=True) if self.root else []
+                root = psutil.Process(self.root) if self.root else None
+                children = root.children(recursive=True) if root else []
+                self._cpu["root"][self.root] = _cpu_seconds(root) if root else 0.0
             except psutil.Error:
                 continue
             for process in children:
                 try:
                     command = " ".join(process.cmdline())
-                    kind = (self.peaks if "ipykernel_launcher" in command else
-                            self.helpers if "upr_lab.stats.own_process" in command else None)
+                    kind = ("kernels" if "ipykernel_launcher" in command else
+                            "helpers" if "upr_lab.stats.own_process" in command else None)
                     if kind is not None:
-                        kind[process.pid] = max(kind.get(process.pid, 0), process.memory_info().rss)
+                        peaks = self.peaks if kind == "kernels" else self.helpers
+                        peaks[process.pid] = max(peaks.get(process.pid, 0), process.memory_info().rss)
+                        self._cpu[kind][process.pid] = _cpu_seconds(process)
                 except psutil.Error:
                     continue
 
@@ -97,6 +110,11 @@ class KernelMemory:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
+
+
+def _cpu_seconds(process):
+    times = process.cpu_times()
+    return times.user + times.system
 
 
 def load_times(data, repeats=3):

@@ -10,14 +10,15 @@ import pytest
 
 from upr_lab import cli
 from upr_lab.exceptions import DataError
-from upr_lab.reports import plots
+from upr_lab.reports import analysis, plots
 from upr_lab.reports.analysis import open_analysis
+from upr_lab.runs import preflight
 from upr_lab.sources import cache, coverage, embedded, schema
 from upr_lab.sources.dataset import load
 from upr_lab.sources.formats import canonical
 from upr_lab.sources.info import describe, render
 from upr_lab.stats import models, shared
-from upr_lab.stats.classify import in_use, store
+from upr_lab.stats.classify import in_use, predicted, store
 from upr_lab.stats.classify.model import CategoryModel
 from upr_lab.stats.classify.tags import TagModel
 
@@ -203,3 +204,37 @@ def test_nothing_to_predict_loads_no_model(monkeypatch):
     data = in_use.with_predictions(load("synthetic"))
     assert data.source["predictions"] == {"classifier": None}
     assert set(data.recommendations["action_category_source"]) == {"coded"}
+
+
+def test_a_warm_kernel_predicts_once_and_gives_each_notebook_its_own_copy(mixed_csv, small_models, monkeypatch,
+                                                                          tmp_path):
+    asked = []
+    monkeypatch.setattr(store, "trained", lambda: asked.append(1) or small_models)
+    monkeypatch.setattr(analysis, "_kept", {"on": False, "key": None, "data": None, "warnings": []})
+    analysis.keep_predicted_data()  # as a batch's warm kernel does
+    country = load(mixed_csv).recommendations["sur_iso3"].iloc[-1]
+    first = open_analysis("compliance_trends", country, str(mixed_csv), tmp_path / "a")
+    first.data.recommendations.loc[:, "response"] = "noted"  # a notebook that changes its data
+    first.data.source["label"] = "changed"
+    second = open_analysis("regional_comparison", country, str(mixed_csv), tmp_path / "b")
+    fresh = in_use.with_predictions(load(mixed_csv), models=small_models)
+    assert len(asked) == 1  # the second notebook was given the kept data set, not predicted again
+    pd.testing.assert_frame_equal(second.data.recommendations, fresh.recommendations)
+    assert second.data.source == fresh.source
+    off = open_analysis("civil_society", country, str(mixed_csv), tmp_path / "c", predict_categories=False)
+    assert "predicted" not in set(off.data.recommendations["action_category_source"])  # other data: not kept
+
+
+def test_a_batch_predicts_before_its_kernels_start_and_they_read_the_predictions(mixed_csv, monkeypatch, tmp_path):
+    monkeypatch.setenv("UPR_LAB_CACHE", str(tmp_path / "cache"))
+    country = load(mixed_csv).recommendations["sur_iso3"].iloc[-1]
+    jobs = preflight.check_batch([country], ["compliance_trends", "civil_society"], data=str(mixed_csv),
+                                 out=tmp_path / "out")
+    preflight.predict_once(jobs)  # in a process of its own, with the shipped classifier
+    assert len(list((tmp_path / "cache" / "classifier" / "predictions").glob("*.parquet"))) == 1
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("predicted again in the kernel")
+    monkeypatch.setattr(predicted, "annotate", refuse)
+    data = in_use.with_predictions(load(mixed_csv))
+    assert (data.recommendations["action_category_source"] == "predicted").sum() >= 100

@@ -6,6 +6,8 @@ figures in the notebook, writes figures to ``out_dir/figures`` and headline figu
 """
 
 import base64
+import copy
+import dataclasses
 import html
 import math
 import warnings
@@ -38,11 +40,45 @@ def open_analysis(analysis, country, data="upr", out_dir=".", participation=None
     country = check_iso3(country)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        loaded = in_use.with_predictions(load(data, participation=participation, assessments=implementation),
-                                             predict=predict_categories)
+        loaded = _with_predictions(load(data, participation=participation, assessments=implementation),
+                                   predict_categories)
         frame = context_table(context)
     check_present(country, sorted(loaded.recommendations["sur_iso3"].unique()))
     return Analysis(analysis, country, loaded, Path(out_dir), [str(w.message) for w in caught], frame)
+
+
+_kept = {"on": False, "key": None, "data": None, "warnings": []}
+
+
+def keep_predicted_data():
+    """From now on, keep the last data set with its predicted categories and tags in this process, and give
+    the next notebook on the same data (the same content: ``shared.data_digest``) a copy of it instead of
+    predicting again. A batch's warm kernels call it (``runs.warm``): applying the classifier's predictions,
+    even read back from the cache, costs most of a notebook's loading and is the same for every State under
+    review. A process that runs one notebook keeps nothing."""
+    _kept["on"] = True
+
+
+def _with_predictions(loaded, predict):
+    if not _kept["on"]:
+        return in_use.with_predictions(loaded, predict=predict)
+    key = (shared.data_digest(loaded), bool(predict))
+    if _kept["key"] != key:
+        _kept.update(key=None, data=None)  # the last data set's memory goes before the next is predicted
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            data = in_use.with_predictions(loaded, predict=predict)
+        _kept.update(key=key, data=data, warnings=[(w.message, w.category) for w in caught])
+    for message, category in _kept["warnings"]:  # a notebook shows the same notes whether kept or not
+        warnings.warn(message, category, stacklevel=2)
+    return _copy(_kept["data"])
+
+
+def _copy(data):
+    """A copy of a loaded data set that a notebook may change without changing the kept one."""
+    frames = {name: getattr(data, name).copy() for name in ("recommendations", "pledges", "differences")}
+    participation = None if data.participation is None else data.participation.copy()
+    return dataclasses.replace(data, **frames, participation=participation, source=copy.deepcopy(data.source))
 
 
 class Analysis:
@@ -200,8 +236,8 @@ class Analysis:
                     f"{self.data.source.get('seed')} (not real UPR data)")
         else:
             data = (f"{source['label']}, real data, SHA-256 {source['sha256']} (of its files' sha256sum listing). "
-                    f"Sources: {coverage.sources_cited(self.data.recommendations)}; this State's recommendations: "
-                    f"{coverage.coverage(self.recs)}")
+                    f"Sources: {self.pooled(coverage.sources_cited, self.data.recommendations)}; this State's "
+                    f"recommendations: {coverage.coverage(self.recs)}")
         display(HTML(f"<hr><p style='font-size:85%'><b>Provenance.</b> upr-lab {__version__}, analysis "
                      f"<code>{self.name}</code>, State under review {self.country}. Data: {html.escape(data)}. "
                      "Every file's hash is in <code>metrics.json</code> and <code>manifest.json</code>; "

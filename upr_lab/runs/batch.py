@@ -56,6 +56,8 @@ def run_batch(countries=None, analyses=ANALYSES, data=None, participation=None, 
     with _progress(len(jobs), len(jobs) - len(todo)) as progress, interrupt.on_signals() as stopping:
         execute = _on_cluster(scheduler) if scheduler else _on_warm_kernels(workers or default_workers())
         try:
+            if todo:  # the classifier once, here, rather than in every kernel at once
+                preflight.predict_once(todo)
             for job, result in execute(todo):
                 result.reason = result.reason or reasons[id(job)]
                 done[id(job)] = result

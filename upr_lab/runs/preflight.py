@@ -10,7 +10,7 @@ import os
 import warnings
 from pathlib import Path
 
-from upr_lab.sources import dataset
+from upr_lab.sources import cache, dataset
 from upr_lab.sources.context.load import check_review_years, context_table
 from upr_lab.sources.countries import check_iso3
 from upr_lab.sources.dataset import is_named, map_paths, source_parts
@@ -73,3 +73,33 @@ def input_path(job, name, given=None):
         return map_paths(value, lambda part: os.path.normpath(Path(job.destination).resolve() / part))
     path = Path(os.path.normpath(Path(job.destination).resolve() / value))
     return given if given is not None and Path(given).resolve() == path else path
+
+
+def predict_once(jobs):
+    """Predict the action categories and issue tags the jobs' data lack (``stats.classify.in_use``) once, before
+    any notebook runs, in a process of its own, so that every kernel reads them back from the cache.
+
+    Otherwise the first notebook on each kernel predicts them, all kernels at once at the start of a batch,
+    each holding the classifier and its working memory for the rest of the batch. Without a cache folder
+    there is nowhere to keep them, and each kernel predicts as before; so it does if predicting fails here
+    (each run then fails with its own error, as it would have).
+    """
+    if cache.location() is None:
+        return
+    from upr_lab.stats import own_process  # the statistics layer: only when a batch runs
+
+    inputs = {(input_path(job, "data"), input_path(job, "implementation")) for job in jobs
+              if job.parameters.get("predict_categories", True) is not False}
+    for data, implementation in sorted(inputs, key=str):
+        try:
+            own_process.call(_predict, data, implementation)
+        except Exception:  # noqa: BLE001  the kernels predict for themselves, and a run that cannot says why
+            pass
+
+
+def _predict(data, implementation):
+    from upr_lab.stats.classify import in_use
+
+    with warnings.catch_warnings():  # shown once already, by check_inputs
+        warnings.simplefilter("ignore")
+        in_use.with_predictions(dataset.load(data, assessments=implementation))

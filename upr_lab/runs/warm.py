@@ -32,6 +32,7 @@ pyarrow.set_memory_pool(pyarrow.system_memory_pool())
 import pandas, numpy, scipy.stats, statsmodels.api
 import upr_lab.reports.analysis, upr_lab.stats.models, upr_lab.stats.metrics, upr_lab.reports.plots
 import upr_lab.runs.kernel_reset
+upr_lab.reports.analysis.keep_predicted_data()
 upr_lab.runs.kernel_reset.remember_fresh_state()
 """
 RESET = """__import__("upr_lab.runs.kernel_reset", fromlist=["reset"]).reset(get_ipython(), {folder!r})\n"""
