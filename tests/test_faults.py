@@ -14,6 +14,7 @@ import re
 import shutil
 import signal
 import subprocess
+import threading
 import time
 
 import nbformat
@@ -142,6 +143,25 @@ def test_an_interrupted_run_leaves_its_folder_as_it_was_and_no_kernel(tmp_path):
     assert not (out / "NOR" / "compliance_trends").exists() and leftovers(out) == []
 
 
+def test_a_run_whose_lock_another_process_holds_waits_and_says_so(tmp_path):
+    from upr_lab.runs.locks import run_lock
+
+    destination, said, waited = tmp_path / "NOR" / "compliance_trends", [], []
+
+    def second_holder():  # flock: a second opening of the lock file waits, as another process's would
+        with run_lock(destination, said.append) as second_waited:
+            waited.append(second_waited)
+
+    with run_lock(destination) as first_waited:
+        waiting = threading.Thread(target=second_holder)
+        waiting.start()
+        wait_for(lambda: said, what="the second holder's message")
+        assert not first_waited and waiting.is_alive(), "the second holder must wait while the lock is held"
+    waiting.join(timeout=10)
+    assert waited == [True]
+    assert said == [f"waiting for {destination}: another upr-lab process is running it"]
+
+
 def test_two_batches_into_one_folder_run_each_run_once(tmp_path):
     out = tmp_path / "out"
     command = ["batch", "--countries", "NOR", "--analyses", "compliance_trends,civil_society,regional_comparison",
@@ -152,7 +172,6 @@ def test_two_batches_into_one_folder_run_each_run_once(tmp_path):
     assert first.wait(timeout=300) == 0 and second.wait(timeout=300) == 0
     logs = [(tmp_path / name).read_text(encoding="utf-8") for name in ("first.log", "second.log")]
 
-    assert "another upr-lab process" in logs[1] and "is running it" in logs[1], logs[1]
     runs = [read_json(out / "batch.json")["runs"]]  # the second batch's index, written last
     assert {r["status"] for r in runs[0]} == {"ok"}
     executed = [int(re.search(r"^3 runs: \d+ skipped.*, (\d+) run", log, re.M).group(1)) for log in logs]

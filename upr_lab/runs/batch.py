@@ -54,7 +54,9 @@ def run_batch(countries=None, analyses=ANALYSES, data=None, participation=None, 
             for job in jobs if not reasons[id(job)]}
     started = time.time()
     with _progress(len(jobs), len(jobs) - len(todo)) as progress, interrupt.on_signals() as stopping:
-        execute = _on_cluster(scheduler) if scheduler else _on_warm_kernels(workers or default_workers())
+        unless_done = not force  # a run another process completed since it was found to run is not run again
+        execute = (_on_cluster(scheduler, unless_done) if scheduler
+                   else _on_warm_kernels(workers or default_workers(), unless_done))
         try:
             if todo:  # the classifier once, here, rather than in every kernel at once
                 preflight.predict_once(todo)
@@ -114,7 +116,7 @@ class _progress:
         self.bar.close()
 
 
-def _on_warm_kernels(workers):
+def _on_warm_kernels(workers, unless_done):
     """Run jobs on ``workers`` threads, each with its own warm kernel; yields (job, result) as they finish.
 
     On an interruption the kernels are killed first, so the runs under way end at once (and leave
@@ -124,7 +126,7 @@ def _on_warm_kernels(workers):
 
     def execute(jobs):
         with KernelPool() as kernels, ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = {pool.submit(_execute_warm, job, kernels): job for job in jobs}
+            futures = {pool.submit(_execute_warm, job, kernels, unless_done): job for job in jobs}
             try:
                 for future in as_completed(futures):
                     yield futures[future], future.result()
@@ -136,14 +138,14 @@ def _on_warm_kernels(workers):
     return execute
 
 
-def _execute_warm(job, kernels):
-    return runner.execute_job(job, kernels.for_this_thread(), on_wait=tqdm.write)
+def _execute_warm(job, kernels, unless_done):
+    return runner.execute_job(job, kernels.for_this_thread(), on_wait=tqdm.write, unless_done=unless_done)
 
 
-def _on_cluster(scheduler):
+def _on_cluster(scheduler, unless_done):
     from .cluster import run_on_cluster
 
-    return lambda jobs: run_on_cluster(jobs, scheduler)
+    return lambda jobs: run_on_cluster(jobs, scheduler, unless_done)
 
 
 def summary_lines(results, out):

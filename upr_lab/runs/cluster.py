@@ -25,7 +25,7 @@ STOP_TIMEOUT_S = 60
 CONNECT_TIMEOUT_S = 20  # how long to keep trying to reach the scheduler; UPR_LAB_SCHEDULER_TIMEOUT overrides it
 
 
-def run_on_cluster(jobs, scheduler):
+def run_on_cluster(jobs, scheduler, unless_done=False):
     """Execute ``jobs`` on the cluster at ``scheduler``; yields (job, result) as runs finish.
 
     If the batch is interrupted, its tasks are cancelled, the workers' kernels killed, and the call
@@ -40,7 +40,7 @@ def run_on_cluster(jobs, scheduler):
     batch = secrets.token_hex(8)
     with client:
         located = [dataclasses.replace(job, destination=job.destination.resolve()) for job in jobs]
-        futures = {client.submit(_execute_on_worker, job, batch, pure=False, key=_task_key(job)): original
+        futures = {client.submit(_execute_on_worker, job, batch, unless_done, pure=False, key=_task_key(job)): original
                    for job, original in zip(located, jobs)}
         try:
             for future in as_completed(futures):
@@ -75,7 +75,7 @@ def _task_key(job):
     return f"upr-lab-{job.country}-{job.analysis}-{id(job)}"
 
 
-def _execute_on_worker(job, batch):
+def _execute_on_worker(job, batch, unless_done=False):
     global _kernels, _running
     from . import runner, warm
 
@@ -86,7 +86,7 @@ def _execute_on_worker(job, batch):
             _kernels = warm.KernelPool()
         kernels, _running = _kernels, _running + 1
     try:
-        return runner.execute_job(job, kernels.for_this_thread())
+        return runner.execute_job(job, kernels.for_this_thread(), unless_done=unless_done)
     finally:
         with _kernels_lock:
             _running -= 1

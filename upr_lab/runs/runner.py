@@ -66,16 +66,18 @@ def run(analysis, country, data=None, participation=None, params_file=None, out=
                                  "it was)", stopping.exit_status) from None
 
 
-def execute_job(job, warm=None, on_wait=None):
+def execute_job(job, warm=None, on_wait=None, unless_done=False):
     """Execute a prepared run in a scratch folder and move it into place; a ``RunResult``.
 
     The run's lock is held throughout: if another upr-lab process holds it, ``on_wait`` is told and
-    the run waits, then is skipped if that process left it up to date. Whatever stops the run
+    the run waits, then is skipped if that process left it up to date. ``unless_done``: skipped too when it
+    is up to date once the lock is held without waiting (a batch that is not forced: another process may
+    have completed it since the batch found it to run). Whatever stops the run
     (an error, Ctrl-C, a stopped warm kernel) removes its scratch folder and leaves the
     destination as it was.
     """
     with run_lock(job.destination, on_wait) as waited:
-        if waited and reason_to_run(job) is None:
+        if (waited or unless_done) and reason_to_run(job) is None:
             return RunResult(job.analysis, job.country, job.destination, "ok", skipped=True,
                              reason="completed meanwhile by another upr-lab process")
         _remove_stale_scratch(job)
