@@ -102,3 +102,12 @@ def test_verify_reads_nothing_cached_before_and_leaves_no_folder(tmp_path, monke
         assert folders.cache_root() == tmp_path / "cache"
     assert not inside.exists() and cache.location() == tmp_path / "cache"
     assert cache.OFF not in os.environ and folders.PINNED not in os.environ
+
+
+def test_a_caller_that_changes_its_tables_does_not_change_the_next_ones(cache_dir, upr_info_dir):
+    first, _ = load_quietly(upr_info_dir)
+    expected = first.recommendations.copy()
+    first.recommendations.loc[:, "response"] = "noted"  # one notebook changes its data set in place
+    first.recommendations["text"] = "changed"
+    second, _ = load_quietly(upr_info_dir)  # read from this process's memory of the parse
+    pd.testing.assert_frame_equal(second.recommendations, expected)

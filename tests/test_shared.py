@@ -2,6 +2,7 @@
 
 import concurrent.futures
 import os
+import pickle
 import time
 
 import pandas as pd
@@ -148,3 +149,42 @@ def test_two_threads_asking_at_once_compute_the_result_once(cache_dir):
         results = list(pool.map(lambda _: shared.pooled(data, slow_acceptance, data.recommendations), range(2)))
     assert len(calls) == 1, "the second waited for the first and read its result"
     pd.testing.assert_frame_equal(results[0], results[1])
+
+
+def test_a_large_result_is_read_again_from_the_cache_folder_rather_than_kept_in_memory(cache_dir, monkeypatch):
+    data = load("synthetic")
+    acceptance, calls = counting(metrics.acceptance)
+    monkeypatch.setattr(shared, "MEMORY_MAX_BYTES", 100)  # every result here is "large"
+    first = shared.pooled(data, acceptance, data.recommendations, by="cycle", alpha=0.05)
+    assert not shared._memory, "a large result is not held between notebooks"
+    first["acceptance_rate"] = 0.0  # the caller's own object: changing it changes nothing kept
+    again = shared.pooled(data, acceptance, data.recommendations, by="cycle", alpha=0.05)
+    assert len(calls) == 1, "read back from the cache folder, not computed again"
+    pd.testing.assert_frame_equal(again, metrics.acceptance(data.recommendations, by="cycle", alpha=0.05))
+    monkeypatch.setenv("UPR_LAB_CACHE", "off")  # no cache folder to read it back from: kept in memory
+    shared.pooled(data, acceptance, data.recommendations, by="session", alpha=0.05)
+    assert len(shared._memory) == 1
+
+
+def test_an_argument_that_cannot_be_pickled_is_refused_here_and_leaves_no_process():
+    with pytest.raises((TypeError, AttributeError, pickle.PicklingError), match="pickle"):
+        own_process.call(len, lambda: None)
+    big = pd.DataFrame({"text": ["a recommendation of some length"] * 200_000})
+    assert own_process.call(len, big) == 200_000, "a large argument is streamed to the process and back"
+
+
+def process_id(_recs):
+    return os.getpid()
+
+
+def with_process_id(inner_pid, _recs):
+    return inner_pid, os.getpid()
+
+
+def test_an_isolated_computation_reads_its_pooled_arguments_in_its_own_process(cache_dir, monkeypatch):
+    data = load("synthetic")
+    monkeypatch.setattr(shared, "ISOLATE_FROM", 0)
+    inner = shared.result_of(process_id, data.recommendations)
+    inner_pid, outer_pid = shared.pooled(data, with_process_id, inner, data.recommendations, isolated=True)
+    assert inner_pid == outer_pid != os.getpid(), "the argument was computed where the result was, not here"
+    assert shared.pooled(data, process_id, data.recommendations) == inner_pid, "and stored as its own result"

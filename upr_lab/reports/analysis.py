@@ -75,9 +75,10 @@ def _with_predictions(loaded, predict):
 
 
 def _copy(data):
-    """A copy of a loaded data set that a notebook may change without changing the kept one."""
-    frames = {name: getattr(data, name).copy() for name in ("recommendations", "pledges", "differences")}
-    participation = None if data.participation is None else data.participation.copy()
+    """A copy of a loaded data set that a notebook may change without changing the kept one: shallow, as
+    pandas' copy-on-write (pandas 3) copies a table's data only when one of the two is changed."""
+    frames = {name: getattr(data, name).copy(deep=False) for name in ("recommendations", "pledges", "differences")}
+    participation = None if data.participation is None else data.participation.copy(deep=False)
     return dataclasses.replace(data, **frames, participation=participation, source=copy.deepcopy(data.source))
 
 

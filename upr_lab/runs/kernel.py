@@ -19,7 +19,11 @@ ARGV = [PYTHON, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{conn
         "--IPKernelApp.log_level=ERROR"]
 # One BLAS/OpenMP thread: the summation order of linear algebra, and so the last digits of every fitted
 # model, must not depend on how many threads a machine (or a Dask worker, which sets 1) gives the kernel.
-ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# Arrow's system allocator: its default (mimalloc) keeps what reading the parse cache freed, some 100 MB of a
+# four-cycle table per kernel, and it must be chosen before pyarrow is imported (``set_memory_pool`` later
+# does not reach the Arrow file reader).
+ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+       "ARROW_DEFAULT_MEMORY_POOL": "system"}
 
 
 _lock = threading.Lock()

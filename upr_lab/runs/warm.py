@@ -25,7 +25,8 @@ from . import kernel
 
 ENGINE = "upr-lab-warm"
 MAX_RUNS = 40
-# pyarrow's own allocator keeps what reading Parquet freed; the system one lets release_memory() return it
+# pyarrow's own allocator keeps what reading Parquet freed; the system one lets release_memory() return it (the
+# kernel's environment chooses it too, ``kernel.ENV``: this line is for a kernel started otherwise)
 HEAVY_IMPORTS = """\
 import matplotlib, pyarrow
 pyarrow.set_memory_pool(pyarrow.system_memory_pool())

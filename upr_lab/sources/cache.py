@@ -65,7 +65,9 @@ def read(entry_key):
     """``(tables, source)`` of a cached parse, or None if there is no complete entry.
 
     The last entries read or written are also kept in memory: a warm kernel running notebook after
-    notebook on the same source reads it from disk once. Callers get copies.
+    notebook on the same source reads it from disk once. Callers get copies: shallow ones, which pandas'
+    copy-on-write (pandas 3) keeps apart from the kept tables as soon as either is changed, so a kernel holds
+    one parse in memory, not one per notebook.
     """
     folder = _entry(entry_key)
     if folder is None:
@@ -85,14 +87,14 @@ def read(entry_key):
 
 
 def _remember(folder, tables, source):
-    _memory[folder] = ({name: frame.copy() for name, frame in tables.items()}, copy.deepcopy(source))
+    _memory[folder] = ({name: frame.copy(deep=False) for name, frame in tables.items()}, copy.deepcopy(source))
     _memory.move_to_end(folder)
     while len(_memory) > MEMORY_ENTRIES:
         _memory.popitem(last=False)
 
 
 def _copies(tables, source):
-    return {name: frame.copy() for name, frame in tables.items()}, copy.deepcopy(source)
+    return {name: frame.copy(deep=False) for name, frame in tables.items()}, copy.deepcopy(source)
 
 
 def write(entry_key, tables, source):

@@ -19,16 +19,34 @@ PR_SET_PDEATHSIG = 1  # Linux prctl: a signal the kernel sends this process when
 
 
 def call(function, *args, **kwargs):
-    """``function(*args, **kwargs)`` computed in a new process; its exception, if any, raised here."""
-    payload = pickle.dumps((function, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+    """``function(*args, **kwargs)`` computed in a new process; its exception, if any, raised here.
+
+    The arguments are pickled straight into the child's input and its answer read straight from its output:
+    neither is held whole in this process as bytes (the arguments are often the whole table of
+    recommendations, and a kernel that built their pickle would hold it twice while it is sent)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-    done = subprocess.run([sys.executable, "-m", __name__, str(os.getpid())], input=payload, capture_output=True,
-                          env=env)
-    try:
-        kind, value = pickle.loads(done.stdout)
-    except Exception:  # the child died before answering (killed, out of memory, unpicklable result)
-        tail = done.stderr.decode(errors="replace").strip().splitlines()[-3:]
-        raise RuntimeError(f"{function.__qualname__} stopped in its own process (exit code {done.returncode}): "
+    with subprocess.Popen([sys.executable, "-m", __name__, str(os.getpid())], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as child:
+        stderr = []
+        reader = threading.Thread(target=lambda: stderr.append(child.stderr.read()), daemon=True)
+        reader.start()
+        try:
+            with child.stdin:
+                pickle.dump((function, args, kwargs), child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        except BrokenPipeError:  # the child died before reading everything: said below
+            pass
+        except BaseException:  # an argument that cannot be pickled, or an interrupt: the child is not needed
+            child.kill()
+            raise
+        try:
+            kind, value = pickle.load(child.stdout)
+        except Exception:  # the child died before answering (killed, out of memory, unpicklable result)
+            kind = None
+        child.wait()
+        reader.join()
+    if kind is None:
+        tail = b"".join(stderr).decode(errors="replace").strip().splitlines()[-3:]
+        raise RuntimeError(f"{function.__qualname__} stopped in its own process (exit code {child.returncode}): "
                            + (" / ".join(tail) or "no message")) from None
     if kind == "error":
         raise value

@@ -20,6 +20,7 @@ import copy
 import dataclasses
 import hashlib
 import json
+import os
 import pickle
 import secrets
 import types
@@ -34,6 +35,10 @@ from upr_lab.stats import own_process
 
 _memory = OrderedDict()
 MEMORY_ENTRIES = 32
+# A result whose pickle is larger (the text match of every recommendation, with its texts) is read again from the
+# cache folder by each notebook rather than kept in memory: a warm kernel would otherwise hold it between notebooks
+# beside the notebook's own copy.
+MEMORY_MAX_BYTES = 8 * 2**20
 ISOLATE_FROM = 5_000  # recommendations: on fewer, a process of its own costs seconds and saves no memory worth it
 
 
@@ -66,19 +71,29 @@ def pooled(data, function, *args, isolated=False, frames=None, **kwargs):
         _memory.move_to_end(key)
         return copy.deepcopy(_memory[key])
     path = None if cache.location() is None else cache.location() / "shared" / f"{key}.pickle"
-    result = _read(path)
+    result, size = _read(path)
     if result is None:
         with _computing(path):
-            result = _read(path)
+            result, size = _read(path)
             if result is None:
-                args, kwargs = _resolved(data, frames, args, kwargs)
                 own = isolated and len(data.recommendations) >= ISOLATE_FROM
-                result = own_process.call(function, *args, **kwargs) if own else function(*args, **kwargs)
-                _write(path, result)
-    _memory[key] = result
-    while len(_memory) > MEMORY_ENTRIES:
-        _memory.popitem(last=False)
-    return copy.deepcopy(result)
+                result = (own_process.call(_computed, data, frames, function, args, kwargs) if own
+                          else _computed(data, frames, function, args, kwargs))
+                size = _write(path, result)
+    if size <= MEMORY_MAX_BYTES:
+        _memory[key] = result
+        while len(_memory) > MEMORY_ENTRIES:
+            _memory.popitem(last=False)
+        return copy.deepcopy(result)
+    return result  # read or computed for this caller alone: nothing else holds it
+
+
+def _computed(data, frames, function, args, kwargs):
+    """``function(*args, **kwargs)`` with each ``Result`` argument replaced by its pooled value. Run in the
+    process that computes (an isolated computation's own process), so that a large pooled argument (the text
+    match of every recommendation) is read there, not in the kernel that asked."""
+    args, kwargs = _resolved(data, frames, args, kwargs)
+    return function(*args, **kwargs)
 
 
 def _resolved(data, frames, args, kwargs):
@@ -148,20 +163,27 @@ def data_digest(data):
 
 
 def _read(path):
+    """``(result, size of its pickle)`` from the cache folder, or ``(None, 0)``."""
     try:
         with open(path, "rb") as f:
-            return pickle.load(f)
+            return pickle.load(f), os.fstat(f.fileno()).st_size
     except (TypeError, OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        return None
+        return None, 0
 
 
 def _write(path, result):
+    """Store ``result`` (nothing without a cache folder); the size of its pickle (0 when not stored: kept in
+    memory then, as nothing could read it back)."""
     if path is None:
-        return
+        return 0
     scratch = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        scratch.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        with open(scratch, "wb") as f:
+            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+            size = f.tell()
         scratch.replace(path)
+        return size
     except OSError:
         scratch.unlink(missing_ok=True)
+        return 0
