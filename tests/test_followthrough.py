@@ -184,6 +184,13 @@ def test_recurrence_beside_all_states_and_the_examples_shown():
     assert examples["earlier recommendation"].tolist() == ["Abolish the death penalty for all crimes"]
     assert examples["cycle"].tolist() == [2]
     assert examples["first response"].tolist() == ["noted"]
+    slim = recurrence.match(recs, texts=False)  # as a batch pools it: the texts come from the State's rows
+    assert "text" not in slim.repeats and "matched_text" not in slim.repeats
+    pd.testing.assert_frame_equal(followup.recurrence_vs_all(slim, "KEN"), followup.recurrence_vs_all(found, "KEN"))
+    pd.testing.assert_frame_equal(followup.repeated_examples(slim, "KEN", recs=recs[recs["sur_iso3"] == "KEN"]),
+                                  examples)
+    with pytest.raises(ValueError, match="pass the State's recommendations as recs"):
+        followup.repeated_examples(slim, "KEN")
 
 
 def test_follow_up_figures_are_drawn_or_refused(embedded_follow):

@@ -30,7 +30,7 @@ MAX_RUNS = 40
 HEAVY_IMPORTS = """\
 import matplotlib, pyarrow
 pyarrow.set_memory_pool(pyarrow.system_memory_pool())
-import pandas, numpy, scipy.stats, statsmodels.api
+import pandas, numpy, scipy.stats, statsmodels.genmod.generalized_linear_model
 import upr_lab.reports.analysis, upr_lab.stats.models, upr_lab.stats.metrics, upr_lab.reports.plots
 import upr_lab.runs.kernel_reset
 upr_lab.reports.analysis.keep_predicted_data()

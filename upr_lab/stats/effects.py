@@ -14,7 +14,8 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 from scipy import stats
 from statsmodels.tools.sm_exceptions import (ConvergenceWarning, PerfectSeparationError,
                                              PerfectSeparationWarning)
@@ -178,7 +179,7 @@ def fit_logit(title, y, X, outcome, alpha, headline, groups=None, notes=()):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            res = sm.GLM(y, X, family=sm.families.Binomial()).fit(**cov)
+            res = GLM(y, X, family=families.Binomial()).fit(**cov)
         except (PerfectSeparationError, np.linalg.LinAlgError, ValueError) as exc:
             notes.append(f"The model could not be fitted: {exc}")
             return not_estimated(*args)

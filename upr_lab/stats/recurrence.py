@@ -220,13 +220,14 @@ NOT_MATCHED = {"recurrence": {"share_repeated": None, "n_cycle2": None, "n_repea
 """The ``metrics.json`` entries of recurrence where it was not measured (``Recurrence.metrics``' keys, null)."""
 
 
-def match(recs, threshold=THRESHOLD, countries=None, earlier=None, later=None):
+def match(recs, threshold=THRESHOLD, countries=None, earlier=None, later=None, texts=True):
     """Match every recommendation of a cycle to its most similar one of the cycle before, to the same State.
 
     Every pair of consecutive cycles in ``recs`` is compared (``consecutive_cycles``), or only
     ``earlier`` and ``later`` when given. ``recs`` is the canonical recommendations table; ``countries``
     (ISO3 codes) limits the States matched, the vectors still fitted on all the cycles compared. Returns a
-    ``Recurrence``.
+    ``Recurrence``. ``texts=False`` leaves the two texts out of its ``repeats`` (most of its size: a batch's
+    reports take the few they show from the State's own recommendations, ``repeated_examples``).
     """
     pairs = _pairs_of(recs, earlier, later)
     recs = _checked(recs, pairs)
@@ -240,7 +241,9 @@ def match(recs, threshold=THRESHOLD, countries=None, earlier=None, later=None):
             if matched is not None:
                 later_rows.append(matched[0].assign(cycle=pair[1], earlier_cycle=pair[0]))
                 earlier_rows.append(matched[1].assign(cycle=pair[0], later_cycle=pair[1]))
-    return Recurrence(_repeats(recs, later_rows), _firsts(recs, earlier_rows), threshold)
+    repeats = _repeats(recs, later_rows)
+    return Recurrence(repeats if texts else repeats.drop(columns=["text", "matched_text"]),
+                      _firsts(recs, earlier_rows), threshold)
 
 
 def judge_pairs(recs, pairs, threshold=THRESHOLD, earlier=1, later=2):
@@ -336,7 +339,8 @@ class Recurrence:
 
     ``repeats``: one row per later recommendation and pair of cycles compared: ``rec_id, sur_iso3, cycle,
     earlier_cycle, recommender_iso3, text, matched_rec_id, matched_text, similarity, repeated,
-    first_response`` (the matched one's response).
+    first_response`` (the matched one's response); without ``text`` and ``matched_text`` when matched with
+    ``texts=False``.
     ``firsts``: one row per earlier recommendation and pair of cycles: ``rec_id, sur_iso3, cycle,
     later_cycle, response, issues, repeated_by`` (its most similar later recommendation), ``similarity,
     repeated``. A cycle-2 recommendation of data holding cycles 1-3 is in both.

@@ -107,9 +107,9 @@ def _applied(recs, found):
     at = pd.Series(range(len(out)), index=out["rec_id"]).reindex(found["rec_id"]).to_numpy()
     for column in PREDICTED:
         values = found[column].to_numpy()
-        if column == "issues":  # tuples stay whole, one per row
-            values = np.empty(len(found), dtype=object)
-            values[:] = [tuple(v) for v in found[column]]
+        if column == "issues":  # tuples stay whole, one per row; one object per distinct tuple (memory)
+            values, distinct = np.empty(len(found), dtype=object), {}
+            values[:] = [distinct.setdefault(tags, tags) for tags in map(tuple, found[column])]
         out.iloc[at, out.columns.get_loc(column)] = values
     out["action_category"] = out["action_category"].astype("Int64")
     out["action_category_probability"] = out["action_category_probability"].astype("Float64")

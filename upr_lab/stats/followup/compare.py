@@ -92,13 +92,22 @@ def ratification_reviews(follow, country):
     return pd.DataFrame(table, columns=columns)
 
 
-def repeated_examples(found, country, top=10):
+def repeated_examples(found, country, top=10, recs=None):
     """The ``top`` recommendations to ``country`` most clearly repeating one of its previous review: ``cycle,
     recommended by, recommendation, earlier recommendation`` (of cycle - 1), ``first response, similarity``,
-    highest similarity first."""
+    highest similarity first. ``recs``: the State's recommendations, where the texts are taken from when
+    ``found`` was matched without them (``recurrence.match(..., texts=False)``)."""
     rows = found.repeats[(found.repeats["sur_iso3"] == country) & found.repeats["repeated"]]
     rows = rows.sort_values(["similarity", "cycle", "rec_id"], ascending=[False, True, True], kind="mergesort").head(top)
+    if "text" in rows:
+        text, matched_text = rows["text"], rows["matched_text"]
+    elif recs is None:
+        raise ValueError("these matches hold no texts (matched with texts=False): pass the State's "
+                         "recommendations as recs")
+    else:
+        by_id = recs.set_index("rec_id")["text"]
+        text, matched_text = rows["rec_id"].map(by_id), rows["matched_rec_id"].map(by_id)
     return pd.DataFrame({"cycle": rows["cycle"], "recommended by": rows["recommender_iso3"],
-                         "recommendation": rows["text"], "earlier recommendation": rows["matched_text"],
+                         "recommendation": text, "earlier recommendation": matched_text,
                          "first response": rows["first_response"],
                          "similarity": rows["similarity"].round(2)}).reset_index(drop=True)

@@ -287,7 +287,7 @@ def pooled_inputs(recs):
     per data set and shared by every result built on them (``shared.result_of``)."""
     matchable = recurrence.why_not_matched(recs) is None
     return {"follow": shared.result_of(follow_through, recs),
-            "found": shared.result_of(recurrence.match, recs, isolated=True) if matchable else None}
+            "found": shared.result_of(recurrence.match, recs, texts=False, isolated=True) if matchable else None}
 
 
 def associations_of(recs, alpha=0.05, follow=None, found=None):
@@ -295,6 +295,6 @@ def associations_of(recs, alpha=0.05, follow=None, found=None):
     no two consecutive cycles): one call on the canonical recommendations table, which ``pooled`` can keep for a
     batch. ``follow`` and ``found``: those two, when already computed (a report passes the pooled ones)."""
     if found is None and recurrence.why_not_matched(recs) is None:
-        found = recurrence.match(recs)
+        found = recurrence.match(recs, texts=False)
     return associations(follow_through(recs) if follow is None else follow, found, alpha=alpha,
                         reviews=(int(recs["year"].min()), int(recs["year"].max())), states=set(recs["sur_iso3"]))
