@@ -60,8 +60,10 @@ def _report_exporter():
             page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
             return _FOCUSABLE.sub(r'\1 tabindex="0">', page), resources
 
+    # optimistic validation: the notebook is validated once, after nbconvert's preprocessors, not after each
     return ReportExporter(template_name="upr_report", extra_template_basedirs=[str(TEMPLATES)],
-                          exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+                          exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                          optimistic_validation=True)
 
 
 def page_title(notebook):
