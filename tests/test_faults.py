@@ -245,7 +245,8 @@ def test_recommendation_text_with_script_is_escaped_in_the_html_report(tmp_path)
 
     upr_lab("run", "civil_society", "--country", "NOR", "--data", source, "--out", tmp_path / "out")
     page = (tmp_path / "out" / "NOR" / "civil_society" / "report.html").read_text(encoding="utf-8")
-    assert '&lt;script&gt;alert("upr")&lt;/script&gt; Protect &lt;b&gt;human rights defenders&lt;/b&gt; &amp; NGOs' in page
+    # shown as text: escaped, quotes included, as the report's tables escape every cell
+    assert '&lt;script&gt;alert(&quot;upr&quot;)&lt;/script&gt; Protect &lt;b&gt;human rights defenders&lt;/b&gt; &amp; NGOs' in page
     assert "<script>alert" not in page and "<b>human rights defenders</b>" not in page
     assert "<img src=x" not in page
 

@@ -125,13 +125,16 @@ def test_the_other_process_ends_when_the_process_that_asked_is_killed():
                                "own_process.call(time.sleep, 120)"])
     try:
         deadline = time.monotonic() + 60
-        while not psutil.Process(asking.pid).children() and time.monotonic() < deadline:
+        # the fork server, the process watching the computation and the computation (or a new interpreter)
+        expected = 3 if own_process.forkserver.available() else 1
+        while len(psutil.Process(asking.pid).children(recursive=True)) < expected and time.monotonic() < deadline:
             time.sleep(0.1)
-        computing, = psutil.Process(asking.pid).children()
+        started = psutil.Process(asking.pid).children(recursive=True)
+        assert len(started) == expected
         asking.send_signal(signal.SIGKILL)  # as a batch kills the kernels of an interrupted batch
         asking.wait()
-        gone, alive = psutil.wait_procs([computing], timeout=10)
-        assert gone and not alive, "the computation goes on for no one"
+        gone, alive = psutil.wait_procs(started, timeout=10)
+        assert not alive, "the computation goes on for no one"
     finally:
         asking.kill()
 
@@ -188,3 +191,19 @@ def test_an_isolated_computation_reads_its_pooled_arguments_in_its_own_process(c
     inner_pid, outer_pid = shared.pooled(data, with_process_id, inner, data.recommendations, isolated=True)
     assert inner_pid == outer_pid != os.getpid(), "the argument was computed where the result was, not here"
     assert shared.pooled(data, process_id, data.recommendations) == inner_pid, "and stored as its own result"
+
+
+def where_and_what(name):
+    return os.getcwd(), os.environ.get(name), os.getppid()
+
+
+@pytest.mark.skipif(not own_process.forkserver.available(), reason="forking computations is Linux-only")
+def test_a_forked_computation_takes_the_callers_folder_and_environment_when_it_asks(tmp_path, monkeypatch):
+    own_process.call(os.getpid)  # the fork server is started with the state of this moment
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("UPR_LAB_TEST_VALUE", "set after the server started")
+    folder, value, parent = own_process.call(where_and_what, "UPR_LAB_TEST_VALUE")
+    assert (folder, value) == (str(tmp_path), "set after the server started")
+    assert parent != os.getpid(), "forked from the server, not started by this process"
+    monkeypatch.setenv("UPR_LAB_FORK_SERVER", "off")  # a new interpreter, as on other systems: the same answers
+    assert own_process.call(where_and_what, "UPR_LAB_TEST_VALUE") == (folder, value, os.getpid())

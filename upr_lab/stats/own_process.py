@@ -1,5 +1,6 @@
-"""Run one function in a new Python process: its working memory goes back to the system when it ends.
+"""Run one function in a new process: its working memory goes back to the system when it ends.
 
+On Linux the process is forked from a server that has done the imports (``forkserver``). Elsewhere,
 ``python -m upr_lab.stats.own_process`` reads a pickled ``(function, args, kwargs)`` on its standard
 input and writes the pickled outcome on its standard output: ``("result", value)`` or ``("error",
 exception)``. A plain subprocess rather than ``multiprocessing``: nothing of the caller is re-imported
@@ -15,15 +16,65 @@ import sys
 import threading
 import time
 
+from upr_lab.stats import forkserver
+
 PR_SET_PDEATHSIG = 1  # Linux prctl: a signal the kernel sends this process when its parent dies
 
 
 def call(function, *args, **kwargs):
     """``function(*args, **kwargs)`` computed in a new process; its exception, if any, raised here.
 
-    The arguments are pickled straight into the child's input and its answer read straight from its output:
-    neither is held whole in this process as bytes (the arguments are often the whole table of
-    recommendations, and a kernel that built their pickle would hold it twice while it is sent)."""
+    On Linux the process is forked from this process's fork server (``forkserver``: milliseconds, the imports
+    done once), elsewhere a new interpreter. The arguments are pickled straight into the process and its
+    answer read straight from it: neither is held whole in this process as bytes (the arguments are often the
+    whole table of recommendations, and a kernel that built their pickle would hold it twice while it is
+    sent)."""
+    job = forkserver.connect() if forkserver.available() else None
+    kind, value = _forked(job, function, args, kwargs) if job is not None else _new_interpreter(function, args, kwargs)
+    if kind == "error":
+        raise value
+    if kind != "result":  # ("died", (how it ended, what it printed last))
+        raise RuntimeError(f"{function.__qualname__} stopped in its own process ({value[0]}): {value[1]}") from None
+    return value
+
+
+def _forked(job, function, args, kwargs):
+    """Send the computation to a forked process (``forkserver.connect``); its answer."""
+    with job, job.makefile("rb") as read, job.makefile("wb") as write:
+        try:
+            kind, pid = pickle.load(read)
+        except Exception:  # noqa: BLE001  (it died before it started)
+            return "died", ("no answer", "no message")
+        if kind != "pid":
+            return kind, (f"exit code {pid}", "no message")
+        try:
+            pickle.dump(forkserver.state(), write, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((function, args, kwargs), write, protocol=pickle.HIGHEST_PROTOCOL)
+            write.flush()
+        except (BrokenPipeError, ConnectionResetError):  # it died reading: said below
+            pass
+        except BaseException:  # an argument that cannot be pickled, or an interrupt: the process is not needed
+            _kill(pid)
+            raise
+        try:
+            kind, value = pickle.load(read)
+        except BaseException as error:
+            _kill(pid)
+            if not isinstance(error, Exception):
+                raise
+            return "died", ("no answer", "no message")
+    return kind, (f"exit code {value}", "no message") if kind == "died" else value
+
+
+def _kill(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:  # it had ended
+        pass
+
+
+def _new_interpreter(function, args, kwargs):
+    """Send the computation to a new Python process; its answer (``("died", why)`` if it gave none)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     with subprocess.Popen([sys.executable, "-m", __name__, str(os.getpid())], stdin=subprocess.PIPE,
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as child:
@@ -40,31 +91,32 @@ def call(function, *args, **kwargs):
             raise
         try:
             kind, value = pickle.load(child.stdout)
-        except Exception:  # the child died before answering (killed, out of memory, unpicklable result)
+        except Exception:  # noqa: BLE001  (the child died before answering: killed, out of memory, unpicklable result)
             kind = None
         child.wait()
         reader.join()
     if kind is None:
         tail = b"".join(stderr).decode(errors="replace").strip().splitlines()[-3:]
-        raise RuntimeError(f"{function.__qualname__} stopped in its own process (exit code {child.returncode}): "
-                           + (" / ".join(tail) or "no message")) from None
-    if kind == "error":
-        raise value
-    return value
+        return "died", (f"exit code {child.returncode}", " / ".join(tail) or "no message")
+    return kind, value
+
+
+def outcome(function, args, kwargs):
+    """``("result", value)`` or ``("error", exception)``: what a computation's process answers."""
+    try:
+        return "result", function(*args, **kwargs)
+    except Exception as error:  # handed back to the caller, who raises it
+        return "error", error
 
 
 def _serve(parent):
-    _die_with(parent)
+    die_with(parent)
     answer, sys.stdout = sys.stdout.buffer, sys.stderr  # what the function prints must not mix with the answer
     function, args, kwargs = pickle.loads(sys.stdin.buffer.read())
-    try:
-        outcome = ("result", function(*args, **kwargs))
-    except Exception as error:  # handed back to the caller, who raises it
-        outcome = ("error", error)
-    answer.write(pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
+    answer.write(pickle.dumps(outcome(function, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _die_with(parent):
+def die_with(parent):
     """End this process as soon as ``parent`` (the process that asked) dies, as a Jupyter kernel killed by
     an interrupted batch does: nothing it started may go on computing for no one."""
     try:
