@@ -129,7 +129,8 @@ import resource, sys, time, warnings
 warnings.simplefilter("ignore")
 from upr_lab import load
 from upr_lab.sources.context.load import context_table
-from upr_lab.stats import context_models, models, own_process
+from upr_lab.stats import context_models, models
+from upr_lab.stats.processes import own_process
 from upr_lab.stats.classify.in_use import with_predictions
 data, context = with_predictions(load(sys.argv[1])), context_table()
 recs, participation = data.recommendations, data.participation

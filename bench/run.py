@@ -95,8 +95,7 @@ class KernelMemory:
                 try:
                     command = " ".join(process.cmdline())
                     kind = ("kernels" if "ipykernel_launcher" in command else
-                            "helpers" if "upr_lab.stats.own_process" in command or "upr_lab.stats.forkserver" in command
-                            else None)
+                            "helpers" if "upr_lab.stats.processes" in command else None)
                     if kind is not None:
                         peaks = self.peaks if kind == "kernels" else self.helpers
                         peaks[process.pid] = max(peaks.get(process.pid, 0), process.memory_info().rss)

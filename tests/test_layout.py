@@ -27,6 +27,10 @@ RUNNING = ("upr_lab.runs", "upr_lab.cli")
 MAX_MODULES = 15
 NETWORK = ("requests", "httpx", "urllib3", "urllib.request", "http.client", "socket", "ftplib", "aiohttp")
 REMOTE = "upr_lab.sources.remote"  # the only subpackage that touches the network (downloads into the cache)
+# The fork server passes a connected pair of Unix sockets to each computation it forks: a channel between two
+# processes of this machine, never an address; the test below checks it uses nothing else of ``socket``.
+LOCAL_SOCKETS = "upr_lab.stats.processes.forkserver"
+LOCAL_SOCKET_CALLS = {"socketpair", "send_fds", "recv_fds", "socket"}
 
 
 def module_name(path):
@@ -84,8 +88,12 @@ def test_only_the_remote_subpackage_touches_the_network():
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
                 [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
             reaching += [f"{name} imports {n}" for n in names if n.startswith(NETWORK) and not
-                         (name == REMOTE or name.startswith(REMOTE + "."))]
+                         (name == REMOTE or name.startswith(REMOTE + ".") or (name, n) == (LOCAL_SOCKETS, "socket"))]
     assert reaching == []
+    tree = ast.parse(MODULES[LOCAL_SOCKETS].read_text(encoding="utf-8"))
+    used = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name) and node.value.id == "socket"}
+    assert used <= LOCAL_SOCKET_CALLS, f"{LOCAL_SOCKETS} uses socket.{sorted(used - LOCAL_SOCKET_CALLS)}"
     assert "upr_lab.sources.remote.http" in MODULES
 
 

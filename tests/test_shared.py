@@ -10,7 +10,8 @@ import pytest
 
 from upr_lab import load, metrics, models
 from upr_lab.exceptions import DataError
-from upr_lab.stats import own_process, shared
+from upr_lab.stats import shared
+from upr_lab.stats.processes import own_process
 
 
 @pytest.fixture
@@ -121,7 +122,7 @@ def test_the_other_process_ends_when_the_process_that_asked_is_killed():
 
     import psutil
 
-    asking = subprocess.Popen([sys.executable, "-c", "import time; from upr_lab.stats import own_process; "
+    asking = subprocess.Popen([sys.executable, "-c", "import time; from upr_lab.stats.processes import own_process; "
                                "own_process.call(time.sleep, 120)"])
     try:
         deadline = time.monotonic() + 60

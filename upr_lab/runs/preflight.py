@@ -86,7 +86,7 @@ def predict_once(jobs):
     """
     if cache.location() is None:
         return
-    from upr_lab.stats import own_process  # the statistics layer: only when a batch runs
+    from upr_lab.stats.processes import own_process  # the statistics layer: only when a batch runs
 
     inputs = {(input_path(job, "data"), input_path(job, "implementation")) for job in jobs
               if job.parameters.get("predict_categories", True) is not False}

@@ -31,7 +31,7 @@ import pandas as pd
 from upr_lab import version
 from upr_lab.files import file_lock
 from upr_lab.sources import cache
-from upr_lab.stats import own_process
+from upr_lab.stats.processes import own_process
 
 _memory = OrderedDict()
 MEMORY_ENTRIES = 32

@@ -1,24 +1,21 @@
 """Run one function in a new process: its working memory goes back to the system when it ends.
 
 On Linux the process is forked from a server that has done the imports (``forkserver``). Elsewhere,
-``python -m upr_lab.stats.own_process`` reads a pickled ``(function, args, kwargs)`` on its standard
+``python -m upr_lab.stats.processes.own_process`` reads a pickled ``(function, args, kwargs)`` on its standard
 input and writes the pickled outcome on its standard output: ``("result", value)`` or ``("error",
 exception)``. A plain subprocess rather than ``multiprocessing``: nothing of the caller is re-imported
 (a script without a ``__main__`` guard, a Jupyter kernel), and the child sees only its arguments.
 """
 
-import ctypes
 import os
 import pickle
 import signal
 import subprocess
 import sys
 import threading
-import time
 
-from upr_lab.stats import forkserver
-
-PR_SET_PDEATHSIG = 1  # Linux prctl: a signal the kernel sends this process when its parent dies
+from upr_lab.stats.processes import forkserver
+from upr_lab.stats.processes.lifetime import die_with, outcome
 
 
 def call(function, *args, **kwargs):
@@ -101,36 +98,11 @@ def _new_interpreter(function, args, kwargs):
     return kind, value
 
 
-def outcome(function, args, kwargs):
-    """``("result", value)`` or ``("error", exception)``: what a computation's process answers."""
-    try:
-        return "result", function(*args, **kwargs)
-    except Exception as error:  # handed back to the caller, who raises it
-        return "error", error
-
-
 def _serve(parent):
     die_with(parent)
     answer, sys.stdout = sys.stdout.buffer, sys.stderr  # what the function prints must not mix with the answer
     function, args, kwargs = pickle.loads(sys.stdin.buffer.read())
     answer.write(pickle.dumps(outcome(function, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def die_with(parent):
-    """End this process as soon as ``parent`` (the process that asked) dies, as a Jupyter kernel killed by
-    an interrupted batch does: nothing it started may go on computing for no one."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: look for the parent every half second
-        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
-    if os.getppid() != parent:  # it died before the line above
-        os._exit(1)
-
-
-def _watch(parent):
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
 
 
 if __name__ == "__main__":

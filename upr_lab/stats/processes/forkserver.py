@@ -26,6 +26,8 @@ import subprocess
 import sys
 import threading
 
+from upr_lab.stats.processes.lifetime import die_with, outcome
+
 PRELOAD = ("pandas", "scipy.stats", "statsmodels.genmod.generalized_linear_model", "upr_lab.stats.models",
            "upr_lab.stats.context_models", "upr_lab.stats.recurrence", "upr_lab.stats.followup.mechanisms",
            "upr_lab.stats.followup.survival", "upr_lab.stats.classify.in_use", "upr_lab.stats.dyads",
@@ -137,8 +139,6 @@ def _stop():
 
 def _serve(caller, fd):
     """The server: imports, then forks a watched computation for each socket the caller sends."""
-    from upr_lab.stats.own_process import die_with
-
     die_with(caller)
     control = socket.socket(fileno=fd)
     for name in PRELOAD:
@@ -164,8 +164,6 @@ def _serve(caller, fd):
 
 def _watch(server, job):
     """The child: forks the computation, waits for it, and answers for it if it ended without answering."""
-    from upr_lab.stats.own_process import die_with
-
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -184,8 +182,6 @@ def _watch(server, job):
 
 def _compute(watcher, job):
     """The grandchild: takes the caller's state, computes, answers; exits 0 once its answer is written."""
-    from upr_lab.stats.own_process import die_with, outcome
-
     die_with(watcher)
     with socket.socket(fileno=job) as connection, connection.makefile("rb") as read, \
             connection.makefile("wb") as write:
