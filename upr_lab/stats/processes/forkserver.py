@@ -26,7 +26,7 @@ import subprocess
 import sys
 import threading
 
-from upr_lab.stats.processes.lifetime import die_with, outcome
+from upr_lab.stats.processes.lifetime import child_environment, die_with, outcome
 
 PRELOAD = ("pandas", "scipy.stats", "statsmodels.genmod.generalized_linear_model", "upr_lab.stats.models",
            "upr_lab.stats.context_models", "upr_lab.stats.recurrence", "upr_lab.stats.followup.mechanisms",
@@ -82,11 +82,10 @@ def _running_server():
         return _server["socket"]
     _stop()
     mine, theirs = socket.socketpair()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     try:
         process = _started([sys.executable, "-m", __name__, str(os.getpid()), str(theirs.fileno())],
                            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, env=env)
+                           stderr=subprocess.DEVNULL, env=child_environment())
     except OSError:
         return None
     finally:
@@ -164,7 +163,6 @@ def _serve(caller, fd):
 
 def _watch(server, job):
     """The child: forks the computation, waits for it, and answers for it if it ended without answering."""
-    code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         die_with(server)

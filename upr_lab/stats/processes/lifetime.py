@@ -3,10 +3,17 @@
 import ctypes
 import os
 import signal
+import sys
 import threading
 import time
 
 PR_SET_PDEATHSIG = 1  # Linux prctl: a signal the kernel sends this process when its parent dies
+
+
+def child_environment():
+    """This process's environment for a Python it starts, which must import what this one can (the tests'
+    modules, an editable install's)."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
 
 
 def outcome(function, args, kwargs):

@@ -15,7 +15,7 @@ import sys
 import threading
 
 from upr_lab.stats.processes import forkserver
-from upr_lab.stats.processes.lifetime import die_with, outcome
+from upr_lab.stats.processes.lifetime import child_environment, die_with, outcome
 
 
 def call(function, *args, **kwargs):
@@ -72,9 +72,8 @@ def _kill(pid):
 
 def _new_interpreter(function, args, kwargs):
     """Send the computation to a new Python process; its answer (``("died", why)`` if it gave none)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     with subprocess.Popen([sys.executable, "-m", __name__, str(os.getpid())], stdin=subprocess.PIPE,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as child:
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_environment()) as child:
         stderr = []
         reader = threading.Thread(target=lambda: stderr.append(child.stderr.read()), daemon=True)
         reader.start()
