@@ -146,7 +146,9 @@ print(time.perf_counter() - started, usage.ru_utime + usage.ru_stime)
 def group_cost(data, cache):
     """Seconds and CPU seconds of the pooled models of one more regional group (``OTHER_GROUP``), computed as
     ``regional_comparison`` computes them: each in a process of its own, on the loaded data set."""
-    env = {**os.environ, "UPR_LAB_CACHE": str(cache)}
+    # new interpreters for the two models: the system counts their CPU for this script (not that of processes a
+    # fork server forked), as it did before the fork server (their imports included)
+    env = {**os.environ, "UPR_LAB_CACHE": str(cache), "UPR_LAB_FORK_SERVER": "off"}
     done = subprocess.run([sys.executable, "-c", GROUP_MODELS, str(data), OTHER_GROUP], env=env, cwd=ROOT,
                           check=True, capture_output=True, text=True)
     seconds, cpu = map(float, done.stdout.split())
