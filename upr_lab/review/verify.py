@@ -21,7 +21,7 @@ from upr_lab.runs.job import cached_now
 from upr_lab.runs.params import ANALYSES, notebook_path
 from upr_lab.runs.runner import execute_recorded, scratch_folder
 from upr_lab.sources import cache
-from upr_lab.sources.countries import check_iso3
+from upr_lab.sources.countries import check_iso3, pin_default_aliases
 from upr_lab.sources.dataset import sha256
 from upr_lab.sources.remote import folders
 
@@ -67,6 +67,7 @@ def verify(paths):
     afterwards. Downloads (the UHRI export, documents) are still looked for where ``UPR_LAB_CACHE`` says.
     """
     runs, done = find_runs(paths), []
+    pin_default_aliases()  # the kernels work in the run folders
     # re-executions go on in a worker thread: in the main thread nbclient would take over Ctrl-C
     with _nothing_cached(), interrupt.on_signals() as stopping, ThreadPoolExecutor(1) as pool:
         try:

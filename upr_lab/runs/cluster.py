@@ -14,6 +14,7 @@ import threading
 import time
 
 from upr_lab.exceptions import ParameterError, RunError, RunInterrupted
+from upr_lab.sources.countries import ALIASES_VARIABLE, default_aliases
 
 from . import interrupt
 
@@ -40,7 +41,8 @@ def run_on_cluster(jobs, scheduler, unless_done=False):
     batch = secrets.token_hex(8)
     with client:
         located = [dataclasses.replace(job, destination=job.destination.resolve()) for job in jobs]
-        futures = {client.submit(_execute_on_worker, job, batch, unless_done, pure=False, key=_task_key(job)): original
+        aliases = str(default_aliases())  # the workers read the names as this command does (when they share its disk)
+        futures = {client.submit(_execute_on_worker, job, batch, unless_done, aliases, pure=False, key=_task_key(job)): original
                    for job, original in zip(located, jobs)}
         try:
             for future in as_completed(futures):
@@ -75,9 +77,12 @@ def _task_key(job):
     return f"upr-lab-{job.country}-{job.analysis}-{id(job)}"
 
 
-def _execute_on_worker(job, batch, unless_done=False):
+def _execute_on_worker(job, batch, unless_done=False, aliases=None):
     global _kernels, _running
     from . import runner, warm
+
+    if aliases:
+        os.environ[ALIASES_VARIABLE] = aliases  # before the worker's kernels start: they inherit it
 
     with _kernels_lock:
         if batch in _stopped_batches:

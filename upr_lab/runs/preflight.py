@@ -12,7 +12,7 @@ from pathlib import Path
 
 from upr_lab.sources import cache, dataset
 from upr_lab.sources.context.load import check_review_years, context_table
-from upr_lab.sources.countries import check_iso3
+from upr_lab.sources.countries import check_iso3, pin_default_aliases
 from upr_lab.sources.dataset import is_named, map_paths, source_parts
 from upr_lab.sources.formats.participation import is_downloaded
 
@@ -35,6 +35,7 @@ def check_batch(countries, analyses, data=None, participation=None, params_file=
 
 
 def _checked(countries, analyses, data, participation, params_file, out, parameters=None):
+    pin_default_aliases()  # the kernels work in their run folders
     codes = None if countries is None else [check_iso3(c) for c in countries]
     for analysis in analyses:
         params.notebook_path(analysis)  # refuses an unknown analysis name

@@ -10,6 +10,7 @@ in error messages.
 import csv
 import difflib
 import functools
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -24,7 +25,23 @@ from upr_lab.yamlfile import read_mapping
 
 UNKNOWN_NAMES = {"(unknown)", "&#40;unknown&#41;", "unknown"}
 ISO3_PATTERN = re.compile(r"^[A-Z]{3}$")
-DEFAULT_ALIASES = Path("params/country_aliases.yaml")  # relative to the working folder
+DEFAULT_ALIASES = Path("params/country_aliases.yaml")  # relative to the folder upr-lab is run from
+ALIASES_VARIABLE = "UPR_LAB_ALIASES"
+_pinned = {"value": None}  # what this process set ALIASES_VARIABLE to, for the processes it starts
+
+
+def default_aliases():
+    """The user's alias file: ``DEFAULT_ALIASES`` in the folder upr-lab was run from. A command that starts
+    kernels pins it for them (``pin_default_aliases``): a notebook's kernel works in its run folder, where the
+    relative path would find nothing, and would read the names (and key the parse cache) otherwise than the
+    command. The process that pinned it goes on reading its own working folder's file."""
+    value = os.environ.get(ALIASES_VARIABLE)
+    return Path(value) if value and value != _pinned["value"] else DEFAULT_ALIASES
+
+
+def pin_default_aliases():
+    """Give the processes this one starts (kernels, helpers) ``DEFAULT_ALIASES`` of its working folder."""
+    _pinned["value"] = os.environ[ALIASES_VARIABLE] = str(DEFAULT_ALIASES.absolute())
 
 
 @dataclass(frozen=True)

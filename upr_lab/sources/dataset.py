@@ -22,7 +22,7 @@ from upr_lab.exceptions import DataError
 from upr_lab.limits import readable_file
 
 from . import cache, embedded, reconcile, repeats, schema, tables
-from .countries import DEFAULT_ALIASES, CountryResolver, check_iso3, check_present
+from .countries import CountryResolver, check_iso3, check_present, default_aliases
 from .formats import canonical, dihr, fields, participation as participation_io, synthetic, uhri, uhri_json, uprinfo
 from .ohchr import documents, matrix, stakeholders
 
@@ -261,7 +261,7 @@ def _load_files(files, aliases, known=None, listed_refusals=False, reviews=None)
 
 
 def _parsed(files, aliases, known=None, listed_refusals=False, reviews=None):
-    aliases = aliases or (DEFAULT_ALIASES if DEFAULT_ALIASES.exists() else None)
+    aliases = aliases or (default_aliases() if default_aliases().exists() else None)
     resolver = CountryResolver(aliases)  # refuses a malformed alias file before it is hashed
     hashes = {path: (known or {}).get(path) or _readable_sha256(path) for path in files}
     entry = cache.key([{"name": p.name, "sha256": h} for p, h in hashes.items()],

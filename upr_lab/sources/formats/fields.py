@@ -11,7 +11,7 @@ from upr_lab.exceptions import DataError
 from upr_lab.limits import EXCERPT_CHARS, excerpt
 
 from .. import schema
-from ..countries import DEFAULT_ALIASES, UNKNOWN_NAMES, close_names
+from ..countries import UNKNOWN_NAMES, close_names, default_aliases
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def unknown_state(name, resolver):
     garbled = (" (the name looks mis-decoded, e.g. UTF-8 read as another encoding: re-export or re-save the "
                "file as UTF-8)") if looks_mojibake(name) else ""
     return (f"found {name!r}, which matches no State{garbled}{guess} Expected a State's name as the UN spells it, "
-            f"or a spelling of your own listed in {resolver.aliases_file or DEFAULT_ALIASES}")
+            f"or a spelling of your own listed in {resolver.aliases_file or default_aliases()}")
 
 
 def looks_mojibake(text):
