@@ -41,8 +41,9 @@ def run_on_cluster(jobs, scheduler, unless_done=False):
     batch = secrets.token_hex(8)
     with client:
         located = [dataclasses.replace(job, destination=job.destination.resolve()) for job in jobs]
-        aliases = str(default_aliases())  # the workers read the names as this command does (when they share its disk)
-        futures = {client.submit(_execute_on_worker, job, batch, unless_done, aliases, pure=False, key=_task_key(job)): original
+        aliases = str(default_aliases())  # the workers read names as this command does (when they share its disk)
+        futures = {client.submit(_execute_on_worker, job, batch, unless_done, aliases, pure=False,
+                                 key=_task_key(job)): original
                    for job, original in zip(located, jobs)}
         try:
             for future in as_completed(futures):
