@@ -208,3 +208,17 @@ def test_a_forked_computation_takes_the_callers_folder_and_environment_when_it_a
     assert parent != os.getpid(), "forked from the server, not started by this process"
     monkeypatch.setenv("UPR_LAB_FORK_SERVER", "off")  # a new interpreter, as on other systems: the same answers
     assert own_process.call(where_and_what, "UPR_LAB_TEST_VALUE") == (folder, value, os.getpid())
+
+
+@pytest.mark.skipif(not own_process.forkserver.available(), reason="forking computations is Linux-only")
+def test_a_closed_fork_server_has_ended_when_close_returns_and_the_next_computation_starts_another():
+    forkserver = own_process.forkserver
+    own_process.call(os.getpid)
+    server = forkserver._server["process"]
+    assert server is not None and server.poll() is None
+    forkserver.close()
+    assert server.poll() == 0, "the server ended (exit 0: it read the end of its socket) before close returned"
+    assert forkserver._server["process"] is None
+    forkserver.close()  # nothing to close: nothing happens
+    assert own_process.call(os.getpid) != os.getpid()
+    assert forkserver._server["process"] not in (None, server)

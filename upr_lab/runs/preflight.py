@@ -87,7 +87,7 @@ def predict_once(jobs):
     """
     if cache.location() is None:
         return
-    from upr_lab.stats.processes import own_process  # the statistics layer: only when a batch runs
+    from upr_lab.stats.processes import forkserver, own_process  # the statistics layer: only when a batch runs
 
     inputs = {(input_path(job, "data"), input_path(job, "implementation")) for job in jobs
               if job.parameters.get("predict_categories", True) is not False}
@@ -96,6 +96,7 @@ def predict_once(jobs):
             own_process.call(_predict, data, implementation)
         except Exception:  # noqa: BLE001  the kernels predict for themselves, and a run that cannot says why
             pass
+    forkserver.close()  # this process computes nothing else in isolation: its imports go back to the system
 
 
 def _predict(data, implementation):

@@ -15,6 +15,7 @@ Linux only (``fork``; sockets passed between processes); ``own_process`` starts 
 and when no server can be started.
 """
 
+import atexit
 import gc
 import importlib
 import os
@@ -33,9 +34,10 @@ PRELOAD = ("pandas", "scipy.stats", "statsmodels.genmod.generalized_linear_model
            "upr_lab.stats.followup.survival", "upr_lab.stats.classify.in_use", "upr_lab.stats.dyads",
            "upr_lab.stats.shared")
 START_SECONDS = 120  # the server's imports, on a loaded machine
+CLOSE_SECONDS = 5  # a closed server exits at once; killed if it has not after this
 OFF = "UPR_LAB_FORK_SERVER"  # "off": a new interpreter for every computation, as on other systems
 
-_server = {"owner": None, "socket": None, "process": None}
+_server = {"owner": None, "socket": None, "process": None, "closes_at_exit": False}
 _lock = threading.Lock()
 
 
@@ -100,8 +102,27 @@ def _running_server():
         mine.close()
         return None
     mine.settimeout(None)
+    if not _server["closes_at_exit"]:
+        atexit.register(close)
+        _server["closes_at_exit"] = True
     _server.update(owner=os.getpid(), socket=mine, process=process)
     return mine
+
+
+def close():
+    """End this process's server, if it has one, and wait until it has ended: a process that is done with its
+    isolated computations (and, at exit, every process that started a server) leaves none behind, not even
+    for the moment the system takes to end it after its caller."""
+    with _lock:
+        process = _server["process"] if _server["owner"] == os.getpid() else None
+        _stop()
+    if process is None:
+        return
+    try:
+        process.wait(timeout=CLOSE_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 _starts = queue.Queue()
