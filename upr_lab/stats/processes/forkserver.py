@@ -37,7 +37,7 @@ START_SECONDS = 120  # the server's imports, on a loaded machine
 CLOSE_SECONDS = 5  # a closed server exits at once; killed if it has not after this
 OFF = "UPR_LAB_FORK_SERVER"  # "off": a new interpreter for every computation, as on other systems
 
-_server = {"owner": None, "socket": None, "process": None, "closes_at_exit": False}
+_server = {"owner": None, "socket": None, "process": None}
 _lock = threading.Lock()
 
 
@@ -102,9 +102,6 @@ def _running_server():
         mine.close()
         return None
     mine.settimeout(None)
-    if not _server["closes_at_exit"]:
-        atexit.register(close)
-        _server["closes_at_exit"] = True
     _server.update(owner=os.getpid(), socket=mine, process=process)
     return mine
 
@@ -125,6 +122,7 @@ def close():
         process.wait()
 
 
+atexit.register(close)  # nothing to do in a process that started no server (or in a child forked from one)
 _starts = queue.Queue()
 
 
