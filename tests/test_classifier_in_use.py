@@ -238,3 +238,27 @@ def test_a_batch_predicts_before_its_kernels_start_and_they_read_the_predictions
     monkeypatch.setattr(predicted, "annotate", refuse)
     data = in_use.with_predictions(load(mixed_csv))
     assert (data.recommendations["action_category_source"] == "predicted").sum() >= 100
+
+
+def test_a_batch_whose_predictions_are_cached_starts_no_process_to_predict(mixed_csv, monkeypatch, tmp_path):
+    from upr_lab.stats.processes import own_process
+
+    monkeypatch.setenv("UPR_LAB_CACHE", str(tmp_path / "cache"))
+    country = load(mixed_csv).recommendations["sur_iso3"].iloc[-1]
+    started = []
+    calls = own_process.call
+    monkeypatch.setattr(own_process, "call", lambda *args, **kwargs: started.append(1) or calls(*args, **kwargs))
+
+    def batch(data, out):
+        preflight.predict_once(preflight.check_batch([country], ["civil_society"], data=str(data), out=out))
+
+    batch(mixed_csv, tmp_path / "out")
+    assert started == [1]  # nothing cached: predicted in a process of its own
+    batch(mixed_csv, tmp_path / "out")
+    assert started == [1]  # cached now (the kernels read it): no process started
+    other = load(mixed_csv).recommendations
+    other.loc[other.index[-1], "text"] += " (a text changed)"
+    canonical.write(other, tmp_path / "other.csv")
+    batch(tmp_path / "other.csv", tmp_path / "o")
+    assert started == [1, 1]  # another data set: its own predictions
+    assert not preflight._loaded  # the data sets read by the check are not held for the rest of the batch

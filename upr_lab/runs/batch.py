@@ -58,8 +58,7 @@ def run_batch(countries=None, analyses=ANALYSES, data=None, participation=None, 
         execute = (_on_cluster(scheduler, unless_done) if scheduler
                    else _on_warm_kernels(workers or default_workers(), unless_done))
         try:
-            if todo:  # the classifier once, here, rather than in every kernel at once
-                preflight.predict_once(todo)
+            preflight.predict_once(todo)  # the classifier once, here, rather than in every kernel at once
             for job, result in execute(todo):
                 result.reason = result.reason or reasons[id(job)]
                 done[id(job)] = result

@@ -31,10 +31,10 @@ def check_run(analysis, country, data=None, participation=None, params_file=None
 def check_batch(countries, analyses, data=None, participation=None, params_file=None, out="outputs",
                 parameters=None):
     """The prepared jobs of a batch (``countries=None``: every State under review in the data), checked."""
-    return _checked(countries, analyses, data, participation, params_file, out, parameters)
+    return _checked(countries, analyses, data, participation, params_file, out, parameters, keep_loaded=True)
 
 
-def _checked(countries, analyses, data, participation, params_file, out, parameters=None):
+def _checked(countries, analyses, data, participation, params_file, out, parameters=None, keep_loaded=False):
     pin_default_aliases()  # the kernels work in their run folders
     codes = None if countries is None else [check_iso3(c) for c in countries]
     for analysis in analyses:
@@ -45,22 +45,30 @@ def _checked(countries, analyses, data, participation, params_file, out, paramet
             source = params.file_value("data", analyses, params_file, data, dataset.DEFAULT_SOURCE)
             codes = sorted(set(dataset.load(source).recommendations["sur_iso3"]))
     jobs = [prepare(a, c, data, participation, params_file, out, parameters) for c in codes for a in analyses]
-    check_inputs(jobs, {"data": data, "participation": participation})
+    check_inputs(jobs, {"data": data, "participation": participation}, keep_loaded)
     return jobs
 
 
-def check_inputs(jobs, given=None):
+_loaded = {}  # (data, implementation) -> the data set the last check_inputs loaded (for predict_once)
+
+
+def check_inputs(jobs, given=None, keep_loaded=False):
     """Load every data source, participation table and context the jobs read; refuse States absent from the data.
 
     ``given`` maps input names to paths as the user spelt them, so that messages name files that way.
+    ``keep_loaded``: the data sets are kept until ``predict_once`` (a batch's), which then needs not read them.
     """
-    by_inputs = {}
+    by_inputs, read_as = {}, {}
     for job in jobs:
         key = tuple(input_path(job, name, (given or {}).get(name)) for name in ("data", "participation",
                                                                                "implementation"))
         by_inputs.setdefault(key, []).append(job.country)
-    for (data, participation, implementation), countries in by_inputs.items():
-        dataset.check_inputs(data, participation, countries, implementation)
+        read_as.setdefault(key, set()).add((input_path(job, "data"), input_path(job, "implementation")))
+    _loaded.clear()
+    for key, countries in by_inputs.items():
+        loaded = dataset.check_inputs(*key[:2], countries, key[2])
+        if keep_loaded:
+            _loaded.update(dict.fromkeys(read_as[key], loaded))  # as predict_once names the inputs
     for context in sorted({str(input_path(job, "context")) for job in jobs if job.parameters.get("context")}):
         check_review_years(context_table(context))  # a file of no known layout, or of no review's years, refused
 
@@ -85,18 +93,33 @@ def predict_once(jobs):
     there is nowhere to keep them, and each kernel predicts as before; so it does if predicting fails here
     (each run then fails with its own error, as it would have).
     """
-    if cache.location() is None:
+    loaded = dict(_loaded)
+    _loaded.clear()  # not held for the rest of the batch
+    if cache.location() is None or not jobs:
         return
     from upr_lab.stats.processes import forkserver, own_process  # the statistics layer: only when a batch runs
 
     inputs = {(input_path(job, "data"), input_path(job, "implementation")) for job in jobs
               if job.parameters.get("predict_categories", True) is not False}
     for data, implementation in sorted(inputs, key=str):
+        if _already_predicted(loaded.get((data, implementation))):
+            continue
         try:
             own_process.call(_predict, data, implementation)
         except Exception:  # noqa: BLE001  the kernels predict for themselves, and a run that cannot says why
             pass
     forkserver.close()  # this process computes nothing else in isolation: its imports go back to the system
+
+
+def _already_predicted(loaded):
+    """Whether ``loaded`` (a data set ``check_batch`` read, or None) needs no prediction that the cache does not
+    hold: then no process is started for it (starting one costs more than a second of imports)."""
+    from upr_lab.stats.classify import in_use
+
+    try:
+        return loaded is not None and in_use.predictions_cached(loaded)
+    except Exception:  # noqa: BLE001  predicted in a process of its own, as when nothing is known
+        return False
 
 
 def _predict(data, implementation):

@@ -50,6 +50,19 @@ def with_predictions(data, predict=True, models=None):
     return data
 
 
+def predictions_cached(data):
+    """Whether ``with_predictions(data)`` would predict nothing: nothing lacks a category or tags, or the
+    cache already holds the predictions of the models in use for every row that does."""
+    recs = schema.with_coding_sources(data.recommendations)
+    needed = _needing(recs)
+    if not needed.any():
+        return True
+    from upr_lab.stats.classify.store import trained
+
+    path = _cache_path(recs.loc[needed], models_fingerprint(trained()))
+    return path is not None and path.is_file()
+
+
 def _needing(recs):
     """Rows the source left without a category or without tags (and not already predicted)."""
     return (recs["action_category_source"] == "") | (recs["issues_source"] == "")
@@ -58,9 +71,7 @@ def _needing(recs):
 def _predicted(rows, models, fingerprint):
     """The classifier's columns (``PREDICTED``) for ``rows``, by ``rec_id``: from the cache, else predicted now
     and cached."""
-    key = hashlib.sha256(f"{fingerprint}\0{rows_digest(rows)}".encode()).hexdigest()[:32]
-    folder = cache.location()
-    path = None if folder is None else folder / "classifier" / "predictions" / f"{key}.parquet"
+    path = _cache_path(rows, fingerprint)
     if path is not None and path.is_file():
         try:
             return _read(path)
@@ -72,6 +83,15 @@ def _predicted(rows, models, fingerprint):
     if path is not None:
         _write(path, found)
     return found
+
+
+def _cache_path(rows, fingerprint):
+    """Where the predictions for ``rows`` by the models of ``fingerprint`` are cached (None: no cache folder)."""
+    folder = cache.location()
+    if folder is None:
+        return None
+    key = hashlib.sha256(f"{fingerprint}\0{rows_digest(rows)}".encode()).hexdigest()[:32]
+    return folder / "classifier" / "predictions" / f"{key}.parquet"
 
 
 def rows_digest(rows):

@@ -56,16 +56,41 @@ def one_hot(probabilities):
 
 def em(probabilities, train_prior, tolerance=1e-8, max_iterations=1000):
     """Saerens-Latinne-Decaestecker: the prevalence at which the re-weighted probabilities agree with it."""
+    probabilities = np.asarray(probabilities, dtype=float)
+    return em_weighted(probabilities, np.ones((1, len(probabilities))), train_prior, tolerance, max_iterations)[0]
+
+
+def em_weighted(probabilities, counts, train_prior, tolerance=1e-8, max_iterations=1000, cells=4_000_000):
+    """``em`` of many resamples at once, each given by ``counts`` (one row per resample: how many times it
+    draws each row of ``probabilities``); one row of shares per resample, each stopped as it would be alone.
+
+    A step re-weights row i's probabilities ``p_i`` by ``r = prior / train_prior`` and averages them:
+    ``new_k = r_k * mean_i(p_ik / (p_i . r))``, two matrix products for every resample of a block (resamples
+    are taken a block at a time, so that the block's arrays stay near ``cells`` numbers).
+    """
     probabilities, train_prior = np.asarray(probabilities, dtype=float), np.asarray(train_prior, dtype=float)
-    prior = train_prior.copy()
+    counts = np.asarray(counts, dtype=float)
+    if probabilities.size == 0:
+        raise ParameterError("cannot estimate shares of no recommendations")
+    block = max(1, cells // len(probabilities))
+    return np.vstack([_em_block(probabilities, counts[start:start + block], train_prior, tolerance, max_iterations)
+                      for start in range(0, len(counts), block)])
+
+
+def _em_block(probabilities, counts, train_prior, tolerance, max_iterations):
+    priors = np.tile(train_prior, (len(counts), 1))
+    active, drawn = np.arange(len(counts)), np.ascontiguousarray(counts.T)  # drawn: rows x active resamples
+    total = drawn.sum(axis=0)[:, None]
     for _ in range(max_iterations):
-        weighted = probabilities * (prior / train_prior)
-        weighted /= weighted.sum(axis=1, keepdims=True)
-        new = weighted.mean(axis=0)
-        if np.abs(new - prior).max() < tolerance:
-            return new
-        prior = new
-    return prior
+        ratios = priors[active] / train_prior
+        new = ratios * ((drawn / (probabilities @ ratios.T)).T @ probabilities) / total
+        moving = np.abs(new - priors[active]).max(axis=1) >= tolerance
+        priors[active] = new
+        if not moving.all():
+            active, drawn, total = active[moving], np.ascontiguousarray(drawn[:, moving]), total[moving]
+        if not len(active):
+            break
+    return priors
 
 
 def shares(probabilities, method, hard_rates=None, soft_rates=None, train_prior=None):
@@ -89,6 +114,11 @@ def bootstrap(probabilities, method, replicates=200, seed=25, level=0.95, **rate
     probabilities = np.asarray(probabilities, dtype=float)
     rng = np.random.default_rng(seed)
     n = len(probabilities)
-    draws = np.vstack([shares(probabilities[rng.integers(0, n, n)], method, **rates) for _ in range(replicates)])
+    resamples = [rng.integers(0, n, n) for _ in range(replicates)]
+    if method == "em":  # the same resamples, every replicate's EM at once (the loop below took seconds a group)
+        counts = np.vstack([np.bincount(rows, minlength=n) for rows in resamples]) if n else np.zeros((0, 0))
+        draws = em_weighted(probabilities, counts, rates["train_prior"])
+    else:
+        draws = np.vstack([shares(probabilities[rows], method, **rates) for rows in resamples])
     tail = (1 - level) / 2
     return np.quantile(draws, tail, axis=0), np.quantile(draws, 1 - tail, axis=0)
