@@ -11,7 +11,10 @@ import json
 import re
 from pathlib import Path
 
-import nbformat
+from upr_lab._lazy import import_jsonschema
+
+import_jsonschema()  # before nbformat imports it (see upr_lab._lazy)
+import nbformat  # noqa: E402
 
 VOLATILE = Path(__file__).resolve().parents[1] / "data" / "volatile.cfg"
 MAX_SHOWN = 10  # differences listed per file before "... and N more"

@@ -8,7 +8,10 @@ keeps no timing and no random cell id (papermill and nbclient record both); timi
 
 from pathlib import Path
 
-import nbformat
+from upr_lab._lazy import import_jsonschema
+
+import_jsonschema()  # before nbformat imports it (see upr_lab._lazy)
+import nbformat  # noqa: E402
 import papermill
 
 from upr_lab.reports import htmlreport

@@ -13,7 +13,10 @@ is replaced after ``max_runs`` notebooks, or when it died.
 import atexit
 import threading
 
-import nbformat
+from upr_lab._lazy import import_jsonschema
+
+import_jsonschema()  # before nbformat imports it (see upr_lab._lazy)
+import nbformat  # noqa: E402
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from papermill.clientwrap import PapermillNotebookClient
