@@ -178,3 +178,23 @@ def test_detect_gives_one_row_per_recommendation_and_instrument():
 def test_a_request_is_its_instrument_and_whether_considered():
     assert ratification_requests("Ratify CRC") == (Request("CRC", False),)
     assert ratification_requests(None) == () and ratification_requests("") == ()
+
+
+def test_the_quick_tests_before_each_group_of_names_never_skip_a_mention():
+    """``raw_mentions`` searches a group of names only in texts holding a word every name of the group holds;
+    with those tests made to pass every text, the mentions are the same (real texts, and their case changed)."""
+    from upr_lab.stats import instruments
+
+    texts = [instruments.normalise(t) for t in load().recommendations["text"].astype(str).iloc[::6]]
+    texts += [t.upper() for t in texts[::5]] + [t.lower() for t in texts[::5]] + [t.title() for t in texts[::7]]
+
+    def spans(found):
+        return [(m.start, m.end, m.kind, m.codes) for m in found]
+    quick = [spans(instruments.raw_mentions(t)) for t in texts]
+    everything = re.compile("")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("CAPITALS", "PROTOCOL_WORDS", "OP_LETTERS"):
+            patch.setattr(instruments, name, everything)
+        patch.setattr(instruments, "_WORDS", dict.fromkeys(instruments._WORDS, everything))
+        assert [spans(instruments.raw_mentions(t)) for t in texts] == quick
+    assert sum(map(bool, quick)) > 1000  # texts that name instruments were among them

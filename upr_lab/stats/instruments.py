@@ -69,6 +69,9 @@ FULL_NAMES = {
                    r"Promotion\s+of\s+the\s+Rights\s+and\s+Dignity\s+of\s+Persons\s+with\s+Disabilities)",
                    r"Disabilit(?:y|ies)\s+Convention"),
 }
+# A word every full name of the instrument holds (any case): a text without it is not searched for the names
+FULL_NAME_WORDS = {"CAT": "tortur", "CCPR": "political", "CESCR": "cultural", "CED": "enforced", "CEDAW": "wom",
+                   "CERD": "racial", "CRC": "child", "CRPD": "disab"}
 # Abbreviations are upper case and whole tokens: "CRC" in "CRC-C-QAT-CO-2" (a report symbol) is none.
 TOKEN = r"(?<![\w-])(?:{})(?![\w-])"
 ABBREVIATIONS = {
@@ -82,6 +85,7 @@ ABBREVIATIONS = {
     "CRPD": r"(?:UN|I)?CRPD|CPRD|CRPWD",
 }
 ABBREVIATED = {code: re.compile(TOKEN.format(pattern)) for code, pattern in ABBREVIATIONS.items()}
+CAPITALS = re.compile(r"[A-Z]{3}")  # each abbreviation above holds three capitals in a row
 # A parent's abbreviation for a committee, not a treaty: "the CEDAW Committee", "Committee against Torture (CAT)"
 COMMITTEE_BEFORE = re.compile(r"Committee[\w\s,]*[(\[]\s*$", re.IGNORECASE)
 COMMITTEE_AFTER = re.compile(r"^(?:'s)?\s+Committee", re.IGNORECASE)
@@ -118,6 +122,7 @@ PROTOCOLS = [
     (("CRC-OP",), rf"{OP}{SEP}{CRC_}|{CRC_}{SEP}{OP}"),
 ]
 PROTOCOL_PATTERNS = [(codes, re.compile(TOKEN.format(pattern))) for codes, pattern in PROTOCOLS]
+OP_LETTERS = re.compile(OP)  # in every pattern above
 
 # Instruments outside the twelve that are no protocol of theirs: full names and abbreviations (any case)
 OTHER_ABBREVIATIONS = {"CMW": r"ICRMW|ICPMW|ICMW|CMW|ICRMWF"}
@@ -140,6 +145,9 @@ OTHER_NAMES = {
                       r"Punish\s+Trafficking\s+in\s+Persons(?:,?\s+Especially\s+Women\s+and\s+Children)?"),
     "UNESCO-CDE": _names(r"(?:UNESCO\s+)?Convention\s+against\s+Discrimination\s+in\s+Education"),
 }
+OTHER_NAME_WORDS = {"CMW": "migrant|mw", "ROME-STATUTE": "rome", "REFUGEES": "refugee|1951|1967",
+                    "STATELESS-1954": "stateless|1954", "STATELESS-1961": "stateless|1961",
+                    "PALERMO": "palermo|trafficking", "UNESCO-CDE": "education"}
 # ILO conventions by number, where the text names the ILO: "ILO Conventions Nos. 87 and 98", "C169"
 ILO = _names(r"\bILO\b", r"International\s+Labou?r\s+Organi[sz]ation")
 ILO_NUMBERED = _names(r"\bConventions?\s*(?:Nos?\.?\s*|Numbers?\s*)?"
@@ -153,9 +161,12 @@ OPTIONAL_PROTOCOL = re.compile(
     rf"(?:\b(?P<ordinal>(?i:{ORDINALS}))\s+)?(?:(?i:additional)\s+)?"
     r"(?:(?i:optional|facultative)\s+(?i:protocol)(?P<plural>s)?\b|(?<![\w-])OP(?P<plural_abbreviation>s)?(?![\w-])|"
     r"(?P<bare>(?i:protocol))(?P<bare_plural>s)?\b|(?P<optional_only>(?i:optional))(?=\s+(?i:to|of)\s))")
+PROTOCOL_WORDS = re.compile(r"(?i:protocol|optional)|OP")  # what every match of OPTIONAL_PROTOCOL holds
 # A cheap test first: a text without any of these words or two capitals in a row names no instrument
 MAY_NAME = re.compile(r"(?i:conven|covenant|protocol|optional|facultative|statut|statue|rome|international|"
                       r"op[- ]?cat|icrmw|icpmw|cmw|ilo)|[A-Z]{2}")
+# The words above as patterns (searched as the names are: ignoring case)
+_WORDS = {code: re.compile(words, re.IGNORECASE) for code, words in {**FULL_NAME_WORDS, **OTHER_NAME_WORDS}.items()}
 COVENANTS = _names(r"(?:two|both)\s+(?:International\s+)?Covenants", r"International\s+Covenants")
 
 
@@ -176,26 +187,27 @@ def raw_mentions(text):
         return []
     found = []
     for code, pattern in FULL_NAMES.items():
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(text) if _WORDS[code].search(text) else ():
             if not REGIONAL_BEFORE.search(text[:match.start()]):
                 found.append(Mention(match.start(), tail_end(text, match.end(), code), "parent", (code,)))
-    for code, pattern in ABBREVIATED.items():
+    for code, pattern in ABBREVIATED.items() if CAPITALS.search(text) else ():
         for match in pattern.finditer(text):
             if not (COMMITTEE_BEFORE.search(text[:match.start()]) or COMMITTEE_AFTER.match(text[match.end():])
                     or relabels(text, match, code)):
                 found.append(Mention(match.start(), match.end(), "parent", (code,)))
-    for codes, pattern in PROTOCOL_PATTERNS:
+    for codes, pattern in PROTOCOL_PATTERNS if OP_LETTERS.search(text) else ():
         found += [Mention(m.start(), m.end(), "protocol", codes) for m in pattern.finditer(text)]
     found += [Mention(m.start(), tail_end(text, m.end()), "covenants", ("CCPR", "CESCR"))
               for m in COVENANTS.finditer(text)]
-    found += [Mention(m.start(), m.end(), "optional_protocol") for m in OPTIONAL_PROTOCOL.finditer(text)]
+    if PROTOCOL_WORDS.search(text):
+        found += [Mention(m.start(), m.end(), "optional_protocol") for m in OPTIONAL_PROTOCOL.finditer(text)]
     return leftmost_longest(found + other_mentions(text))
 
 
 def other_mentions(text):
     """The instruments of ``OTHER_NAMES`` and the ILO conventions named in ``text``."""
     found = [Mention(m.start(), tail_end(text, m.end(), code), "other", (code,))
-             for code, pattern in OTHER_NAMES.items() for m in pattern.finditer(text)]
+             for code, pattern in OTHER_NAMES.items() if _WORDS[code].search(text) for m in pattern.finditer(text)]
     if ILO.search(text):
         found += [Mention(m.start(), m.end(), "other", tuple(f"ILO-C{n}" for n in re.findall(r"\d{2,3}", m.group())))
                   for m in ILO_NUMBERED.finditer(text)]
