@@ -1,9 +1,11 @@
 """Packaging: environment.yml and pyproject.toml list the same pinned dependencies."""
 
+import os
 import re
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,3 +47,20 @@ def test_every_name_of_the_environments_python_registers_the_same_kernel():
     argv = {subprocess.run([str(p), "-c", "from upr_lab.runs import kernel; print(kernel.ARGV[0])"],
                            capture_output=True, text=True, check=True).stdout.strip() for p in names}
     assert len(names) == 2 and argv == {str(Path(sys.prefix) / "bin" / "python")}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Unix sockets: TCP elsewhere")
+def test_a_kernel_is_reached_through_socket_files_of_its_own_removed_when_it_ends():
+    """No TCP port another process could take between jupyter_client choosing it and the kernel binding it."""
+    from upr_lab.runs.warm import WarmKernel
+
+    warm = WarmKernel()
+    try:
+        km = warm.ready()
+        folder = Path(km.ip).parent
+        assert km.transport == "ipc" and folder.name.startswith("upr-lab-kernel-")
+        ports = {km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port}
+        assert {p.name for p in folder.iterdir()} == {f"kernel-{port}" for port in ports}
+    finally:
+        warm.shutdown()
+    assert not folder.exists()

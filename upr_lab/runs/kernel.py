@@ -1,7 +1,10 @@
 """The project's Jupyter kernel ("upr-lab"): this environment's Python, registered in its prefix."""
 
 import json
+import os
+import shutil
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -49,3 +52,22 @@ def _ensure():
     spec = json.loads((folder / "kernel.json").read_text())
     (folder / "kernel.json").write_text(json.dumps({**spec, "argv": ARGV, "env": ENV}, indent=1))
     return KERNEL_NAME
+
+
+def connection():
+    """How a kernel started here is reached (keyword arguments of jupyter_client's kernel manager): Unix sockets
+    in a folder of its own where the system has them, TCP ports elsewhere.
+
+    With TCP, jupyter_client picks free ports and the kernel binds them a moment later: on a busy machine
+    another process can take one in between, and the kernel prints "Address already in use" (seen when two
+    batches start kernels at once). A socket file in a private folder cannot be taken.
+    """
+    if os.name != "posix":
+        return {}
+    return {"transport": "ipc", "ip": os.path.join(tempfile.mkdtemp(prefix="upr-lab-kernel-"), "kernel")}
+
+
+def remove_connection(km):
+    """Remove the folder ``connection`` made for the kernel of ``km`` (its sockets' files), once it is shut down."""
+    if getattr(km, "transport", "tcp") == "ipc":
+        shutil.rmtree(os.path.dirname(km.ip), ignore_errors=True)

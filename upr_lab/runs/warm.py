@@ -97,7 +97,7 @@ class WarmKernel:
             raise RunInterrupted("the batch was interrupted: no new notebook starts")
         if self.km is None or self.runs >= self.max_runs or not _alive(self.km):
             self.shutdown()
-            self.km = AsyncKernelManager(kernel_name=kernel.ensure())
+            self.km = AsyncKernelManager(kernel_name=kernel.ensure(), **kernel.connection())
             self._run(HEAVY_IMPORTS)
             if self.stopped:  # stopped while this kernel was starting
                 self.shutdown()
@@ -114,7 +114,10 @@ class WarmKernel:
 
     def shutdown(self):
         if self.km is not None:
-            NotebookClient(nbformat.v4.new_notebook(), km=self.km)._cleanup_kernel()
+            try:
+                NotebookClient(nbformat.v4.new_notebook(), km=self.km)._cleanup_kernel()
+            finally:
+                kernel.remove_connection(self.km)
         self.km, self.runs = None, 0
 
     def _run(self, code):
