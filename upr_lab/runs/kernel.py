@@ -69,5 +69,5 @@ def connection():
 
 def remove_connection(km):
     """Remove the folder ``connection`` made for the kernel of ``km`` (its sockets' files), once it is shut down."""
-    if getattr(km, "transport", "tcp") == "ipc":
+    if km.transport == "ipc":
         shutil.rmtree(os.path.dirname(km.ip), ignore_errors=True)
