@@ -1,5 +1,7 @@
 """The commands that run or read notebooks import nbformat without jsonschema's IRI grammars (a second of CPU
-in every such process), and nothing else changes: notebooks still validate, the module stays importable."""
+in every such process), and nothing else changes: notebooks still validate, the module stays importable.
+Reading upr-lab's own tables (the embedded data) imports no pandera (a quarter second in every kernel and
+command); validating a table still does, and still refuses a bad one."""
 
 import subprocess
 import sys
@@ -35,3 +37,25 @@ def test_notebook_modules_import_nbformat_without_the_iri_grammars(module):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.split()
     assert lines[0] == "validates" and lines[1] in ("importable", "not installed"), result.stdout
+
+
+PANDERA_CHECK = """
+import sys
+from upr_lab import load
+from upr_lab.exceptions import DataError
+from upr_lab.sources import schema
+recs = load().recommendations
+assert "pandera" not in sys.modules, "reading the embedded data imported pandera"
+schema.validate(recs.head(50), schema.RECOMMENDATIONS, "embedded")
+assert "pandera" in sys.modules
+try:
+    schema.validate(recs.head(50).assign(cycle=9), schema.RECOMMENDATIONS, "bad")
+except DataError as error:
+    print(error)
+"""
+
+
+def test_the_embedded_data_load_without_pandera_and_tables_still_validate():
+    result = subprocess.run([sys.executable, "-c", PANDERA_CHECK], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "column 'cycle', found 9; expected a UPR cycle 1-4" in result.stdout, result.stdout

@@ -1,8 +1,14 @@
-"""The canonical tables and their validation (pandera), with messages that say what is wrong where."""
+"""The canonical tables and their validation (pandera), with messages that say what is wrong where.
+
+The pandera schemas ``RECOMMENDATIONS`` and ``PARTICIPATION`` are built on first use: importing pandera costs
+about 0.25 s of CPU, which every process that only reads upr-lab's own tables (the parse cache, the embedded
+data: a kernel, a batch) would otherwise pay for nothing.
+"""
+
+import functools
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from upr_lab.exceptions import DataError
 
@@ -36,51 +42,72 @@ ASSESSMENT_COLUMNS = ["rec_id", "sur_iso3", "cycle", "assessment", "implementati
 
 _str = dict(dtype="str", nullable=False)
 
-RECOMMENDATIONS = pa.DataFrameSchema(
-    {
-        "rec_id": pa.Column(**_str, unique=True),
-        "source": pa.Column(**_str, checks=pa.Check.isin(SOURCES)),
-        "cycle": pa.Column("int64", pa.Check.isin([1, 2, 3, 4])),
-        "session": pa.Column("int64", pa.Check.in_range(1, 54)),
-        "year": pa.Column("int64", pa.Check.in_range(2008, 2027)),
-        "sur_iso3": pa.Column(**_str, checks=pa.Check.str_matches(r"^[A-Z]{3}$")),
-        "sur_name": pa.Column(**_str),
-        "sur_group": pa.Column(**_str, checks=pa.Check.isin(GROUPS)),
-        "recommender_iso3": pa.Column(**_str, checks=pa.Check.str_matches(r"^([A-Z]{3})?$")),
-        "recommender_name": pa.Column(**_str),
-        "recommender_group": pa.Column(**_str, checks=pa.Check.isin(GROUPS + ("Observer", ""))),
-        "text": pa.Column(**_str),
-        "response": pa.Column(**_str, checks=pa.Check.isin(RESPONSES)),
-        "action_category": pa.Column("Int64", pa.Check.in_range(1, 5), nullable=True),
-        "action_category_source": pa.Column(**_str, checks=pa.Check.isin(CODING_SOURCES)),
-        "action_category_probability": pa.Column("Float64", pa.Check.in_range(0, 1), nullable=True),
-        "issues": pa.Column(object),
-        "issues_source": pa.Column(**_str, checks=pa.Check.isin(CODING_SOURCES)),
-        "sdg_goals": pa.Column(object, pa.Check(lambda s: s.map(_goals_valid), element_wise=False,
-                                                 error="tuples of SDG goal numbers 1-17")),
-        "sdg_targets": pa.Column(object),
-        "document": pa.Column(**_str),
-        "paragraph": pa.Column(**_str),
-        "implementation": pa.Column(**_str, checks=pa.Check.isin(IMPLEMENTATION + ("",))),
-    },
-    strict=True,
-    ordered=True,
-)
 
-PARTICIPATION = pa.DataFrameSchema(
-    {
-        "sur_iso3": pa.Column(**_str, checks=pa.Check.str_matches(r"^[A-Z]{3}$")),
-        "cycle": pa.Column("int64", pa.Check.isin([1, 2, 3, 4])),
-        "stakeholder_submissions": pa.Column("int64", pa.Check.ge(0)),
-        # Unknown (NA) where the source does not say: never read as 0 or false.
-        "joint_submissions": pa.Column("Int64", pa.Check.ge(0), nullable=True, coerce=True),
-        "nhri_submitted": pa.Column("boolean", nullable=True, coerce=True),
-        "national_consultation": pa.Column("boolean", nullable=True, coerce=True),
-    },
-    unique=["sur_iso3", "cycle"],
-    strict=True,
-    ordered=True,
-)
+def _recommendations_schema(pa):
+    return pa.DataFrameSchema(
+        {
+            "rec_id": pa.Column(**_str, unique=True),
+            "source": pa.Column(**_str, checks=pa.Check.isin(SOURCES)),
+            "cycle": pa.Column("int64", pa.Check.isin([1, 2, 3, 4])),
+            "session": pa.Column("int64", pa.Check.in_range(1, 54)),
+            "year": pa.Column("int64", pa.Check.in_range(2008, 2027)),
+            "sur_iso3": pa.Column(**_str, checks=pa.Check.str_matches(r"^[A-Z]{3}$")),
+            "sur_name": pa.Column(**_str),
+            "sur_group": pa.Column(**_str, checks=pa.Check.isin(GROUPS)),
+            "recommender_iso3": pa.Column(**_str, checks=pa.Check.str_matches(r"^([A-Z]{3})?$")),
+            "recommender_name": pa.Column(**_str),
+            "recommender_group": pa.Column(**_str, checks=pa.Check.isin(GROUPS + ("Observer", ""))),
+            "text": pa.Column(**_str),
+            "response": pa.Column(**_str, checks=pa.Check.isin(RESPONSES)),
+            "action_category": pa.Column("Int64", pa.Check.in_range(1, 5), nullable=True),
+            "action_category_source": pa.Column(**_str, checks=pa.Check.isin(CODING_SOURCES)),
+            "action_category_probability": pa.Column("Float64", pa.Check.in_range(0, 1), nullable=True),
+            "issues": pa.Column(object),
+            "issues_source": pa.Column(**_str, checks=pa.Check.isin(CODING_SOURCES)),
+            "sdg_goals": pa.Column(object, pa.Check(lambda s: s.map(_goals_valid), element_wise=False,
+                                                     error="tuples of SDG goal numbers 1-17")),
+            "sdg_targets": pa.Column(object),
+            "document": pa.Column(**_str),
+            "paragraph": pa.Column(**_str),
+            "implementation": pa.Column(**_str, checks=pa.Check.isin(IMPLEMENTATION + ("",))),
+        },
+        strict=True,
+        ordered=True,
+    )
+
+
+def _participation_schema(pa):
+    return pa.DataFrameSchema(
+        {
+            "sur_iso3": pa.Column(**_str, checks=pa.Check.str_matches(r"^[A-Z]{3}$")),
+            "cycle": pa.Column("int64", pa.Check.isin([1, 2, 3, 4])),
+            "stakeholder_submissions": pa.Column("int64", pa.Check.ge(0)),
+            # Unknown (NA) where the source does not say: never read as 0 or false.
+            "joint_submissions": pa.Column("Int64", pa.Check.ge(0), nullable=True, coerce=True),
+            "nhri_submitted": pa.Column("boolean", nullable=True, coerce=True),
+            "national_consultation": pa.Column("boolean", nullable=True, coerce=True),
+        },
+        unique=["sur_iso3", "cycle"],
+        strict=True,
+        ordered=True,
+    )
+
+
+_SCHEMAS = {"RECOMMENDATIONS": _recommendations_schema, "PARTICIPATION": _participation_schema}
+
+
+@functools.cache
+def _schema(name):
+    import pandera.pandas as pa
+
+    return _SCHEMAS[name](pa)
+
+
+def __getattr__(name):
+    """``RECOMMENDATIONS`` and ``PARTICIPATION``, the pandera schemas, built when first asked for."""
+    if name in _SCHEMAS:
+        return _schema(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 EXPECTED = {
@@ -128,9 +155,11 @@ def validate(frame, schema, path, rows=False):
     With ``rows=True`` the frame's index holds the row number of each row in its file, and messages
     name it; otherwise (a merged or generated table) no row is named.
     """
+    from pandera.errors import SchemaErrors
+
     try:
         return schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
+    except SchemaErrors as exc:
         raise DataError(_describe(exc.failure_cases, list(schema.columns), rows), path=path) from None
 
 
