@@ -140,12 +140,14 @@ def _verdicts(judged, rows, columns, threshold):
     return similarity, same, repeated
 
 
-def _one_state(recs, positions, features, cycles, threshold):
-    """Matches for one State under review: (later rows, earlier rows), each a frame."""
+def _one_state(columns, positions, features, cycles, threshold):
+    """Matches for one State under review: (later rows, earlier rows), each a frame. ``columns``: the rec_id,
+    text and cycle columns of ``recs`` as arrays (taken once: an Arrow string column is copied each time)."""
     earlier, later = cycles
-    state = recs["cycle"].to_numpy()[positions]
+    ids, texts, cycle = columns
+    state = cycle[positions]
     early, late = positions[state == earlier], positions[state == later]
-    ids, texts, tags = recs["rec_id"].to_numpy(), recs["text"].to_numpy(), features.tag_sets
+    tags = features.tag_sets
     if len(early) == 0 or len(late) == 0:
         return None  # a State reviewed in one of the cycles only: nothing to compare, nothing counted
     judged = judge(features, late, early)
@@ -232,12 +234,13 @@ def match(recs, threshold=THRESHOLD, countries=None, earlier=None, later=None, t
     pairs = _pairs_of(recs, earlier, later)
     recs = _checked(recs, pairs)
     features = _features(recs)
+    columns = tuple(recs[c].to_numpy() for c in ("rec_id", "text", "cycle"))
     later_rows, earlier_rows = [], []
     for iso3, positions in recs.groupby("sur_iso3", sort=True).indices.items():
         if countries is not None and iso3 not in countries:
             continue
         for pair in pairs:
-            matched = _one_state(recs, positions, features, pair, threshold)
+            matched = _one_state(columns, positions, features, pair, threshold)
             if matched is not None:
                 later_rows.append(matched[0].assign(cycle=pair[1], earlier_cycle=pair[0]))
                 earlier_rows.append(matched[1].assign(cycle=pair[0], later_cycle=pair[1]))
