@@ -107,27 +107,6 @@ def test_an_interrupted_batch_keeps_only_complete_runs_and_a_rerun_completes_the
     assert len(completed(out)) == RUNS and leftovers(out) == []
 
 
-def test_an_interrupted_batch_on_a_dask_cluster_stops_the_workers_kernels(tmp_path):
-    from test_batch import kernels_under, start_dask
-
-    address, processes = start_dask(tmp_path)
-    out, command = tmp_path / "out", ["batch", "--countries", COUNTRIES, "--analyses", ANALYSES, "--scheduler", address]
-    try:
-        process = start(*command, "--out", out, log=tmp_path / "log")
-        wait_for(lambda: completed(out) or process.poll() is not None, what="a first completed run")
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=120) == 143, (tmp_path / "log").read_text(encoding="utf-8")
-        wait_for(lambda: not kernels_under(processes), timeout=60, what="the workers' kernels to end")
-        assert_nothing_looks_complete_that_is_not(out)
-        assert read_json(out / "batch.json")["n_interrupted"] == RUNS - len(completed(out)) > 0
-        rerun = upr_lab(*command, "--out", out)
-        assert f"{RUNS} ok, 0 failed" in rerun.stdout and len(completed(out)) == RUNS and leftovers(out) == []
-    finally:
-        for dask_process in reversed(processes):
-            dask_process.terminate()
-            dask_process.wait(timeout=60)
-
-
 def test_an_interrupted_run_leaves_its_folder_as_it_was_and_no_kernel(tmp_path):
     out = tmp_path / "out"
     process = start("run", "compliance_trends", "--country", "NOR", "--out", out, log=tmp_path / "log")
