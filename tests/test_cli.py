@@ -112,15 +112,18 @@ def test_run_on_excel_exports_gives_the_same_figures(tmp_path, upr_info_dir):
     assert_matches_count(metrics, count_exports(upr_info_dir)["Norway"])
 
 
-def test_all_four_analyses_on_real_exports(tmp_path, upr_info_dir):
-    upr_lab("batch", "--countries", "KOR", "--data", upr_info_dir, "--out", tmp_path)
-    regional, _, _ = assert_complete_run(tmp_path / "KOR" / "regional_comparison", "regional_comparison", "KOR")
-    assert regional["group"] == "Asia-Pacific" and 1 <= regional["rank_in_group"] <= regional["n_in_group"]
+def test_all_four_analyses_on_real_exports(real_exports_batch):
+    # `upr-lab batch --countries KEN --data <the exports>`: the session's batch (conftest.py)
+    out = real_exports_batch
+    compliance, _, _ = assert_complete_run(out / "KEN" / "compliance_trends", "compliance_trends", "KEN")
+    assert compliance["data_source"]["synthetic"] is False
+    regional, _, _ = assert_complete_run(out / "KEN" / "regional_comparison", "regional_comparison", "KEN")
+    assert regional["group"] == "Africa" and 1 <= regional["rank_in_group"] <= regional["n_in_group"]
     assert 0 < regional["group_acceptance_rate"] < 1
-    civil, _, page = assert_complete_run(tmp_path / "KOR" / "civil_society", "civil_society", "KOR")
+    civil, _, page = assert_complete_run(out / "KEN" / "civil_society", "civil_society", "KEN")
     assert civil["participation_available"] is False and civil["effect_on_implemented"]["odds_ratio"] is None
     assert "no participation table" in page
-    recommending, _, _ = assert_complete_run(tmp_path / "KOR" / "recommending_states", "recommending_states", "KOR")
+    recommending, _, _ = assert_complete_run(out / "KEN" / "recommending_states", "recommending_states", "KEN")
     assert set(recommending["mean_action_category_by_recommender_group"]) == {"1", "2"}
     assert recommending["top_recommenders"] and recommending["dyadic_model"]["n_clusters"] > 100
 

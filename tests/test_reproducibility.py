@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from conftest import REAL_EXPORTS_BATCH
 from test_cli import ROOT, read_json, upr_lab
 from upr_lab.review import compare
 from upr_lab.runs.params import ANALYSES
@@ -22,30 +23,33 @@ def files_of(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_two_runs_on_the_same_inputs_give_identical_bytes(tmp_path, upr_info_dir):
-    for out in ("first", "second"):
-        upr_lab("batch", "--countries", "KEN", "--data", upr_info_dir, "--out", tmp_path / out)
-    first, second = files_of(tmp_path / "first"), files_of(tmp_path / "second")
+def test_two_runs_on_the_same_inputs_give_identical_bytes(real_exports_batch, upr_info_dir):
+    # the first batch is the session's (conftest.py); the second, the same command, goes beside it
+    folders = {"first": real_exports_batch, "second": real_exports_batch.with_name("real-exports-batch-again")}
+    shutil.rmtree(folders["second"], ignore_errors=True)
+    upr_lab("batch", "--countries", REAL_EXPORTS_BATCH, "--data", upr_info_dir, "--out", folders["second"])
+    first, second = files_of(folders["first"]), files_of(folders["second"])
     assert sorted(first) == sorted(second)
     assert len([name for name in first if name.endswith(".png")]) >= 8
     for name in first:
         if not name.endswith("manifest.json"):
             assert first[name] == second[name], f"{name} differs between two runs on the same inputs"
     for analysis in ANALYSES:
-        a, b = (read_json(tmp_path / out / "KEN" / analysis / "manifest.json") for out in ("first", "second"))
+        a, b = (read_json(folders[out] / REAL_EXPORTS_BATCH / analysis / "manifest.json")
+                for out in ("first", "second"))
         assert a.pop("timing") and b.pop("timing")
         assert a == b, "manifests differ in more than timing"
 
 
-def test_outputs_hold_no_timestamps_scratch_paths_or_absolute_paths(tmp_path, upr_info_dir):
-    upr_lab("run", "civil_society", "--country", "NOR", "--data", upr_info_dir, "--out", tmp_path)
-    folder = tmp_path / "NOR" / "civil_society"
+def test_outputs_hold_no_timestamps_scratch_paths_or_absolute_paths(real_exports_batch, upr_info_dir):
+    out = real_exports_batch  # the session's batch on the real exports (conftest.py)
+    folder = out / REAL_EXPORTS_BATCH / "civil_society"
     relative_data = read_json(folder / "manifest.json")["parameters"]["data"]  # e.g. ../../../../work/shared/...
     for name, content in files_of(folder).items():
         if name.endswith(".png") or name == "manifest.json":
             continue
         text = content.decode("utf-8").replace(relative_data, "<data, relative to the run folder>")
-        for absolute in (str(tmp_path), str(ROOT), str(Path(upr_info_dir).resolve())):
+        for absolute in (str(out), str(ROOT), str(Path(upr_info_dir).resolve())):
             assert absolute not in text, f"{name} holds the absolute path {absolute}"
         assert ".civil_society." not in text, f"{name} names the scratch folder"
     notebook = nbformat.read(folder / "report.ipynb", as_version=4)
