@@ -62,9 +62,10 @@ def test_data_info_describes_the_default_synthetic_and_real_sources(upr_info_dir
     assert "exact duplicates:     3 (dropped: each row is analysed once)" in real
 
 
-def test_run_on_synthetic_data_writes_every_file_labelled_synthetic(tmp_path):
-    upr_lab("run", "compliance_trends", "--country", "NOR", "--data", "synthetic", "--out", tmp_path)
-    metrics, manifest, page = assert_complete_run(tmp_path / "NOR" / "compliance_trends", "compliance_trends", "NOR")
+def test_a_run_on_synthetic_data_writes_every_file_labelled_synthetic(synthetic_batch):
+    # `upr-lab batch --countries KEN,BRA --data synthetic`: the session's synthetic batch (conftest.py)
+    metrics, manifest, page = assert_complete_run(synthetic_batch / "KEN" / "compliance_trends", "compliance_trends",
+                                                  "KEN")
     assert metrics["data_source"]["synthetic"] is True
     assert "SYNTHETIC" in page
     assert set(metrics["by_cycle"]) == {"1", "2", "3", "4"}
@@ -72,11 +73,20 @@ def test_run_on_synthetic_data_writes_every_file_labelled_synthetic(tmp_path):
     assert metrics["ratification"] == {} and metrics["recurrence"] is None  # template texts: nothing to measure
 
 
+@pytest.fixture(scope="module")
+def compliance_on_real_exports(tmp_path_factory, upr_info_dir):
+    """``upr-lab batch --countries NOR,PRK,COD --analyses compliance_trends`` on the exports (3 runs, 2 kernels)."""
+    out = tmp_path_factory.mktemp("real-exports")
+    upr_lab("batch", "--countries", "NOR,PRK,COD", "--analyses", "compliance_trends", "--data", upr_info_dir,
+            "--out", out, "--workers", "2")
+    return out
+
+
 @pytest.mark.parametrize("country", ["NOR", "PRK", "COD"])
-def test_run_on_real_exports_matches_an_independent_count(tmp_path, upr_info_dir, country):
+def test_run_on_real_exports_matches_an_independent_count(compliance_on_real_exports, upr_info_dir, country):
     names = {"NOR": "Norway", "PRK": "DPR Korea", "COD": "Democratic Republic of Congo"}
-    upr_lab("run", "compliance_trends", "--country", country, "--data", upr_info_dir, "--out", tmp_path)
-    metrics, manifest, page = assert_complete_run(tmp_path / country / "compliance_trends", "compliance_trends", country)
+    folder = compliance_on_real_exports / country / "compliance_trends"
+    metrics, manifest, page = assert_complete_run(folder, "compliance_trends", country)
     assert_matches_count(metrics, count_exports(upr_info_dir)[names[country]])
     assert metrics["data_source"]["synthetic"] is False and "SYNTHETIC" not in page
     assert len(manifest["inputs"]) == 6 and all(len(i["sha256"]) == 64 for i in manifest["inputs"])
@@ -159,20 +169,35 @@ def test_batch_on_synthetic_data_writes_index_and_summary(synthetic_batch):
     ("../../etc", "is not an ISO 3166 alpha-3 code"),
     ("NOR;rm", "is not an ISO 3166 alpha-3 code"),
 ])
-def test_bad_country_is_refused_with_a_clear_message(tmp_path, country, message):
-    result = upr_lab("run", "compliance_trends", "--country", country, "--out", tmp_path, check=False)
-    assert result.returncode == 2
-    assert message in result.stderr and "Traceback" not in result.stderr
-    assert not any(tmp_path.iterdir())
+def test_bad_country_is_refused_with_a_clear_message(tmp_path, country, message, in_process):
+    # in this process (the command itself, its exit status and one line: test_bad_input.py)
+    code, _, err = in_process("run", "compliance_trends", "--country", country, "--out", tmp_path / "out")
+    assert code == 2
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
 
 
-def test_missing_data_is_refused_with_a_clear_message(tmp_path):
-    result = upr_lab("data", "info", "--data", tmp_path / "nowhere", check=False)
-    assert result.returncode == 2 and "nowhere: no such file or folder" in result.stderr
+def test_missing_data_is_refused_with_a_clear_message(tmp_path, in_process):
+    code, _, err = in_process("data", "info", "--data", tmp_path / "nowhere")
+    assert code == 2 and "nowhere: no such file or folder" in err
 
 
-def test_unknown_parameter_names_are_refused(tmp_path):
+def test_unknown_parameter_names_are_refused(tmp_path, in_process):
     params = tmp_path / "params.yaml"
     params.write_text("alpah: 0.1\n", encoding="utf-8")
-    result = upr_lab("run", "compliance_trends", "--country", "NOR", "--params", params, "--out", tmp_path, check=False)
-    assert result.returncode == 2 and "params.yaml: found the unknown parameter alpah" in result.stderr
+    code, _, err = in_process("run", "compliance_trends", "--country", "NOR", "--params", params, "--out", tmp_path)
+    assert code == 2 and "params.yaml: found the unknown parameter alpah" in err
+
+
+@pytest.fixture
+def in_process(capsys, monkeypatch):
+    """``upr-lab ARGS`` called in this process from the checkout: (exit status, stdout, stderr)."""
+    from upr_lab import cli
+
+    monkeypatch.chdir(ROOT)
+
+    def call(*args):
+        code = cli.main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+    return call
