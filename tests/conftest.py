@@ -109,6 +109,22 @@ def synthetic_batch(tmp_path_factory):
     return built_once(tmp_path_factory, "synthetic-batch", build)
 
 
+@pytest.fixture
+def in_process(capsys, monkeypatch):
+    """``upr-lab ARGS`` called in this process from the checkout: (exit status, stdout, stderr). For commands
+    refused before any notebook runs (the command's own process, its exit status and its one line are
+    checked in test_bad_input.py)."""
+    from upr_lab import cli
+
+    monkeypatch.chdir(ROOT)
+
+    def call(*args):
+        code = cli.main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+    return call
+
+
 REAL_EXPORTS_BATCH = "KEN"
 
 

@@ -187,17 +187,3 @@ def test_unknown_parameter_names_are_refused(tmp_path, in_process):
     params.write_text("alpah: 0.1\n", encoding="utf-8")
     code, _, err = in_process("run", "compliance_trends", "--country", "NOR", "--params", params, "--out", tmp_path)
     assert code == 2 and "params.yaml: found the unknown parameter alpah" in err
-
-
-@pytest.fixture
-def in_process(capsys, monkeypatch):
-    """``upr-lab ARGS`` called in this process from the checkout: (exit status, stdout, stderr)."""
-    from upr_lab import cli
-
-    monkeypatch.chdir(ROOT)
-
-    def call(*args):
-        code = cli.main([str(a) for a in args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-    return call

@@ -191,7 +191,7 @@ def test_a_batch_goes_on_past_a_failed_run_and_lists_it(tmp_path, monkeypatch, c
 
     failing_notebooks(tmp_path, monkeypatch)
     out = tmp_path / "out"
-    status = main(["batch", "--countries", "NOR,KEN", "--analyses", "compliance_trends,civil_society",
+    status = main(["batch", "--countries", "NOR,KEN", "--analyses", "regional_comparison,civil_society",
                    "--out", str(out), "--workers", "2"])
     printed = capsys.readouterr().out
 
@@ -209,7 +209,7 @@ def test_a_batch_goes_on_past_a_failed_run_and_lists_it(tmp_path, monkeypatch, c
         executed = nbformat.read(folder / "report.ipynb", as_version=4)
         failing = [c for c in executed.cells if c.get("id") == "planted-failure"][0]
         assert failing.outputs[0]["ename"] == "RuntimeError", "the failing cell shows its error"
-        assert (out / country / "compliance_trends" / "report.html").exists()
+        assert (out / country / "regional_comparison" / "report.html").exists()
     assert leftovers(out) == []
 
 
@@ -243,13 +243,12 @@ def test_the_index_escapes_error_text():
     ("alpha: 1.5\n", "parameter alpha = 1.5: expected a number between 0 and 1"),
     ("participation: [1, 2]\n", "parameter participation = [1, 2]: expected a text value"),
 ])
-def test_parameter_values_of_the_wrong_kind_are_refused_before_any_run(tmp_path, yaml_text, message):
+def test_parameter_values_of_the_wrong_kind_are_refused_before_any_run(tmp_path, yaml_text, message, in_process):
     path = tmp_path / "p.yaml"
     path.write_text(yaml_text, encoding="utf-8")
-    result = upr_lab("run", "compliance_trends", "--country", "NOR", "--params", path, "--out", tmp_path / "out",
-                     check=False)
-    assert result.returncode == 2 and result.stderr.strip().startswith(f"upr-lab: error: {path}: {message}")
-    assert len(result.stderr.strip().splitlines()) == 1
+    code, _, err = in_process("run", "compliance_trends", "--country", "NOR", "--params", path, "--out", tmp_path / "out")
+    assert code == 2 and err.strip().startswith(f"upr-lab: error: {path}: {message}")
+    assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
 
 
