@@ -128,11 +128,11 @@ def test_verify_fails_when_an_input_file_changed_after_the_run(recorded_run):
     assert re.search(r"metrics.json: (acceptance_rate|comparisons\[\d\]\.\w+): recorded", result.stdout)
 
 
-def test_verify_refuses_paths_without_a_recorded_run(tmp_path):
-    result = upr_lab("verify", tmp_path, check=False)
-    assert result.returncode == 2 and "no recorded run (manifest.json)" in result.stderr
-    result = upr_lab("verify", tmp_path / "nowhere", check=False)
-    assert result.returncode == 2 and "no such run folder" in result.stderr
+def test_verify_refuses_paths_without_a_recorded_run(tmp_path, in_process):
+    code, _, err = in_process("verify", tmp_path)
+    assert code == 2 and "no recorded run (manifest.json)" in err
+    code, _, err = in_process("verify", tmp_path / "nowhere")
+    assert code == 2 and "no such run folder" in err
 
 
 def test_find_runs_skips_scratch_folders_and_keeps_order(tmp_path):
