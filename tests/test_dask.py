@@ -90,18 +90,18 @@ def test_an_interrupted_batch_on_a_dask_cluster_stops_the_workers_kernels(tmp_pa
     assert f"{RUNS} ok, 0 failed" in rerun.stdout and len(completed(out)) == RUNS and leftovers(out) == []
 
 
-def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch, in_process):
     monkeypatch.setenv("UPR_LAB_SCHEDULER_TIMEOUT", "2")  # the default 20 s would only make the test wait
-    result = upr_lab("batch", "--countries", "NOR", "--analyses", "civil_society", "--out", tmp_path,
-                     "--scheduler", "tcp://127.0.0.1:9", check=False)
-    assert result.returncode == 2 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.stderr
+    code, _, err = in_process("batch", "--countries", "NOR", "--analyses", "civil_society", "--out", tmp_path,
+                              "--scheduler", "tcp://127.0.0.1:9")
+    assert code == 2 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in err
 
 
 @pytest.mark.parametrize("value", ["soon", "0", "-3", "inf", "nan"])
-def test_a_scheduler_timeout_that_is_not_a_positive_number_is_refused(tmp_path, monkeypatch, value):
+def test_a_scheduler_timeout_that_is_not_a_positive_number_is_refused(tmp_path, monkeypatch, value, in_process):
     monkeypatch.setenv("UPR_LAB_SCHEDULER_TIMEOUT", value)
-    result = upr_lab("batch", "--countries", "NOR", "--analyses", "civil_society", "--out", tmp_path / "out",
-                     "--scheduler", "tcp://127.0.0.1:9", check=False)
-    assert result.returncode == 2 and result.stderr.strip() == (
+    code, _, err = in_process("batch", "--countries", "NOR", "--analyses", "civil_society", "--out", tmp_path / "out",
+                              "--scheduler", "tcp://127.0.0.1:9")
+    assert code == 2 and err.strip() == (
         f"upr-lab: error: UPR_LAB_SCHEDULER_TIMEOUT = {value!r}: expected a number of seconds above 0")
     assert not (tmp_path / "out").exists()
