@@ -72,10 +72,28 @@ def recorded_run(tmp_path_factory, upr_info_dir):
     return base / "out" / "KEN" / "regional_comparison"
 
 
-def test_verify_passes_on_an_untouched_run(recorded_run):
-    result = upr_lab("verify", recorded_run.parent.parent, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert f"{recorded_run}: verified" in result.stdout and "1 of 1 runs verified" in result.stdout
+@pytest.fixture(scope="module")
+def verified(recorded_run):
+    """One ``upr-lab verify`` of the recorded run and of a copy of it with three outputs tampered with (beside
+    it, where the exports are as near): its runs share one fresh parse and one set of all-States results, as a
+    reviewer's ``verify`` of several runs does. (the tampered copy, the figure changed, the command's result)"""
+    tampered = recorded_run.parents[2] / "tampered" / "KEN" / "regional_comparison"
+    shutil.copytree(recorded_run, tampered)
+    metrics = json.loads((tampered / "metrics.json").read_text(encoding="utf-8"))
+    metrics["acceptance_rate"] = 0.99
+    (tampered / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+    figure = sorted((tampered / "figures").glob("*.png"))[0]
+    figure.write_bytes(figure.read_bytes()[:-100] + bytes(100))
+    page = tampered / "report.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("Regional comparison", "Regional triumph"),
+                    encoding="utf-8")
+    return tampered, figure, upr_lab("verify", recorded_run.parent.parent, tampered, check=False)
+
+
+def test_verify_passes_on_an_untouched_run(recorded_run, verified):
+    _, _, result = verified
+    assert f"{recorded_run}: verified" in result.stdout and "1 of 2 runs verified; 1 differ" in result.stdout
+    assert result.stdout.count(": verified") == 1
     assert not [p for p in recorded_run.parent.iterdir() if p.name.startswith(".") and p.is_dir()], \
         "scratch folder left behind"
 
@@ -89,29 +107,16 @@ def test_nbval_reexecutes_an_executed_report_with_the_declared_sanitising(record
     assert " passed" in result.stdout and "failed" not in result.stdout
 
 
-def test_verify_names_every_tampered_output(recorded_run, tmp_path):
-    kept = tmp_path / "kept"
-    shutil.copytree(recorded_run, kept)
-    try:
-        metrics = json.loads((recorded_run / "metrics.json").read_text(encoding="utf-8"))
-        metrics["acceptance_rate"] = 0.99
-        (recorded_run / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
-        figure = sorted((recorded_run / "figures").glob("*.png"))[0]
-        figure.write_bytes(figure.read_bytes()[:-100] + bytes(100))
-        page = recorded_run / "report.html"
-        page.write_text(page.read_text(encoding="utf-8").replace("Regional comparison", "Regional triumph"),
-                        encoding="utf-8")
-        result = upr_lab("verify", recorded_run, check=False)
-    finally:
-        shutil.rmtree(recorded_run)
-        shutil.copytree(kept, recorded_run)
-    assert result.returncode == 1
+def test_verify_names_every_tampered_output(verified):
+    tampered, figure, result = verified
+    assert result.returncode == 1  # one run differs (every run verified exits 0: test_batch.py)
     out = result.stdout
-    assert f"{recorded_run}: DIFFERS" in out and "0 of 1 runs verified; 1 differ" in out
+    assert f"{tampered}: DIFFERS" in out
     assert "metrics.json: acceptance_rate: recorded 0.99, re-executed 0." in out
     assert f"figures/{figure.name}: differs" in out
     assert "report.html: differs from the page built from the re-executed notebook" in out
     assert "Regional triumph" in out
+    assert not [p for p in tampered.parent.iterdir() if p.name.startswith(".") and p.is_dir()]
 
 
 def test_verify_fails_when_an_input_file_changed_after_the_run(recorded_run):
