@@ -96,6 +96,28 @@ def embedded_batch(tmp_path_factory):
     return built_once(tmp_path_factory, "embedded-batch", build)
 
 
+VERIFIED_RUNS = [("KEN", "compliance_trends"), ("KEN", "regional_comparison"), ("NOR", "compliance_trends"),
+                 ("NOR", "regional_comparison"), ("NOR", "recommending_states")]
+
+
+@pytest.fixture(scope="session")
+def embedded_batch_verified(tmp_path_factory, embedded_batch):
+    """``upr-lab verify`` of five runs of the session's batch (``VERIFIED_RUNS``: each ran on a warm kernel,
+    after other notebooks), re-executed on fresh kernels by one command, once per test run: (exit status,
+    what it printed). The warm-kernel test of test_batch.py and the recommending States' test read it."""
+    def build(folder):
+        upr_lab = Path(sys.executable).parent / "upr-lab"
+        runs = [str(embedded_batch / country / analysis) for country, analysis in VERIFIED_RUNS]
+        result = subprocess.run([str(upr_lab), "verify", *runs], cwd=ROOT, capture_output=True, text=True,
+                                timeout=1200)
+        folder.mkdir()
+        (folder / "status").write_text(str(result.returncode), encoding="utf-8")
+        (folder / "stdout").write_text(result.stdout + result.stderr, encoding="utf-8")
+
+    folder = built_once(tmp_path_factory, "embedded-batch-verified", build)
+    return int((folder / "status").read_text()), (folder / "stdout").read_text(encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
 def synthetic_batch(tmp_path_factory):
     """``upr-lab batch --countries KEN,BRA --data synthetic`` (all four analyses, 8 runs), run once per test run:

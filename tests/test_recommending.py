@@ -294,8 +294,8 @@ def assert_metrics_shape(metrics_json, cycles):
 
 
 @pytest.mark.slow
-def test_the_notebook_runs_on_real_and_synthetic_data(embedded_batch, synthetic_batch):
-    from test_cli import assert_complete_run, upr_lab
+def test_the_notebook_runs_on_real_and_synthetic_data(embedded_batch, synthetic_batch, embedded_batch_verified):
+    from test_cli import assert_complete_run
 
     folder = embedded_batch / "NOR" / "recommending_states"  # the session's batch on the embedded real data
     real, _, page = assert_complete_run(folder, "recommending_states", "NOR")
@@ -304,8 +304,8 @@ def test_the_notebook_runs_on_real_and_synthetic_data(embedded_batch, synthetic_
                                            "n": 12, "supported": 11, "noted": 1, "acceptance_rate": 11 / 12}
     assert real["mean_action_category_by_recommender_group"]["1"]["WEOG"] == pytest.approx(4.2893, abs=1e-4)
     assert "SYNTHETIC" not in page and "the same order as McMahon" in page
-    verified = upr_lab("verify", folder)  # re-executed from its manifest: the same bytes
-    assert f"{folder}: verified" in verified.stdout and "1 of 1 runs verified" in verified.stdout
+    status, printed = embedded_batch_verified  # re-executed from its manifest: the same bytes (conftest.py)
+    assert status == 0 and f"{folder}: verified" in printed, printed
     # the session's batch on synthetic data (conftest.py)
     demo, _, page = assert_complete_run(synthetic_batch / "KEN" / "recommending_states", "recommending_states", "KEN")
     assert_metrics_shape(demo, ["1", "2", "3", "4"])
