@@ -134,17 +134,24 @@ def synthetic_batch(tmp_path_factory):
 @pytest.fixture
 def in_process(capsys, monkeypatch):
     """``upr-lab ARGS`` called in this process from the checkout: (exit status, stdout, stderr). For commands
-    refused before any notebook runs (the command's own process, its exit status and its one line are
-    checked in test_bad_input.py)."""
+    refused before any notebook runs: a notebook started fails the test (the command's own process, its exit
+    status and its one line are checked in test_bad_input.py)."""
+    import papermill
+
     from upr_lab import cli
 
     monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(papermill, "execute_notebook", _no_notebook)
 
     def call(*args):
         code = cli.main([str(a) for a in args])
         captured = capsys.readouterr()
         return code, captured.out, captured.err
     return call
+
+
+def _no_notebook(*args, **kwargs):
+    raise AssertionError("a notebook was executed although the command should have been refused")
 
 
 REAL_EXPORTS_BATCH = "KEN"
@@ -154,8 +161,8 @@ REAL_EXPORTS_BATCH = "KEN"
 def real_exports_batch(tmp_path_factory, upr_info_dir):
     """``upr-lab batch --countries KEN --data <the UPR Info exports>`` (all four analyses, 4 runs), run once per
     test run: the CLI's test of every analysis on the real exports and the reproducibility tests read it.
-    Read-only: a second batch to compare with it goes beside it (``beside``), where the relative path to the
-    exports that the runs record is the same."""
+    Read-only: a second batch to compare with it goes beside it (``real-exports-batch-again``), where the
+    relative path to the exports that the runs record is the same."""
     def build(out):
         upr_lab = Path(sys.executable).parent / "upr-lab"
         result = subprocess.run([str(upr_lab), "batch", "--countries", REAL_EXPORTS_BATCH, "--data", str(upr_info_dir),
