@@ -131,16 +131,14 @@ def synthetic_batch(tmp_path_factory):
     return built_once(tmp_path_factory, "synthetic-batch", build)
 
 
-@pytest.fixture
-def in_process(capsys, monkeypatch):
-    """``upr-lab ARGS`` called in this process from the checkout: (exit status, stdout, stderr). For commands
-    refused before any notebook runs: a notebook started fails the test (the command's own process, its exit
-    status and its one line are checked in test_bad_input.py)."""
+def cli_in(folder, capsys, monkeypatch):
+    """``call(*ARGS)``: ``upr-lab ARGS`` in this process, working in ``folder``, as (exit status, stdout,
+    stderr). For commands refused or answered before any notebook runs: a notebook started fails the test."""
     import papermill
 
     from upr_lab import cli
 
-    monkeypatch.chdir(ROOT)
+    monkeypatch.chdir(folder)
     monkeypatch.setattr(papermill, "execute_notebook", _no_notebook)
 
     def call(*args):
@@ -152,6 +150,13 @@ def in_process(capsys, monkeypatch):
 
 def _no_notebook(*args, **kwargs):
     raise AssertionError("a notebook was executed although the command should have been refused")
+
+
+@pytest.fixture
+def in_process(capsys, monkeypatch):
+    """``upr-lab ARGS`` called in this process from the checkout (``cli_in``); the command's own process, its
+    exit status and its one line are checked in test_bad_input.py."""
+    return cli_in(ROOT, capsys, monkeypatch)
 
 
 REAL_EXPORTS_BATCH = "KEN"

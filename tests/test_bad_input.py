@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import cli_in
 from upr_lab import cli, load
 from upr_lab.sources.formats import canonical
 
@@ -38,20 +39,7 @@ RESPONSE, ACTION, TO, FROM = 7, 8, 0, 4  # field positions in the research archi
 @pytest.fixture
 def upr_lab(capsys, monkeypatch, tmp_path):
     """Call the CLI in-process from an empty working folder; fail the test if any notebook starts."""
-    import papermill
-
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(papermill, "execute_notebook", _no_notebook)
-
-    def call(*args):
-        code = cli.main([str(a) for a in args])
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-    return call
-
-
-def _no_notebook(*args, **kwargs):
-    raise AssertionError("a notebook was executed although the input should have been refused")
+    return cli_in(tmp_path, capsys, monkeypatch)
 
 
 def assert_refused(result, *fragments):

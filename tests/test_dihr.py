@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from upr_lab import cli, load
+from conftest import cli_in
+from upr_lab import load
 from upr_lab.sources import calendar
 from upr_lab.sources.countries import CountryResolver
 
@@ -129,11 +130,12 @@ def test_a_csv_export_reads_with_sessions_links_and_ambiguous_targets(tmp_path):
 
 @pytest.fixture
 def upr_lab(capsys, monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)
+    """The CLI in-process, from an empty folder (``conftest.cli_in``): (exit status, stderr)."""
+    command = cli_in(tmp_path, capsys, monkeypatch)
 
     def call(*args):
-        code = cli.main([str(a) for a in args])
-        return code, capsys.readouterr().err.strip()
+        code, _, err = command(*args)
+        return code, err.strip()
     return call
 
 

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 import xlwt
 
-from upr_lab import cli, load
+from conftest import cli_in
+from upr_lab import load
 from upr_lab.exceptions import DataError
 from upr_lab.sources.formats import canonical
 from upr_lab.sources.formats.participation import read_participation
@@ -42,12 +43,12 @@ DIHR_ROWS = [["16. Peace, justice and strong institutions", "Norway", "Ratify th
 
 @pytest.fixture
 def upr_lab(capsys, monkeypatch, tmp_path):
-    """The CLI in-process, from an empty folder: (exit status, stderr lines)."""
-    monkeypatch.chdir(tmp_path)
+    """The CLI in-process, from an empty folder (``conftest.cli_in``): (exit status, stderr lines)."""
+    command = cli_in(tmp_path, capsys, monkeypatch)
 
     def call(*args):
-        code = cli.main([str(a) for a in args])
-        return code, capsys.readouterr().err.strip().splitlines()
+        code, _, err = command(*args)
+        return code, err.strip().splitlines()
     return call
 
 
