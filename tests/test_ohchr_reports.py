@@ -78,6 +78,16 @@ def test_page_furniture_footnotes_and_hyphens_stay_out_of_the_text():
     assert any("same-sex couples" in t for t in texts)  # a line-end hyphen of a compound is kept, joined
 
 
+def test_the_body_size_is_the_most_frequent_half_point_size_spaces_and_unsized_characters_left_out():
+    from upr_lab.sources.ohchr.text import UNSIZED, _body_size
+
+    page = (list("ab cd"), [8.1, 8.2, UNSIZED, 10.0, 9.9])  # 8.1 and 8.2 are 8.0 to the half point
+    assert _body_size([page]) == 8.0
+    tie = (list("abcd"), [10.0, 8.0, 8.0, 10.0])  # as frequent: the size met first
+    assert _body_size([tie]) == 10.0 and _body_size([(list("ba"), [8.0, 10.0]), tie]) == 8.0
+    assert _body_size([(list("  "), [UNSIZED, UNSIZED])]) == 0.0
+
+
 def test_the_scrambled_korea_text_is_refused_with_its_reason():
     with pytest.raises(DataError) as refused:
         reports.read_report(OHCHR / "KOR/A_HRC_53_11.txt")
