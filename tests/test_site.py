@@ -3,6 +3,7 @@ SYNTHETIC, byte-identical for the same runs; figure alt text and report tables. 
 the pages of a real batch in Chromium.)"""
 
 import json
+import re
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -103,6 +104,13 @@ def test_report_tables_give_units_align_text_left_and_escape():
     assert ">acceptance_<wbr>rate (%)</th>" in shown and ">75.3</td>" in shown
     assert '<td class="text" style="text-align:left;white-space:normal">&lt;b&gt;Ratify&lt;/b&gt; CED</td>' in shown
     assert ">1.235</td>" in shown and ">12588</td>" in shown and "<b>" not in shown
+
+
+def test_a_p_value_too_small_to_show_is_shown_as_below_the_smallest_shown_never_as_zero():
+    frame = pd.DataFrame({"z": [9.2, 0.5, 1.1], "p_value": [1e-19, 0.61, None], "p_holm": [0.0, 0.0123, 1.0]})
+    cells = re.findall(r'<td class="num"[^>]*>([^<]*)</td>', html_table(frame).data)
+    assert cells == ["9.2", "&lt;0.001", "&lt;0.001", "0.5", "0.61", "0.012", "1.1", "", "1"]
+    assert "&lt;0.01<" in html_table(frame, digits=2).data
 
 
 def test_alt_text_is_read_off_the_figure():

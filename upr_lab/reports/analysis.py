@@ -266,7 +266,8 @@ def html_table(frame, percent=(), digits=3):
     columns = [(name, _cell_kind(frame[name], name in percent)) for name in frame.columns]
     head = "".join(f'<th scope="col" class="{kind}"{_ALIGN[kind]}>{_breakable(name)}'
                    f'{" (%)" if name in percent else ""}</th>' for name, kind in columns)
-    rows = "".join("<tr>" + "".join(_td(kind, _cell(value, name in percent, digits))
+    rows = "".join("<tr>" + "".join(_td(kind, _p_cell(value, digits) if name in P_VALUES
+                                              else _cell(value, name in percent, digits))
                                     for (name, kind), value in zip(columns, values)) + "</tr>\n"
                    for values in frame.itertuples(index=False, name=None))
     return HTML(f'<table class="dataframe upr-table">\n<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}</tbody>\n'
@@ -288,6 +289,17 @@ def _td(kind, text):
 def _cell_kind(column, is_percent):
     numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
     return "num" if numeric or is_percent else "text"
+
+
+P_VALUES = ("p_value", "p_holm", "p-value")  # p-value columns of upr-lab's tables (``stats.models``, ``stats.effects``)
+
+
+def _p_cell(value, digits):
+    """A p-value as shown: below what ``digits`` can show, '<0.001' (for 3), never 0."""
+    smallest = 10.0 ** -digits
+    if not pd.isna(value) and 0 <= float(value) < smallest:
+        return f"<{np.format_float_positional(smallest, trim='-')}"
+    return _cell(value, False, digits)
 
 
 def _cell(value, is_percent, digits):
