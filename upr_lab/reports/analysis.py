@@ -291,7 +291,7 @@ def _cell_kind(column, is_percent):
     return "num" if numeric or is_percent else "text"
 
 
-P_VALUES = ("p_value", "p_holm", "p-value")  # p-value columns of upr-lab's tables (``stats.models``, ``stats.effects``)
+P_VALUES = ("p_value", "p_holm")  # the p-value columns of upr-lab's tables (``stats.models``, ``stats.effects``)
 
 
 def _p_cell(value, digits):
