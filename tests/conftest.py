@@ -38,6 +38,26 @@ def pytest_configure(config):
         text._read = functools.lru_cache(maxsize=None)(text._read.__wrapped__)
 
 
+# Files that read the same costly inputs, run on one worker so the second reads them from the first's memory: the
+# Working Group reports of the development set (their PDF text, about 14 s of CPU to extract, kept in memory above).
+SAME_WORKER = {"tests/test_calendar.py": "tests/test_ohchr_wg_reports.py"}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` as pytest-xdist does it, each file on one worker, with the files of ``SAME_WORKER``
+    on the worker of the file they name."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FilesTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid):
+            path = super()._split_scope(nodeid)
+            return SAME_WORKER.get(path, path)
+
+    return FilesTogether(config, log)
+
+
 def built_once(tmp_path_factory, name, build):
     """The folder ``name``, made by ``build(folder)`` once per test run: under pytest-xdist the first worker
     to ask builds it while the other waits for it. Tests only read it (a test that changes it copies it first)."""
