@@ -56,6 +56,35 @@ def test_a_changed_file_is_parsed_again_and_its_change_is_seen(cache_dir, upr_in
     assert len(entries(cache_dir)) == 2, "the original content's entry is reused"
 
 
+def test_each_file_is_parsed_once_whatever_it_is_read_with(cache_dir, upr_info_dir, tmp_path, monkeypatch):
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    for name in ("1-5.csv", "6-9.csv", "voluntary.csv"):
+        shutil.copy(upr_info_dir / name, exports / name)
+        (exports / name).chmod(0o644)
+    parsed, read_one = [], dataset._read_one
+    monkeypatch.setattr(dataset, "_read_one", lambda path, resolver: parsed.append(path.name) or read_one(path, resolver))
+    load_quietly(exports)
+    assert sorted(parsed) == ["1-5.csv", "6-9.csv", "voluntary.csv"] and len(list((cache_dir / "files").iterdir())) == 3
+    parsed.clear()
+    load_quietly([exports / "1-5.csv", exports / "6-9.csv"])  # another data set, of files parsed before
+    assert parsed == [] and len(entries(cache_dir)) == 2
+    target = exports / "1-5.csv"
+    target.write_bytes(target.read_bytes().replace(b"Noted", b"Accepted", 1))
+    changed, _ = load_quietly(exports)
+    assert parsed == ["1-5.csv"], "only the changed file is parsed again"
+    for entry in (cache_dir / "files").iterdir():
+        (entry / cache.FILE_PARSE).write_bytes((entry / cache.FILE_PARSE).read_bytes()[:100])
+    parsed.clear()
+    load_quietly([exports / "1-5.csv", exports / "voluntary.csv"])  # a new combination, of damaged entries
+    assert sorted(parsed) == ["1-5.csv", "voluntary.csv"], "a damaged entry is parsed again"
+    monkeypatch.setenv("UPR_LAB_CACHE", "off")
+    fresh, _ = load_quietly(exports)
+    pd.testing.assert_frame_equal(changed.recommendations, fresh.recommendations)
+    pd.testing.assert_frame_equal(changed.pledges, fresh.pledges)
+    assert changed.source == fresh.source
+
+
 def test_the_key_depends_on_names_hashes_and_aliases():
     files = [{"name": "a.csv", "sha256": "1" * 64}, {"name": "b.csv", "sha256": "2" * 64}]
     base = cache.key(files)

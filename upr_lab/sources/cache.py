@@ -8,12 +8,18 @@ sources parsed again. The cache is where ``UPR_LAB_CACHE`` says, by default
 ``~/.cache/upr-lab`` (``$XDG_CACHE_HOME/upr-lab``); ``UPR_LAB_CACHE=off`` disables it, and so does
 ``UPR_LAB_PARSE_CACHE=off`` (``OFF``), which leaves ``UPR_LAB_CACHE`` naming where downloads are;
 ``UPR_LAB_PARSE_CACHE=FOLDER`` keeps parses and shared results there instead (``verify``: a fresh folder).
+
+Each file of a parse of several is also kept on its own (``files/``, ``one_file``), as its reader gave it: a
+folder of exports with one file added or changed parses that file only, and another combination of the same
+files (a folder and one of its files, UPR Info's exports with DIHR's) none of them again.
 """
 
+import contextlib
 import copy
 import hashlib
 import json
 import os
+import pickle
 import secrets
 import shutil
 from collections import OrderedDict
@@ -23,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from upr_lab import version
+from upr_lab.files import file_lock
 
 from . import schema
 
@@ -32,6 +39,8 @@ TABLES = ("recommendations", "pledges")  # canonical tables
 # (200,000 rows) is read in a fraction of a second (lists in Parquet took seconds to turn back into tuples).
 LIST_MARK = "\x1f"
 STORED = ".arrow"  # the canonical tables of an entry (Arrow IPC, lz4)
+FILE_PARSE = "parse.pickle"  # one file's parse (``one_file``), as its reader gave it: tables, row numbers and all
+SOURCES, FILES = "sources", "files"  # the folders of whole parses (a data set's files together) and of single files
 EXTRA_TABLES = ("differences",)  # other tables of a parse (the reconciliation's differences), plain Parquet
 MEMORY_ENTRIES = 2
 _memory = OrderedDict()  # entry folder -> (tables, source), for entries read or written by this process
@@ -111,11 +120,11 @@ def write(entry_key, tables, source):
         _remember(folder, tables, source)
 
 
-def _store(entry_key, fill):
+def _store(entry_key, fill, kind=SOURCES):
     """The entry's folder once ``fill(scratch)`` has written a scratch folder and it is renamed into place, so
     that a reader sees a whole entry or none; None when there is no cache, the entry exists, or it cannot be
     written (read-only home, full disk, another process stored the same entry first)."""
-    folder = _entry(entry_key)
+    folder = _entry(entry_key, kind)
     if folder is None or folder.exists():
         return None
     scratch = folder.with_name(f".{folder.name}.{secrets.token_hex(6)}")
@@ -146,9 +155,50 @@ def write_record(entry_key, record):
     _store(entry_key, lambda scratch: (scratch / "record.json").write_text(json.dumps(record), encoding="utf-8"))
 
 
-def _entry(entry_key):
+def one_file(entry_key, parse):
+    """What ``parse()`` gives for one source file (its tables, indexed by the rows of the file, and how it was
+    read), parsed once per content: read back when the entry holds it, otherwise parsed and stored. Another
+    process parsing the same file meanwhile waits for it and reads it (a lock beside the entry), so two commands
+    or test workers reading one export parse it once. A folder of exports then parses only a file it had not
+    seen, and a combination of sources (``upr-info,dihr``) parses none of their files again."""
+    folder = _entry(entry_key, FILES)
+    if folder is None:
+        return parse()
+    with _lock_if_writable(folder.parents[1] / "locks" / f"{folder.name}.lock"):
+        found = _read_pickle(folder / FILE_PARSE)
+        if found is not None:
+            return found
+        parsed = parse()
+        _store(entry_key, lambda scratch: (scratch / FILE_PARSE).write_bytes(pickle.dumps(parsed, protocol=5)),
+               FILES)
+        return parsed
+
+
+@contextlib.contextmanager
+def _lock_if_writable(path):
+    """The lock ``file_lock`` holds, or none where the cache folder cannot be written (the parse then goes on
+    unlocked and unstored, as ``write`` does)."""
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(file_lock(path))
+        except OSError:
+            pass
+        yield
+
+
+def _read_pickle(path):
+    try:
+        return pickle.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001  a damaged entry is parsed again
+        shutil.rmtree(path.parent, ignore_errors=True)
+        return None
+
+
+def _entry(entry_key, kind=SOURCES):
     root = location()
-    return None if root is None else root / "sources" / entry_key
+    return None if root is None else root / kind / entry_key
 
 
 class _Unstorable(Exception):

@@ -264,8 +264,8 @@ def _parsed(files, aliases, known=None, listed_refusals=False, reviews=None):
     aliases = aliases or (default_aliases() if default_aliases().exists() else None)
     resolver = CountryResolver(aliases)  # refuses a malformed alias file before it is hashed
     hashes = {path: (known or {}).get(path) or _readable_sha256(path) for path in files}
-    entry = cache.key([{"name": p.name, "sha256": h} for p, h in hashes.items()],
-                      sha256(aliases) if aliases and Path(aliases).is_file() else None,
+    aliases_digest = sha256(aliases) if aliases and Path(aliases).is_file() else None
+    entry = cache.key([{"name": p.name, "sha256": h} for p, h in hashes.items()], aliases_digest,
                       **({"refused": "listed"} if listed_refusals else {}), **({"by": "review"} if reviews else {}))
     cached = cache.read(entry)
     if cached is not None:
@@ -278,7 +278,7 @@ def _parsed(files, aliases, known=None, listed_refusals=False, reviews=None):
                                            for group in reviews])
         data = parts[0] if len(parts) == 1 else _combined(parts)
     else:
-        data = _parse_files(hashes, resolver, listed_refusals)
+        data = _parse_files(hashes, resolver, aliases_digest, listed_refusals)
     cache.write(entry, {"recommendations": data.recommendations, "pledges": data.pledges,
                         "differences": data.differences}, data.source)
     return data
@@ -291,12 +291,14 @@ def _readable_sha256(path):
         raise DataError(f"cannot be read ({exc.strerror or exc}); expected a readable file", path=path) from None
 
 
-def _parse_files(hashes, resolver, listed_refusals=False):
+def _parse_files(hashes, resolver, aliases_digest, listed_refusals=False):
     files, recs, pledges, records = list(hashes), [], [], []
     refused = [] if listed_refusals else None
     read_documents = _read_documents([p for p in files if documents.is_document(p)], resolver, refused)
     for path in files:
-        file_recs, file_pledges, detected = read_documents.get(path) or _read_one(path, resolver)
+        found = read_documents.get(path) or (_read_one_once(path, hashes[path], resolver, aliases_digest)
+                                             if len(files) > 1 else _read_one(path, resolver))
+        file_recs, file_pledges, detected = found
         recs.append(file_recs)
         pledges.append(file_pledges)
         records.append({"name": path.name, "role": ROLES.get(detected["format"], "recommendations"),
@@ -330,6 +332,13 @@ def _read_documents(paths, resolver, refused=None):
     frames, detected = documents.read(paths, resolver, refused)
     empty = fields.empty_recommendations()
     return {p: (frames.get(p, empty), empty, detected[p]) for p in paths}
+
+
+def _read_one_once(path, digest, resolver, aliases_digest):
+    """``_read_one``, parsed once per content of the file and of the alias file (``cache.one_file``): for a file
+    read with others (a file read alone is the whole parse, cached as such)."""
+    entry = cache.key([{"name": path.name, "sha256": digest}], aliases_digest, one="file")
+    return cache.one_file(entry, lambda: _read_one(path, resolver))
 
 
 def _read_one(path, resolver):
