@@ -43,6 +43,7 @@ def pytest_configure(config):
 SAME_WORKER = {"tests/test_calendar.py": "tests/test_ohchr_wg_reports.py"}
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: unknown (and unused) where it is not loaded
 def pytest_xdist_make_scheduler(config, log):
     """``--dist loadfile`` as pytest-xdist does it, each file on one worker, with the files of ``SAME_WORKER``
     on the worker of the file they name."""
