@@ -5,6 +5,7 @@ import shutil
 import warnings
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from upr_lab import load
@@ -66,13 +67,32 @@ def test_every_states_counts_match_an_independent_count_of_the_raw_files(upr):
             assert rate == pytest.approx(supported / (supported + noted)), (code, cycle)
 
 
-def test_a_changed_table_is_refused(tmp_path, monkeypatch):
+def test_the_tables_read_back_from_the_parse_cache_are_those_of_the_files(tmp_path, monkeypatch):
+    monkeypatch.setenv("UPR_LAB_CACHE", str(tmp_path / "cache"))
+    embedded._read.cache_clear()
+    try:
+        from_files = embedded.read()[0]
+        assert len(list((tmp_path / "cache" / "sources").iterdir())) == 1
+        embedded._read.cache_clear()
+        monkeypatch.setattr(embedded.canonical, "read_parquet", None)  # the files' tables are not read again
+        from_cache = embedded.read()[0]
+    finally:
+        embedded._read.cache_clear()
+    for name, table in from_files.items():
+        pd.testing.assert_frame_equal(from_cache[name], table, check_exact=True)
+    assert from_cache["recommendations"]["issues"].map(type).eq(tuple).all()
+
+
+def test_a_changed_table_is_refused_even_where_the_cache_holds_it(tmp_path, monkeypatch):
     folder = tmp_path / "upr"
     shutil.copytree(embedded.FOLDER, folder)
-    (folder / "pledges.parquet").write_bytes((folder / "pledges.parquet").read_bytes()[:-10])
+    monkeypatch.setenv("UPR_LAB_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(embedded, "FOLDER", folder)
     embedded._read.cache_clear()
     try:
+        load("upr")  # cached under the SHA-256 recorded in source.json
+        embedded._read.cache_clear()
+        (folder / "pledges.parquet").write_bytes((folder / "pledges.parquet").read_bytes()[:-10])
         with pytest.raises(DataError, match="pledges.parquet does not have the SHA-256 recorded"):
             load("upr")
     finally:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from upr_lab.exceptions import DataError
 
+from . import cache
 from .formats import canonical
 
 FOLDER = Path(__file__).resolve().parents[1] / "data" / "upr"
@@ -60,11 +61,19 @@ def _source():
 
 @functools.lru_cache(maxsize=1)
 def _read():
+    """The tables, each file checked against its recorded SHA-256, then read back from the parse cache (Arrow, a
+    fraction of the time: every kernel and command reads them) or from the Parquet files, and cached."""
     source = _source()
     for name, digest in source["tables"].items():
         if hashlib.sha256((FOLDER / f"{name}.parquet").read_bytes()).hexdigest() != digest:
             raise DataError(f"{name}.parquet does not have the SHA-256 recorded in source.json; rebuild it with "
                             "`make data`", path=FOLDER)
+    entry = cache.key([{"name": f"{name}.parquet", "sha256": digest} for name, digest in source["tables"].items()],
+                      embedded=True)
+    cached = cache.read(entry)
+    if cached is not None:
+        return cached[0], source
     tables = {name: canonical.read_parquet(FOLDER / f"{name}.parquet", validate=False) for name in CANONICAL}
     tables["differences"] = pd.read_parquet(FOLDER / "differences.parquet")
+    cache.write(entry, tables, {"kind": "upr", "embedded": True})
     return tables, source
