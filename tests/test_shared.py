@@ -47,6 +47,23 @@ def test_a_pooled_result_is_computed_once_and_equals_a_fresh_computation(cache_d
     assert len(calls) == 2, "other arguments are another result"
 
 
+def test_a_cache_folder_that_cannot_be_written_still_gives_the_result(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("UPR_LAB_CACHE", str(blocker))
+    shared._memory.clear()
+    data = load("synthetic")
+    acceptance, calls = counting(metrics.acceptance)
+    try:
+        first = shared.pooled(data, acceptance, data.recommendations, by="cycle", alpha=0.05)
+        again = shared.pooled(data, acceptance, data.recommendations, by="cycle", alpha=0.05)
+    finally:
+        shared._memory.clear()
+    pd.testing.assert_frame_equal(first, metrics.acceptance(data.recommendations, by="cycle", alpha=0.05))
+    pd.testing.assert_frame_equal(again, first)
+    assert len(calls) == 1, "kept in memory when it cannot be stored"
+
+
 def test_a_pooled_result_given_as_an_argument_is_computed_once_and_shared(cache_dir):
     data = load("synthetic")
     acceptance, inner_calls = counting(metrics.acceptance)

@@ -59,6 +59,18 @@ def file_lock(path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+@contextlib.contextmanager
+def lock_if_writable(path):
+    """``file_lock(path)`` where its folder can be written; no lock where it cannot (a cache folder that cannot
+    be written: the work goes on unlocked, and whatever it would have stored is not stored)."""
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(file_lock(path))
+        except OSError:
+            pass
+        yield
+
+
 def check_output(path, kind="file", inputs=()):
     """``path`` as a ``Path``, once it is known that a ``kind`` ("file" or "folder") can be written there;
     otherwise one ``DataError`` saying which path and why, before any work starts: a file where a folder is

@@ -14,7 +14,6 @@ folder of exports with one file added or changed parses that file only, and anot
 files (a folder and one of its files, UPR Info's exports with DIHR's) none of them again.
 """
 
-import contextlib
 import copy
 import hashlib
 import json
@@ -29,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from upr_lab import version
-from upr_lab.files import file_lock
+from upr_lab.files import lock_if_writable
 
 from . import schema
 
@@ -164,7 +163,7 @@ def one_file(entry_key, parse):
     folder = _entry(entry_key, FILES)
     if folder is None:
         return parse()
-    with _lock_if_writable(folder.parents[1] / "locks" / f"{folder.name}.lock"):
+    with lock_if_writable(folder.parents[1] / "locks" / f"{folder.name}.lock"):
         found = _read_pickle(folder / FILE_PARSE)
         if found is not None:
             return found
@@ -172,18 +171,6 @@ def one_file(entry_key, parse):
         _store(entry_key, lambda scratch: (scratch / FILE_PARSE).write_bytes(pickle.dumps(parsed, protocol=5)),
                FILES)
         return parsed
-
-
-@contextlib.contextmanager
-def _lock_if_writable(path):
-    """The lock ``file_lock`` holds, or none where the cache folder cannot be written (the parse then goes on
-    unlocked and unstored, as ``write`` does)."""
-    with contextlib.ExitStack() as held:
-        try:
-            held.enter_context(file_lock(path))
-        except OSError:
-            pass
-        yield
 
 
 def _read_pickle(path):

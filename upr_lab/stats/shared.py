@@ -29,7 +29,7 @@ from collections import OrderedDict
 import pandas as pd
 
 from upr_lab import version
-from upr_lab.files import file_lock
+from upr_lab.files import lock_if_writable
 from upr_lab.sources import cache
 from upr_lab.stats.processes import own_process
 
@@ -106,14 +106,10 @@ def _resolved(data, frames, args, kwargs):
     return [value(a) for a in args], {name: value(a) for name, a in kwargs.items()}
 
 
-@contextlib.contextmanager
 def _computing(path):
-    """Hold the lock of one cached result while it is computed (nothing to hold without a cache folder)."""
-    if path is None:
-        yield
-        return
-    with file_lock(path.with_name(f".{path.stem}.lock")):
-        yield
+    """Hold the lock of one cached result while it is computed (nothing to hold without a cache folder, or where
+    it cannot be written: the result is then computed here and kept in memory, as ``_write`` stores nothing)."""
+    return contextlib.nullcontext() if path is None else lock_if_writable(path.with_name(f".{path.stem}.lock"))
 
 
 def _key(data, function, args, kwargs, frames):
@@ -185,5 +181,6 @@ def _write(path, result):
         scratch.replace(path)
         return size
     except OSError:
-        scratch.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # none was made (the folder cannot be), or it cannot be removed
+            scratch.unlink()
         return 0
