@@ -27,6 +27,7 @@ def pytest_configure(config):
     """A fresh parse cache per test run (inherited by the CLI and kernels the tests start, and by the
     pytest-xdist workers, which start after this: what one worker parsed or pooled, the other reads); the
     OHCHR documents' texts kept in memory for the whole session (the corpus tests read each of them twice)."""
+    _one_blas_thread()
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not (worker and os.environ.get(SESSION_CACHE) and os.environ.get(SESSION_CACHE) == os.environ.get("UPR_LAB_CACHE")):
         os.environ["UPR_LAB_CACHE"] = os.environ[SESSION_CACHE] = tempfile.mkdtemp(prefix="upr-lab-cache-")
@@ -36,6 +37,22 @@ def pytest_configure(config):
         # 132 documents of the development set (about 60 MB of text), read by test_calendar.py and
         # test_ohchr_wg_reports.py: the package keeps 64, which a pass over the corpus evicts before the next
         text._read = functools.lru_cache(maxsize=None)(text._read.__wrapped__)
+
+
+def _one_blas_thread():
+    """One BLAS/OpenMP thread in this process and in those it starts, as in the kernels (``kernel.ENV``).
+
+    The two pytest-xdist workers, and the kernels and commands they start, already keep both cores busy. With
+    OpenBLAS's default of a thread per core, each worker's own model fits ran beside threads that spin while
+    they wait for work: the fits of one validation seed took 10.4 s of CPU instead of 3.8 s on a busy machine.
+    numpy is loaded before this file (by plugins), hence ``threadpool_limits`` besides the environment.
+    """
+    from threadpoolctl import threadpool_limits
+
+    from upr_lab.runs.kernel import ONE_BLAS_THREAD
+
+    os.environ.update(ONE_BLAS_THREAD)
+    threadpool_limits(limits=1)
 
 
 # Files that read the same costly inputs, run on one worker so the second reads them from the first's memory: the

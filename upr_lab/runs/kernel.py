@@ -25,8 +25,8 @@ ARGV = [PYTHON, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{conn
 # Arrow's system allocator: its default (mimalloc) keeps what reading the parse cache freed, some 100 MB of a
 # four-cycle table per kernel, and it must be chosen before pyarrow is imported (``set_memory_pool`` later
 # does not reach the Arrow file reader).
-ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-       "ARROW_DEFAULT_MEMORY_POOL": "system"}
+ONE_BLAS_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+ENV = {**ONE_BLAS_THREAD, "ARROW_DEFAULT_MEMORY_POOL": "system"}
 
 
 _lock = threading.Lock()
