@@ -59,11 +59,19 @@ def _one_blas_thread():
 # Working Group reports of the development set (their PDF text, about 14 s of CPU to extract, kept in memory above).
 SAME_WORKER = {"tests/test_calendar.py": "tests/test_ohchr_wg_reports.py"}
 
+# The files that take longest (seconds on one worker of two: 160, 100, 45, 45, 70, 50, 40, 35, 30, 30), handed
+# out first, longest first. pytest-xdist otherwise starts with the files of most tests, and a file of two long
+# tests (test_batch.py) came last, while the other worker had nothing left to do. The files that read the shared
+# batches come after those that do not, so that the worker free first does not wait for the one building them.
+LONGEST_FIRST = ["tests/test_recommending.py", "tests/test_faults.py", "tests/test_small_data.py",
+                 "tests/fuzz/test_fuzz_tables.py", "tests/test_cli.py", "tests/test_reproducibility.py",
+                 "tests/test_browser.py", "tests/test_dask.py", "tests/test_batch.py", "tests/test_embedded.py"]
+
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: unknown (and unused) where it is not loaded
 def pytest_xdist_make_scheduler(config, log):
     """``--dist loadfile`` as pytest-xdist does it, each file on one worker, with the files of ``SAME_WORKER``
-    on the worker of the file they name."""
+    on the worker of the file they name, and those of ``LONGEST_FIRST`` handed out before the others."""
     if config.getoption("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadFileScheduling
@@ -72,6 +80,12 @@ def pytest_xdist_make_scheduler(config, log):
         def _split_scope(self, nodeid):
             path = super()._split_scope(nodeid)
             return SAME_WORKER.get(path, path)
+
+        def _assign_work_unit(self, node):
+            for path in reversed(LONGEST_FIRST):  # the queue is complete before the first file is handed out
+                if path in self.workqueue:
+                    self.workqueue.move_to_end(path, last=False)
+            super()._assign_work_unit(node)
 
     return FilesTogether(config, log)
 

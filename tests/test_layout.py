@@ -172,3 +172,10 @@ def _public_names_used(path):
     tree = ast.parse("\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code"))
     return {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module == "upr_lab"
             for alias in node.names} | {"open_analysis"}
+
+
+def test_the_test_files_the_scheduler_names_exist():
+    from conftest import LONGEST_FIRST, SAME_WORKER
+
+    named = [*LONGEST_FIRST, *SAME_WORKER, *SAME_WORKER.values()]
+    assert [path for path in named if not (ROOT / path).is_file()] == [], "a renamed test file: update conftest.py"
