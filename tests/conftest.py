@@ -214,16 +214,21 @@ def in_process(capsys, monkeypatch):
 REAL_EXPORTS_BATCH = "KEN"
 
 
+def real_exports_batch_command(upr_info_dir):
+    """The arguments of the real exports' batch but ``--out``: one kernel (the embedded batch runs two)."""
+    return ["batch", "--countries", REAL_EXPORTS_BATCH, "--data", str(upr_info_dir), "--workers", "1"]
+
+
 @pytest.fixture(scope="session")
 def real_exports_batch(tmp_path_factory, upr_info_dir):
-    """``upr-lab batch --countries KEN --data <the UPR Info exports>`` (all four analyses, 4 runs), run once per
-    test run: the CLI's test of every analysis on the real exports and the reproducibility tests read it.
+    """``upr-lab batch --countries KEN --data <the UPR Info exports>`` (all four analyses, 4 runs on one kernel), run
+    once per test run: the CLI's test of every analysis on the real exports and the reproducibility tests read it.
     Read-only: a second batch to compare with it goes beside it (``real-exports-batch-again``), where the
     relative path to the exports that the runs record is the same."""
     def build(out):
         upr_lab = Path(sys.executable).parent / "upr-lab"
-        result = subprocess.run([str(upr_lab), "batch", "--countries", REAL_EXPORTS_BATCH, "--data", str(upr_info_dir),
-                                 "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=1200)
+        result = subprocess.run([str(upr_lab), *real_exports_batch_command(upr_info_dir), "--out", str(out)], cwd=ROOT,
+                                capture_output=True, text=True, timeout=1200)
         assert result.returncode == 0, f"the real exports' batch failed:\n{result.stdout}\n{result.stderr}"
 
     return built_once(tmp_path_factory, "real-exports-batch", build)

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import REAL_EXPORTS_BATCH
+from conftest import REAL_EXPORTS_BATCH, real_exports_batch_command
 from test_cli import ROOT, read_json, upr_lab
 from upr_lab.review import compare
 from upr_lab.runs.params import ANALYSES
@@ -27,7 +27,7 @@ def test_two_runs_on_the_same_inputs_give_identical_bytes(real_exports_batch, up
     # the first batch is the session's (conftest.py); the second, the same command, goes beside it
     folders = {"first": real_exports_batch, "second": real_exports_batch.with_name("real-exports-batch-again")}
     shutil.rmtree(folders["second"], ignore_errors=True)
-    upr_lab("batch", "--countries", REAL_EXPORTS_BATCH, "--data", upr_info_dir, "--out", folders["second"])
+    upr_lab(*real_exports_batch_command(upr_info_dir), "--out", folders["second"])
     first, second = files_of(folders["first"]), files_of(folders["second"])
     assert sorted(first) == sorted(second)
     assert len([name for name in first if name.endswith(".png")]) >= 8
