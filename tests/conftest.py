@@ -56,20 +56,22 @@ def _one_blas_thread():
 
 
 # Files that read the same costly inputs, run on one worker so the second reads them from the first's memory: the
-# Working Group reports of the development set (their PDF text, about 14 s of CPU to extract, kept in memory above).
-SAME_WORKER = {"tests/test_calendar.py": "tests/test_ohchr_wg_reports.py"}
+# Working Group reports of the development set (their PDF text, about 14 s of CPU to extract, kept in memory above);
+# the independent count of the DIHR exports (``independent.count_dihr``, about 6 s).
+SAME_WORKER = {"tests/test_calendar.py": "tests/test_ohchr_wg_reports.py",
+               "tests/test_dihr.py": "tests/test_embedded.py"}
 
 # The files that take longest, handed out first, longest first (seconds on one worker of two, measured: 160, 100,
 # 45, 45, 70, 50, 40, 35, 30, 30, then 10-20 each); the files not named here, a few seconds each, come after.
 # pytest-xdist otherwise starts with the files of most tests, and files of one or two long tests (test_batch.py,
 # test_lab.py) came last, while the other worker had nothing left to do. The files that read the shared batches
 # come after some that do not, so that the worker free first does not wait for the one building them.
-# (test_calendar.py runs within test_ohchr_wg_reports.py's scope: ``SAME_WORKER``.)
+# (test_calendar.py and test_dihr.py run within the scope of the file ``SAME_WORKER`` joins them to.)
 LONGEST_FIRST = ["tests/test_recommending.py", "tests/test_faults.py", "tests/test_small_data.py",
                  "tests/fuzz/test_fuzz_tables.py", "tests/test_cli.py", "tests/test_reproducibility.py",
                  "tests/test_browser.py", "tests/test_dask.py", "tests/test_batch.py", "tests/test_embedded.py",
-                 "tests/test_small_data_properties.py", "tests/test_ohchr_wg_reports.py", "tests/test_dihr.py",
-                 "tests/test_docs.py", "tests/test_four_cycles.py", "tests/test_nmirf.py", "tests/test_bad_input.py",
+                 "tests/test_small_data_properties.py", "tests/test_ohchr_wg_reports.py", "tests/test_docs.py",
+                 "tests/test_four_cycles.py", "tests/test_nmirf.py", "tests/test_bad_input.py",
                  "tests/test_recurrence.py", "tests/test_demo.py", "tests/test_cache.py", "tests/test_shared.py",
                  "tests/test_validation.py", "tests/fuzz/test_fuzz_inputs.py", "tests/test_loaders.py",
                  "tests/test_lab.py", "tests/test_aliases_in_runs.py", "tests/test_context.py",
