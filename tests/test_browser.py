@@ -18,19 +18,15 @@ STATES = ["NOR", "KEN", "BRA"]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, browser, embedded_batch):
-    """A batch of three States, all four analyses, on the embedded real data (the session's batch, copied:
-    the PDF test rewrites the site; the browser fixture comes first so that a missing browser skips before
-    the batch runs)."""
+def site(browser, embedded_batch):
+    """A batch of three States, all four analyses, on the embedded real data: the session's batch, which the
+    pages only read (the browser fixture comes first so that a missing browser skips before the batch runs)."""
     import json
-    import shutil
 
     assert tuple(STATES) == EMBEDDED_BATCH
-    out = tmp_path_factory.mktemp("site") / "out"
-    shutil.copytree(embedded_batch, out)
-    runs = json.loads((out / "batch.json").read_text(encoding="utf-8"))["runs"]
+    runs = json.loads((embedded_batch / "batch.json").read_text(encoding="utf-8"))["runs"]
     assert len(runs) == 12 and [r for r in runs if r["status"] != "ok"] == []
-    return out
+    return embedded_batch
 
 
 def open_page(browser, path):
@@ -169,25 +165,31 @@ def test_a_report_reads_well_offline(site, browser, analysis):
     save_screenshot(browser, f"report-NOR-{analysis}", max_height=4000)
 
 
-def test_a_report_prints_to_the_same_pdf_twice_and_the_state_page_links_it(site, browser):
+def test_a_report_prints_to_the_same_pdf_twice_and_the_state_page_links_it(tmp_path, real_exports_batch, browser):
+    import shutil
+
     import pypdfium2
     from pypdf import PdfReader
 
-    from conftest import ARTIFACTS
+    from conftest import ARTIFACTS, REAL_EXPORTS_BATCH
     from upr_lab.reports.pdf import print_reports
 
-    run = site / "NOR" / "compliance_trends"
-    [pdf] = print_reports([site / "NOR" / "compliance_trends"])
+    # an output folder of one State (the session's batch on the real exports, copied: printing rewrites its site);
+    # a folder of more States would only print more pages
+    out = tmp_path / "out"
+    shutil.copytree(real_exports_batch, out)
+    run = out / REAL_EXPORTS_BATCH / "compliance_trends"
+    [pdf] = print_reports([run])
     first = pdf.read_bytes()
     pdf.unlink()
-    print_reports([site])  # the whole output folder: its site is rewritten with the PDF links
+    assert len(print_reports([out])) == 4  # the whole output folder: its site is rewritten with the PDF links
     assert (run / "report.pdf").read_bytes() == first, "the same page gives the same PDF bytes"
     info = PdfReader(pdf).metadata
-    assert "/CreationDate" not in info and "/ModDate" not in info and info["/Title"].startswith("Norway (NOR)")
+    assert "/CreationDate" not in info and "/ModDate" not in info and info["/Title"].startswith("Kenya (KEN)")
     document = pypdfium2.PdfDocument(pdf)
     assert len(document) > 3
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    document[0].render(scale=1).to_pil().save(ARTIFACTS / "report-NOR-compliance_trends-pdf-page1.png")
-    check_page(browser, site / "NOR" / "index.html")
+    document[0].render(scale=1).to_pil().save(ARTIFACTS / "report-KEN-compliance_trends-pdf-page1.png")
+    check_page(browser, out / REAL_EXPORTS_BATCH / "index.html")
     links = browser.execute_script("return Array.from(document.links).map(a => a.getAttribute('href'))")
     assert "compliance_trends/report.pdf" in links
