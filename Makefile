@@ -9,7 +9,7 @@ WORKERS ?= 2
 RAW     ?= ../shared/data
 FUZZ_EXAMPLES ?= 250
 FUZZ_SEED     ?= 0
-TEST_WORKERS  ?= 2
+TEST_WORKERS  ?= 3
 
 .PHONY: setup demo data test docs fuzz validate lab bench clean
 
@@ -41,8 +41,9 @@ data: setup
 	$(PY) -m upr_lab.sources.context.vdem $(RAW)
 	$(PY) -m upr_lab.sources.nmirf $(RAW)
 
-# Two pytest-xdist workers, each taking whole files (a file's module fixtures and a notebook's cells stay on one
-# worker); TEST_WORKERS=0 runs the suite in this one process.
+# Three pytest-xdist workers on two cores, each taking whole files (a file's module fixtures and a notebook's cells
+# stay on one worker): with two, a core was idle some 10% of the run while both workers waited on a kernel or a
+# command (docs/benchmarks-tests.md). TEST_WORKERS=0 runs the suite in this one process.
 test: setup
 	$(COMPILE)
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile

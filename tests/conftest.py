@@ -1,8 +1,8 @@
 """Shared fixtures: the real UPR Info exports beside the checkout, loaded once per session; batches of runs
 built once per test run and read by several tests (``embedded_batch``); the headless browser.
 
-``make test`` runs the suite on two pytest-xdist workers (``-n 2 --dist loadfile``): a session fixture is then
-built once per worker, unless it is built with ``built_once`` (once per test run, the other worker waits for it).
+``make test`` runs the suite on three pytest-xdist workers (``-n 3 --dist loadfile``): a session fixture is then
+built once per worker, unless it is built with ``built_once`` (once per test run, the other workers wait for it).
 """
 
 import functools
@@ -57,18 +57,23 @@ def _one_blas_thread():
 
 # Files that read the same costly inputs, run on one worker so the second reads them from the first's memory: the
 # Working Group reports of the development set (their PDF text, about 14 s of CPU to extract, kept in memory above);
-# the independent count of the DIHR exports (``independent.count_dihr``, about 6 s).
+# the independent count of the DIHR exports (``independent.count_dihr``, about 6 s). And the two files that read the
+# batch on the UPR Info exports first: on two workers, one waited for the other to build it (a batch on one kernel).
 SAME_WORKER = {"tests/test_calendar.py": "tests/test_ohchr_wg_reports.py",
-               "tests/test_dihr.py": "tests/test_embedded.py"}
+               "tests/test_dihr.py": "tests/test_embedded.py",
+               "tests/test_reproducibility.py": "tests/test_cli.py"}
 
-# The files that take longest, handed out first, longest first (seconds on one worker of two, measured: 160, 100,
-# 45, 45, 70, 50, 40, 35, 30, 30, then 10-20 each); the files not named here, a few seconds each, come after.
+# The files that take longest, handed out first, longest first (seconds on one worker of two, measured: 160, 45,
+# 100, 45, 70 with 50, 40, 35, 30, 30, then 10-20 each); the files not named here, a few seconds each, come after.
 # pytest-xdist otherwise starts with the files of most tests, and files of one or two long tests (test_batch.py,
 # test_lab.py) came last, while the other worker had nothing left to do. The files that read the shared batches
-# come after some that do not, so that the worker free first does not wait for the one building them.
-# (test_calendar.py and test_dihr.py run within the scope of the file ``SAME_WORKER`` joins them to.)
-LONGEST_FIRST = ["tests/test_recommending.py", "tests/test_faults.py", "tests/test_small_data.py",
-                 "tests/fuzz/test_fuzz_tables.py", "tests/test_cli.py", "tests/test_reproducibility.py",
+# come after some that do not, so that the worker free first does not wait for the one building them: the small
+# data sets (their own data) beside the embedded batch, then the interrupted batches, which read the embedded data's
+# all-States results (computed at once, they waited for the batch's locks with a core idle).
+# (test_calendar.py, test_dihr.py and test_reproducibility.py run within the scope of the file ``SAME_WORKER`` joins
+# them to.)
+LONGEST_FIRST = ["tests/test_recommending.py", "tests/test_small_data.py", "tests/test_faults.py",
+                 "tests/fuzz/test_fuzz_tables.py", "tests/test_cli.py",
                  "tests/test_browser.py", "tests/test_dask.py", "tests/test_batch.py", "tests/test_embedded.py",
                  "tests/test_small_data_properties.py", "tests/test_ohchr_wg_reports.py", "tests/test_docs.py",
                  "tests/test_four_cycles.py", "tests/test_nmirf.py", "tests/test_bad_input.py",
