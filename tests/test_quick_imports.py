@@ -1,5 +1,5 @@
-"""The commands that run or read notebooks import nbformat without jsonschema's IRI grammars (a second of CPU
-in every such process), and nothing else changes: notebooks still validate, the module stays importable.
+"""The commands that run or read notebooks, and the test run's own processes, import nbformat without jsonschema's
+IRI grammars (a second of CPU in every such process), and nothing else changes: notebooks still validate, the module stays importable.
 Reading upr-lab's own tables (the embedded data) imports no pandera (a quarter second in every kernel and
 command); validating a table still does, and still refuses a bad one."""
 
@@ -37,6 +37,13 @@ def test_notebook_modules_import_nbformat_without_the_iri_grammars(module):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.split()
     assert lines[0] == "validates" and lines[1] in ("importable", "not installed"), result.stdout
+
+
+def test_the_test_processes_import_jsonschema_without_the_iri_grammars():
+    """The suite's own processes too: ``-p upr_lab._pytest_plugin`` (pyproject.toml's addopts) imports jsonschema
+    before nbval's plugin does (1.5 s less CPU to collect the suite, in the controller and in each worker)."""
+    assert "nbval" in sys.modules and "jsonschema" in sys.modules
+    assert "rfc3987_syntax" not in sys.modules, "this pytest process built the IRI grammars"
 
 
 PANDERA_CHECK = """
