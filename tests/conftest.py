@@ -63,8 +63,8 @@ SAME_WORKER = {"tests/test_calendar.py": "tests/test_ohchr_wg_reports.py",
                "tests/test_dihr.py": "tests/test_embedded.py",
                "tests/test_reproducibility.py": "tests/test_cli.py"}
 
-# The files that take longest, handed out first, longest first (seconds on one worker of two, measured: 160, 45,
-# 100, 45, 70 with 50, 40, 35, 30, 30, then 10-20 each); the files not named here, a few seconds each, come after.
+# The files that take longest, handed out first (seconds on one worker of two, measured: 160, 45, 100, 45, 70 and
+# test_reproducibility.py's 50, 40, 35, 30, 30, then 10-20 each); the files not named here, a few seconds each, after.
 # pytest-xdist otherwise starts with the files of most tests, and files of one or two long tests (test_batch.py,
 # test_lab.py) came last, while the other worker had nothing left to do. The files that read the shared batches
 # come after some that do not, so that the worker free first does not wait for the one building them: the small
