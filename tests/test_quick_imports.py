@@ -1,7 +1,7 @@
 """The commands that run or read notebooks, and the test run's own processes, import nbformat without
 jsonschema's IRI grammars (a second of CPU or more in every such process), and nothing else changes: notebooks
-still validate, the module stays importable. Reading upr-lab's own tables (the embedded data) imports no pandera (a quarter second in every kernel and
-command); validating a table still does, and still refuses a bad one."""
+still validate, the module stays importable. Reading upr-lab's own tables (the embedded data) imports no pandera
+(a quarter second in every kernel and command); validating a table still does, and still refuses a bad one."""
 
 import subprocess
 import sys
