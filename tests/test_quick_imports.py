@@ -3,6 +3,7 @@ jsonschema's IRI grammars (a second of CPU or more in every such process), and n
 still validate, the module stays importable. Reading upr-lab's own tables (the embedded data) imports no pandera
 (a quarter second in every kernel and command); validating a table still does, and still refuses a bad one."""
 
+import gc
 import subprocess
 import sys
 
@@ -44,6 +45,13 @@ def test_the_test_processes_import_jsonschema_without_the_iri_grammars():
     before nbval's plugin does (1.5 s less CPU to collect the suite, in the controller and in each worker)."""
     assert "nbval" in sys.modules and "jsonschema" in sys.modules
     assert "rfc3987_syntax" not in sys.modules, "this pytest process built the IRI grammars"
+
+
+def test_the_test_processes_freeze_what_collection_imported_and_collect_garbage_again():
+    """The plugin pauses the cyclic collector while the suite is collected, then freezes the survivors (the test
+    modules and their libraries: hundreds of thousands of objects) and resumes it."""
+    assert gc.isenabled(), "the collector was left paused after collection"
+    assert gc.get_freeze_count() > 100_000, gc.get_freeze_count()
 
 
 PANDERA_CHECK = """
