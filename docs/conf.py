@@ -6,6 +6,7 @@ page outside the navigation, a cross-reference to an unknown Python name and a p
 left out of the API reference (``_ext/public_api.py``) each fail the build.
 """
 
+import gc
 import sys
 from pathlib import Path
 
@@ -14,6 +15,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 from upr_lab import __version__  # noqa: E402
+
+# A build makes some hundred thousand small objects that live until it ends (doctrees, whose nodes and parents are
+# cycles); with the collector's default first threshold (a collection per 700 objects made), its collections were
+# a fifth of the build's CPU (9.4-10.0 -> 7.6-8.0 s; the same peak memory, 309 -> 313 MB; the same pages).
+gc.set_threshold(50_000, 10, 10)
 
 project = "upr-lab"
 author = "the upr-lab authors"
