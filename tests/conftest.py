@@ -124,10 +124,11 @@ def built_once(tmp_path_factory, name, build):
 
 @pytest.fixture(scope="session")
 def pooled_on_embedded():
-    """``pooled(function, **kwargs)``: ``function(recommendations, **kwargs)`` on the embedded real data, through
-    the cache the notebooks' ``run.pooled`` uses (this test run's): an all-States result computed once per test
-    run, by whichever test or notebook asks first. Pass the keyword arguments as the notebooks do (e.g.
-    ``alpha=0.05, isolated=True``) to share theirs. A copy each time, as ``pooled`` gives."""
+    """``pooled(function, **kwargs)``: ``function(recommendations, **kwargs)`` on the embedded real data as coded
+    (without the classifier's predicted categories and tags: the figures docs/methods cite), through this test
+    run's cache of pooled results: an all-States result computed once per test run, by whichever test asks first,
+    with the same keyword arguments. The notebooks' data carry the predictions (``with_predictions``), another
+    key: their results are not these. A copy each time, as ``pooled`` gives."""
     from upr_lab import load
     from upr_lab.stats import shared
 

@@ -115,7 +115,7 @@ def test_a_model_without_enough_ratifications_says_why():
 
 @pytest.fixture(scope="module")
 def embedded_follow(pooled_on_embedded):
-    return pooled_on_embedded(follow_through)  # as compliance_trends asks for it: computed once per test run
+    return pooled_on_embedded(follow_through)  # computed once per test run, shared with test_nmirf.py
 
 
 def test_embedded_statuses_agree_with_the_treaty_table_read_directly(embedded_follow):

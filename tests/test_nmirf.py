@@ -268,7 +268,7 @@ def test_a_state_urg_did_not_code_has_no_mechanism():
 def found_associations(pooled_on_embedded):
     from upr_lab.stats.followup import mechanisms
 
-    # as compliance_trends and civil_society ask for it: computed once per test run
+    # with the arguments compliance_trends and civil_society give, on the data as coded: computed once per test run
     return pooled_on_embedded(mechanisms.associations_of, alpha=0.05, isolated=True,
                               **mechanisms.pooled_inputs(pooled_on_embedded.recommendations))
 
@@ -277,7 +277,7 @@ def found_associations(pooled_on_embedded):
 def follow(pooled_on_embedded):
     from upr_lab.stats.followup.followthrough import follow_through
 
-    return pooled_on_embedded(follow_through)  # as compliance_trends asks for it
+    return pooled_on_embedded(follow_through)  # computed once per test run, shared with test_followthrough.py
 
 
 def cso_high_by_hand():
