@@ -188,12 +188,13 @@ def embedded_batch_verified(tmp_path_factory, embedded_batch):
 
 @pytest.fixture(scope="session")
 def synthetic_batch(tmp_path_factory):
-    """``upr-lab batch --countries KEN,BRA --data synthetic`` (all four analyses, 8 runs), run once per test run:
-    the CLI's synthetic batch test and the recommending States' report on synthetic data read it. Read-only."""
+    """``upr-lab batch --countries KEN,BRA --data synthetic --workers 1`` (all four analyses, 8 runs on one kernel),
+    run once per test run: the CLI's synthetic batch test and the recommending States' report on synthetic data
+    read it. Read-only."""
     def build(out):
         upr_lab = Path(sys.executable).parent / "upr-lab"
         result = subprocess.run([str(upr_lab), "batch", "--countries", "KEN,BRA", "--data", "synthetic", "--out",
-                                 str(out)], cwd=ROOT, capture_output=True, text=True, timeout=1200)
+                                 str(out), "--workers", "1"], cwd=ROOT, capture_output=True, text=True, timeout=1200)
         assert result.returncode == 0, f"the shared synthetic batch failed:\n{result.stdout}\n{result.stderr}"
 
     return built_once(tmp_path_factory, "synthetic-batch", build)
