@@ -28,10 +28,10 @@ from . import kernel
 
 ENGINE = "upr-lab-warm"
 MAX_RUNS = 40
-# pyarrow's own allocator keeps what reading Parquet freed; the system one lets release_memory() return it (the
-# kernel's environment chooses it too, ``kernel.ENV``: this line is for a kernel started otherwise)
-# The cyclic collector is paused while they are imported (some 0.25 s of CPU less per kernel): what they make lives
+# The cyclic collector is paused while they are imported (about 0.1 s of CPU less per kernel): what they make lives
 # as long as the kernel, and remember_fresh_state() collects the garbage once and freezes the rest.
+# pyarrow's own allocator keeps what reading Parquet freed; the system one lets release_memory() return it (the
+# kernel's environment chooses it too, ``kernel.ENV``: set_memory_pool is for a kernel started otherwise)
 HEAVY_IMPORTS = """\
 import gc
 gc.disable()
