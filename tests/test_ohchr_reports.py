@@ -88,6 +88,32 @@ def test_the_body_size_is_the_most_frequent_half_point_size_spaces_and_unsized_c
     assert _body_size([(list("  "), [UNSIZED, UNSIZED])]) == 0.0
 
 
+@pytest.mark.parametrize("name", ["SVN/A_HRC_14_15.pdf", "KOR/A_HRC_53_11.pdf", "wg-reports/A_HRC_8_47.pdf"])
+def test_each_characters_size_is_what_pdfium_says_of_that_character(name):
+    """The sizes asked once per text object are those PDFium gives each character (every page of a 2010, a
+    2023 and the misprinted 2008 report: three generations of OHCHR's PDFs)."""
+    import math
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    from upr_lab.sources.ohchr.text import _printed_sizes
+
+    pdf = pdfium.PdfDocument(OHCHR / name)
+    try:
+        for page in pdf:
+            textpage = page.get_textpage()
+            text = textpage.get_text_range(0, textpage.count_chars())
+            matrix, each = raw.FS_MATRIX(), []
+            for i, character in enumerate(text):
+                raw.FPDFText_GetMatrix(textpage.raw, i, matrix)
+                each.append(math.inf if character.isspace() else
+                            raw.FPDFText_GetFontSize(textpage.raw, i) * math.hypot(matrix.c, matrix.d))
+            assert _printed_sizes(textpage, text) == each
+    finally:
+        pdf.close()
+
+
 def test_the_scrambled_korea_text_is_refused_with_its_reason():
     with pytest.raises(DataError) as refused:
         reports.read_report(OHCHR / "KOR/A_HRC_53_11.txt")
