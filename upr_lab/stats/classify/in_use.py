@@ -97,8 +97,8 @@ def _cache_path(rows, fingerprint):
 def rows_digest(rows):
     """SHA-256 of what a prediction depends on: each row's id, text, recommending group and what it lacks."""
     digest = hashlib.sha256()
-    for row in zip(rows["rec_id"], rows["text"], rows["recommender_group"], rows["action_category_source"],
-                   rows["issues_source"]):
+    columns = ("rec_id", "text", "recommender_group", "action_category_source", "issues_source")
+    for row in zip(*(rows[column].tolist() for column in columns)):  # lists: iterating Arrow arrays is 3x slower
         digest.update("\x1f".join(map(str, row)).encode("utf-8") + b"\x1e")
     return digest.hexdigest()
 
