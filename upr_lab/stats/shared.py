@@ -113,9 +113,12 @@ def _computing(path):
 
 
 def _key(data, function, args, kwargs, frames):
-    tables = {id(frame): f"<{name} {frame_digest(frame)}>" for name, frame in frames.items()}
-    tables.update({id(data.recommendations): "<recommendations>", id(data.participation): "<participation>"})
+    tables = {id(data.recommendations): "<recommendations>", id(data.participation): "<participation>"}
+    named = {id(frame): (name, frame) for name, frame in frames.items()}
     def token(value):
+        if id(value) in named and id(value) not in tables:  # digested only when an argument (most calls: never)
+            name, frame = named[id(value)]
+            tables[id(value)] = f"<{name} {frame_digest(frame)}>"
         if id(value) in tables:
             return tables[id(value)]
         if value is None or isinstance(value, (str, int, float, bool)):
