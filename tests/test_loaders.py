@@ -225,6 +225,23 @@ def test_bad_values_name_file_row_and_column(tmp_path, row, fragment):
     assert "bad.csv" in str(caught.value) and fragment in str(caught.value)
 
 
+def test_string_columns_of_another_dtype_get_pandera_s_whole_check(sample_recs):
+    """Validation leaves out the dtype checks of string columns only where they already have pandas' own
+    string dtype; any other dtype there is checked, and refused with pandera's message, as before."""
+    recs = sample_recs.head(3).reset_index(drop=True)
+    plain = schema._checking(schema.RECOMMENDATIONS, recs)
+    assert plain is not schema.RECOMMENDATIONS and plain.columns["text"].dtype is None
+    assert plain.columns["cycle"].dtype is not None and plain.columns["sur_iso3"].checks  # the rest kept
+    pd.testing.assert_frame_equal(schema.validate(recs, schema.RECOMMENDATIONS, "t"), recs)
+    texts = recs.assign(text=recs["text"].astype(object))
+    assert schema._checking(schema.RECOMMENDATIONS, texts) is schema.RECOMMENDATIONS
+    with pytest.raises(DataError, match=r"column 'text', found 5; expected dtype\('string\[pyarrow\]'\)"):
+        schema.validate(texts.assign(text=[5, "a", "b"]), schema.RECOMMENDATIONS, "t")
+    with pytest.raises(DataError, match=r"column 'sur_iso3', found 'xx'"):  # a check of a plain column still runs
+        schema.validate(recs.assign(sur_iso3=pd.Series(["xx", "NOR", "NOR"], dtype="str")), schema.RECOMMENDATIONS,
+                        "t")
+
+
 def test_unknown_headers_list_the_expected_ones(tmp_path):
     path = _export(tmp_path, ["a,b,c"], header="Country,Comment,Year")
     with pytest.raises(DataError, match="To, To-Rgrp.*SuR, Rgrp"):
