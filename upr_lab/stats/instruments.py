@@ -163,31 +163,78 @@ OPTIONAL_PROTOCOL = re.compile(
     r"(?P<bare>(?i:protocol))(?P<bare_plural>s)?\b|(?P<optional_only>(?i:optional))(?=\s+(?i:to|of)\s))")
 PROTOCOL_WORDS = re.compile(r"(?i:protocol|optional)|OP")  # what every match of OPTIONAL_PROTOCOL holds
 # A cheap test first: a text without any of these words or two capitals in a row names no instrument
-MAY_NAME = re.compile(r"(?i:conven|covenant|protocol|optional|facultative|statut|statue|rome|international|"
-                      r"op[- ]?cat|icrmw|icpmw|cmw|ilo)|[A-Z]{2}")
+_MAY_NAME_WORDS = (r"conven|covenant|protocol|optional|facultative|statut|statue|rome|international|op[- ]?cat|icrmw|"
+                   r"icpmw|cmw|ilo")
+MAY_NAME = re.compile(rf"(?i:{_MAY_NAME_WORDS})|[A-Z]{{2}}")
 # The words above as patterns (searched as the names are: ignoring case)
 _WORDS = {code: re.compile(words, re.IGNORECASE) for code, words in {**FULL_NAME_WORDS, **OTHER_NAME_WORDS}.items()}
 COVENANTS = _names(r"(?:two|both)\s+(?:International\s+)?Covenants", r"International\s+Covenants")
+# The same tests on the lower-cased text, where it is ASCII (almost every recommendation): there ignoring case is
+# lower-casing, and a literal search is some five times faster than one that ignores case (non-ASCII text can
+# match a letter ignoring case that lower-casing does not give, the Kelvin sign a "k": the patterns above then).
+_MAY_NAME_LOWER = re.compile(_MAY_NAME_WORDS)
+_TWO_CAPITALS = re.compile(r"[A-Z]{2}")
+_WORD_LISTS = {code: tuple(words.split("|")) for code, words in {**FULL_NAME_WORDS, **OTHER_NAME_WORDS}.items()}
+
+
+def _ascii_lower(text):
+    """``text`` lower-cased where it is ASCII (``_names_words``, ``_may_name``), else None."""
+    return text.lower() if text.isascii() else None
+
+
+def _may_name(text, lowered):
+    if lowered is None:
+        return MAY_NAME.search(text) is not None
+    return _MAY_NAME_LOWER.search(lowered) is not None or _TWO_CAPITALS.search(text) is not None
+
+
+def _protocol_words(text, lowered):
+    """``PROTOCOL_WORDS.search(text)``, as ``_may_name``: "protocol" or "optional" in any case, or "OP"."""
+    if lowered is None:
+        return PROTOCOL_WORDS.search(text) is not None
+    return "protocol" in lowered or "optional" in lowered or "OP" in text
+
+
+def _names_words(code, text, lowered):
+    """Whether ``text`` holds a word of ``code``'s name (``FULL_NAME_WORDS``, ``OTHER_NAME_WORDS``), any case."""
+    if lowered is None:
+        return _WORDS[code].search(text) is not None
+    return any(word in lowered for word in _WORD_LISTS[code])
+
+
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_DASH_SPACE = re.compile(r"(?<=[A-Z0-9])- (?=[A-Z0-9])")
+_OP_NUMBER = re.compile(r"(?<=\bOP)[ -](?=[123]\b)")
+_SPACE_LOST = re.compile(r"\b(the|to|of|and)(?=(?:Convention|Covenant|Optional|International)\b)")
+_SPACE_LOST_BEFORE = ("Convention", "Covenant", "Optional", "International")
 
 
 def normalise(text):
-    """Fold the spellings of dashes and abbreviations: "OP‑ CAT" to "OP-CAT", "ICCPR-OP 2" to "ICCPR-OP2"."""
-    text = re.sub(r"[\u2010-\u2015\u2212]", "-", str(text)).replace("\u2019", "'")
-    text = re.sub(r"(?<=[A-Z0-9])- (?=[A-Z0-9])", "-", text)  # "OP- CRC-SC", "ICCPR- OP2"
-    text = re.sub(r"(?<=\bOP)[ -](?=[123]\b)", "", text)  # "OP 2", "OP-2": the protocol's number
-    # "theConvention": a space lost
-    text = re.sub(r"\b(the|to|of|and)(?=(?:Convention|Covenant|Optional|International)\b)", r"\1 ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    """Fold the spellings of dashes and abbreviations: "OP‑ CAT" to "OP-CAT", "ICCPR-OP 2" to "ICCPR-OP2".
+
+    Each pattern is searched only in a text that holds what it needs (most hold none of it): the same text,
+    in a third of the time."""
+    text = str(text)
+    if not text.isascii():
+        text = _DASHES.sub("-", text).replace("\u2019", "'")
+    if "- " in text:
+        text = _DASH_SPACE.sub("-", text)  # "OP- CRC-SC", "ICCPR- OP2"
+    if "OP" in text:
+        text = _OP_NUMBER.sub("", text)  # "OP 2", "OP-2": the protocol's number
+    if any(word in text for word in _SPACE_LOST_BEFORE):
+        text = _SPACE_LOST.sub(r"\1 ", text)  # "theConvention": a space lost
+    return " ".join(text.split())
 
 
 def raw_mentions(text):
     """Every name of an instrument in ``text`` (normalised), leftmost first and the longest where they
     overlap; "Optional Protocol" words are not resolved yet (``codes`` empty)."""
-    if not MAY_NAME.search(text):
+    lowered = _ascii_lower(text)
+    if not _may_name(text, lowered):
         return []
     found = []
     for code, pattern in FULL_NAMES.items():
-        for match in pattern.finditer(text) if _WORDS[code].search(text) else ():
+        for match in pattern.finditer(text) if _names_words(code, text, lowered) else ():
             if not REGIONAL_BEFORE.search(text[:match.start()]):
                 found.append(Mention(match.start(), tail_end(text, match.end(), code), "parent", (code,)))
     for code, pattern in ABBREVIATED.items() if CAPITALS.search(text) else ():
@@ -199,15 +246,18 @@ def raw_mentions(text):
         found += [Mention(m.start(), m.end(), "protocol", codes) for m in pattern.finditer(text)]
     found += [Mention(m.start(), tail_end(text, m.end()), "covenants", ("CCPR", "CESCR"))
               for m in COVENANTS.finditer(text)]
-    if PROTOCOL_WORDS.search(text):
+    if _protocol_words(text, lowered):
         found += [Mention(m.start(), m.end(), "optional_protocol") for m in OPTIONAL_PROTOCOL.finditer(text)]
-    return leftmost_longest(found + other_mentions(text))
+    return leftmost_longest(found + other_mentions(text, lowered))
 
 
-def other_mentions(text):
-    """The instruments of ``OTHER_NAMES`` and the ILO conventions named in ``text``."""
+def other_mentions(text, lowered=False):
+    """The instruments of ``OTHER_NAMES`` and the ILO conventions named in ``text`` (``lowered``: what
+    ``_ascii_lower`` gives of it, if known)."""
+    lowered = _ascii_lower(text) if lowered is False else lowered
     found = [Mention(m.start(), tail_end(text, m.end(), code), "other", (code,))
-             for code, pattern in OTHER_NAMES.items() if _WORDS[code].search(text) for m in pattern.finditer(text)]
+             for code, pattern in OTHER_NAMES.items() if _names_words(code, text, lowered)
+             for m in pattern.finditer(text)]
     if ILO.search(text):
         found += [Mention(m.start(), m.end(), "other", tuple(f"ILO-C{n}" for n in re.findall(r"\d{2,3}", m.group())))
                   for m in ILO_NUMBERED.finditer(text)]
