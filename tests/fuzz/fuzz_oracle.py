@@ -98,16 +98,19 @@ def fuzz(strategy, bounded, share=1.0):
 
 def warm():
     """Import and index once in the fork server what every example needs, so that forked children start
-    warm (the country index, pandera's schemas, the readers) instead of each paying for it."""
+    warm (the country index, pandera's schemas, the readers, the digest of the package's sources that keys
+    the parse cache) instead of each paying for it."""
     import pyarrow.parquet  # noqa: F401
     import python_calamine  # noqa: F401
 
     from upr_lab import cli as _cli  # noqa: F401
+    from upr_lab import version
     from upr_lab.sources import countries, schema
     from upr_lab.sources.formats import fields
 
     countries.CountryResolver().lookup("Norway")
     schema.validate(fields.empty_recommendations(), schema.RECOMMENDATIONS, "warm-up")
+    version.source_digest()
 
 
 class Example:
