@@ -101,18 +101,27 @@ SENTENCE_END = re.compile(r"(?<!\bNo)(?<!\bNos)(?<!\be\.g)(?<!\bi\.e)(?<!\bArt)(
                           r"(?!\s+(?:This|These)\s+(?:includes?|are|is)\b)")  # "... treaties. This includes CAT"
 # a cheap test first: most recommendations have none of these words
 ANY_CUE = re.compile(r"ratif|acced|accession|adher|join|sign|part(?:y|ies)", re.IGNORECASE)
+# the same in lower-cased ASCII text, five times faster (see ``instruments._may_name``)
+_ANY_CUE_LOWER = re.compile(r"ratif|acced|accession|adher|join|sign|part(?:y|ies)")
 
 
 def ratification_requests(text):
     """The instruments among the twelve that ``text`` asks the State to ratify or accede to, in order:
     a tuple of ``Request(instrument, considered)``, each instrument once."""
-    if not isinstance(text, str) or not ANY_CUE.search(text):
+    if not isinstance(text, str) or not _may_ask(text):
         return ()
     text = normalise(text)
     asked = {}
     for code, considered in scan(events(text)):
         asked[code] = asked.get(code, True) and considered  # asked outright anywhere: not only considered
     return tuple(Request(code, considered) for code, considered in asked.items())
+
+
+def _may_ask(text):
+    """``ANY_CUE.search(text)``: on the lower-cased text where it is ASCII (ignoring case is lower-casing there)."""
+    if text.isascii():
+        return _ANY_CUE_LOWER.search(text.lower()) is not None
+    return ANY_CUE.search(text) is not None
 
 
 def events(text):
