@@ -193,8 +193,29 @@ def test_the_quick_tests_before_each_group_of_names_never_skip_a_mention():
     quick = [spans(instruments.raw_mentions(t)) for t in texts]
     everything = re.compile("")
     with pytest.MonkeyPatch.context() as patch:
-        for name in ("CAPITALS", "PROTOCOL_WORDS", "OP_LETTERS"):
+        for name in ("CAPITALS", "PROTOCOL_WORDS", "OP_LETTERS", "MAY_NAME"):
             patch.setattr(instruments, name, everything)
         patch.setattr(instruments, "_WORDS", dict.fromkeys(instruments._WORDS, everything))
+        for name in ("_may_name", "_protocol_words", "_names_words"):  # their lower-cased forms, for ASCII text
+            patch.setattr(instruments, name, lambda *args: True)
         assert [spans(instruments.raw_mentions(t)) for t in texts] == quick
     assert sum(map(bool, quick)) > 1000  # texts that name instruments were among them
+
+
+def test_the_quick_tests_on_lower_cased_text_are_the_patterns_that_ignore_case():
+    """For ASCII text the quick tests search the lower-cased text literally: the same answers as the patterns
+    that ignore case (real texts, their case changed, and text with letters that only ignoring case matches)."""
+    from upr_lab.stats import instruments, ratification
+
+    texts = load().recommendations["text"].astype(str).iloc[::5].tolist()
+    texts += [t.upper() for t in texts[::4]] + [t.title() for t in texts[::4]]
+    texts += ["Ratify the Optional Protocol to CAT", "JOIN THE ROME STATUTE", "Sign ILO C189", "ratif\u0131ed"]
+    for text in texts:
+        lowered = instruments._ascii_lower(text)
+        assert lowered is None or lowered == text.lower()
+        assert instruments._may_name(text, lowered) == bool(instruments.MAY_NAME.search(text)), text
+        assert instruments._protocol_words(text, lowered) == bool(instruments.PROTOCOL_WORDS.search(text)), text
+        for code, pattern in instruments._WORDS.items():
+            assert instruments._names_words(code, text, lowered) == bool(pattern.search(text)), (code, text)
+        assert ratification._may_ask(text) == bool(ratification.ANY_CUE.search(text)), text
+    assert all(word == word.lower() for words in instruments._WORD_LISTS.values() for word in words)
