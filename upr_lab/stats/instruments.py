@@ -177,8 +177,9 @@ _TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 _WORD_LISTS = {code: tuple(words.split("|")) for code, words in {**FULL_NAME_WORDS, **OTHER_NAME_WORDS}.items()}
 
 
-def _ascii_lower(text):
-    """``text`` lower-cased where it is ASCII (``_names_words``, ``_may_name``), else None."""
+def ascii_lower(text):
+    """``text`` lower-cased where it is ASCII, where ignoring case is lower-casing; else None (the quick tests
+    then search with the patterns that ignore case)."""
     return text.lower() if text.isascii() else None
 
 
@@ -229,7 +230,7 @@ def normalise(text):
 def raw_mentions(text):
     """Every name of an instrument in ``text`` (normalised), leftmost first and the longest where they
     overlap; "Optional Protocol" words are not resolved yet (``codes`` empty)."""
-    lowered = _ascii_lower(text)
+    lowered = ascii_lower(text)
     if not _may_name(text, lowered):
         return []
     found = []
@@ -253,8 +254,8 @@ def raw_mentions(text):
 
 def other_mentions(text, lowered=False):
     """The instruments of ``OTHER_NAMES`` and the ILO conventions named in ``text`` (``lowered``: what
-    ``_ascii_lower`` gives of it, if known)."""
-    lowered = _ascii_lower(text) if lowered is False else lowered
+    ``ascii_lower`` gives of it, if known)."""
+    lowered = ascii_lower(text) if lowered is False else lowered
     found = [Mention(m.start(), tail_end(text, m.end(), code), "other", (code,))
              for code, pattern in OTHER_NAMES.items() if _names_words(code, text, lowered)
              for m in pattern.finditer(text)]

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .instruments import CORE, leftmost_longest, normalise
+from .instruments import CORE, ascii_lower, leftmost_longest, normalise
 from .protocols import mentions
 
 
@@ -100,9 +100,9 @@ ANTECEDENT = re.compile(r"\b(?:ratify|accede\s+to|join)\s+(?:it|them)\b|"
 SENTENCE_END = re.compile(r"(?<!\bNo)(?<!\bNos)(?<!\be\.g)(?<!\bi\.e)(?<!\bArt)(?<!\bpara)[.;](?=\s|$)"
                           r"(?!\s+(?:This|These)\s+(?:includes?|are|is)\b)")  # "... treaties. This includes CAT"
 # a cheap test first: most recommendations have none of these words
-ANY_CUE = re.compile(r"ratif|acced|accession|adher|join|sign|part(?:y|ies)", re.IGNORECASE)
-# the same in lower-cased ASCII text, five times faster (see ``instruments._may_name``)
-_ANY_CUE_LOWER = re.compile(r"ratif|acced|accession|adher|join|sign|part(?:y|ies)")
+_CUE_WORDS = r"ratif|acced|accession|adher|join|sign|part(?:y|ies)"
+ANY_CUE = re.compile(_CUE_WORDS, re.IGNORECASE)
+_ANY_CUE_LOWER = re.compile(_CUE_WORDS)  # the same in lower-cased ASCII text, five times faster (``_may_ask``)
 
 
 def ratification_requests(text):
@@ -118,10 +118,11 @@ def ratification_requests(text):
 
 
 def _may_ask(text):
-    """``ANY_CUE.search(text)``: on the lower-cased text where it is ASCII (ignoring case is lower-casing there)."""
-    if text.isascii():
-        return _ANY_CUE_LOWER.search(text.lower()) is not None
-    return ANY_CUE.search(text) is not None
+    """``ANY_CUE.search(text)``: on the lower-cased text where it is ASCII (as ``instruments._may_name``)."""
+    lowered = ascii_lower(text)
+    if lowered is None:
+        return ANY_CUE.search(text) is not None
+    return _ANY_CUE_LOWER.search(lowered) is not None
 
 
 def events(text):
