@@ -249,13 +249,12 @@ def raw_mentions(text):
               for m in COVENANTS.finditer(text)]
     if _protocol_words(text, lowered):
         found += [Mention(m.start(), m.end(), "optional_protocol") for m in OPTIONAL_PROTOCOL.finditer(text)]
-    return leftmost_longest(found + other_mentions(text, lowered))
+    return leftmost_longest(found + other_mentions(text))
 
 
-def other_mentions(text, lowered=False):
-    """The instruments of ``OTHER_NAMES`` and the ILO conventions named in ``text`` (``lowered``: what
-    ``ascii_lower`` gives of it, if known)."""
-    lowered = ascii_lower(text) if lowered is False else lowered
+def other_mentions(text):
+    """The instruments of ``OTHER_NAMES`` and the ILO conventions named in ``text``."""
+    lowered = ascii_lower(text)
     found = [Mention(m.start(), tail_end(text, m.end(), code), "other", (code,))
              for code, pattern in OTHER_NAMES.items() if _names_words(code, text, lowered)
              for m in pattern.finditer(text)]
