@@ -228,6 +228,28 @@ def in_process(capsys, monkeypatch):
     return cli_in(ROOT, capsys, monkeypatch)
 
 
+# A timer that interrupts a Python child every half millisecond (a no-op handler on SIGALRM), disarmed before it
+# exits: a write to a pipe that the signal cuts short returns what it wrote so far.
+_INTERRUPTING_SITE = """\
+import atexit, signal
+signal.signal(signal.SIGALRM, lambda *args: None)
+signal.setitimer(signal.ITIMER_REAL, 0.0005, 0.0005)
+atexit.register(signal.setitimer, signal.ITIMER_REAL, 0)
+"""
+
+
+@pytest.fixture
+def interrupted_children(tmp_path, monkeypatch):
+    """Python processes started by this test run unbuffered (PYTHONUNBUFFERED, common in containers: their
+    ``sys.stdout.buffer`` is a raw file) and are interrupted by a signal every half millisecond."""
+    site = tmp_path / "interrupting-site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(_INTERRUPTING_SITE, encoding="utf-8")
+    monkeypatch.setenv("PYTHONUNBUFFERED", "1")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(site), os.environ.get("PYTHONPATH")])))
+    monkeypatch.syspath_prepend(str(site))  # for children given this process's path (own_process)
+
+
 REAL_EXPORTS_BATCH = "KEN"
 
 

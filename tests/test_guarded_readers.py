@@ -290,3 +290,18 @@ def test_a_real_dihr_export_still_reads_through_the_guarded_reader():
 
     table = tables.read_table(path)
     assert len(table.rows) == 20_678 and table.row_numbers[0] == 2 and table.detected == {"format": "xlsx"}
+
+
+def test_a_workbook_read_by_an_interrupted_reader_arrives_whole(tmp_path, interrupted_children):
+    """The reader's answer (a pickle of the sheet, megabytes) reaches this process whole even where signals cut
+    its writes short: before, an unbuffered reader lost the rest of its answer and the load failed."""
+    from upr_lab.sources import tables
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["rec_id", "text"])
+    for k in range(3000):
+        sheet.append([f"R{k}", f"recommendation {k} " * 20])
+    book.save(tmp_path / "big.xlsx")
+    table = tables.read_table(tmp_path / "big.xlsx")
+    assert len(table.rows) == 3000 and table.rows.iloc[-1].tolist() == ["R2999", "recommendation 2999 " * 20]

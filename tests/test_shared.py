@@ -239,3 +239,10 @@ def test_a_closed_fork_server_has_ended_when_close_returns_and_the_next_computat
     forkserver.close()  # nothing to close: nothing happens
     assert own_process.call(os.getpid) != os.getpid()
     assert forkserver._server["process"] not in (None, server)
+
+
+def test_an_answer_from_a_new_interpreter_arrives_whole_when_signals_cut_its_writes_short(interrupted_children):
+    """Where no fork server can be used, the computation runs in a new Python that writes its pickled answer on
+    its standard output: megabytes, whole even when that Python is unbuffered and signals interrupt its writes."""
+    kind, value = own_process._new_interpreter(bytes, (8_000_000,), {})
+    assert kind == "result" and value == bytes(8_000_000)

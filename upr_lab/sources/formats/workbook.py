@@ -125,7 +125,10 @@ def text(value):
 
 try:
     rows = [[text(v) for v in row] for row in rows]
-    sys.stdout.buffer.write(pickle.dumps((sheet.name, merged, rows), protocol=pickle.HIGHEST_PROTOCOL))
+    # a buffered writer of its own: under PYTHONUNBUFFERED sys.stdout.buffer is a raw file, whose one write a
+    # signal can cut short (the parent then read part of a pickle); a buffered writer completes it
+    with open(sys.stdout.fileno(), "wb", closefd=False) as answer:
+        pickle.dump((sheet.name, merged, rows), answer, protocol=pickle.HIGHEST_PROTOCOL)
 except MemoryError:
     sys.exit(4)
 """

@@ -99,9 +99,13 @@ def _new_interpreter(function, args, kwargs):
 
 def _serve(parent):
     die_with(parent)
-    answer, sys.stdout = sys.stdout.buffer, sys.stderr  # what the function prints must not mix with the answer
+    # A buffered writer of its own for the answer: under PYTHONUNBUFFERED sys.stdout.buffer is a raw file, whose
+    # one write a signal can cut short, leaving the caller part of a pickle; a buffered writer completes it.
+    answer = open(sys.stdout.fileno(), "wb", closefd=False)
+    sys.stdout = sys.stderr  # what the function prints must not mix with the answer
     function, args, kwargs = pickle.loads(sys.stdin.buffer.read())
-    answer.write(pickle.dumps(outcome(function, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL))
+    with answer:
+        pickle.dump(outcome(function, args, kwargs), answer, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 if __name__ == "__main__":
