@@ -61,6 +61,9 @@ def test_a_kernel_is_reached_through_socket_files_of_its_own_removed_when_it_end
         assert km.transport == "ipc" and folder.name.startswith("upr-lab-kernel-")
         ports = {km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port}
         assert {p.name for p in folder.iterdir()} == {f"kernel-{port}" for port in ports}
+        # the heavy imports done and frozen out of the cyclic collector, which is on again for the notebooks
+        warm._run("import gc, sys\nassert 'statsmodels' in sys.modules and gc.isenabled(), gc.isenabled()\n"
+                  "assert gc.get_freeze_count() > 100_000, gc.get_freeze_count()")
     finally:
         warm.shutdown()
     assert not folder.exists()

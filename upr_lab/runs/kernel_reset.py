@@ -17,9 +17,14 @@ _fresh_warning_filters = []  # the filters of a kernel that has imported its mod
 
 
 def remember_fresh_state():
-    """In a new kernel, after the heavy imports: keep the state that ``reset`` restores."""
+    """In a new kernel, after the heavy imports: keep the state that ``reset`` restores, and freeze what the
+    imports made out of the cyclic collector.
+
+    Frozen without a full collection first, as the fork server does: that collection walks every object the
+    imports made (some 300,000) to find about 2,000 left from them (0.4 MB, kept), 0.15-0.2 s of CPU per kernel.
+    """
     _fresh_warning_filters[:] = warnings.filters
-    release_memory()
+    gc.freeze()
 
 
 def reset(shell, folder):

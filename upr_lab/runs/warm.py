@@ -29,7 +29,7 @@ from . import kernel
 ENGINE = "upr-lab-warm"
 MAX_RUNS = 40
 # The cyclic collector is paused while they are imported (about 0.1 s of CPU less per kernel): what they make lives
-# as long as the kernel, and remember_fresh_state() collects the garbage once and freezes the rest.
+# as long as the kernel, and remember_fresh_state() freezes it out of the collector.
 # pyarrow's own allocator keeps what reading Parquet freed; the system one lets release_memory() return it (the
 # kernel's environment chooses it too, ``kernel.ENV``: set_memory_pool is for a kernel started otherwise)
 HEAVY_IMPORTS = """\
