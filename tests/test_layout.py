@@ -27,10 +27,13 @@ RUNNING = ("upr_lab.runs", "upr_lab.cli")
 MAX_MODULES = 15
 NETWORK = ("requests", "httpx", "urllib3", "urllib.request", "http.client", "socket", "ftplib", "aiohttp")
 REMOTE = "upr_lab.sources.remote"  # the only subpackage that touches the network (downloads into the cache)
-# The fork server passes a connected pair of Unix sockets to each computation it forks: a channel between two
-# processes of this machine, never an address; the test below checks it uses nothing else of ``socket``.
+# The fork server passes a connected pair of Unix sockets to each computation it forks, and a batch lends its server
+# to its kernels through a Unix socket at a path in a folder only its user can enter (asking the peer's process id):
+# channels between processes of this machine, never a network address (no AF_INET); the test below checks it uses
+# nothing else of ``socket``.
 LOCAL_SOCKETS = "upr_lab.stats.processes.forkserver"
-LOCAL_SOCKET_CALLS = {"socketpair", "send_fds", "recv_fds", "socket"}
+LOCAL_SOCKET_CALLS = {"socketpair", "send_fds", "recv_fds", "socket", "AF_UNIX", "SOCK_STREAM", "SOL_SOCKET",
+                      "SO_PEERCRED"}
 
 
 def module_name(path):

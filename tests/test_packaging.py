@@ -53,6 +53,7 @@ def test_every_name_of_the_environments_python_registers_the_same_kernel():
 def test_a_kernel_is_reached_through_socket_files_of_its_own_removed_when_it_ends():
     """No TCP port another process could take between jupyter_client choosing it and the kernel binding it."""
     from upr_lab.runs.warm import WarmKernel
+    from upr_lab.stats.processes import own_process
 
     warm = WarmKernel()
     try:
@@ -61,9 +62,12 @@ def test_a_kernel_is_reached_through_socket_files_of_its_own_removed_when_it_end
         assert km.transport == "ipc" and folder.name.startswith("upr-lab-kernel-")
         ports = {km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port}
         assert {p.name for p in folder.iterdir()} == {f"kernel-{port}" for port in ports}
-        # the heavy imports done and frozen out of the cyclic collector, which is on again for the notebooks
-        warm._run("import gc, sys\nassert 'statsmodels' in sys.modules and gc.isenabled(), gc.isenabled()\n"
-                  "assert gc.get_freeze_count() > 100_000, gc.get_freeze_count()")
+        # the heavy imports done and frozen out of the cyclic collector, which is on again for the notebooks; its
+        # isolated computations forked from this process's fork server (lent), not from one of its own
+        lent = own_process.forkserver.lend().get(own_process.forkserver.LENT)  # None where no server can be had
+        warm._run("import gc, os, sys\nassert 'statsmodels' in sys.modules and gc.isenabled(), gc.isenabled()\n"
+                  "assert gc.get_freeze_count() > 100_000, gc.get_freeze_count()\n"
+                  f"assert os.environ.get('UPR_LAB_FORK_SERVER_LENT') == {lent!r}, os.environ")
     finally:
         warm.shutdown()
     assert not folder.exists()

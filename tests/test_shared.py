@@ -4,6 +4,7 @@ import concurrent.futures
 import os
 import pickle
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -246,3 +247,90 @@ def test_an_answer_from_a_new_interpreter_arrives_whole_when_signals_cut_its_wri
     its standard output: megabytes, whole even when that Python is unbuffered and signals interrupt its writes."""
     kind, value = own_process._new_interpreter(bytes, (8_000_000,), {})
     assert kind == "result" and value == bytes(8_000_000)
+
+
+def server_of_the_computation():
+    """In a forked computation: the process it was forked from (its watcher's parent)."""
+    import psutil
+
+    return psutil.Process(os.getppid()).ppid()
+
+
+def computing_for_ever(path):
+    """In a forked computation: write its process id and its watcher's to ``path``, then sleep."""
+    Path(path).write_text(f"{os.getpid()} {os.getppid()}")
+    time.sleep(600)
+
+
+# A process that borrows its parent's fork server (what a kernel of a batch is): it prints the id of the server its
+# computation was forked from, then whether it started a server of its own; with an argument, it goes on computing.
+BORROWER = f"""\
+import sys, time
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from test_shared import computing_for_ever, server_of_the_computation
+from upr_lab.stats.processes import forkserver, own_process
+print(own_process.call(server_of_the_computation), forkserver._server["process"] is not None, flush=True)
+if len(sys.argv) > 1:
+    own_process.call(computing_for_ever, sys.argv[1])
+"""
+
+
+@pytest.mark.skipif(not own_process.forkserver.available(), reason="forking computations is Linux-only")
+def test_a_process_given_a_lent_server_forks_its_computations_from_it_and_starts_none(tmp_path):
+    import subprocess
+    import sys
+
+    forkserver = own_process.forkserver
+    env = {**os.environ, **forkserver.lend()}
+    assert forkserver.lend() == {forkserver.LENT: env[forkserver.LENT]}, "one listener per process"
+    done = subprocess.run([sys.executable, "-c", BORROWER], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    server, own = done.stdout.split()
+    assert int(server) == forkserver._server["process"].pid, "forked from the lender's server"
+    assert own == "False", "the borrower started no server of its own"
+
+
+@pytest.mark.skipif(not own_process.forkserver.available(), reason="forking computations is Linux-only")
+def test_a_computation_for_a_borrower_ends_when_the_borrower_dies(tmp_path):
+    import subprocess
+    import sys
+
+    import psutil
+
+    forkserver = own_process.forkserver
+    env = {**os.environ, **forkserver.lend()}
+    said = tmp_path / "computing"
+    borrower = subprocess.Popen([sys.executable, "-c", BORROWER, str(said)], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert borrower.stdout.readline().split()[0] == str(forkserver._server["process"].pid)
+        deadline = time.monotonic() + 60
+        while not (said.exists() and len(said.read_text().split()) == 2):
+            assert time.monotonic() < deadline, "the borrower's computation never started"
+            time.sleep(0.1)
+        computing = [psutil.Process(int(pid)) for pid in said.read_text().split()]  # the computation, its watcher
+    finally:
+        borrower.kill()
+        borrower.wait()
+    gone, alive = psutil.wait_procs(computing, timeout=30)
+    assert alive == [], "the computation and its watcher end with the borrower that asked"
+    assert forkserver._server["process"].poll() is None, "the server serves on"
+
+
+@pytest.mark.skipif(not own_process.forkserver.available(), reason="forking computations is Linux-only")
+def test_a_fork_server_computes_with_one_blas_thread_whoever_started_it(monkeypatch):
+    """A batch started from a shell lends its server to its kernels: the models fitted there must come out as in
+    a kernel (one BLAS thread, whatever the shell's environment), and Arrow's allocator be the kernels' too."""
+    import psutil
+
+    from upr_lab.stats.processes.lifetime import COMPUTING_ENV
+
+    forkserver = own_process.forkserver
+    forkserver.close()
+    for name in COMPUTING_ENV:
+        monkeypatch.delenv(name, raising=False)
+    own_process.call(os.getpid)
+    try:
+        environ = psutil.Process(forkserver._server["process"].pid).environ()
+        assert {name: environ.get(name) for name in COMPUTING_ENV} == COMPUTING_ENV
+    finally:
+        forkserver.close()  # the next computation's server starts from this process's own environment

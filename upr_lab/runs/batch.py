@@ -58,7 +58,8 @@ def run_batch(countries=None, analyses=ANALYSES, data=None, participation=None, 
         execute = (_on_cluster(scheduler, unless_done) if scheduler
                    else _on_warm_kernels(workers or default_workers(), unless_done))
         try:
-            preflight.predict_once(todo)  # the classifier once, here, rather than in every kernel at once
+            # the classifier once, here, rather than in every kernel at once (its server kept for local kernels)
+            preflight.predict_once(todo, keep_server=not scheduler)
             for job, result in execute(todo):
                 result.reason = result.reason or reasons[id(job)]
                 done[id(job)] = result

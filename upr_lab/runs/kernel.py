@@ -11,6 +11,7 @@ from pathlib import Path
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
 from upr_lab.files import file_lock
+from upr_lab.stats.processes.lifetime import COMPUTING_ENV, ONE_BLAS_THREAD  # noqa: F401  (ONE_BLAS_THREAD: for tests)
 
 KERNEL_NAME = "upr-lab"
 # The environment's own `python`, whichever of its names (python, python3, python3.11) started this process:
@@ -20,13 +21,9 @@ PYTHON = str(Path(sys.prefix) / "bin" / "python") if (Path(sys.prefix) / "bin" /
 # Quiet kernels: ipykernel's start-up warning about TCP transport says nothing about the analysis.
 ARGV = [PYTHON, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{connection_file}",
         "--IPKernelApp.log_level=ERROR"]
-# One BLAS/OpenMP thread: the summation order of linear algebra, and so the last digits of every fitted
-# model, must not depend on how many threads a machine (or a Dask worker, which sets 1) gives the kernel.
-# Arrow's system allocator: its default (mimalloc) keeps what reading the parse cache freed, some 100 MB of a
-# four-cycle table per kernel, and it must be chosen before pyarrow is imported (``set_memory_pool`` later
-# does not reach the Arrow file reader).
-ONE_BLAS_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-ENV = {**ONE_BLAS_THREAD, "ARROW_DEFAULT_MEMORY_POOL": "system"}
+# One BLAS/OpenMP thread and Arrow's system allocator, as in every process that computes for a run (the fork
+# servers too): ``lifetime.COMPUTING_ENV`` says why.
+ENV = COMPUTING_ENV
 
 
 _lock = threading.Lock()

@@ -84,9 +84,12 @@ def input_path(job, name, given=None):
     return given if given is not None and Path(given).resolve() == path else path
 
 
-def predict_once(jobs):
+def predict_once(jobs, keep_server=False):
     """Predict the action categories and issue tags the jobs' data lack (``stats.classify.in_use``) once, before
     any notebook runs, in a process of its own, so that every kernel reads them back from the cache.
+
+    ``keep_server``: keep the fork server that forked that process, for this batch's kernels to borrow
+    (``forkserver.lend``) rather than start it again; otherwise (a batch on a cluster) it ends here.
 
     Otherwise the first notebook on each kernel predicts them, all kernels at once at the start of a batch,
     each holding the classifier and its working memory for the rest of the batch. Without a cache folder
@@ -108,7 +111,8 @@ def predict_once(jobs):
             own_process.call(_predict, data, implementation)
         except Exception:  # noqa: BLE001  the kernels predict for themselves, and a run that cannot says why
             pass
-    forkserver.close()  # this process computes nothing else in isolation: its imports go back to the system
+    if not keep_server:
+        forkserver.close()  # this process computes nothing else in isolation: its imports go back to the system
 
 
 def _already_predicted(loaded):

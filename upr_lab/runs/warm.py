@@ -11,6 +11,7 @@ is replaced after ``max_runs`` notebooks, or when it died.
 """
 
 import atexit
+import os
 import threading
 
 from upr_lab._lazy import import_jsonschema
@@ -23,6 +24,7 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
 from upr_lab.exceptions import RunInterrupted
+from upr_lab.stats.processes import forkserver
 
 from . import kernel
 
@@ -132,7 +134,8 @@ class WarmKernel:
         client = NotebookClient(notebook, km=self.km, timeout=300, startup_timeout=120,
                                 extra_arguments=["--HistoryManager.hist_file=:memory:"])
         try:
-            client.execute()
+            # a kernel started here forks its isolated computations from this process's server (one per batch)
+            client.execute(env={**os.environ, **forkserver.lend()})
         finally:
             _close_channels(client)
 

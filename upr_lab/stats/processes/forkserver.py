@@ -11,6 +11,11 @@ takes the caller's environment, working folder and ``sys.path`` as they are when
 folder between notebooks), not as they were when the server started. Each process of the chain ends when the
 one above it dies, and the server when its caller dies or closes.
 
+A process that starts kernels (a batch, a run, ``verify``) lends them its server (``lend``): each kernel's
+computations are forked from the one server of the batch, started when a kernel first asks for it, rather than
+from a server of the kernel's own (a second of imports per kernel). A computation asked for by a kernel ends when
+that kernel dies, as when the kernel's own server served it.
+
 Linux only (``fork``; sockets passed between processes); ``own_process`` starts a new interpreter elsewhere,
 and when no server can be started.
 """
@@ -21,13 +26,18 @@ import importlib
 import os
 import pickle
 import queue
+import selectors
+import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 
-from upr_lab.stats.processes.lifetime import child_environment, die_with, outcome
+from upr_lab.stats.processes.lifetime import COMPUTING_ENV, child_environment, die_with, end_with, outcome
 
 PRELOAD = ("pandas", "scipy.stats", "statsmodels.genmod.generalized_linear_model", "upr_lab.stats.models",
            "upr_lab.stats.context_models", "upr_lab.stats.recurrence", "upr_lab.stats.followup.mechanisms",
@@ -36,8 +46,11 @@ PRELOAD = ("pandas", "scipy.stats", "statsmodels.genmod.generalized_linear_model
 START_SECONDS = 120  # the server's imports, on a loaded machine
 CLOSE_SECONDS = 5  # a closed server exits at once; killed if it has not after this
 OFF = "UPR_LAB_FORK_SERVER"  # "off": a new interpreter for every computation, as on other systems
+LENT = "UPR_LAB_FORK_SERVER_LENT"  # the address of the server a kernel's parent lends it (``lend``)
 
 _server = {"owner": None, "socket": None, "process": None}
+_lending = {"owner": None, "address": None}  # this process's listener for the processes it lends its server to
+_borrowed = {"owner": None, "socket": None}  # this process's connection to a lent server (None: none to be had)
 _lock = threading.Lock()
 
 
@@ -51,22 +64,106 @@ def connect():
     first sends its id (``("pid", pid)``), then reads the caller's state (``state()``) and the computation, and
     answers as ``own_process`` does; ``("died", exit code)`` if it ended without answering."""
     with _lock:
-        try:
-            server = _running_server()
-            if server is None:
+        borrowed = _borrowed_server()
+        job = _sent_job(borrowed) if borrowed is not None else None
+        if job is None and borrowed is not None:  # the lent server is gone: this process's own from now on
+            borrowed.close()
+            _borrowed["socket"] = None
+        if job is None:
+            try:
+                server = _running_server()
+            except OSError:  # no process can be had (limits): a new interpreter then
                 return None
-            mine, theirs = socket.socketpair()
-        except OSError:  # no process or socket can be had (limits): a new interpreter then
-            return None
+            job = None if server is None else _sent_job(server)
+            if job is None and server is not None:  # the server died: the next computation starts another
+                _stop()
+        return job
+
+
+def _sent_job(server):
+    """Ask ``server`` to fork a process for one computation; the socket to that process, or None."""
+    try:
+        mine, theirs = socket.socketpair()
+    except OSError:
+        return None
+    try:
+        socket.send_fds(server, [b"f"], [theirs.fileno()])
+    except OSError:
+        mine.close()
+        return None
+    finally:
+        theirs.close()
+    return mine
+
+
+def lend():
+    """The environment a process started here (a kernel) needs to borrow this process's server: ``{LENT:
+    address}``, or ``{}`` where no server can be had. The server starts when a borrower first asks for it."""
+    if not available():
+        return {}
+    with _lock:
+        if _lending["owner"] != os.getpid():
+            _lending.update(owner=os.getpid(), address=_listening())
+        return {LENT: _lending["address"]} if _lending["address"] else {}
+
+
+def _listening():
+    """The address of a new listener, in a folder only this user can enter, whose connections are handed to
+    this process's server (``_lend_forever``); None if none can be made."""
+    folder = tempfile.mkdtemp(prefix="upr-lab-fork-")
+    address = os.path.join(folder, "server")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(address)
+        listener.listen()
+    except OSError:  # an address too long, say: the kernels then start servers of their own
+        listener.close()
+        shutil.rmtree(folder, ignore_errors=True)
+        return None
+    threading.Thread(target=_lend_forever, args=(listener,), name="upr-lab fork server lender", daemon=True).start()
+    atexit.register(shutil.rmtree, folder, True)
+    return address
+
+
+def _lend_forever(listener):
+    while True:
         try:
-            socket.send_fds(server, [b"f"], [theirs.fileno()])
-        except OSError:  # the server died: the next computation starts another
-            _stop()
-            mine.close()
-            return None
-        finally:
-            theirs.close()
-        return mine
+            connection, _ = listener.accept()
+        except OSError:  # out of descriptors, say: the next borrower is answered
+            time.sleep(0.1)
+            continue
+        with connection, _lock:
+            try:
+                server = _running_server()
+                if server is not None:
+                    socket.send_fds(server, [b"c"], [connection.fileno()])
+            except OSError:  # the borrower, told nothing, starts a server of its own
+                _stop()
+
+
+def _borrowed_server():
+    """The connection to the server this process's parent lends it (``LENT``), or None."""
+    address = os.environ.get(LENT)
+    if not address or _lending["owner"] == os.getpid():
+        return None
+    if _borrowed["owner"] != os.getpid():  # first asked here (not in a process forked from one that asked)
+        _borrowed.update(owner=os.getpid(), socket=_connected(address))
+    return _borrowed["socket"]
+
+
+def _connected(address):
+    """A connection to the lent server at ``address``, once the server has it (it answers ``b"r"``)."""
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    connection.settimeout(START_SECONDS)  # the server may be importing
+    try:
+        connection.connect(address)
+        if connection.recv(1) == b"r":
+            connection.settimeout(None)
+            return connection
+    except OSError:
+        pass
+    connection.close()
+    return None
 
 
 def state():
@@ -87,7 +184,7 @@ def _running_server():
     try:
         process = _started([sys.executable, "-m", __name__, str(os.getpid()), str(theirs.fileno())],
                            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, env=child_environment())
+                           stderr=subprocess.DEVNULL, env={**child_environment(), **COMPUTING_ENV})
     except OSError:
         return None
     finally:
@@ -166,24 +263,51 @@ def _serve(caller, fd):
     gc.enable()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # its children are reaped by the system
     control.sendall(b"r")
-    server = os.getpid()
+    connections = selectors.DefaultSelector()
+    connections.register(control, selectors.EVENT_READ, None)  # the caller's; borrowers' with their process id
     while True:
-        try:
-            message, fds, _, _ = socket.recv_fds(control, 1, 1)
-        except OSError:
-            break
-        if not message:  # the caller closed the socket, or ended
-            break
+        for connection, _ in connections.select():
+            _answer(connections, connection.fileobj, connection.data)
+
+
+def _answer(connections, connection, borrower):
+    """One message of the caller or of a borrower: a job (``b"f"``), a new borrower (``b"c"``, from the
+    caller), or the end of the connection (the server exits when the caller's ends)."""
+    try:
+        message, fds, _, _ = socket.recv_fds(connection, 1, 1)
+    except OSError:
+        message, fds = b"", []
+    if message == b"c":
+        for fd in fds:
+            client = socket.socket(fileno=fd)
+            try:
+                client.sendall(b"r")
+                connections.register(client, selectors.EVENT_READ, _peer(client))
+            except OSError:  # the borrower has gone already
+                client.close()
+    elif message:
+        server = os.getpid()
         for job in fds:
             if os.fork() == 0:
-                control.close()
-                _watch(server, job)
+                for key in list(connections.get_map().values()):
+                    key.fileobj.close()
+                _watch(server, job, borrower)
             os.close(job)
-    os._exit(0)
+    elif borrower is None:  # the caller closed its socket, or ended
+        os._exit(0)
+    else:
+        connections.unregister(connection)
+        connection.close()
 
 
-def _watch(server, job):
-    """The child: forks the computation, waits for it, and answers for it if it ended without answering."""
+def _peer(connection):
+    """The id of the process at the other end of a Unix socket (``SO_PEERCRED``)."""
+    return struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))[0]
+
+
+def _watch(server, job, borrower):
+    """The child: forks the computation, waits for it, and answers for it if it ended without answering; ends
+    (and the computation with it) when the server, or the borrower that asked, dies."""
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         die_with(server)
@@ -191,6 +315,8 @@ def _watch(server, job):
         pid = os.fork()
         if pid == 0:
             _compute(watcher, job)
+        if borrower is not None:  # after the fork: the computation is forked from a process of one thread
+            threading.Thread(target=end_with, args=(borrower,), daemon=True).start()
         code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
         if code != 0:
             with socket.socket(fileno=job) as connection, connection.makefile("wb") as out:

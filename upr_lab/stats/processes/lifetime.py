@@ -2,12 +2,22 @@
 
 import ctypes
 import os
+import select
 import signal
 import sys
 import threading
 import time
 
 PR_SET_PDEATHSIG = 1  # Linux prctl: a signal the kernel sends this process when its parent dies
+# The environment of every process that computes for a run: the Jupyter kernels (their kernelspec's env) and the
+# fork servers their computations are forked from, whoever started the server (a batch lends its own).
+# One BLAS/OpenMP thread: the summation order of linear algebra, and so the last digits of every fitted
+# model, must not depend on how many threads a machine (or a Dask worker, which sets 1) gives the process.
+# Arrow's system allocator: its default (mimalloc) keeps what reading the parse cache freed, some 100 MB of a
+# four-cycle table per kernel, and it must be chosen before pyarrow is imported (``set_memory_pool`` later
+# does not reach the Arrow file reader).
+ONE_BLAS_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+COMPUTING_ENV = {**ONE_BLAS_THREAD, "ARROW_DEFAULT_MEMORY_POOL": "system"}
 
 
 def child_environment():
@@ -39,3 +49,25 @@ def _watch(parent):
     while os.getppid() == parent:
         time.sleep(0.5)
     os._exit(1)
+
+
+def end_with(pid):
+    """Wait until the process ``pid`` has ended, then end this one (``os._exit``)."""
+    try:
+        handle = os.pidfd_open(pid)
+    except (AttributeError, OSError):  # no pidfd (an older kernel), or it has ended already
+        while _alive(pid):
+            time.sleep(0.5)
+    else:
+        select.select([handle], [], [])
+    os._exit(0)
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
