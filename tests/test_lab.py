@@ -26,6 +26,8 @@ import pytest
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
+from upr_lab.stats.processes.lifetime import alive
+
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = "compliance_trends.ipynb"
 KERNEL_NAME = "upr-lab"
@@ -42,21 +44,6 @@ def _free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def _alive(pid):
-    """True while ``pid`` exists and is not a zombie."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def _group_alive(pgid):
@@ -340,7 +327,7 @@ def _end_session(lab, session_id, kernel_pid):
         return f"DELETE /api/sessions/{session_id}: {exc}"
     if status != 204:
         return f"DELETE /api/sessions/{session_id}: {status} {body}"
-    if kernel_pid is not None and not _wait_until(lambda: not _alive(kernel_pid), SHUTDOWN_TIMEOUT):
+    if kernel_pid is not None and not _wait_until(lambda: not alive(kernel_pid), SHUTDOWN_TIMEOUT):
         try:
             os.kill(kernel_pid, signal.SIGKILL)  # this test's kernel: never leave it behind
         except ProcessLookupError:

@@ -56,18 +56,24 @@ def end_with(pid):
     try:
         handle = os.pidfd_open(pid)
     except (AttributeError, OSError):  # no pidfd (an older kernel), or it has ended already
-        while _alive(pid):
+        while alive(pid):
             time.sleep(0.5)
     else:
         select.select([handle], [], [])
     os._exit(0)
 
 
-def _alive(pid):
+def alive(pid):
+    """True while the process ``pid`` exists and has not ended (an ended one its parent has not reaped yet, a
+    zombie, has)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:  # no /proc (not Linux): it exists
+        return True
