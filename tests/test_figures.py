@@ -7,7 +7,7 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from upr_lab.reports import plots
+from upr_lab.reports import followup_plots, plots
 
 CATEGORIES = pd.DataFrame({"category": [1, 2, 3, 4, 5],
                            "label": ["Minimal", "Continuing", "Considering", "General", "Specific"],
@@ -29,12 +29,21 @@ def with_text_outside():
     return figure
 
 
+SHARES = pd.DataFrame({  # two outcomes, as the civil society report's follow-up figure (a constrained layout)
+    "outcome": ["open requests to ratify ratified within 5 years"] * 2 + ["cycle-2 recommendations repeating a cycle-1 one"] * 2,
+    "feature": ["coded by URG", "CSO participation"] * 2, "level": ["yes", "high"] * 2,
+    "share": [0.27, 0.29, 0.21, 0.22], "ci_low": [0.25, 0.27, 0.2, 0.21], "ci_high": [0.29, 0.31, 0.22, 0.23],
+    "states": [77, 53, 83, 55]})
+
+
 FIGURES = {
     "categories with a source under the axes": lambda: plots.acceptance_by_category(
         CATEGORIES, "Support by action category: Norway", False, overall=0.71,
         source="UPR Info's action categories, coded by its analysts; sessions 1-20. " * 3),
     "odds ratio forest": lambda: plots.odds_ratio_forest(TERMS, "Support by the recommending side", True),
     "text outside the figure's area": with_text_outside,
+    "a constrained layout (follow-up by mechanism)": lambda: followup_plots.mechanism_shares(
+        SHARES, "Follow-up by CSO participation in the national mechanism", False),
 }
 
 

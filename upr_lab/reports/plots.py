@@ -28,10 +28,17 @@ def render_png(figure, dpi=110):
     software versions in its metadata.
 
     The area is measured at the printing resolution before the one draw that prints it: the same bytes as
-    ``"tight"``, which draws the whole figure once more to measure it (a sixth of a report's figure time).
+    ``"tight"``, which draws the whole figure once more to measure it (a sixth of a report's figure time). A
+    figure with a layout engine (``layout="constrained"``) is laid out first, once, as ``"tight"`` does, and its
+    engine then turned off (a second pass moves the axes a little): measured before the layout, its area was
+    that of the axes before the layout moved them, and the print cut off what they moved.
     """
     figure.set_dpi(dpi)
-    area = figure.get_tightbbox(FigureCanvasAgg(figure).get_renderer()).padded(rcParams["savefig.pad_inches"])
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    if figure.get_layout_engine() is not None:
+        figure.draw_without_rendering()
+        figure.set_layout_engine("none")
+    area = figure.get_tightbbox(renderer).padded(rcParams["savefig.pad_inches"])
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, bbox_inches=area, metadata={"Software": None})
     return buffer.getvalue()
