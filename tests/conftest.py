@@ -40,7 +40,8 @@ def pytest_configure(config):
 
 
 def _one_blas_thread():
-    """One BLAS/OpenMP thread in this process and in those it starts, as in the kernels (``kernel.ENV``).
+    """One BLAS/OpenMP thread in this process and in those it starts, as in the kernels and fork servers
+    (``lifetime.COMPUTING_ENV``).
 
     The two pytest-xdist workers, and the kernels and commands they start, already keep both cores busy. With
     OpenBLAS's default of a thread per core, each worker's own model fits ran beside threads that spin while
@@ -49,7 +50,7 @@ def _one_blas_thread():
     """
     from threadpoolctl import threadpool_limits
 
-    from upr_lab.runs.kernel import ONE_BLAS_THREAD
+    from upr_lab.stats.processes.lifetime import ONE_BLAS_THREAD
 
     os.environ.update(ONE_BLAS_THREAD)
     threadpool_limits(limits=1)

@@ -11,7 +11,7 @@ from pathlib import Path
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
 from upr_lab.files import file_lock
-from upr_lab.stats.processes.lifetime import COMPUTING_ENV, ONE_BLAS_THREAD  # noqa: F401  (ONE_BLAS_THREAD: for tests)
+from upr_lab.stats.processes.lifetime import COMPUTING_ENV
 
 KERNEL_NAME = "upr-lab"
 # The environment's own `python`, whichever of its names (python, python3, python3.11) started this process:
